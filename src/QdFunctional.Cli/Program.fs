@@ -1,0 +1,4 @@
+module QdFunctional.Cli.Program
+
+[<EntryPoint>]
+let main argv = 0

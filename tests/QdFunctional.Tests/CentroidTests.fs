@@ -1,0 +1,3 @@
+module CentroidTests
+
+open Expecto

@@ -1,0 +1,3 @@
+module PersistenceTests
+
+open Expecto

@@ -1,0 +1,3 @@
+module PlotTests
+
+open Expecto

@@ -1,0 +1,3 @@
+module RandomTests
+
+open Expecto
