@@ -1,0 +1,73 @@
+namespace QdFunctional.Core.Emitters;
+
+using QdFunctional.Core.Archives;
+using QdFunctional.Core.Batches;
+using QdFunctional.Core.Random;
+
+/// <summary>
+/// MAP-Elites' emitter (Mouret and Clune 2015): parents drawn uniformly from the archive, each
+/// perturbed by isotropic Gaussian noise, x' = x + σ N(0, I), clipped to the bounds if any.
+/// Stateless between iterations, so Tell returns the emitter itself.
+/// </summary>
+public sealed record GaussianEmitter : IEmitter
+{
+    /// <summary>An emitter of <paramref name="batchSize"/> solutions per ask with step size <paramref name="sigma"/>.</summary>
+    public GaussianEmitter(int solutionDim, double sigma, int batchSize, EmitterStart start, EmitterBounds? bounds = null)
+    {
+        if (solutionDim < 1)
+            throw new ArgumentOutOfRangeException(nameof(solutionDim), solutionDim, "Solutions need at least one dimension.");
+        if (!(sigma >= 0) || !double.IsFinite(sigma))
+            throw new ArgumentOutOfRangeException(nameof(sigma), sigma, "sigma must be finite and non-negative.");
+        if (batchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be at least 1.");
+        ArgumentNullException.ThrowIfNull(start);
+        if (bounds is not null && bounds.Dim != solutionDim)
+            throw new ArgumentException($"Bounds have {bounds.Dim} dimensions; solutions have {solutionDim}.", nameof(bounds));
+        SolutionDim = solutionDim;
+        Sigma = sigma;
+        BatchSize = batchSize;
+        Start = start;
+        Bounds = bounds;
+    }
+
+    /// <summary>d.</summary>
+    public int SolutionDim { get; }
+
+    /// <summary>σ: standard deviation of the noise.</summary>
+    public double Sigma { get; }
+
+    /// <inheritdoc/>
+    public int BatchSize { get; }
+
+    /// <summary>What to emit while the archive is empty.</summary>
+    public EmitterStart Start { get; }
+
+    /// <summary>Solution bounds, or null for none.</summary>
+    public EmitterBounds? Bounds { get; }
+
+    /// <inheritdoc/>
+    public (IEmitter Emitter, SolutionBatch Solutions) Ask(IArchive archive, Key key)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        var (kParents, kNoise) = key.Split2();
+        double[] block;
+        int n = BatchSize;
+        if (archive.IsEmpty)
+        {
+            n = Start.FirstCount(BatchSize);
+            (block, bool vary) = Start.First(SolutionDim, n, Bounds, kParents);
+            if (vary)
+                Variation.Gaussian(block, SolutionDim, Sigma, kNoise);
+        }
+        else
+        {
+            block = Variation.Solutions(archive.Sample(kParents, n), SolutionDim);
+            Variation.Gaussian(block, SolutionDim, Sigma, kNoise);
+        }
+        Bounds?.Clip(block);
+        return (this, new SolutionBatch(n, SolutionDim, block));
+    }
+
+    /// <inheritdoc/>
+    public IEmitter Tell(IArchive archive, SolutionBatch solutions, Evaluation evaluation, AddReport report) => this;
+}

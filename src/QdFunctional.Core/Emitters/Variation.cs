@@ -1,0 +1,84 @@
+namespace QdFunctional.Core.Emitters;
+
+using QdFunctional.Core.Archives;
+using QdFunctional.Core.Parallelism;
+using QdFunctional.Core.Random;
+
+/// <summary>
+/// Variation operators shared by emitters. Each row draws from its own key
+/// (<c>key.FoldIn(row)</c>), so results do not depend on how rows are spread over threads.
+/// </summary>
+public static class Variation
+{
+    /// <summary>The solutions of <paramref name="elites"/> as one n × d block.</summary>
+    public static double[] Solutions(IReadOnlyList<Elite> elites, int dim)
+    {
+        var block = new double[(long)elites.Count * dim];
+        for (int i = 0; i < elites.Count; i++)
+            elites[i].Solution.CopyTo(block.AsSpan(i * dim, dim));
+        return block;
+    }
+
+    /// <summary>
+    /// Gaussian mutation in place: x ← x + σ N(0, I) (MAP-Elites' operator, Mouret and Clune 2015).
+    /// </summary>
+    public static void Gaussian(double[] solutions, int dim, double sigma, Key key)
+    {
+        int n = solutions.Length / dim;
+        RowPartition.For(n, dim, (start, end) =>
+        {
+            Span<double> noise = dim <= 2048 ? stackalloc double[dim] : new double[dim];
+            for (int i = start; i < end; i++)
+            {
+                key.FoldIn(i).Normal(noise, 0.0, sigma);
+                var row = solutions.AsSpan(i * dim, dim);
+                System.Numerics.Tensors.TensorPrimitives.Add(row, noise, row);
+            }
+        });
+    }
+
+    /// <summary>
+    /// Iso+LineDD (Vassiliades and Mouret 2018): y = a + σ_iso N(0, I) + σ_line N(0, 1) (b - a)
+    /// for parent pairs (a, b), written over <paramref name="a"/>.
+    /// </summary>
+    public static void IsoLine(double[] a, double[] b, int dim, double sigmaIso, double sigmaLine, Key key)
+    {
+        if (a.Length != b.Length)
+            throw new ArgumentException($"IsoLine: {a.Length} and {b.Length} parent values differ.");
+        int n = a.Length / dim;
+        RowPartition.For(n, dim, (start, end) =>
+        {
+            Span<double> noise = dim <= 2048 ? stackalloc double[dim] : new double[dim];
+            Span<double> line = stackalloc double[1];
+            for (int i = start; i < end; i++)
+            {
+                var (kIso, kLine) = key.FoldIn(i).Split2();
+                kIso.Normal(noise, 0.0, sigmaIso);
+                kLine.Normal(line, 0.0, sigmaLine);
+                var x = a.AsSpan(i * dim, dim);
+                var y = b.AsSpan(i * dim, dim);
+                for (int j = 0; j < dim; j++)
+                    x[j] += noise[j] + line[0] * (y[j] - x[j]);
+            }
+        });
+    }
+
+    /// <summary>Clips each row into [lower, upper] (per dimension), as pyribs does for bounded emitters.</summary>
+    public static void Clip(Span<double> solutions, int dim, ReadOnlySpan<double> lower, ReadOnlySpan<double> upper)
+    {
+        for (int i = 0; i < solutions.Length; i++)
+        {
+            int j = i % dim;
+            solutions[i] = Math.Clamp(solutions[i], lower[j], upper[j]);
+        }
+    }
+
+    /// <summary>n rows, each x0 (the starting point of an emitter on an empty archive).</summary>
+    public static double[] Repeat(ReadOnlySpan<double> x0, int n)
+    {
+        var block = new double[(long)n * x0.Length];
+        for (int i = 0; i < n; i++)
+            x0.CopyTo(block.AsSpan(i * x0.Length));
+        return block;
+    }
+}

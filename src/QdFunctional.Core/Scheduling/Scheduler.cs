@@ -1,0 +1,99 @@
+namespace QdFunctional.Core.Scheduling;
+
+using System.Collections.Immutable;
+using QdFunctional.Core.Archives;
+using QdFunctional.Core.Batches;
+using QdFunctional.Core.Emitters;
+using QdFunctional.Core.Random;
+
+/// <summary>
+/// One archive and its emitters, driven by ask/tell as pure functions: <see cref="Ask"/> returns
+/// the next scheduler (holding the asked batch) and the solutions; <see cref="Tell"/> adds the
+/// evaluated batch to the archive and hands each emitter its slice of the evaluation and the
+/// add report. Emitter <c>i</c> draws from <c>key.FoldIn(i)</c>, so adding an emitter never
+/// changes the draws of the others.
+/// </summary>
+public sealed class Scheduler
+{
+    Scheduler(IArchive archive, ImmutableArray<IEmitter> emitters, PendingAsk? pending)
+    {
+        Archive = archive;
+        Emitters = emitters;
+        Pending = pending;
+    }
+
+    /// <summary>A scheduler over <paramref name="archive"/> and at least one emitter.</summary>
+    public static Scheduler Create(IArchive archive, IEnumerable<IEmitter> emitters)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        ArgumentNullException.ThrowIfNull(emitters);
+        var list = emitters.ToImmutableArray();
+        if (list.IsEmpty)
+            throw new ArgumentException("A scheduler needs at least one emitter.", nameof(emitters));
+        return new Scheduler(archive, list, null);
+    }
+
+    /// <summary>The archive.</summary>
+    public IArchive Archive { get; }
+
+    /// <summary>The emitters, in the order their solutions appear in a batch.</summary>
+    public ImmutableArray<IEmitter> Emitters { get; }
+
+    /// <summary>The batch asked for and not yet told, if any.</summary>
+    public PendingAsk? Pending { get; }
+
+    /// <summary>Asks every emitter; the solutions are concatenated in emitter order.</summary>
+    /// <exception cref="InvalidOperationException">The previous batch was not told yet.</exception>
+    public (Scheduler Scheduler, SolutionBatch Solutions) Ask(Key key)
+    {
+        if (Pending is not null)
+            throw new InvalidOperationException("Ask called twice: tell the previous batch first.");
+        var next = ImmutableArray.CreateBuilder<IEmitter>(Emitters.Length);
+        var parts = new SolutionBatch[Emitters.Length];
+        var offsets = new int[Emitters.Length + 1];
+        for (int i = 0; i < Emitters.Length; i++)
+        {
+            var (emitter, solutions) = Emitters[i].Ask(Archive, key.FoldIn(i));
+            next.Add(emitter);
+            parts[i] = solutions;
+            offsets[i + 1] = offsets[i] + solutions.Count;
+        }
+        var all = SolutionBatch.Concat(parts);
+        return (new Scheduler(Archive, next.MoveToImmutable(), new PendingAsk(all, offsets)), all);
+    }
+
+    /// <summary>
+    /// Adds the evaluated batch (same rows as the last ask) and tells each emitter its share.
+    /// An evaluation with no objective (m = 0) runs diversity optimization: each cell keeps its first solution.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Nothing was asked.</exception>
+    /// <exception cref="ArgumentException">The evaluation has the wrong number of rows or bad values.</exception>
+    public (Scheduler Scheduler, AddReport Report) Tell(Evaluation evaluation)
+    {
+        ArgumentNullException.ThrowIfNull(evaluation);
+        if (Pending is null)
+            throw new InvalidOperationException("Tell called without a pending ask.");
+        var solutions = Pending.Solutions;
+        if (evaluation.Count != solutions.Count)
+            throw new ArgumentException($"Tell: asked for {solutions.Count} solutions but got {evaluation.Count} evaluations.", nameof(evaluation));
+        var (archive, report) = Archive.Add(solutions, evaluation);
+        var next = ImmutableArray.CreateBuilder<IEmitter>(Emitters.Length);
+        for (int i = 0; i < Emitters.Length; i++)
+        {
+            int start = Pending.Offsets[i], count = Pending.Offsets[i + 1] - start;
+            bool whole = start == 0 && count == solutions.Count;
+            next.Add(Emitters[i].Tell(
+                archive,
+                whole ? solutions : solutions.Slice(start, count),
+                whole ? evaluation : evaluation.Slice(start, count),
+                whole ? report : report.Slice(start, count)));
+        }
+        return (new Scheduler(archive, next.MoveToImmutable(), null), report);
+    }
+
+    /// <summary>The same scheduler over another archive (for example one restored from a checkpoint).</summary>
+    public Scheduler WithArchive(IArchive archive) => new(archive, Emitters, null);
+}
+
+/// <summary>A batch that was asked for and not yet told: its rows and where each emitter's share starts.</summary>
+public sealed record PendingAsk(SolutionBatch Solutions, int[] Offsets);

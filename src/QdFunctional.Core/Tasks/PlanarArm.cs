@@ -1,0 +1,125 @@
+namespace QdFunctional.Core.Tasks;
+
+using QdFunctional.Core.Batches;
+using QdFunctional.Core.Parallelism;
+
+/// <summary>
+/// The planar arm repertoire (Cully et al. 2015; Fontaine and Nikolaidis 2021): n joint angles
+/// θ of an arm with links of length L_i. Objective: 100 · (1 - Var(θ)), so that arms bending
+/// evenly score high; measures: the end effector's position
+/// (Σ L_i cos φ_i, Σ L_i sin φ_i) with φ = cumsum(θ), bounded by ±Σ L_i.
+/// </summary>
+public sealed class PlanarArm : ITask
+{
+    readonly double[] links;
+
+    /// <summary>An arm of <paramref name="joints"/> links of length 1 (or the given lengths).</summary>
+    public PlanarArm(int joints, double[]? linkLengths = null)
+    {
+        if (joints < 1)
+            throw new ArgumentOutOfRangeException(nameof(joints), joints, "The arm needs at least one joint.");
+        links = linkLengths is null ? Enumerable.Repeat(1.0, joints).ToArray() : (double[])linkLengths.Clone();
+        if (links.Length != joints)
+            throw new ArgumentException($"Arm: {joints} joints but {links.Length} link lengths.", nameof(linkLengths));
+        double reach = 0;
+        foreach (var l in links)
+        {
+            if (!(l > 0) || !double.IsFinite(l))
+                throw new ArgumentException($"Arm: link lengths must be positive and finite, got {l}.", nameof(linkLengths));
+            reach += l;
+        }
+        SolutionDim = joints;
+        MeasureLow = [-reach, -reach];
+        MeasureHigh = [reach, reach];
+    }
+
+    /// <inheritdoc/>
+    public string Name => "arm";
+
+    /// <inheritdoc/>
+    public int SolutionDim { get; }
+
+    /// <inheritdoc/>
+    public int ObjectiveCount => 1;
+
+    /// <inheritdoc/>
+    public int MeasureDim => 2;
+
+    /// <inheritdoc/>
+    public double[] MeasureLow { get; }
+
+    /// <inheritdoc/>
+    public double[] MeasureHigh { get; }
+
+    /// <inheritdoc/>
+    public (double Low, double High) ObjectiveRange => (0.0, 100.0);
+
+    /// <inheritdoc/>
+    public bool HasGradients => true;
+
+    /// <summary>The link lengths.</summary>
+    public ReadOnlySpan<double> LinkLengths => links;
+
+    /// <inheritdoc/>
+    public Evaluation Evaluate(SolutionBatch solutions, bool withJacobians = false)
+    {
+        ArgumentNullException.ThrowIfNull(solutions);
+        if (solutions.Dim != SolutionDim)
+            throw new ArgumentException($"arm: solutions have dimension {solutions.Dim}, the task has {SolutionDim}.");
+        int n = solutions.Count, d = SolutionDim;
+        var objectives = new double[n];
+        var measures = new double[2 * n];
+        var jacobians = withJacobians ? new double[(long)n * 3 * d] : null;
+        RowPartition.For(n, d, (start, end) =>
+        {
+            for (int i = start; i < end; i++)
+            {
+                var theta = solutions.Row(i);
+                double mean = 0;
+                for (int j = 0; j < d; j++)
+                    mean += theta[j];
+                mean /= d;
+                double variance = 0, phi = 0, x = 0, y = 0;
+                for (int j = 0; j < d; j++)
+                {
+                    double c = theta[j] - mean;
+                    variance += c * c;
+                    phi += theta[j];
+                    x += links[j] * Math.Cos(phi);
+                    y += links[j] * Math.Sin(phi);
+                }
+                variance /= d;
+                objectives[i] = (1.0 - variance) * 100.0;
+                measures[2 * i] = x;
+                measures[2 * i + 1] = y;
+                if (jacobians is not null)
+                    FillJacobian(theta, mean, jacobians.AsSpan(i * 3 * d, 3 * d));
+            }
+        });
+        return new Evaluation(n, 1, 2, objectives, measures, jacobians, d);
+    }
+
+    /// <summary>
+    /// dObj/dθ_j = -200 (θ_j - mean) / d; dx/dθ_j = -Σ_{i≥j} L_i sin φ_i; dy/dθ_j = Σ_{i≥j} L_i cos φ_i.
+    /// </summary>
+    void FillJacobian(ReadOnlySpan<double> theta, double mean, Span<double> rows)
+    {
+        int d = theta.Length;
+        var phis = d <= 1024 ? stackalloc double[d] : new double[d];
+        double phi = 0;
+        for (int j = 0; j < d; j++)
+        {
+            phi += theta[j];
+            phis[j] = phi;
+            rows[j] = -200.0 * (theta[j] - mean) / d;
+        }
+        double sx = 0, sy = 0;
+        for (int j = d - 1; j >= 0; j--)
+        {
+            sx -= links[j] * Math.Sin(phis[j]);
+            sy += links[j] * Math.Cos(phis[j]);
+            rows[d + j] = sx;
+            rows[2 * d + j] = sy;
+        }
+    }
+}

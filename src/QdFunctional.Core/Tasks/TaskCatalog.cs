@@ -1,0 +1,21 @@
+namespace QdFunctional.Core.Tasks;
+
+/// <summary>
+/// The built-in tasks by name, so the command line and configuration files can name them.
+/// </summary>
+public static class TaskCatalog
+{
+    /// <summary>Names <see cref="Create"/> accepts.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["lp-sphere", "lp-rastrigin", "arm"];
+
+    /// <summary>The task called <paramref name="name"/> with solution dimension <paramref name="dim"/>.</summary>
+    /// <exception cref="ArgumentException">The name is unknown (the message lists the known ones).</exception>
+    public static ITask Create(string name, int dim) =>
+        name switch
+        {
+            "lp-sphere" => new LinearProjection(LinearProjection.Function.Sphere, dim),
+            "lp-rastrigin" => new LinearProjection(LinearProjection.Function.Rastrigin, dim),
+            "arm" => new PlanarArm(dim),
+            _ => throw new ArgumentException($"Unknown task '{name}'; known tasks: {string.Join(", ", Names)}.", nameof(name)),
+        };
+}

@@ -1,0 +1,96 @@
+namespace QdFunctional
+
+open QdFunctional.Core.Archives
+open QdFunctional.Core.Batches
+open QdFunctional.Core.Emitters
+open QdFunctional.Core.Metrics
+open QdFunctional.Core.Random
+open QdFunctional.Core.Scheduling
+open QdFunctional.Core.Tasks
+
+/// The state of a run between iterations: everything that varies. The rest is the config.
+type RunState =
+    { Scheduler: Scheduler
+      /// Iterations completed (0 after the initial population).
+      Iteration: int
+      /// Solutions evaluated so far.
+      Evaluations: int64 }
+
+    /// The archive.
+    member s.Archive = s.Scheduler.Archive
+
+/// A run as a fold over iterations: `state -> state`, with every random draw derived from the
+/// root key (initial population from one half of it, iteration i from `FoldIn i` of the other).
+[<RequireQualifiedAccess>]
+module Run =
+    /// The run's task.
+    let task (config: RunConfig) = TaskCatalog.Create(config.Task, config.Dim)
+
+    let private keys (config: RunConfig) =
+        let struct (init, loop) = (Key.Of config.Seed).Split2()
+        init, loop
+
+    /// The key iteration `i` draws from.
+    let iterationKey (config: RunConfig) (i: int) = (snd (keys config)).FoldIn i
+
+    /// An empty archive for the config's archive spec over the task's measure bounds.
+    let emptyArchive (config: RunConfig) (task: ITask) : CellArchive =
+        match config.Archive with
+        | RunConfig.GridSpec dims -> CellArchive.Grid(task.SolutionDim, dims, task.MeasureLow, task.MeasureHigh)
+        | RunConfig.CvtSpec cells ->
+            let kCentroids = (fst (keys config)).FoldIn 1
+            let tessellation = CvtTessellation.FromKMeans(cells, task.MeasureLow, task.MeasureHigh, kCentroids)
+            CellArchive.Cvt(task.SolutionDim, tessellation)
+
+    /// The config's emitters, all starting from x0 = 0 (the paper's set-up).
+    let emitters (config: RunConfig) (task: ITask) : IEmitter list =
+        let x0 = Array.zeroCreate task.SolutionDim
+        [ for _ in 1 .. config.Emitters ->
+              match config.Algorithm with
+              | "map-elites" -> GaussianEmitter(task.SolutionDim, config.Sigma, config.Batch, EmitterStart.FromPoint x0) :> IEmitter
+              | "map-elites-line" ->
+                  IsoLineEmitter(task.SolutionDim, config.Sigma, config.LineSigma, config.Batch, EmitterStart.FromPoint x0)
+              | other -> invalidArg "algorithm" $"Unknown algorithm '{other}'." ]
+
+    /// The initial population: `InitialPopulation` solutions from N(0, I), drawn from the first half of the root key.
+    let initialPopulation (config: RunConfig) (task: ITask) =
+        let n = config.InitialPopulation
+        let values: float[] = Array.zeroCreate (n * task.SolutionDim)
+        (fst (keys config)).FoldIn(0).Normal(System.Span<float>(values))
+        SolutionBatch(n, task.SolutionDim, values)
+
+    /// The state after the initial population (iteration 0).
+    let init (config: RunConfig) (task: ITask) : RunState =
+        let archive = emptyArchive config task :> IArchive
+        let archive =
+            if config.InitialPopulation > 0 then
+                let pop = initialPopulation config task
+                let struct (added, _) = archive.Add(pop, task.Evaluate pop) in added
+            else
+                archive
+        { Scheduler = Scheduler.Create(archive, emitters config task)
+          Iteration = 0
+          Evaluations = int64 config.InitialPopulation }
+
+    /// One iteration: ask, evaluate, tell.
+    let step (config: RunConfig) (task: ITask) (state: RunState) : RunState =
+        let i = state.Iteration + 1
+        let struct (scheduler, solutions) = state.Scheduler.Ask(iterationKey config i)
+        let evaluation = task.Evaluate solutions
+        let struct (scheduler, _) = scheduler.Tell evaluation
+        { Scheduler = scheduler
+          Iteration = i
+          Evaluations = state.Evaluations + int64 solutions.Count }
+
+    /// The metrics row of a state (from the archive's incremental statistics).
+    let metrics (elapsedSeconds: float) (state: RunState) =
+        let s = state.Archive.Stats
+        MetricsRow(state.Iteration, state.Evaluations, s.NumElites, s.Coverage, s.QdScore, s.NormQdScore, s.ObjMax, s.ObjMean, elapsedSeconds)
+
+    /// Runs iterations until `state.Iteration = config.Iterations`, calling `observe` after each.
+    let fold (config: RunConfig) (task: ITask) (observe: RunState -> unit) (state: RunState) =
+        let mutable s = state
+        while s.Iteration < config.Iterations do
+            s <- step config task s
+            observe s
+        s

@@ -1,0 +1,112 @@
+namespace QdFunctional
+
+open System
+open QdFunctional.Core.Archives
+open QdFunctional.Core.Tasks
+
+/// Everything that defines a run, stored as `config.json` beside its results so that the run
+/// can be repeated exactly (same config, same version, same archive). Presets are resolved
+/// when the config is made, so the file always holds the concrete values used.
+type RunConfig =
+    { /// Task name (see TaskCatalog).
+      Task: string
+      /// Solution dimension.
+      Dim: int
+      /// "map-elites" (Gaussian) or "map-elites-line" (Iso+LineDD).
+      Algorithm: string
+      /// "grid:RxR" or "cvt:CELLS".
+      Archive: string
+      /// Iterations after the initial population.
+      Iterations: int
+      /// Solutions per emitter per iteration.
+      Batch: int
+      /// Number of emitters.
+      Emitters: int
+      /// Root seed of the run's key.
+      Seed: uint64
+      /// Gaussian sigma, or iso sigma for the line emitter.
+      Sigma: float
+      /// Line sigma of the Iso+LineDD emitter.
+      LineSigma: float
+      /// Size of the initial population drawn from N(0, I) (0 for none).
+      InitialPopulation: int
+      /// Iterations between checkpoints (0: only at the end).
+      CheckpointEvery: int
+      /// QdFunctional version that wrote the config.
+      Version: string }
+
+/// Making and checking run configurations.
+[<RequireQualifiedAccess>]
+module RunConfig =
+    /// Algorithms `qd run --algorithm` accepts.
+    let algorithms = [ "map-elites"; "map-elites-line" ]
+
+    let private knownAlgorithms = String.concat ", " algorithms
+    let private knownTasks = String.concat ", " TaskCatalog.Names
+
+    /// The library version, written into every config.
+    let version =
+        let v = typeof<RunConfig>.Assembly.GetName().Version
+        if isNull v then "0.0.0" else $"{v.Major}.{v.Minor}.{v.Build}"
+
+    /// The literature's step sizes for a task and algorithm (Fontaine and Nikolaidis 2021):
+    /// σ = 0.5 on the LP tasks and 0.1 on the arm; the line emitter adds σ_line = 0.2.
+    let presetSigmas (task: string) (algorithm: string) =
+        let iso = if task = "arm" then 0.1 else 0.5
+        match algorithm with
+        | "map-elites" -> iso, 0.0
+        | "map-elites-line" -> iso, 0.2
+        | other -> invalidArg "algorithm" $"Unknown algorithm '{other}'; known: {knownAlgorithms}."
+
+    /// The defaults of `qd run`: MAP-Elites (line) on LP-sphere, dimension 1000, 100×100 grid.
+    let defaults =
+        { Task = "lp-sphere"
+          Dim = 1000
+          Algorithm = "map-elites-line"
+          Archive = "grid:100x100"
+          Iterations = 2000
+          Batch = 36
+          Emitters = 1
+          Seed = 42UL
+          Sigma = 0.5
+          LineSigma = 0.2
+          InitialPopulation = 100
+          CheckpointEvery = 500
+          Version = version }
+
+    /// Parses "grid:100x100" into a resolution, or "cvt:N" into a cell count.
+    let (|GridSpec|CvtSpec|) (spec: string) =
+        let fail () =
+            invalidArg "archive" $"Archive '{spec}' is not 'grid:RxR...' or 'cvt:CELLS'."
+        match spec.Split(':', 2) with
+        | [| "grid"; dims |] ->
+            let parts = dims.Split('x')
+            match parts |> Array.map Int32.TryParse with
+            | ps when ps.Length > 0 && ps |> Array.forall (fun (ok, v) -> ok && v > 0) -> GridSpec(ps |> Array.map snd)
+            | _ -> fail ()
+        | [| "cvt"; cells |] ->
+            match Int32.TryParse cells with
+            | true, c when c > 0 -> CvtSpec c
+            | _ -> fail ()
+        | _ -> fail ()
+
+    /// Checks every field; returns the config or raises ArgumentException naming the field.
+    let validate (c: RunConfig) =
+        let fail field (msg: string) = invalidArg field msg
+        if not (List.contains c.Task (List.ofSeq TaskCatalog.Names)) then
+            fail "task" $"Unknown task '{c.Task}'; known: {knownTasks}."
+        if not (List.contains c.Algorithm algorithms) then
+            fail "algorithm" $"Unknown algorithm '{c.Algorithm}'; known: {knownAlgorithms}."
+        if c.Dim < 2 then fail "dim" $"dim must be at least 2, got {c.Dim}."
+        if c.Iterations < 0 then fail "iterations" $"iterations must be 0 or more, got {c.Iterations}."
+        if c.Batch < 1 then fail "batch" $"batch must be at least 1, got {c.Batch}."
+        if c.Emitters < 1 then fail "emitters" $"emitters must be at least 1, got {c.Emitters}."
+        if not (c.Sigma >= 0.0 && Double.IsFinite c.Sigma) then fail "sigma" $"sigma must be finite and non-negative, got {c.Sigma}."
+        if not (c.LineSigma >= 0.0 && Double.IsFinite c.LineSigma) then
+            fail "line-sigma" $"line sigma must be finite and non-negative, got {c.LineSigma}."
+        if c.InitialPopulation < 0 then fail "init-pop" $"initial population must be 0 or more, got {c.InitialPopulation}."
+        if c.CheckpointEvery < 0 then fail "checkpoint-every" $"checkpoint interval must be 0 or more, got {c.CheckpointEvery}."
+        match c.Archive with
+        | GridSpec dims when dims.Length <> 2 -> fail "archive" $"The built-in tasks have 2 measures; '{c.Archive}' has {dims.Length}."
+        | _ -> ()
+        c
