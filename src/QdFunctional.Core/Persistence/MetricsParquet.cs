@@ -1,0 +1,149 @@
+using System.Text.Json;
+using Parquet;
+using Parquet.Schema;
+using QdFunctional.Core.Metrics;
+
+namespace QdFunctional.Core.Persistence;
+
+/// <summary>
+/// Reads and writes <c>metrics.parquet</c>: one row per iteration, one snake_case column per
+/// <see cref="MetricsRow"/> property (<c>iteration</c> INT32, <c>evaluations</c> INT64, <c>num_elites</c> INT32,
+/// <c>coverage</c>, <c>qd_score</c>, <c>norm_qd_score</c>, <c>best_objective</c>, <c>mean_objective</c>,
+/// <c>elapsed_seconds</c> DOUBLE). Writes are atomic and deterministic.
+/// </summary>
+public static class MetricsParquet
+{
+    /// <summary>Version of this file layout, stored as <c>{"format_version":1}</c> under the <c>qdfunctional</c> metadata key.</summary>
+    public const int FormatVersion = 1;
+
+    /// <summary>The double columns in file order after the three integer columns.</summary>
+    private static readonly string[] DoubleColumns =
+        ["coverage", "qd_score", "norm_qd_score", "best_objective", "mean_objective", "elapsed_seconds"];
+
+    /// <summary>Writes <paramref name="rows"/> to <paramref name="path"/> atomically, in the order given.</summary>
+    /// <param name="path">Target file, usually <c>data/runs/&lt;run&gt;/metrics.parquet</c>.</param>
+    /// <param name="rows">One row per iteration; no row may be null.</param>
+    public static void Write(string path, IReadOnlyList<MetricsRow> rows)
+    {
+        Validate(rows);
+        AtomicFile.Write(path, stream => WriteToAsync(stream, rows, CancellationToken.None).GetAwaiter().GetResult());
+    }
+
+    /// <summary>Asynchronous form of <see cref="Write"/>.</summary>
+    public static Task WriteAsync(string path, IReadOnlyList<MetricsRow> rows, CancellationToken cancellationToken = default)
+    {
+        Validate(rows);
+        return AtomicFile.WriteAsync(path, (stream, ct) => WriteToAsync(stream, rows, ct), cancellationToken);
+    }
+
+    /// <summary>Reads a file written by <see cref="Write"/>.</summary>
+    /// <param name="path">The file to read.</param>
+    /// <exception cref="CorruptFileException">The file is truncated, not Parquet, or a column is missing or of the wrong type.</exception>
+    public static MetricsRow[] Read(string path) => ReadAsync(path).GetAwaiter().GetResult();
+
+    /// <summary>Asynchronous form of <see cref="Read"/>.</summary>
+    public static Task<MetricsRow[]> ReadAsync(string path, CancellationToken cancellationToken = default) =>
+        ParquetColumns.ReadFileAsync(path, reader => ReadFromAsync(path, reader, cancellationToken), cancellationToken);
+
+    private static void Validate(IReadOnlyList<MetricsRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        for (int i = 0; i < rows.Count; i++)
+            if (rows[i] is null)
+                throw new ArgumentException($"row {i} is null", nameof(rows));
+    }
+
+    private static async Task WriteToAsync(Stream stream, IReadOnlyList<MetricsRow> rows, CancellationToken ct)
+    {
+        int n = rows.Count;
+        var iteration = new DataField<int>("iteration");
+        var evaluations = new DataField<long>("evaluations");
+        var numElites = new DataField<int>("num_elites");
+        var fields = new List<Field> { iteration, evaluations, numElites };
+        var doubles = new DataField<double>[DoubleColumns.Length];
+        for (int j = 0; j < doubles.Length; j++)
+            fields.Add(doubles[j] = new DataField<double>(DoubleColumns[j]));
+        var schema = new ParquetSchema(fields);
+
+        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy };
+        var writer = await ParquetWriter.CreateAsync(schema, stream, options, false, ct).ConfigureAwait(false);
+        writer.CustomMetadata = new Dictionary<string, string>
+        {
+            [ParquetColumns.MetadataKey] = $"{{\"format_version\":{FormatVersion}}}",
+        };
+        if (n > 0)
+        {
+            var ints = new int[n];
+            var longs = new long[n];
+            var reals = new double[n];
+            using var group = writer.CreateRowGroup();
+            for (int i = 0; i < n; i++)
+                ints[i] = rows[i].Iteration;
+            await ParquetColumns.WriteScalarAsync<int>(group, iteration, ints, ct).ConfigureAwait(false);
+            for (int i = 0; i < n; i++)
+                longs[i] = rows[i].Evaluations;
+            await ParquetColumns.WriteScalarAsync<long>(group, evaluations, longs, ct).ConfigureAwait(false);
+            for (int i = 0; i < n; i++)
+                ints[i] = rows[i].NumElites;
+            await ParquetColumns.WriteScalarAsync<int>(group, numElites, ints, ct).ConfigureAwait(false);
+            for (int j = 0; j < doubles.Length; j++)
+            {
+                for (int i = 0; i < n; i++)
+                    reals[i] = Get(rows[i], j);
+                await ParquetColumns.WriteScalarAsync<double>(group, doubles[j], reals, ct).ConfigureAwait(false);
+            }
+            group.CompleteValidate();
+        }
+        await writer.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Double column <paramref name="j"/> of a row, in <see cref="DoubleColumns"/> order.</summary>
+    private static double Get(MetricsRow r, int j) => j switch
+    {
+        0 => r.Coverage,
+        1 => r.QdScore,
+        2 => r.NormQdScore,
+        3 => r.BestObjective,
+        4 => r.MeanObjective,
+        _ => r.ElapsedSeconds,
+    };
+
+    private static async Task<MetricsRow[]> ReadFromAsync(string path, ParquetReader reader, CancellationToken ct)
+    {
+        if (reader.CustomMetadata is { } meta && meta.TryGetValue(ParquetColumns.MetadataKey, out var json))
+        {
+            int version;
+            try
+            {
+                using var doc = JsonDocument.Parse(json);
+                version = doc.RootElement.GetProperty("format_version").GetInt32();
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+            {
+                throw new CorruptFileException(path, $"'{ParquetColumns.MetadataKey}' metadata is not a valid header: {e.Message}", e);
+            }
+            if (version != FormatVersion)
+                throw new CorruptFileException(path, $"metrics format version {version} is not supported (this build reads {FormatVersion})");
+        }
+
+        int n = ParquetColumns.RowCount(path, reader);
+        var iteration = new int[n];
+        var evaluations = new long[n];
+        var numElites = new int[n];
+        await ParquetColumns.ReadScalarAsync(path, reader, ParquetColumns.Scalar<int>(path, reader, "iteration", "INT32"), iteration, ct).ConfigureAwait(false);
+        await ParquetColumns.ReadScalarAsync(path, reader, ParquetColumns.Scalar<long>(path, reader, "evaluations", "INT64"), evaluations, ct).ConfigureAwait(false);
+        await ParquetColumns.ReadScalarAsync(path, reader, ParquetColumns.Scalar<int>(path, reader, "num_elites", "INT32"), numElites, ct).ConfigureAwait(false);
+        var reals = new double[DoubleColumns.Length][];
+        for (int j = 0; j < reals.Length; j++)
+        {
+            reals[j] = new double[n];
+            var field = ParquetColumns.Scalar<double>(path, reader, DoubleColumns[j], "DOUBLE");
+            await ParquetColumns.ReadScalarAsync(path, reader, field, reals[j], ct).ConfigureAwait(false);
+        }
+        var rows = new MetricsRow[n];
+        for (int i = 0; i < n; i++)
+            rows[i] = new MetricsRow(iteration[i], evaluations[i], numElites[i],
+                reals[0][i], reals[1][i], reals[2][i], reals[3][i], reals[4][i], reals[5][i]);
+        return rows;
+    }
+}
