@@ -1,4 +1,32 @@
 module QdFunctional.Cli.Program
 
+open System
+open Argu
+open QdFunctional
+open QdFunctional.Cli.Arguments
+
 [<EntryPoint>]
-let main argv = 0
+let main argv =
+    let parser = ArgumentParser.Create<QdArgs>(programName = "qd")
+    try
+        let args = parser.ParseCommandLine(argv, raiseOnUsage = true)
+        match args.GetSubCommand() with
+        | Run r -> RunCommand.run r
+        | Resume r -> RunCommand.resume r
+        | Report r -> ReportCommand.report r
+        | Bench b -> BenchCommand.bench b
+        | Version ->
+            printfn "qd %s" RunConfig.version
+            0
+    with
+    | :? ArguParseException as e ->
+        // Help requested, or bad arguments: Argu's message already names the argument.
+        let help = e.ErrorCode = ErrorCode.HelpText
+        (if help then stdout else stderr).WriteLine e.Message
+        if help then 0 else 2
+    | :? ArgumentException as e ->
+        eprintfn "qd: %s" e.Message
+        2
+    | :? IO.IOException as e ->
+        eprintfn "qd: %s" e.Message
+        1

@@ -246,6 +246,35 @@ public sealed class CellArchive : IArchive
         }
     }
 
+    /// <summary>The number the next inserted elite gets as its <see cref="Elite.Index"/>.</summary>
+    public long NextIndex => nextIndex;
+
+    /// <summary>
+    /// Rebuilds an archive exactly as it was: <paramref name="elites"/> in the order their cells were
+    /// first occupied, with their thresholds, insertion indices and the statistics' compensated sums.
+    /// Used by checkpoints, so a resumed run continues bit for bit.
+    /// </summary>
+    internal CellArchive Restore(IReadOnlyList<Elite> elites, long next, double objSum, double objComp)
+    {
+        if (!IsEmpty)
+            throw new InvalidOperationException("Restore starts from an empty archive.");
+        var cells = new int[elites.Count];
+        Elite? best = null;
+        for (int i = 0; i < elites.Count; i++)
+        {
+            var e = elites[i];
+            if ((uint)e.Cell >= (uint)CellCount || e.Solution.Length != SolutionDim || e.Measures.Length != MeasureDim
+                || e.Extra.Length != extraFields.Length)
+                throw new ArgumentException($"Restore: elite {i} does not fit this archive (cell {e.Cell}).");
+            cells[i] = e.Cell;
+            if (best is null || e.Objective > best.Objective || (e.Objective == best.Objective && e.Index < best.Index))
+                best = e;
+        }
+        var restored = store.With(elites.ToArray(), cells);
+        var stats = new ArchiveStats(CellCount, Options.QdOffset, elites.Count, objSum, objComp, best);
+        return new CellArchive(SolutionDim, Tessellation, Options, restored, stats, next);
+    }
+
     /// <inheritdoc/>
     public Elite[] Sample(Key key, int count)
     {

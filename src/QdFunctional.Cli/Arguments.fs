@@ -1,0 +1,90 @@
+module QdFunctional.Cli.Arguments
+
+open Argu
+
+/// `qd run`: one MAP-Elites run written to a run directory.
+type RunArgs =
+    | Task of name: string
+    | Dim of int
+    | Algorithm of name: string
+    | Archive of spec: string
+    | Iterations of int
+    | Batch of int
+    | Emitters of int
+    | Seed of int64
+    | Sigma of float
+    | Line_Sigma of float
+    | Init_Pop of int
+    | Checkpoint_Every of int
+    | Out of dir: string
+    | Quiet
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Task _ -> "benchmark task: lp-sphere, lp-rastrigin or arm (default lp-sphere)."
+            | Dim _ -> "solution dimension (default 1000)."
+            | Algorithm _ ->
+                "map-elites (Gaussian, sigma 0.5 on LP tasks, 0.1 on arm) or map-elites-line "
+                + "(Iso+LineDD, iso sigma as map-elites, line sigma 0.2); default map-elites-line."
+            | Archive _ -> "grid:RxR (default grid:100x100) or cvt:CELLS (centroids by k-means)."
+            | Iterations _ -> "iterations after the initial population (default 2000)."
+            | Batch _ -> "solutions per emitter per iteration (default 36, the DQD paper's)."
+            | Emitters _ -> "number of emitters (default 1)."
+            | Seed _ -> "root seed of the run's PRNG key (default 42)."
+            | Sigma _ -> "Gaussian sigma / iso sigma (default: the algorithm's preset)."
+            | Line_Sigma _ -> "line sigma of map-elites-line (default 0.2)."
+            | Init_Pop _ -> "initial population drawn from N(0, I) (default 100)."
+            | Checkpoint_Every _ -> "iterations between checkpoints, 0 for only the end (default 500)."
+            | Out _ -> "run directory (default data/runs/<algorithm>-<task>-<seed>)."
+            | Quiet -> "print only the output paths."
+
+/// `qd resume`: continue a run from its last checkpoint.
+type ResumeArgs =
+    | [<MainCommand; Mandatory>] Run_Dir of dir: string
+    | Iterations of int
+    | Quiet
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Run_Dir _ -> "the run directory (holds config.json and checkpoint.bin)."
+            | Iterations _ -> "new total iteration count (default: the config's)."
+            | Quiet -> "print only the output paths."
+
+/// `qd report`: pictures of a run.
+type ReportArgs =
+    | [<MainCommand; Mandatory>] Run_Dir of dir: string
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Run_Dir _ -> "the run directory; heatmap.png and metrics.png are written into it."
+
+/// `qd bench`: timings (never part of the tests).
+type BenchArgs =
+    | [<MainCommand>] Suite of name: string
+    | Seconds of float
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Suite _ -> "what to time: map-elites, archive, engine, centroids or all (default all)."
+            | Seconds _ -> "approximate seconds per measurement (default 3)."
+
+/// The `qd` command.
+type QdArgs =
+    | [<CliPrefix(CliPrefix.None)>] Run of ParseResults<RunArgs>
+    | [<CliPrefix(CliPrefix.None)>] Resume of ParseResults<ResumeArgs>
+    | [<CliPrefix(CliPrefix.None)>] Report of ParseResults<ReportArgs>
+    | [<CliPrefix(CliPrefix.None)>] Bench of ParseResults<BenchArgs>
+    | Version
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Run _ -> "run MAP-Elites on a benchmark and write archive.parquet, metrics.parquet and config.json."
+            | Resume _ -> "continue a stopped or killed run from its last checkpoint."
+            | Report _ -> "draw a run's archive heatmap and metric curves as PNG files."
+            | Bench _ -> "print timings: iterations per second, archive insertion, engine, centroids."
+            | Version -> "print the version."

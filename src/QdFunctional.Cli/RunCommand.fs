@@ -1,0 +1,75 @@
+module QdFunctional.Cli.RunCommand
+
+open System
+open System.IO
+open System.Threading
+open Argu
+open QdFunctional
+open QdFunctional.Cli.Arguments
+
+/// Exit code of a run stopped by Ctrl-C after saving its checkpoint (128 + SIGINT).
+let interrupted = 130
+
+/// The config `qd run` builds from its arguments: defaults, then the algorithm's presets, then explicit values.
+let configOf (args: ParseResults<RunArgs>) =
+    let d = RunConfig.defaults
+    let task = args.GetResult(RunArgs.Task, d.Task)
+    let algorithm = args.GetResult(RunArgs.Algorithm, d.Algorithm)
+    let iso, line = RunConfig.presetSigmas task algorithm
+    let seed = args.GetResult(RunArgs.Seed, int64 d.Seed)
+    if seed < 0L then invalidArg "seed" $"seed must be 0 or more, got {seed}."
+    { d with
+        Task = task
+        Dim = args.GetResult(RunArgs.Dim, d.Dim)
+        Algorithm = algorithm
+        Archive = args.GetResult(RunArgs.Archive, d.Archive)
+        Iterations = args.GetResult(RunArgs.Iterations, d.Iterations)
+        Batch = args.GetResult(RunArgs.Batch, d.Batch)
+        Emitters = args.GetResult(RunArgs.Emitters, d.Emitters)
+        Seed = uint64 seed
+        Sigma = args.GetResult(RunArgs.Sigma, iso)
+        LineSigma = args.GetResult(RunArgs.Line_Sigma, line)
+        InitialPopulation = args.GetResult(RunArgs.Init_Pop, d.InitialPopulation)
+        CheckpointEvery = args.GetResult(RunArgs.Checkpoint_Every, d.CheckpointEvery) }
+    |> RunConfig.validate
+
+/// Runs to the end or to Ctrl-C, showing progress; prints where the files are.
+let execute (dir: string) (mode: Progress.Mode) (progress: RunProgress) =
+    use cancel = new CancellationTokenSource()
+    let onCancel = ConsoleCancelEventHandler(fun _ e -> e.Cancel <- true; cancel.Cancel())
+    Console.CancelKeyPress.AddHandler onCancel
+    try
+        let total = progress.Config.Iterations
+        let final = Progress.show mode total (fun observe -> RunDirectory.execute dir cancel.Token observe progress)
+        let s = final.State.Archive.Stats
+        if final.State.Iteration < total then
+            eprintfn "Stopped at iteration %d of %d; checkpoint saved. Continue with: qd resume %s" final.State.Iteration total dir
+            interrupted
+        else
+            if mode <> Progress.Silent then
+                printfn "Done: %d iterations, %d evaluations, coverage %.2f%%, QD score %.1f, normalized %.3f, best %.3f"
+                    final.State.Iteration final.State.Evaluations (100.0 * s.Coverage) s.QdScore s.NormQdScore s.ObjMax
+            for path in [ RunDirectory.archivePath dir; RunDirectory.metricsPath dir; RunDirectory.configPath dir ] do
+                printfn "%s" path
+            0
+    finally
+        Console.CancelKeyPress.RemoveHandler onCancel
+
+/// `qd run`.
+let run (args: ParseResults<RunArgs>) =
+    let config = configOf args
+    let dir = args.GetResult(RunArgs.Out, Path.Combine("data", "runs", $"{config.Algorithm}-{config.Task}-s{config.Seed}"))
+    let mode = Progress.detect (args.Contains RunArgs.Quiet)
+    if mode <> Progress.Silent then
+        printfn "%s on %s (d = %d), archive %s, %d iterations × %d × %d solutions, seed %d → %s"
+            config.Algorithm config.Task config.Dim config.Archive config.Iterations config.Emitters config.Batch config.Seed dir
+    RunDirectory.start dir config |> execute dir mode
+
+/// `qd resume`.
+let resume (args: ParseResults<ResumeArgs>) =
+    let dir = args.GetResult ResumeArgs.Run_Dir
+    let progress = RunDirectory.resume dir (args.TryGetResult ResumeArgs.Iterations)
+    let mode = Progress.detect (args.Contains ResumeArgs.Quiet)
+    if mode <> Progress.Silent then
+        printfn "Resuming %s at iteration %d of %d" dir progress.State.Iteration progress.Config.Iterations
+    execute dir mode progress

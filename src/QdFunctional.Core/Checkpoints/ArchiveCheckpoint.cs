@@ -1,0 +1,172 @@
+namespace QdFunctional.Core.Checkpoints;
+
+using System.Text;
+using QdFunctional.Core.Archives;
+using QdFunctional.Core.Persistence;
+
+/// <summary>
+/// A run's resumable state in one binary file: iteration, evaluations, elapsed time, the key's
+/// position and the whole archive (elites in the order their cells were first filled, their
+/// thresholds and insertion indices, and the statistics' compensated sums), so a resumed run
+/// reproduces an uninterrupted one bit for bit. Written atomically (temporary file, flush,
+/// rename) and ended by a checksum, so a torn or altered file is refused, never half-read.
+/// </summary>
+public static class ArchiveCheckpoint
+{
+    const uint Magic = 0x4B434451; // "QDCK"
+    const int FormatVersion = 1;
+
+    /// <summary>Writes <paramref name="state"/> to <paramref name="path"/> atomically.</summary>
+    public static void Write(string path, CheckpointState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var payload = Encode(state);
+        AtomicFile.Write(path, stream =>
+        {
+            stream.Write(payload);
+            stream.Write(BitConverter.GetBytes(Fnv1a(payload)));
+        });
+    }
+
+    /// <summary>
+    /// Reads a checkpoint into <paramref name="empty"/>, an empty archive made from the run's
+    /// configuration (the tessellation is not stored; it is rebuilt from the config).
+    /// </summary>
+    /// <exception cref="CorruptFileException">The file is truncated, altered, or made for another archive.</exception>
+    public static CheckpointState Read(string path, CellArchive empty)
+    {
+        ArgumentNullException.ThrowIfNull(empty);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new CorruptFileException(path, "no checkpoint file", e);
+        }
+        if (bytes.Length < 16)
+            throw new CorruptFileException(path, $"checkpoint of {bytes.Length} bytes is truncated");
+        var payload = bytes.AsSpan(0, bytes.Length - 8);
+        if (BitConverter.ToUInt64(bytes, bytes.Length - 8) != Fnv1a(payload))
+            throw new CorruptFileException(path, "checkpoint checksum does not match (truncated or altered file)");
+        try
+        {
+            return Decode(path, payload.ToArray(), empty);
+        }
+        catch (Exception e) when (e is EndOfStreamException or ArgumentException or IOException and not CorruptFileException)
+        {
+            throw new CorruptFileException(path, $"checkpoint does not fit this run's archive: {e.Message}", e);
+        }
+    }
+
+    static byte[] Encode(CheckpointState state)
+    {
+        var archive = state.Archive;
+        using var memory = new MemoryStream();
+        using (var w = new BinaryWriter(memory, Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(Magic);
+            w.Write(FormatVersion);
+            w.Write(state.Iteration);
+            w.Write(state.Evaluations);
+            w.Write(state.ElapsedSeconds);
+            w.Write(archive.CellCount);
+            w.Write(archive.SolutionDim);
+            w.Write(archive.MeasureDim);
+            w.Write(archive.ExtraFields.Count);
+            foreach (var name in archive.ExtraFields)
+                w.Write(name);
+            w.Write(archive.NextIndex);
+            w.Write(archive.Stats.ObjectiveSum);
+            w.Write(archive.Stats.ObjectiveSumCompensation);
+            var occupied = archive.OccupiedCells;
+            w.Write(occupied.Length);
+            foreach (int cell in occupied)
+            {
+                var e = archive.EliteAt(cell)!;
+                w.Write(e.Cell);
+                w.Write(e.Objective);
+                w.Write(e.Threshold);
+                w.Write(e.Index);
+                WriteDoubles(w, e.Solution);
+                WriteDoubles(w, e.Measures);
+                WriteDoubles(w, e.Extra);
+            }
+        }
+        return memory.ToArray();
+    }
+
+    static CheckpointState Decode(string path, byte[] payload, CellArchive empty)
+    {
+        using var r = new BinaryReader(new MemoryStream(payload), Encoding.UTF8);
+        if (r.ReadUInt32() != Magic)
+            throw new CorruptFileException(path, "not a QdFunctional checkpoint");
+        int version = r.ReadInt32();
+        if (version != FormatVersion)
+            throw new CorruptFileException(path, $"checkpoint format {version}; this version reads format {FormatVersion}");
+        int iteration = r.ReadInt32();
+        long evaluations = r.ReadInt64();
+        double elapsed = r.ReadDouble();
+        int cells = r.ReadInt32(), d = r.ReadInt32(), k = r.ReadInt32(), extraCount = r.ReadInt32();
+        if (cells != empty.CellCount || d != empty.SolutionDim || k != empty.MeasureDim || extraCount != empty.ExtraFields.Count)
+            throw new CorruptFileException(path,
+                $"checkpoint holds {cells} cells, dimension {d}, {k} measures; the run's archive has {empty.CellCount}, {empty.SolutionDim}, {empty.MeasureDim}");
+        for (int j = 0; j < extraCount; j++)
+            if (r.ReadString() != empty.ExtraFields[j])
+                throw new CorruptFileException(path, "checkpoint's extra fields differ from the run's");
+        long next = r.ReadInt64();
+        double sum = r.ReadDouble(), comp = r.ReadDouble();
+        int count = r.ReadInt32();
+        if (count < 0 || count > cells)
+            throw new CorruptFileException(path, $"checkpoint claims {count} elites in {cells} cells");
+        var elites = new Elite[count];
+        for (int i = 0; i < count; i++)
+        {
+            int cell = r.ReadInt32();
+            double objective = r.ReadDouble(), threshold = r.ReadDouble();
+            long index = r.ReadInt64();
+            var solution = ReadDoubles(r, d);
+            var measures = ReadDoubles(r, k);
+            var extra = ReadDoubles(r, extraCount);
+            elites[i] = new Elite(cell, objective, threshold, solution, measures, extra, index);
+        }
+        if (r.BaseStream.Position != payload.Length)
+            throw new CorruptFileException(path, "checkpoint has trailing bytes");
+        return new CheckpointState(iteration, evaluations, elapsed, empty.Restore(elites, next, sum, comp));
+    }
+
+    static void WriteDoubles(BinaryWriter w, ReadOnlySpan<double> values)
+    {
+        w.Write(values.Length);
+        w.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
+    }
+
+    static double[] ReadDoubles(BinaryReader r, int expected)
+    {
+        int n = r.ReadInt32();
+        if (n != expected)
+            throw new ArgumentException($"a row holds {n} values, expected {expected}");
+        var values = new double[n];
+        var bytes = r.ReadBytes(n * sizeof(double));
+        if (bytes.Length != n * sizeof(double))
+            throw new EndOfStreamException();
+        Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
+        return values;
+    }
+
+    static ulong Fnv1a(ReadOnlySpan<byte> data)
+    {
+        ulong hash = 14695981039346656037UL;
+        foreach (byte b in data)
+            hash = (hash ^ b) * 1099511628211UL;
+        return hash;
+    }
+}
+
+/// <summary>What a checkpoint holds: the position of the run and its archive.</summary>
+/// <param name="Iteration">Iterations completed.</param>
+/// <param name="Evaluations">Solutions evaluated so far.</param>
+/// <param name="ElapsedSeconds">Wall time spent so far (resumed runs keep counting from here).</param>
+/// <param name="Archive">The archive.</param>
+public sealed record CheckpointState(int Iteration, long Evaluations, double ElapsedSeconds, CellArchive Archive);
