@@ -82,7 +82,7 @@ let archive seconds =
 let bench (args: ParseResults<BenchArgs>) =
     let seconds = args.GetResult(BenchArgs.Seconds, 3.0)
     let suite = args.GetResult(BenchArgs.Suite, "all")
-    printfn "QdFunctional %s, .NET %s, %d cores" RunConfig.version Environment.Version.Major Environment.ProcessorCount
+    printfn "QdFunctional %s, .NET %d, %d cores" RunConfig.version Environment.Version.Major Environment.ProcessorCount
     match suite with
     | "map-elites" -> mapElites seconds
     | "archive" -> archive seconds

@@ -64,14 +64,14 @@ module RunConfig =
           Dim = 1000
           Algorithm = "map-elites-line"
           Archive = "grid:100x100"
-          Iterations = 2000
+          Iterations = 10000
           Batch = 36
           Emitters = 1
           Seed = 42UL
           Sigma = 0.5
           LineSigma = 0.2
           InitialPopulation = 100
-          CheckpointEvery = 500
+          CheckpointEvery = 1000
           Version = version }
 
     /// Parses "grid:100x100" into a resolution, or "cvt:N" into a cell count.

@@ -1,0 +1,104 @@
+module RunTests
+
+open System
+open System.IO
+open System.Threading
+open Expecto
+open Properties
+open QdFunctional
+open QdFunctional.Core.Persistence
+
+let private small =
+    { RunConfig.defaults with
+        Dim = 20
+        Archive = "grid:20x20"
+        Iterations = 60
+        Batch = 16
+        InitialPopulation = 10
+        CheckpointEvery = 0 }
+
+let private tempDir () =
+    let d = Path.Combine(Path.GetTempPath(), "qd-tests", Guid.NewGuid().ToString("N"))
+    Directory.CreateDirectory d |> ignore
+    d
+
+let private runTo dir config =
+    RunDirectory.start dir config |> RunDirectory.execute dir CancellationToken.None ignore
+
+let private bytes dir = File.ReadAllBytes(RunDirectory.archivePath dir)
+
+[<Tests>]
+let tests =
+    testList
+        "Run"
+        [ testCase "the same seed gives a byte-identical archive.parquet; another seed does not"
+          <| fun () ->
+              let a, b, c = tempDir (), tempDir (), tempDir ()
+              runTo a small |> ignore
+              runTo b small |> ignore
+              runTo c { small with Seed = 7UL } |> ignore
+              Expect.equal (bytes a) (bytes b) "same seed"
+              Expect.notEqual (bytes a) (bytes c) "different seed"
+
+          testCase "a run stopped at a checkpoint and resumed ends with the same archive"
+          <| fun () ->
+              let whole, split = tempDir (), tempDir ()
+              let uninterrupted = runTo whole small
+              // Stop after 25 iterations (as a kill after the checkpoint would), then resume to 60.
+              runTo split { small with Iterations = 25 } |> ignore
+              let resumed = RunDirectory.resume split (Some 60) |> RunDirectory.execute split CancellationToken.None ignore
+              Expect.equal resumed.State.Iteration 60 "ran to the end"
+              Expect.equal resumed.State.Evaluations uninterrupted.State.Evaluations "evaluations"
+              Expect.equal (bytes split) (bytes whole) "identical archive"
+              let metrics = Results.loadMetrics (RunDirectory.metricsPath split)
+              Expect.equal (metrics |> Array.map (fun m -> m.Iteration)) [| 0..60 |] "one metrics row per iteration, none twice"
+
+          testCase "cancellation stops early with a checkpoint that resumes"
+          <| fun () ->
+              let dir = tempDir ()
+              use cancel = new CancellationTokenSource()
+              let stopped =
+                  RunDirectory.start dir small
+                  |> RunDirectory.execute dir cancel.Token (fun row -> if row.Iteration = 10 then cancel.Cancel())
+              Expect.equal stopped.State.Iteration 10 "stopped where asked"
+              Expect.isFalse (File.Exists(RunDirectory.archivePath dir)) "no final archive yet"
+              let finished = RunDirectory.resume dir None |> RunDirectory.execute dir CancellationToken.None ignore
+              let reference = tempDir ()
+              runTo reference small |> ignore
+              Expect.equal finished.State.Iteration 60 "finished"
+              Expect.equal (bytes dir) (bytes reference) "same archive as an uninterrupted run"
+
+          testCase "a corrupt or foreign checkpoint is refused with the path in the message"
+          <| fun () ->
+              let dir = tempDir ()
+              runTo dir small |> ignore
+              let cp = RunDirectory.checkpointPath dir
+              let good = File.ReadAllBytes cp
+              File.WriteAllBytes(cp, good[.. good.Length / 2])
+              throwsWith<CorruptFileException> [ cp; "checksum" ] (fun () -> RunDirectory.resume dir None |> ignore)
+              let flipped = Array.copy good
+              flipped[100] <- flipped[100] ^^^ 1uy
+              File.WriteAllBytes(cp, flipped)
+              throwsWith<CorruptFileException> [ "checksum" ] (fun () -> RunDirectory.resume dir None |> ignore)
+              File.WriteAllBytes(cp, good)
+              let config = JsonFile.Read<RunConfig>(RunDirectory.configPath dir)
+              JsonFile.Write(RunDirectory.configPath dir, { config with Archive = "grid:10x10" })
+              throwsWith<CorruptFileException> [ "400 cells"; "100" ] (fun () -> RunDirectory.resume dir None |> ignore)
+
+          testCase "config.json round-trips and repeats the run"
+          <| fun () ->
+              let dir = tempDir ()
+              runTo dir small |> ignore
+              let config = JsonFile.Read<RunConfig>(RunDirectory.configPath dir)
+              Expect.equal config small "same config"
+              let again = tempDir ()
+              runTo again config |> ignore
+              Expect.equal (bytes again) (bytes dir) "repeated from its config"
+
+          testCase "bad configurations are refused by field"
+          <| fun () ->
+              throwsWith<ArgumentException> [ "Unknown task 'walker'" ] (fun () -> RunConfig.validate { small with Task = "walker" } |> ignore)
+              throwsWith<ArgumentException> [ "Unknown algorithm" ] (fun () -> RunConfig.validate { small with Algorithm = "cma" } |> ignore)
+              throwsWith<ArgumentException> [ "grid:10x" ] (fun () -> RunConfig.validate { small with Archive = "grid:10x" } |> ignore)
+              throwsWith<ArgumentException> [ "batch must be at least 1" ] (fun () -> RunConfig.validate { small with Batch = 0 } |> ignore)
+              throwsWith<ArgumentException> [ "sigma" ] (fun () -> RunConfig.validate { small with Sigma = nan } |> ignore) ]
