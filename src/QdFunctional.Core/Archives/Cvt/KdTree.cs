@@ -22,7 +22,7 @@ public sealed class KdTree
     /// <summary>At most this many centroids share a leaf; small leaves prune well, larger ones scan fast.</summary>
     const int LeafSize = 8;
 
-    /// <summary>Deepest descent a query can need; median splits keep the depth near log2(cells / LeafSize).</summary>
+    /// <summary>Deepest tree built; median splits keep the depth near log2(cells / LeafSize), far below this.</summary>
     const int MaxDepth = 64;
 
     /// <summary>Batches with at least this many rows are answered on several threads (fixed chunks; same answers).</summary>
@@ -136,52 +136,53 @@ public sealed class KdTree
     /// </summary>
     internal int Search(ReadOnlySpan<double> q, int hint)
     {
-        double best = double.PositiveInfinity;
-        int bestCell = int.MaxValue;
+        var best = new Best(double.PositiveInfinity, int.MaxValue);
         if (hint >= 0)
+            best = new Best(Distance(q, centroids.AsSpan(hint * dims, dims)), hint);
+        // offset[j]: how far q lies outside the current node's box along j (Arya and Mount 1993).
+        // Measure spaces have few dimensions; past 256 the buffer comes from the heap.
+        Span<double> offset = dims <= 256 ? stackalloc double[dims] : new double[dims];
+        offset.Clear();
+        Visit(0, q, offset, ref best);
+        return best.Cell;
+    }
+
+    /// <summary>
+    /// Searches <paramref name="node"/>: the near child first, then the far child unless the
+    /// box distance rules it out. The box distance is the sum in coordinate order of the
+    /// squared offsets, each no larger in magnitude than the matching coordinate difference
+    /// to any centroid in the box; floating-point rounding is monotone, so the computed bound
+    /// never exceeds a centroid's computed distance. A box at exactly the best distance is
+    /// still searched, since it may hold a tie with a lower index.
+    /// </summary>
+    void Visit(int node, ReadOnlySpan<double> q, Span<double> offset, ref Best best)
+    {
+        int dim = splitDim[node];
+        if (dim < 0)
         {
-            best = Distance(q, centroids.AsSpan(hint * dims, dims));
-            bestCell = hint;
-        }
-        Span<int> stackNode = stackalloc int[MaxDepth];
-        Span<double> stackBound = stackalloc double[MaxDepth];
-        int top = 0;
-        stackNode[top] = 0;
-        stackBound[top++] = 0.0;
-        var points = leafPoints.AsSpan();
-        while (top > 0)
-        {
-            top--;
-            int node = stackNode[top];
-            double bound = stackBound[top];
-            // Equal bounds are still searched: a centroid at the same distance may have a lower index.
-            if (bound > best)
-                continue;
-            while (splitDim[node] >= 0)
-            {
-                double diff = q[splitDim[node]] - splitValue[node];
-                int near = diff < 0 ? left[node] : right[node];
-                int far = diff < 0 ? right[node] : left[node];
-                double farBound = Math.Max(bound, diff * diff);
-                if (farBound <= best)
-                {
-                    stackNode[top] = far;
-                    stackBound[top++] = farBound;
-                }
-                node = near;
-            }
+            var points = leafPoints.AsSpan();
             for (int r = left[node]; r < right[node]; r++)
             {
                 double d = Distance(q, points.Slice(r * dims, dims));
-                if (d < best || (d == best && leafCells[r] < bestCell))
-                {
-                    best = d;
-                    bestCell = leafCells[r];
-                }
+                if (d < best.Distance || (d == best.Distance && leafCells[r] < best.Cell))
+                    best = new Best(d, leafCells[r]);
             }
+            return;
         }
-        return bestCell;
+        double diff = q[dim] - splitValue[node];
+        Visit(diff < 0 ? left[node] : right[node], q, offset, ref best);
+        double old = offset[dim];
+        offset[dim] = diff;
+        double bound = 0.0;
+        for (int j = 0; j < offset.Length; j++)
+            bound += offset[j] * offset[j];
+        if (bound <= best.Distance)
+            Visit(diff < 0 ? right[node] : left[node], q, offset, ref best);
+        offset[dim] = old;
     }
+
+    /// <summary>The best squared distance so far and its cell.</summary>
+    record struct Best(double Distance, int Cell);
 
     /// <summary>Squared Euclidean distance, summed over coordinates in order (the tie rule depends on this order).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
