@@ -7,7 +7,9 @@ namespace QdFunctional.Core.Random;
 /// never used for two purposes; derive new keys with <see cref="Split(int)"/> or
 /// <see cref="FoldIn(uint)"/> instead. <c>Of</c>, <c>Split</c> and <c>FoldIn</c> produce the
 /// same words as <c>jax.random.PRNGKey</c>, <c>split</c> and <c>fold_in</c> with the
-/// default threefry2x32 implementation.
+/// threefry2x32 implementation in its original layout (<c>jax_threefry_partitionable=False</c>;
+/// JAX has since made the partitionable layout its default, which changes <c>split</c>).
+/// Known answers from Random123 and JAX's own tests are checked in the test suite.
 /// </summary>
 /// <remarks>
 /// Draws are a pure function of (key, index): word <c>i</c> of a key's stream is
@@ -41,7 +43,7 @@ public readonly record struct Key(uint Hi, uint Lo)
         return keys;
     }
 
-    /// <summary>Two independent keys: the usual <c>let k1, k2 = key.Split2()</c>.</summary>
+    /// <summary>Two independent keys: <c>var (k1, k2) = key.Split2()</c> in C#, <c>let struct (k1, k2) = key.Split2()</c> in F#.</summary>
     public (Key, Key) Split2()
     {
         var k = Split(2);

@@ -13,13 +13,16 @@ namespace QdFunctional.Core.Archives.Cvt;
 /// 0..k-1. A point at exactly the same computed distance from two centroids goes to the
 /// centroid with the lower index, so the answer is the brute-force argmin with ties to the
 /// lower index. Points may lie anywhere, inside or outside the bounds the centroids were
-/// drawn from. Queries allocate nothing and the tree is immutable, so it is safe to query
-/// from many threads at once.
+/// drawn from. Queries allocate nothing (up to 256 dimensions) and the tree is immutable,
+/// so it is safe to query from many threads at once.
 /// </remarks>
 [SkipLocalsInit]
 public sealed class KdTree
 {
-    /// <summary>At most this many centroids share a leaf; small leaves prune well, larger ones scan fast.</summary>
+    /// <summary>
+    /// At most this many centroids share a leaf (more only where all of them coincide): small
+    /// leaves prune well, larger ones scan fast.
+    /// </summary>
     const int LeafSize = 8;
 
     /// <summary>Deepest tree built; median splits keep the depth near log2(cells / LeafSize), far below this.</summary>
