@@ -7,7 +7,9 @@ namespace QdFunctional.Core.Random;
 /// never used for two purposes; derive new keys with <see cref="Split(int)"/> or
 /// <see cref="FoldIn(uint)"/> instead. <c>Of</c>, <c>Split</c> and <c>FoldIn</c> produce the
 /// same words as <c>jax.random.PRNGKey</c>, <c>split</c> and <c>fold_in</c> with the
-/// default threefry2x32 implementation.
+/// threefry2x32 implementation in its original layout (<c>jax_threefry_partitionable=False</c>;
+/// JAX has since made the partitionable layout its default, which changes <c>split</c>).
+/// Known answers from Random123 and JAX's own tests are checked in the test suite.
 /// </summary>
 /// <remarks>
 /// Draws are a pure function of (key, index): word <c>i</c> of a key's stream is
@@ -41,7 +43,7 @@ public readonly record struct Key(uint Hi, uint Lo)
         return keys;
     }
 
-    /// <summary>Two independent keys: the usual <c>let k1, k2 = key.Split2()</c>.</summary>
+    /// <summary>Two independent keys: <c>var (k1, k2) = key.Split2()</c> in C#, <c>let struct (k1, k2) = key.Split2()</c> in F#.</summary>
     public (Key, Key) Split2()
     {
         var k = Split(2);
@@ -79,70 +81,88 @@ public readonly record struct Key(uint Hi, uint Lo)
     }
 
     /// <summary>Fills <paramref name="destination"/> with raw 64-bit words 0..n-1 of the stream.</summary>
-    public void Bits(Span<ulong> destination)
-    {
-        for (int i = 0; i < destination.Length; i++)
-            destination[i] = Bits((ulong)i);
-    }
+    public void Bits(Span<ulong> destination) => Threefry.Fill(Hi, Lo, 0, destination);
 
     /// <summary>Uniform doubles in [0, 1): the top 53 bits of each word times 2^-53.</summary>
-    public void Uniform(Span<double> destination)
+    public void Uniform(Span<double> destination) => Uniform(destination, 0.0, 1.0);
+
+    /// <summary>
+    /// Uniform doubles in [low, high): <c>low + (high - low) * u</c> for the unit draw <c>u</c>
+    /// of each word; a value that rounds up to <paramref name="high"/> becomes the largest
+    /// double below it, so the interval stays half-open. Long draws run on several threads
+    /// with the same result.
+    /// </summary>
+    public unsafe void Uniform(Span<double> destination, double low, double high)
     {
-        for (int i = 0; i < destination.Length; i++)
-            destination[i] = ToUnitDouble(Bits((ulong)i));
+        if (!(low < high) || !double.IsFinite(low) || !double.IsFinite(high) || !double.IsFinite(high - low))
+            throw new ArgumentException($"Uniform needs finite low < high with a finite width, got [{low}, {high}).");
+        var key = this;
+        fixed (double* p = destination)
+        {
+            nint address = (nint)p;
+            Chunks.Run(destination.Length, (start, count) =>
+                key.UniformChunk(new Span<double>((double*)address + start, count), (ulong)start, low, high));
+        }
     }
 
-    /// <summary>Uniform doubles in [low, high).</summary>
-    public void Uniform(Span<double> destination, double low, double high)
-    {
-        if (!(low < high) || !double.IsFinite(low) || !double.IsFinite(high))
-            throw new ArgumentException($"Uniform needs finite low < high, got [{low}, {high}).");
-        double width = high - low;
-        for (int i = 0; i < destination.Length; i++)
-            destination[i] = low + width * ToUnitDouble(Bits((ulong)i));
-    }
-
-    /// <summary>Uniform doubles, each in its own [low[j], high[j]) for j = i mod low.Length (row-major bounds).</summary>
+    /// <summary>
+    /// Uniform doubles, each in its own [low[j], high[j]) for j = i mod low.Length (row-major
+    /// bounds), from the same unit draws as <see cref="Uniform(Span{double})"/>.
+    /// </summary>
     public void Uniform(Span<double> destination, ReadOnlySpan<double> low, ReadOnlySpan<double> high)
     {
         if (low.Length == 0 || low.Length != high.Length || destination.Length % low.Length != 0)
             throw new ArgumentException(
                 $"Uniform with per-column bounds needs equal, non-empty bound lengths dividing the output; got {low.Length}, {high.Length} for {destination.Length} values.");
         int d = low.Length;
-        for (int i = 0; i < destination.Length; i++)
+        for (int j = 0; j < d; j++)
+            if (!(low[j] < high[j]) || !double.IsFinite(low[j]) || !double.IsFinite(high[j]) || !double.IsFinite(high[j] - low[j]))
+                throw new ArgumentException(
+                    $"Uniform needs finite low[{j}] < high[{j}] with a finite width, got [{low[j]}, {high[j]}).", nameof(low));
+        Uniform(destination);
+        for (int i = 0; i < destination.Length; i += d)
         {
-            int j = i % d;
-            destination[i] = low[j] + (high[j] - low[j]) * ToUnitDouble(Bits((ulong)i));
+            var row = destination.Slice(i, d);
+            for (int j = 0; j < d; j++)
+            {
+                double x = low[j] + (high[j] - low[j]) * row[j];
+                row[j] = x < high[j] ? x : Math.BitDecrement(high[j]);
+            }
         }
     }
 
     /// <summary>Uniform floats in [0, 1): the top 24 bits of each word times 2^-24.</summary>
     public void Uniform(Span<float> destination)
     {
-        for (int i = 0; i < destination.Length; i++)
-            destination[i] = (Bits((ulong)i) >> 40) * (1.0f / (1 << 24));
+        Span<ulong> words = stackalloc ulong[Block];
+        for (int i = 0; i < destination.Length; i += Block)
+        {
+            int m = Math.Min(Block, destination.Length - i);
+            Threefry.Fill(Hi, Lo, (ulong)i, words[..m]);
+            var d = destination.Slice(i, m);
+            for (int j = 0; j < m; j++)
+                d[j] = (words[j] >> 40) * (1.0f / (1 << 24));
+        }
     }
 
     /// <summary>
-    /// Standard normal draws (times <paramref name="scale"/>, plus <paramref name="mean"/>) by the
-    /// Box-Muller transform: words 2i and 2i+1 give values 2i and 2i+1.
+    /// Normal draws <c>mean + scale * z</c> with standard normal <c>z</c> from the Box-Muller
+    /// transform: words 2i and 2i+1 give values 2i and 2i+1 (an odd last value uses words n-1
+    /// and n and keeps the cosine branch), so a shorter draw is a prefix of a longer one. Long
+    /// draws run on several threads with the same result.
     /// </summary>
-    public void Normal(Span<double> destination, double mean = 0.0, double scale = 1.0)
+    public unsafe void Normal(Span<double> destination, double mean = 0.0, double scale = 1.0)
     {
-        int n = destination.Length;
-        for (int i = 0; i + 1 < n; i += 2)
+        if (!double.IsFinite(mean) || !double.IsFinite(scale) || scale < 0)
+            throw new ArgumentException($"Normal needs a finite mean and a finite scale >= 0, got mean {mean}, scale {scale}.");
+        var key = this;
+        fixed (double* p = destination)
         {
-            var (z0, z1) = BoxMuller(Bits((ulong)i), Bits((ulong)i + 1));
-            destination[i] = mean + scale * z0;
-            destination[i + 1] = mean + scale * z1;
-        }
-        if ((n & 1) == 1)
-        {
-            var (z0, _) = BoxMuller(Bits((ulong)n - 1), Bits((ulong)n));
-            destination[n - 1] = mean + scale * z0;
+            nint address = (nint)p;
+            Chunks.Run(destination.Length, (start, count) =>
+                key.NormalChunk(new Span<double>((double*)address + start, count), (ulong)start, mean, scale));
         }
     }
-
     /// <summary>One uniform double in [0, 1) (word 0 of the stream).</summary>
     public double NextUniform() => ToUnitDouble(Bits(0));
 
@@ -155,8 +175,15 @@ public readonly record struct Key(uint Hi, uint Lo)
         if (low >= high)
             throw new ArgumentException($"Integers needs low < high, got [{low}, {high}).");
         ulong range = (ulong)((long)high - low);
-        for (int i = 0; i < destination.Length; i++)
-            destination[i] = (int)((long)low + (long)Math.BigMul(Bits((ulong)i), range, out _));
+        Span<ulong> words = stackalloc ulong[Block];
+        for (int i = 0; i < destination.Length; i += Block)
+        {
+            int m = Math.Min(Block, destination.Length - i);
+            Threefry.Fill(Hi, Lo, (ulong)i, words[..m]);
+            var d = destination.Slice(i, m);
+            for (int j = 0; j < m; j++)
+                d[j] = (int)((long)low + (long)Math.BigMul(words[j], range, out _));
+        }
     }
 
     /// <summary>One integer uniform in [0, count).</summary>
@@ -197,6 +224,48 @@ public readonly record struct Key(uint Hi, uint Lo)
             int vj = swapped.TryGetValue(j, out var b) ? b : j;
             destination[i] = vj;
             swapped[j] = vi;
+        }
+    }
+
+    /// <summary>Words hashed per stack buffer: big enough to amortise the vector set-up, small for the stack.</summary>
+    const int Block = 256;
+
+    /// <summary>Values start .. start + destination.Length - 1 of <see cref="Uniform(Span{double}, double, double)"/>.</summary>
+    void UniformChunk(Span<double> destination, ulong start, double low, double high)
+    {
+        double width = high - low;
+        double below = Math.BitDecrement(high);
+        Span<ulong> words = stackalloc ulong[Block];
+        for (int i = 0; i < destination.Length; i += Block)
+        {
+            int m = Math.Min(Block, destination.Length - i);
+            Threefry.Fill(Hi, Lo, start + (ulong)i, words[..m]);
+            var d = destination.Slice(i, m);
+            for (int j = 0; j < m; j++)
+            {
+                double x = low + width * ToUnitDouble(words[j]);
+                d[j] = x < high ? x : below;
+            }
+        }
+    }
+
+    /// <summary>Values start .. start + destination.Length - 1 of <see cref="Normal"/>; start is even.</summary>
+    void NormalChunk(Span<double> destination, ulong start, double mean, double scale)
+    {
+        Span<ulong> words = stackalloc ulong[Block];
+        for (int i = 0; i < destination.Length; i += Block)
+        {
+            int m = Math.Min(Block, destination.Length - i);
+            var w = words[..((m + 1) & ~1)];
+            Threefry.Fill(Hi, Lo, start + (ulong)i, w);
+            var d = destination.Slice(i, m);
+            for (int j = 0; j < m; j += 2)
+            {
+                var (z0, z1) = BoxMuller(w[j], w[j + 1]);
+                d[j] = mean + scale * z0;
+                if (j + 1 < m)
+                    d[j + 1] = mean + scale * z1;
+            }
         }
     }
 
