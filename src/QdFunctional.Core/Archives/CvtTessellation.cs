@@ -1,6 +1,8 @@
 namespace QdFunctional.Core.Archives;
 
+using QdFunctional.Core.Archives.Cvt;
 using QdFunctional.Core.Persistence;
+using QdFunctional.Core.Random;
 
 /// <summary>
 /// Centroidal Voronoi cells (CVT-MAP-Elites, Vassiliades et al. 2018): a measure vector belongs
@@ -10,6 +12,7 @@ using QdFunctional.Core.Persistence;
 public sealed class CvtTessellation : ITessellation
 {
     readonly double[] centroids;
+    readonly KdTree tree;
     readonly double[] low;
     readonly double[] high;
 
@@ -35,12 +38,16 @@ public sealed class CvtTessellation : ITessellation
         this.high = (double[])high.Clone();
         MeasureDim = k;
         CellCount = centroids.Length / k;
+        tree = new KdTree(this.centroids, k);
         Layout = new ArchiveLayout("cvt", this.low, this.high, [], this.centroids);
     }
 
-    /// <summary>TEMPORARY until the centroid generator lands.</summary>
-    public static CvtTessellation FromKMeans(int cells, double[] low, double[] high, Random.Key key) =>
-        throw new NotImplementedException();
+    /// <summary>
+    /// <paramref name="cells"/> centroids from k-means over samples drawn uniformly within the
+    /// bounds with <paramref name="key"/> (pyribs' CVTArchive defaults: 100,000 samples).
+    /// </summary>
+    public static CvtTessellation FromKMeans(int cells, double[] low, double[] high, Key key, KMeansOptions? options = null) =>
+        new(KMeans.Centroids(key, cells, low, high, options), low, high);
 
     /// <inheritdoc/>
     public int MeasureDim { get; }
@@ -55,32 +62,8 @@ public sealed class CvtTessellation : ITessellation
     public ArchiveLayout Layout { get; }
 
     /// <inheritdoc/>
-    public int CellOf(ReadOnlySpan<double> measures)
-    {
-        int k = MeasureDim, best = 0;
-        double bestD = double.PositiveInfinity;
-        for (int c = 0; c < CellCount; c++)
-        {
-            double d = 0;
-            for (int j = 0; j < k; j++)
-            {
-                double t = measures[j] - centroids[c * k + j];
-                d += t * t;
-            }
-            if (d < bestD)
-            {
-                bestD = d;
-                best = c;
-            }
-        }
-        return best;
-    }
+    public int CellOf(ReadOnlySpan<double> measures) => tree.Nearest(measures);
 
     /// <inheritdoc/>
-    public void CellsOf(ReadOnlySpan<double> measures, Span<int> cells)
-    {
-        int k = MeasureDim;
-        for (int i = 0; i < cells.Length; i++)
-            cells[i] = CellOf(measures.Slice(i * k, k));
-    }
+    public void CellsOf(ReadOnlySpan<double> measures, Span<int> cells) => tree.Nearest(measures, cells);
 }
