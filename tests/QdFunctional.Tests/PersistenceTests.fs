@@ -148,6 +148,27 @@ let tests =
                 Expect.equal (columnNames path) [ "cell"; "objective_0"; "objective_1"; "measure_0"; "measure_1"; "solution"; "age" ] "column order")
         }
 
+        test "NaN is stored as null, so min/max statistics used for row-group pruning stay real numbers" {
+            withDir (fun dir ->
+                let layout = gridLayout 1 10
+                let ex = Dictionary<string, double[]>()
+                ex["age"] <- [| nan; 2.0; nan; 4.0 |]
+                let t = EliteTable(layout, 1, 1, [| 0; 1; 2; 3 |], [| nan; 1.0; -3.0; nan |], [| 0.1; 0.2; 0.3; 0.4 |], [| 1.0; 2.0; 3.0; 4.0 |], ex)
+                let path = Path.Combine(dir, "archive.parquet")
+                ArchiveParquet.Write(path, t)
+                expectSame t (ArchiveParquet.Read path)
+                task {
+                    use! reader = ParquetReader.CreateAsync path
+                    use group = reader.OpenRowGroupReader 0
+                    let stats name =
+                        let field = reader.Schema.DataFields |> Array.find (fun f -> f.Name = name)
+                        let s = group.GetStatistics field
+                        s.MinValue, s.MaxValue, s.NullCount
+                    Expect.equal (stats "objective") (box -3.0, box 1.0, Nullable 2L) "objective statistics skip NaN"
+                    Expect.equal (stats "age") (box 2.0, box 4.0, Nullable 2L) "extra statistics skip NaN"
+                } |> fun t -> t.Wait())
+        }
+
         test "one objective is a column named objective" {
             withDir (fun dir ->
                 let path = Path.Combine(dir, "archive.parquet")
