@@ -191,6 +191,19 @@ let tests =
             roundTrip "several row groups (5000 x 1000)" (table (gridLayout 2 100) 5000 1000 1 [] 9)
         ]
 
+        test "random shapes round trip (grid and CVT, m 0-3, k 1-3, d 1-6, 0-2 extra fields)" {
+            withDir (fun dir ->
+                let rng = Random 2024
+                for trial in 1 .. 60 do
+                    let k = rng.Next(1, 4)
+                    let layout = if rng.Next 2 = 0 then gridLayout k (rng.Next(1, 6)) else cvtLayout k (rng.Next(1, 40)) rng
+                    let extra = [ "e0"; "second extra" ] |> List.truncate (rng.Next 3)
+                    let t = table layout (rng.Next(0, 30)) (rng.Next(1, 7)) (rng.Next(0, 4)) extra trial
+                    let path = Path.Combine(dir, $"t{trial}.parquet")
+                    ArchiveParquet.Write(path, t)
+                    expectSame t (ArchiveParquet.Read path))
+        }
+
         test "writing the same table twice gives byte-identical files" {
             withDir (fun dir ->
                 let t = table (cvtLayout 2 50 (Random 1)) 40 10 2 [ "age"; "b" ] 11
