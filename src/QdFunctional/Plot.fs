@@ -161,8 +161,9 @@ module Plot =
         if k < 1 then invalidArg (nameof table) "the archive has no measures to plot"
         match table.Layout.Kind with
         | "grid" -> gridRaster table, (if k > 2 then $"grid, first 2 of {k} measures" else "grid")
-        | _ when k > 2 -> projectedRaster table, $"CVT, first 2 of {k} measures"
-        | _ -> cvtRasterOf table, "CVT"
+        | "cvt" when k > 2 -> projectedRaster table, $"CVT, first 2 of {k} measures"
+        | "cvt" -> cvtRasterOf table, "CVT"
+        | kind -> invalidArg (nameof table) $"layout kind '{kind}' is neither 'grid' nor 'cvt'"
 
     /// The values the archive picture shows: a float[rows, cols] over the first two measures' bounds,
     /// row 0 at the lowest measure_1, NaN for empty cells; grid archives give one entry per cell of the

@@ -108,6 +108,73 @@ let private metricsRows n =
 
 let private footerLength (bytes: byte[]) = BitConverter.ToInt32(bytes, bytes.Length - 8)
 
+/// A minimal Thrift compact-protocol reader, enough to decode the Parquet footer (FileMetaData) without
+/// Parquet.Net, so the schema other engines see is checked independently of the library that wrote it.
+module private Thrift =
+    type Value =
+        | Int of int64
+        | Bin of byte[]
+        | Dbl of float
+        | Bool of bool
+        | List of Value list
+        | Struct of Map<int, Value>
+
+    type Reader(bytes: byte[], start: int) =
+        let mutable pos = start
+        member _.Byte() = let b = bytes[pos] in pos <- pos + 1; b
+        member r.Varint() =
+            let mutable result = 0UL
+            let mutable shift = 0
+            let mutable go = true
+            while go do
+                let b = r.Byte()
+                result <- result ||| (uint64 (b &&& 0x7Fuy) <<< shift)
+                shift <- shift + 7
+                go <- b &&& 0x80uy <> 0uy
+            result
+        member r.ZigZag() = let v = r.Varint() in int64 (v >>> 1) ^^^ -(int64 (v &&& 1UL))
+        member r.Bytes n = let b = bytes[pos .. pos + n - 1] in pos <- pos + n; b
+        member r.Value(typ: int) : Value =
+            match typ with
+            | 1 -> Bool true
+            | 2 -> Bool false
+            | 3 -> Int(int64 (sbyte (r.Byte())))
+            | 4 | 5 | 6 -> Int(r.ZigZag())
+            | 7 -> Dbl(BitConverter.ToDouble(r.Bytes 8, 0))
+            | 8 -> Bin(r.Bytes(int (r.Varint())))
+            | 9 | 10 ->
+                let h = int (r.Byte())
+                let size = if h >>> 4 = 15 then int (r.Varint()) else h >>> 4
+                let et = h &&& 0x0F
+                List [ for _ in 1 .. size -> if et = 1 || et = 2 then Bool(r.Byte() = 1uy) else r.Value et ]
+            | 12 -> r.Struct()
+            | t -> failwithf "thrift type %d not handled" t
+        member r.Struct() : Value =
+            let mutable fields = Map.empty
+            let mutable last = 0
+            let mutable go = true
+            while go do
+                let h = int (r.Byte())
+                if h = 0 then go <- false
+                else
+                    let delta = h >>> 4
+                    let id = if delta = 0 then int (r.ZigZag()) else last + delta
+                    last <- id
+                    fields <- fields.Add(id, r.Value(h &&& 0x0F))
+            Struct fields
+
+    let footer (path: string) =
+        let bytes = File.ReadAllBytes path
+        let len = BitConverter.ToInt32(bytes, bytes.Length - 8)
+        match Reader(bytes, bytes.Length - 8 - len).Struct() with
+        | Struct f -> f
+        | _ -> failwith "footer is not a struct"
+
+    let int (v: Value) = match v with Int i -> i | _ -> failwith "not an int"
+    let str (v: Value) = match v with Bin b -> Encoding.UTF8.GetString b | _ -> failwith "not a string"
+    let list (v: Value) = match v with List l -> l | _ -> failwith "not a list"
+    let fields (v: Value) = match v with Struct f -> f | _ -> failwith "not a struct"
+
 [<Tests>]
 let tests =
     let rng = Random 7
@@ -123,6 +190,19 @@ let tests =
             roundTrip "d = 1000" (table (gridLayout 2 50) 300 1000 1 [ "age" ] 8)
             roundTrip "several row groups (5000 x 1000)" (table (gridLayout 2 100) 5000 1000 1 [] 9)
         ]
+
+        test "random shapes round trip (grid and CVT, m 0-3, k 1-3, d 1-6, 0-2 extra fields)" {
+            withDir (fun dir ->
+                let rng = Random 2024
+                for trial in 1 .. 60 do
+                    let k = rng.Next(1, 4)
+                    let layout = if rng.Next 2 = 0 then gridLayout k (rng.Next(1, 6)) else cvtLayout k (rng.Next(1, 40)) rng
+                    let extra = [ "e0"; "second extra" ] |> List.truncate (rng.Next 3)
+                    let t = table layout (rng.Next(0, 30)) (rng.Next(1, 7)) (rng.Next(0, 4)) extra trial
+                    let path = Path.Combine(dir, $"t{trial}.parquet")
+                    ArchiveParquet.Write(path, t)
+                    expectSame t (ArchiveParquet.Read path))
+        }
 
         test "writing the same table twice gives byte-identical files" {
             withDir (fun dir ->
@@ -146,6 +226,60 @@ let tests =
                 for name in [ "cell"; "objective_0"; "objective_1"; "measure_0"; "measure_1"; "solution"; "age"; "qdfunctional"; "format_version" ] do
                     Expect.stringContains footerText name $"footer names {name}"
                 Expect.equal (columnNames path) [ "cell"; "objective_0"; "objective_1"; "measure_0"; "measure_1"; "solution"; "age" ] "column order")
+        }
+
+        test "NaN is stored as null, so min/max statistics used for row-group pruning stay real numbers" {
+            withDir (fun dir ->
+                let layout = gridLayout 1 10
+                let ex = Dictionary<string, double[]>()
+                ex["age"] <- [| nan; 2.0; nan; 4.0 |]
+                let t = EliteTable(layout, 1, 1, [| 0; 1; 2; 3 |], [| nan; 1.0; -3.0; nan |], [| 0.1; 0.2; 0.3; 0.4 |], [| 1.0; 2.0; 3.0; 4.0 |], ex)
+                let path = Path.Combine(dir, "archive.parquet")
+                ArchiveParquet.Write(path, t)
+                expectSame t (ArchiveParquet.Read path)
+                task {
+                    use! reader = ParquetReader.CreateAsync path
+                    use group = reader.OpenRowGroupReader 0
+                    let stats name =
+                        let field = reader.Schema.DataFields |> Array.find (fun f -> f.Name = name)
+                        let s = group.GetStatistics field
+                        s.MinValue, s.MaxValue, s.NullCount
+                    Expect.equal (stats "objective") (box -3.0, box 1.0, Nullable 2L) "objective statistics skip NaN"
+                    Expect.equal (stats "age") (box 2.0, box 4.0, Nullable 2L) "extra statistics skip NaN"
+                } |> fun t -> t.Wait())
+        }
+
+        test "footer decoded independently: row count, LIST schema, types, repetition and the header entry" {
+            withDir (fun dir ->
+                let path = Path.Combine(dir, "archive.parquet")
+                let t = table (gridLayout 2 10) 5000 1000 2 [ "age" ] 23
+                ArchiveParquet.Write(path, t)
+                let meta = Thrift.footer path
+                Expect.equal (Thrift.int meta[3]) 5000L "FileMetaData.num_rows"
+                let groups = Thrift.list meta[4] |> List.map Thrift.fields
+                Expect.equal (groups |> List.sumBy (fun g -> Thrift.int g[3])) 5000L "row groups add up to num_rows"
+                // SchemaElement: 1 type (1 INT32, 5 DOUBLE), 3 repetition (0 required, 1 optional, 2 repeated),
+                // 4 name, 5 num_children, 6 converted_type (3 LIST, 17 INT_32).
+                let describe (e: Map<int, Thrift.Value>) =
+                    let opt i = e.TryFind i |> Option.map Thrift.int |> Option.defaultValue -1L
+                    Thrift.str e[4], opt 1, opt 3, opt 5, opt 6
+                let schema = Thrift.list meta[2] |> List.map (Thrift.fields >> describe)
+                Expect.equal schema.Tail
+                    [ "cell", 1L, 0L, -1L, 17L // converted type INT_32
+                      "objective_0", 5L, 1L, -1L, -1L
+                      "objective_1", 5L, 1L, -1L, -1L
+                      "measure_0", 5L, 1L, -1L, -1L
+                      "measure_1", 5L, 1L, -1L, -1L
+                      "solution", -1L, 1L, 1L, 3L
+                      "list", -1L, 2L, 1L, -1L
+                      "element", 5L, 0L, -1L, -1L
+                      "age", 5L, 1L, -1L, -1L ] "schema elements after the root"
+                let (_, _, _, rootChildren, _) = schema.Head
+                Expect.equal rootChildren 7L "root has the 7 top-level columns"
+                let kv = Thrift.list meta[5] |> List.map (fun v -> let f = Thrift.fields v in Thrift.str f[1], Thrift.str f[2])
+                let header = kv |> List.find (fun (k, _) -> k = "qdfunctional") |> snd
+                Expect.stringContains header "\"format_version\":1" "format version in the header"
+                Expect.stringContains header "\"solution_dim\":1000" "d in the header")
         }
 
         test "one objective is a column named objective" {

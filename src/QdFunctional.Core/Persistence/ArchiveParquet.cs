@@ -127,12 +127,12 @@ public static class ArchiveParquet
         int n = table.Count, m = table.ObjectiveCount, k = table.Layout.MeasureDim, d = table.SolutionDim;
         var fields = new List<Field>(2 + m + k + extra.Length) { new DataField<int>(ArchiveColumns.Cell) };
         for (int j = 0; j < m; j++)
-            fields.Add(new DataField<double>(ArchiveColumns.ObjectiveColumn(j, m)));
+            fields.Add(new DataField<double>(ArchiveColumns.ObjectiveColumn(j, m), nullable: true));
         for (int j = 0; j < k; j++)
-            fields.Add(new DataField<double>(ArchiveColumns.MeasureColumn(j)));
+            fields.Add(new DataField<double>(ArchiveColumns.MeasureColumn(j), nullable: true));
         fields.Add(new ListField(ArchiveColumns.Solution, new DataField<double>("element")));
         foreach (var name in extra)
-            fields.Add(new DataField<double>(name));
+            fields.Add(new DataField<double>(name, nullable: true));
         var schema = new ParquetSchema(fields);
         var leaves = schema.GetDataFields();
 
@@ -152,12 +152,12 @@ public static class ArchiveParquet
             int leaf = 0;
             await ParquetColumns.WriteScalarAsync<int>(group, leaves[leaf++], table.Cells.AsMemory(start, rows), ct).ConfigureAwait(false);
             for (int j = 0; j < m; j++)
-                await ParquetColumns.WriteScalarAsync(group, leaves[leaf++], Strided(table.Objectives, start, rows, m, j, gather), ct).ConfigureAwait(false);
+                await ParquetColumns.WriteDoublesAsync(group, leaves[leaf++], Strided(table.Objectives, start, rows, m, j, gather), ct).ConfigureAwait(false);
             for (int j = 0; j < k; j++)
-                await ParquetColumns.WriteScalarAsync(group, leaves[leaf++], Strided(table.Measures, start, rows, k, j, gather), ct).ConfigureAwait(false);
+                await ParquetColumns.WriteDoublesAsync(group, leaves[leaf++], Strided(table.Measures, start, rows, k, j, gather), ct).ConfigureAwait(false);
             await ParquetColumns.WriteFixedListAsync(group, leaves[leaf++], table.Solutions.AsMemory(start * d, rows * d), d, ct).ConfigureAwait(false);
             foreach (var name in extra)
-                await ParquetColumns.WriteScalarAsync<double>(group, leaves[leaf++], table.Extra[name].AsMemory(start, rows), ct).ConfigureAwait(false);
+                await ParquetColumns.WriteDoublesAsync(group, leaves[leaf++], table.Extra[name].AsMemory(start, rows), ct).ConfigureAwait(false);
             group.CompleteValidate();
         }
         // Disposed only on success: the footer of a failed file would throw again and hide the cause.
@@ -221,5 +221,5 @@ public static class ArchiveParquet
     }
 
     private static Task ReadDoubleAsync(string path, ParquetReader reader, string name, double[] dest, CancellationToken ct) =>
-        ParquetColumns.ReadScalarAsync(path, reader, ParquetColumns.Scalar<double>(path, reader, name, "DOUBLE"), dest, ct);
+        ParquetColumns.ReadDoublesAsync(path, reader, ParquetColumns.Scalar<double>(path, reader, name, "DOUBLE"), dest, ct);
 }

@@ -62,7 +62,7 @@ public static class MetricsParquet
         var fields = new List<Field> { iteration, evaluations, numElites };
         var doubles = new DataField<double>[DoubleColumns.Length];
         for (int j = 0; j < doubles.Length; j++)
-            fields.Add(doubles[j] = new DataField<double>(DoubleColumns[j]));
+            fields.Add(doubles[j] = new DataField<double>(DoubleColumns[j], nullable: true));
         var schema = new ParquetSchema(fields);
 
         var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy };
@@ -90,7 +90,7 @@ public static class MetricsParquet
             {
                 for (int i = 0; i < n; i++)
                     reals[i] = Get(rows[i], j);
-                await ParquetColumns.WriteScalarAsync<double>(group, doubles[j], reals, ct).ConfigureAwait(false);
+                await ParquetColumns.WriteDoublesAsync(group, doubles[j], reals, ct).ConfigureAwait(false);
             }
             group.CompleteValidate();
         }
@@ -138,7 +138,7 @@ public static class MetricsParquet
         {
             reals[j] = new double[n];
             var field = ParquetColumns.Scalar<double>(path, reader, DoubleColumns[j], "DOUBLE");
-            await ParquetColumns.ReadScalarAsync(path, reader, field, reals[j], ct).ConfigureAwait(false);
+            await ParquetColumns.ReadDoublesAsync(path, reader, field, reals[j], ct).ConfigureAwait(false);
         }
         var rows = new MetricsRow[n];
         for (int i = 0; i < n; i++)

@@ -154,6 +154,41 @@ internal static class ParquetColumns
     }
 
     /// <summary>
+    /// Reads a DOUBLE column written by <see cref="WriteDoublesAsync"/> (or by another tool, required or
+    /// optional): nulls come back as NaN, the value they stand for.
+    /// </summary>
+    public static async Task ReadDoublesAsync(string path, ParquetReader reader, DataField field, double[] dest, CancellationToken ct)
+    {
+        if (field.MaxDefinitionLevel == 0)
+        {
+            await ReadScalarAsync(path, reader, field, dest, ct).ConfigureAwait(false);
+            return;
+        }
+        int offset = 0;
+        int max = field.MaxDefinitionLevel;
+        for (int g = 0; g < reader.RowGroupCount; g++)
+        {
+            using var group = reader.OpenRowGroupReader(g);
+            int rows = checked((int)group.RowCount);
+            if (rows > dest.Length - offset)
+                throw new CorruptFileException(path, $"row group {g} of column '{field.Name}' overruns the row count");
+            var defs = new int[rows];
+            await group.ReadRawAsync(field, dest.AsMemory(offset, rows), defs.AsMemory(), null, ct).ConfigureAwait(false);
+            // Present values arrive packed at the front; spread them out from the back, NaN where null.
+            int present = 0;
+            for (int i = 0; i < rows; i++)
+                if (defs[i] == max)
+                    present++;
+            int p = offset + present - 1;
+            for (int i = rows - 1; i >= 0; i--)
+                dest[offset + i] = defs[i] == max ? dest[p--] : double.NaN;
+            offset += rows;
+        }
+        if (offset != dest.Length)
+            throw new CorruptFileException(path, $"column '{field.Name}' has {offset} values for {dest.Length} rows");
+    }
+
+    /// <summary>
     /// Reads a LIST of DOUBLE column whose every row holds exactly <paramref name="width"/> values into a
     /// row-major block, checking repetition and definition levels so a ragged or null list is reported by row.
     /// </summary>
@@ -192,6 +227,27 @@ internal static class ParquetColumns
     public static Task WriteScalarAsync<T>(ParquetRowGroupWriter group, DataField field, ReadOnlyMemory<T> values, CancellationToken ct)
         where T : struct =>
         group.WriteAsync(field, values, null, null, ct);
+
+    /// <summary>
+    /// Writes an optional DOUBLE column with NaN stored as null. Parquet.Net 6.1 would otherwise put NaN in
+    /// the min/max statistics (when it comes first), and engines that prune row groups by statistics could
+    /// then skip rows a filter should match; null is also what pandas shows as NaN and polars/DuckDB as null.
+    /// </summary>
+    public static Task WriteDoublesAsync(ParquetRowGroupWriter group, DataField field, ReadOnlyMemory<double> values, CancellationToken ct)
+    {
+        var span = values.Span;
+        var defs = new int[span.Length];
+        var packed = new double[span.Length];
+        int present = 0;
+        for (int i = 0; i < span.Length; i++)
+        {
+            if (double.IsNaN(span[i]))
+                continue;
+            defs[i] = 1;
+            packed[present++] = span[i];
+        }
+        return group.WriteAllPartsAsync<double>(field, packed.AsMemory(0, present), defs, null, ct);
+    }
 
     /// <summary>
     /// Writes rows of a fixed-width LIST of DOUBLE: every value is present (definition level = max) and a
