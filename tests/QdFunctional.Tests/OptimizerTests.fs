@@ -1,0 +1,3 @@
+module OptimizerTests
+
+open Expecto
