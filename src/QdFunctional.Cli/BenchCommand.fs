@@ -86,8 +86,10 @@ let bench (args: ParseResults<BenchArgs>) =
     match suite with
     | "map-elites" -> mapElites seconds
     | "archive" -> archive seconds
+    | "centroids" -> QdFunctional.Core.Archives.Cvt.CentroidBenchmark.Run Console.Out
     | "all" ->
         mapElites seconds
         archive seconds
+        QdFunctional.Core.Archives.Cvt.CentroidBenchmark.Run Console.Out
     | other -> invalidArg "suite" $"Unknown benchmark '{other}'; known: map-elites, archive, engine, centroids, all."
     0

@@ -68,6 +68,18 @@ let tests =
               Expect.equal finished.State.Iteration 60 "finished"
               Expect.equal (bytes dir) (bytes reference) "same archive as an uninterrupted run"
 
+          testCase "a CVT run is deterministic and resumes to the same archive (centroids rebuilt from the key)"
+          <| fun () ->
+              let cvt = { small with Archive = "cvt:200"; Algorithm = "map-elites"; LineSigma = 0.0 }
+              let whole, split = tempDir (), tempDir ()
+              runTo whole cvt |> ignore
+              runTo split { cvt with Iterations = 20 } |> ignore
+              RunDirectory.resume split (Some 60) |> RunDirectory.execute split CancellationToken.None ignore |> ignore
+              Expect.equal (bytes split) (bytes whole) "identical archive"
+              let table = Results.loadArchive (RunDirectory.archivePath whole)
+              Expect.equal table.Layout.Kind "cvt" "layout"
+              Expect.equal table.Layout.CellCount 200 "cells"
+
           testCase "a corrupt or foreign checkpoint is refused with the path in the message"
           <| fun () ->
               let dir = tempDir ()
