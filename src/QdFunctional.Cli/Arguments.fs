@@ -14,6 +14,7 @@ type RunArgs =
     | Seed of int64
     | Sigma of float
     | Line_Sigma of float
+    | Sigma_G of float
     | Init_Pop of int
     | Checkpoint_Every of int
     | Out of dir: string
@@ -25,15 +26,18 @@ type RunArgs =
             | Task _ -> "benchmark task: lp-sphere, lp-rastrigin or arm (default lp-sphere)."
             | Dim _ -> "solution dimension (default 1000)."
             | Algorithm _ ->
-                "map-elites (Gaussian, sigma 0.5 on LP tasks, 0.1 on arm) or map-elites-line "
-                + "(Iso+LineDD, iso sigma as map-elites, line sigma 0.2); default map-elites-line."
+                "map-elites (Gaussian, sigma 0.5 on LP tasks, 0.1 on arm), map-elites-line (Iso+LineDD, "
+                + "line sigma 0.2), og-map-elites (objective gradient, sigma_g 0.5 LP / 100 arm) or omg-mega "
+                + "(objective and measure gradients, normalized, sigma_g 10 LP / 1 arm); default map-elites-line. "
+                + "Presets follow the DQD paper (Fontaine and Nikolaidis 2021)."
             | Archive _ -> "grid:RxR (default grid:100x100) or cvt:CELLS (centroids by k-means)."
             | Iterations _ -> "iterations after the initial population (default 10000)."
-            | Batch _ -> "solutions per emitter per iteration (default 36, the DQD paper's)."
+            | Batch _ -> "solutions per emitter per iteration (default 36; 18 gradient points + 18 branches for og/omg)."
             | Emitters _ -> "number of emitters (default 1)."
             | Seed _ -> "root seed of the run's PRNG key (default 42)."
-            | Sigma _ -> "Gaussian sigma / iso sigma (default: the algorithm's preset)."
+            | Sigma _ -> "Gaussian sigma / iso sigma / sigma0 of gradient points (default: the algorithm's preset)."
             | Line_Sigma _ -> "line sigma of map-elites-line (default 0.2)."
+            | Sigma_G _ -> "gradient step (og-map-elites) or coefficient spread (omg-mega) (default: preset)."
             | Init_Pop _ -> "initial population drawn from N(0, I) (default 100)."
             | Checkpoint_Every _ -> "iterations between checkpoints, 0 for only the end (default 1000)."
             | Out _ -> "run directory (default data/runs/<algorithm>-<task>-<seed>)."

@@ -27,13 +27,10 @@ let mapElites seconds =
     printfn "MAP-Elites iterations (lp-sphere, d = 1000, grid 100x100; ask + evaluate + tell):"
     for algorithm in [ "map-elites"; "map-elites-line" ] do
         for batch in [ 36; 4096 ] do
-            let iso, line = RunConfig.presetSigmas "lp-sphere" algorithm
             let config =
-                { RunConfig.defaults with
+                { RunConfig.preset "lp-sphere" algorithm RunConfig.defaults with
                     Algorithm = algorithm
                     Batch = batch
-                    Sigma = iso
-                    LineSigma = line
                     Iterations = Int32.MaxValue }
             let task = Run.task config
             let mutable state = Run.init config task

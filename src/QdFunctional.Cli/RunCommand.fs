@@ -15,7 +15,7 @@ let configOf (args: ParseResults<RunArgs>) =
     let d = RunConfig.defaults
     let task = args.GetResult(RunArgs.Task, d.Task)
     let algorithm = args.GetResult(RunArgs.Algorithm, d.Algorithm)
-    let iso, line = RunConfig.presetSigmas task algorithm
+    let p = RunConfig.preset task algorithm d
     let seed = args.GetResult(RunArgs.Seed, int64 d.Seed)
     if seed < 0L then invalidArg "seed" $"seed must be 0 or more, got {seed}."
     { d with
@@ -24,11 +24,13 @@ let configOf (args: ParseResults<RunArgs>) =
         Algorithm = algorithm
         Archive = args.GetResult(RunArgs.Archive, d.Archive)
         Iterations = args.GetResult(RunArgs.Iterations, d.Iterations)
-        Batch = args.GetResult(RunArgs.Batch, d.Batch)
+        Batch = args.GetResult(RunArgs.Batch, p.Batch)
         Emitters = args.GetResult(RunArgs.Emitters, d.Emitters)
         Seed = uint64 seed
-        Sigma = args.GetResult(RunArgs.Sigma, iso)
-        LineSigma = args.GetResult(RunArgs.Line_Sigma, line)
+        Sigma = args.GetResult(RunArgs.Sigma, p.Sigma)
+        LineSigma = args.GetResult(RunArgs.Line_Sigma, p.LineSigma)
+        SigmaG = args.GetResult(RunArgs.Sigma_G, p.SigmaG)
+        NormalizeGradients = p.NormalizeGradients
         InitialPopulation = args.GetResult(RunArgs.Init_Pop, d.InitialPopulation)
         CheckpointEvery = args.GetResult(RunArgs.Checkpoint_Every, d.CheckpointEvery) }
     |> RunConfig.validate

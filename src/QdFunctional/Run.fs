@@ -50,6 +50,19 @@ module Run =
               | "map-elites" -> GaussianEmitter(task.SolutionDim, config.Sigma, config.Batch, EmitterStart.FromPoint x0) :> IEmitter
               | "map-elites-line" ->
                   IsoLineEmitter(task.SolutionDim, config.Sigma, config.LineSigma, config.Batch, EmitterStart.FromPoint x0)
+              | "og-map-elites"
+              | "omg-mega" ->
+                  if not task.HasGradients then
+                      invalidArg "algorithm" $"{config.Algorithm} needs gradients; task '{task.Name}' gives values only."
+                  GradientOperatorEmitter(
+                      task.SolutionDim,
+                      config.Sigma,
+                      config.SigmaG,
+                      (config.Algorithm = "omg-mega"),
+                      config.NormalizeGradients,
+                      config.Batch,
+                      x0
+                  )
               | other -> invalidArg "algorithm" $"Unknown algorithm '{other}'." ]
 
     /// The initial population: `InitialPopulation` solutions from N(0, I), drawn from the first half of the root key.
@@ -72,15 +85,25 @@ module Run =
           Iteration = 0
           Evaluations = int64 config.InitialPopulation }
 
-    /// One iteration: ask, evaluate, tell.
+    /// One iteration: ask, evaluate, tell; gradient emitters first get their gradient stage
+    /// (ask for points, evaluate them with Jacobians, tell), drawn from the first half of the
+    /// iteration's key, the branches from the second.
     let step (config: RunConfig) (task: ITask) (state: RunState) : RunState =
         let i = state.Iteration + 1
-        let struct (scheduler, solutions) = state.Scheduler.Ask(iterationKey config i)
-        let evaluation = task.Evaluate solutions
-        let struct (scheduler, _) = scheduler.Tell evaluation
+        let key = iterationKey config i
+        let scheduler, gradientEvaluations, branchKey =
+            if state.Scheduler.NeedsGradients then
+                let struct (kGradients, kBranches) = key.Split2()
+                let struct (scheduler, points) = state.Scheduler.AskGradients kGradients
+                let struct (scheduler, _) = scheduler.TellGradients(task.Evaluate(points, true))
+                scheduler, points.Count, kBranches
+            else
+                state.Scheduler, 0, key
+        let struct (scheduler, solutions) = scheduler.Ask branchKey
+        let struct (scheduler, _) = scheduler.Tell(task.Evaluate solutions)
         { Scheduler = scheduler
           Iteration = i
-          Evaluations = state.Evaluations + int64 solutions.Count }
+          Evaluations = state.Evaluations + int64 (gradientEvaluations + solutions.Count) }
 
     /// The metrics row of a state (from the archive's incremental statistics).
     let metrics (elapsedSeconds: float) (state: RunState) =

@@ -28,6 +28,10 @@ type RunConfig =
       Sigma: float
       /// Line sigma of the Iso+LineDD emitter.
       LineSigma: float
+      /// Gradient step (OG) or spread of the gradient coefficients (OMG).
+      SigmaG: float
+      /// Whether gradient emitters divide each gradient by its norm.
+      NormalizeGradients: bool
       /// Size of the initial population drawn from N(0, I) (0 for none).
       InitialPopulation: int
       /// Iterations between checkpoints (0: only at the end).
@@ -39,7 +43,7 @@ type RunConfig =
 [<RequireQualifiedAccess>]
 module RunConfig =
     /// Algorithms `qd run --algorithm` accepts.
-    let algorithms = [ "map-elites"; "map-elites-line" ]
+    let algorithms = [ "map-elites"; "map-elites-line"; "og-map-elites"; "omg-mega" ]
 
     let private knownAlgorithms = String.concat ", " algorithms
     let private knownTasks = String.concat ", " TaskCatalog.Names
@@ -49,13 +53,21 @@ module RunConfig =
         let v = typeof<RunConfig>.Assembly.GetName().Version
         if isNull v then "0.0.0" else $"{v.Major}.{v.Minor}.{v.Build}"
 
-    /// The literature's step sizes for a task and algorithm (Fontaine and Nikolaidis 2021):
-    /// σ = 0.5 on the LP tasks and 0.1 on the arm; the line emitter adds σ_line = 0.2.
-    let presetSigmas (task: string) (algorithm: string) =
-        let iso = if task = "arm" then 0.1 else 0.5
+    /// The literature's settings for a task and algorithm (Fontaine and Nikolaidis 2021, the DQD
+    /// paper's experiments): σ = 0.5 on the LP tasks and 0.1 on the arm; the line emitter adds
+    /// σ_line = 0.2; OG-MAP-Elites steps σ_g = 0.5 (LP) or 100 (arm) along raw objective gradients;
+    /// OMG-MEGA uses σ0 = 0 and σ_g = 10 (LP) or 1 (arm) with normalized gradients. The gradient
+    /// algorithms split the paper's 36 evaluations per iteration into 18 gradient points and 18 branches.
+    let preset (task: string) (algorithm: string) (config: RunConfig) =
+        let arm = task = "arm"
+        let iso = if arm then 0.1 else 0.5
         match algorithm with
-        | "map-elites" -> iso, 0.0
-        | "map-elites-line" -> iso, 0.2
+        | "map-elites" -> { config with Sigma = iso; LineSigma = 0.0; SigmaG = 0.0; NormalizeGradients = false; Batch = 36 }
+        | "map-elites-line" -> { config with Sigma = iso; LineSigma = 0.2; SigmaG = 0.0; NormalizeGradients = false; Batch = 36 }
+        | "og-map-elites" ->
+            { config with Sigma = iso; LineSigma = 0.0; SigmaG = (if arm then 100.0 else 0.5); NormalizeGradients = false; Batch = 18 }
+        | "omg-mega" ->
+            { config with Sigma = 0.0; LineSigma = 0.0; SigmaG = (if arm then 1.0 else 10.0); NormalizeGradients = true; Batch = 18 }
         | other -> invalidArg "algorithm" $"Unknown algorithm '{other}'; known: {knownAlgorithms}."
 
     /// The defaults of `qd run`: MAP-Elites (line) on LP-sphere, dimension 1000, 100×100 grid.
@@ -70,6 +82,8 @@ module RunConfig =
           Seed = 42UL
           Sigma = 0.5
           LineSigma = 0.2
+          SigmaG = 0.0
+          NormalizeGradients = false
           InitialPopulation = 100
           CheckpointEvery = 1000
           Version = version }
@@ -104,6 +118,8 @@ module RunConfig =
         if not (c.Sigma >= 0.0 && Double.IsFinite c.Sigma) then fail "sigma" $"sigma must be finite and non-negative, got {c.Sigma}."
         if not (c.LineSigma >= 0.0 && Double.IsFinite c.LineSigma) then
             fail "line-sigma" $"line sigma must be finite and non-negative, got {c.LineSigma}."
+        if not (c.SigmaG >= 0.0 && Double.IsFinite c.SigmaG) then
+            fail "sigma-g" $"sigma_g must be finite and non-negative, got {c.SigmaG}."
         if c.InitialPopulation < 0 then fail "init-pop" $"initial population must be 0 or more, got {c.InitialPopulation}."
         if c.CheckpointEvery < 0 then fail "checkpoint-every" $"checkpoint interval must be 0 or more, got {c.CheckpointEvery}."
         match c.Archive with

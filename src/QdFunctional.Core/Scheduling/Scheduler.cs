@@ -42,6 +42,58 @@ public sealed class Scheduler
     /// <summary>The batch asked for and not yet told, if any.</summary>
     public PendingAsk? Pending { get; }
 
+    /// <summary>True when some emitter asks for gradients first (the differentiable-QD family).</summary>
+    public bool NeedsGradients
+    {
+        get
+        {
+            foreach (var e in Emitters)
+                if (e is IGradientEmitter)
+                    return true;
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The gradient stage: asks every gradient emitter for the points whose Jacobians it needs
+    /// (emitter <c>i</c> draws from <c>key.FoldIn(i)</c>). Evaluate them with Jacobians and pass
+    /// the result to <see cref="TellGradients"/>, then continue with <see cref="Ask"/>.
+    /// </summary>
+    public (Scheduler Scheduler, SolutionBatch Solutions) AskGradients(Key key)
+    {
+        if (Pending is not null)
+            throw new InvalidOperationException("AskGradients called with a batch pending: tell it first.");
+        var next = Emitters.ToBuilder();
+        var parts = new List<SolutionBatch>();
+        var offsets = new int[Emitters.Length + 1];
+        for (int i = 0; i < Emitters.Length; i++)
+        {
+            int count = 0;
+            if (Emitters[i] is IGradientEmitter g)
+            {
+                var (emitter, solutions) = g.AskGradients(Archive, key.FoldIn(i));
+                next[i] = emitter;
+                parts.Add(solutions);
+                count = solutions.Count;
+            }
+            offsets[i + 1] = offsets[i] + count;
+        }
+        if (parts.Count == 0)
+            throw new InvalidOperationException("AskGradients: no emitter of this scheduler uses gradients.");
+        var all = SolutionBatch.Concat(parts);
+        return (new Scheduler(Archive, next.MoveToImmutable(), new PendingAsk(all, offsets, ForGradients: true)), all);
+    }
+
+    /// <summary>Adds the gradient points to the archive and hands each gradient emitter its Jacobians.</summary>
+    public (Scheduler Scheduler, AddReport Report) TellGradients(Evaluation evaluation)
+    {
+        ArgumentNullException.ThrowIfNull(evaluation);
+        if (Pending is not { ForGradients: true })
+            throw new InvalidOperationException("TellGradients called without a pending AskGradients.");
+        return TellPending(evaluation, (emitter, archive, solutions, slice, report) =>
+            emitter is IGradientEmitter g ? g.TellGradients(archive, solutions, slice, report) : emitter);
+    }
+
     /// <summary>Asks every emitter; the solutions are concatenated in emitter order.</summary>
     /// <exception cref="InvalidOperationException">The previous batch was not told yet.</exception>
     public (Scheduler Scheduler, SolutionBatch Solutions) Ask(Key key)
@@ -71,18 +123,31 @@ public sealed class Scheduler
     public (Scheduler Scheduler, AddReport Report) Tell(Evaluation evaluation)
     {
         ArgumentNullException.ThrowIfNull(evaluation);
-        if (Pending is null)
+        if (Pending is null or { ForGradients: true })
             throw new InvalidOperationException("Tell called without a pending ask.");
-        var solutions = Pending.Solutions;
+        return TellPending(evaluation, (emitter, archive, solutions, slice, report) => emitter.Tell(archive, solutions, slice, report));
+    }
+
+    (Scheduler Scheduler, AddReport Report) TellPending(
+        Evaluation evaluation, Func<IEmitter, IArchive, SolutionBatch, Evaluation, AddReport, IEmitter> tell)
+    {
+        var pending = Pending!;
+        var solutions = pending.Solutions;
         if (evaluation.Count != solutions.Count)
             throw new ArgumentException($"Tell: asked for {solutions.Count} solutions but got {evaluation.Count} evaluations.", nameof(evaluation));
         var (archive, report) = Archive.Add(solutions, evaluation);
         var next = ImmutableArray.CreateBuilder<IEmitter>(Emitters.Length);
         for (int i = 0; i < Emitters.Length; i++)
         {
-            int start = Pending.Offsets[i], count = Pending.Offsets[i + 1] - start;
+            int start = pending.Offsets[i], count = pending.Offsets[i + 1] - start;
             bool whole = start == 0 && count == solutions.Count;
-            next.Add(Emitters[i].Tell(
+            if (count == 0)
+            {
+                next.Add(Emitters[i]);
+                continue;
+            }
+            next.Add(tell(
+                Emitters[i],
                 archive,
                 whole ? solutions : solutions.Slice(start, count),
                 whole ? evaluation : evaluation.Slice(start, count),
@@ -95,5 +160,8 @@ public sealed class Scheduler
     public Scheduler WithArchive(IArchive archive) => new(archive, Emitters, null);
 }
 
-/// <summary>A batch that was asked for and not yet told: its rows and where each emitter's share starts.</summary>
-public sealed record PendingAsk(SolutionBatch Solutions, int[] Offsets);
+/// <summary>
+/// A batch that was asked for and not yet told: its rows, where each emitter's share starts,
+/// and whether it is the gradient stage.
+/// </summary>
+public sealed record PendingAsk(SolutionBatch Solutions, int[] Offsets, bool ForGradients = false);
