@@ -303,6 +303,16 @@ let determinism =
                 Expect.equal words[i] (k.Bits(uint64 i)) $"word %d{i}"
                 Expect.equal u[i] (Key.ToUnitDouble(k.Bits(uint64 i))) $"uniform %d{i}"
             Expect.equal (k.NextUniform()) u[0] "NextUniform is value 0"
+
+        testCase "normal values 2i and 2i+1 are Box-Muller of words 2i and 2i+1" <| fun () ->
+            let k = Key.Of 34UL
+            let z = normals k 20_001
+            for i in 0 .. 2 .. z.Length - 1 do
+                let r = sqrt (-2.0 * log (1.0 - Key.ToUnitDouble(k.Bits(uint64 i))))
+                let t = 2.0 * Math.PI * Key.ToUnitDouble(k.Bits(uint64 i + 1UL))
+                Expect.floatClose { absolute = 1e-14; relative = 1e-14 } z[i] (r * cos t) $"value %d{i}"
+                if i + 1 < z.Length then
+                    Expect.floatClose { absolute = 1e-14; relative = 1e-14 } z[i + 1] (r * sin t) $"value %d{i + 1}"
     ]
 
 let errors =
