@@ -42,12 +42,28 @@ public static class KMeans
         var (sampleKey, initKey) = key.Split2();
         var samples = new double[total];
         sampleKey.Uniform(samples, low, high);
+        return Centroids(initKey, cells, samples, d, options.MaxIterations, options.Tolerance);
+    }
+
+    /// <summary>
+    /// <paramref name="cells"/> centroids from k-means over given samples (pyribs'
+    /// <c>samples=</c> array form), n × <paramref name="dimensions"/> row-major; the key picks
+    /// the <paramref name="cells"/> distinct samples that start Lloyd's algorithm.
+    /// </summary>
+    public static double[] Centroids(Key key, int cells, ReadOnlySpan<double> samples, int dimensions, int maxIterations = 300, double tolerance = 1e-4)
+    {
+        if (cells < 1)
+            throw new ArgumentOutOfRangeException(nameof(cells), cells, "A CVT archive needs at least one cell.");
+        int n = CvtArgs.Rows(samples, dimensions, nameof(samples));
+        if (n < cells)
+            throw new ArgumentException($"samples has {n} rows; k-means needs at least one per cell ({cells}).", nameof(samples));
+        CheckIterations(maxIterations, tolerance);
         var first = new int[cells];
-        initKey.Choice(options.Samples, first);
-        var centroids = new double[cells * d];
+        key.Choice(n, first);
+        var centroids = new double[cells * dimensions];
         for (int c = 0; c < cells; c++)
-            samples.AsSpan(first[c] * d, d).CopyTo(centroids.AsSpan(c * d, d));
-        Lloyd(samples, centroids, d, options.MaxIterations, options.Tolerance);
+            samples.Slice(first[c] * dimensions, dimensions).CopyTo(centroids.AsSpan(c * dimensions, dimensions));
+        Lloyd(samples, centroids, dimensions, maxIterations, tolerance);
         return centroids;
     }
 
