@@ -97,13 +97,21 @@ public readonly record struct Key(uint Hi, uint Lo)
     {
         if (!(low < high) || !double.IsFinite(low) || !double.IsFinite(high) || !double.IsFinite(high - low))
             throw new ArgumentException($"Uniform needs finite low < high with a finite width, got [{low}, {high}).");
-        var key = this;
-        fixed (double* p = destination)
+        if (destination.Length < Chunks.ParallelFrom)
         {
-            nint address = (nint)p;
-            Chunks.Run(destination.Length, (start, count) =>
-                key.UniformChunk(new Span<double>((double*)address + start, count), (ulong)start, low, high));
+            UniformChunk(destination, 0, low, high); // short draws (one row): no closure, no pinning
+            return;
         }
+        fixed (double* p = destination)
+            UniformParallel((nint)p, destination.Length, low, high);
+    }
+
+    /// <summary>A long uniform draw in fixed chunks; separate so short draws never allocate the closure.</summary>
+    unsafe void UniformParallel(nint address, int length, double low, double high)
+    {
+        var key = this;
+        Chunks.Run(length, (start, count) =>
+            key.UniformChunk(new Span<double>((double*)address + start, count), (ulong)start, low, high));
     }
 
     /// <summary>
@@ -158,13 +166,21 @@ public readonly record struct Key(uint Hi, uint Lo)
     {
         if (!double.IsFinite(mean) || !double.IsFinite(scale) || scale < 0)
             throw new ArgumentException($"Normal needs a finite mean and a finite scale >= 0, got mean {mean}, scale {scale}.");
-        var key = this;
-        fixed (double* p = destination)
+        if (destination.Length < Chunks.ParallelFrom)
         {
-            nint address = (nint)p;
-            Chunks.Run(destination.Length, (start, count) =>
-                key.NormalChunk(new Span<double>((double*)address + start, count), (ulong)start, mean, scale));
+            NormalChunk(destination, 0, mean, scale); // short draws (one row): no closure, no pinning
+            return;
         }
+        fixed (double* p = destination)
+            NormalParallel((nint)p, destination.Length, mean, scale);
+    }
+
+    /// <summary>A long normal draw in fixed chunks; separate so short draws never allocate the closure.</summary>
+    unsafe void NormalParallel(nint address, int length, double mean, double scale)
+    {
+        var key = this;
+        Chunks.Run(length, (start, count) =>
+            key.NormalChunk(new Span<double>((double*)address + start, count), (ulong)start, mean, scale));
     }
 
     /// <summary>One uniform double in [0, 1) (word 0 of the stream).</summary>
