@@ -251,6 +251,22 @@ let distributions =
             && Array.forall (fun v -> v >= 0 && v < population) c
             && (Array.distinct c).Length = k
 
+        testCase "Choice is a partial Fisher-Yates shuffle driven by word i, for small and large populations" <| fun () ->
+            // Reference: swap position i with i + floor(word_i * (population - i) / 2^64).
+            let reference (key: Key) population k =
+                let items = Array.init population id
+                Array.init k (fun i ->
+                    let j = i + int (Math.BigMul(key.Bits(uint64 i), uint64 (population - i)) >>> 64)
+                    let v = items[j]
+                    items[j] <- items[i]
+                    items[i] <- v
+                    v)
+            for population, k in [ 1, 1; 10, 3; 1024, 1024; 1025, 1000; 5000, 4999; 100_000, 300 ] do
+                let key = Key.Of(uint64 population)
+                let c = draw k (fun (s: int[]) -> key.Choice(population, Span s))
+                Expect.equal c (reference key population k) $"population %d{population}, k %d{k}"
+                Expect.equal (Array.distinct c).Length k "distinct"
+
         testCase "Choice edge cases: k = 0, k = population, population 0" <| fun () ->
             let k = Key.Of 20UL
             Expect.isEmpty (draw 0 (fun (s: int[]) -> k.Choice(0, Span s))) "nothing from nothing"

@@ -235,6 +235,20 @@ public readonly record struct Key(uint Hi, uint Lo)
         int k = destination.Length;
         if (population < 0 || k > population)
             throw new ArgumentException($"Choice of {k} distinct items needs a population of at least {k}, got {population}.");
+        if (population <= DenseChoice)
+        {
+            // Small populations: the identity array itself, on the stack; same draws as below.
+            Span<int> items = stackalloc int[population];
+            for (int i = 0; i < population; i++)
+                items[i] = i;
+            for (int i = 0; i < k; i++)
+            {
+                int j = i + (int)Math.BigMul(Bits((ulong)i), (ulong)(population - i), out _);
+                destination[i] = items[j];
+                items[j] = items[i];
+            }
+            return;
+        }
         // Swapped positions live in a dictionary, so the cost is O(k), not O(population).
         var swapped = new Dictionary<int, int>(k);
         for (int i = 0; i < k; i++)
@@ -246,6 +260,9 @@ public readonly record struct Key(uint Hi, uint Lo)
             swapped[j] = vi;
         }
     }
+
+    /// <summary>Populations up to this size are shuffled in a stack array rather than a dictionary.</summary>
+    const int DenseChoice = 1024;
 
     /// <summary>Words hashed per stack buffer: big enough to amortise the vector set-up, small for the stack.</summary>
     const int Block = 256;
