@@ -268,6 +268,7 @@ public readonly record struct Key(uint Hi, uint Lo)
     const int Block = 256;
 
     /// <summary>Values start .. start + destination.Length - 1 of <see cref="Uniform(Span{double}, double, double)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void UniformChunk(Span<double> destination, ulong start, double low, double high)
     {
         double width = high - low;
