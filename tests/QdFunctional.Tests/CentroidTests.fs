@@ -164,6 +164,19 @@ let kMeans =
                     Expect.floatClose Accuracy.high c[k * d + j] (sums[k * d + j] / float counts[k]) $"cell %d{k}, column %d{j}"
             Expect.isLessThan (inertia samples c d) (0.8 * inertia samples start d) "much lower k-means objective"
 
+        testCase "k-means over given samples: deterministic, and the bounds form is uniform samples under the first split key" <| fun () ->
+            let key = Key.Of 8UL
+            let struct (sampleKey, initKey) = key.Split2()
+            let samples = Array.zeroCreate<float> (4_000 * 2)
+            sampleKey.Uniform(Span samples, ReadOnlySpan [| 0.0; -1.0 |], ReadOnlySpan [| 1.0; 0.0 |])
+            let fromSamples = KMeans.Centroids(initKey, 50, ReadOnlySpan samples, 2)
+            let again = KMeans.Centroids(initKey, 50, ReadOnlySpan samples, 2)
+            let fromBounds = KMeans.Centroids(key, 50, ReadOnlySpan [| 0.0; -1.0 |], ReadOnlySpan [| 1.0; 0.0 |], KMeansOptions(Samples = 4_000))
+            Expect.equal fromSamples again "same key, same samples, same centroids"
+            Expect.equal fromBounds fromSamples "the bounds form draws its samples with the first key of a split"
+            throwsWith (fun () -> KMeans.Centroids(initKey, 5, ReadOnlySpan [| 0.0; 1.0; 2.0 |], 1) |> ignore) [ "samples has 3 rows"; "(5)" ] "too few samples"
+            throwsWith (fun () -> KMeans.Centroids(initKey, 1, ReadOnlySpan [| 0.0; nan |], 1) |> ignore) [ "samples row 1"; "NaN" ] "NaN sample"
+
         testCase "an empty cluster moves onto a sample" <| fun () ->
             // Centroid 2 at 100 is nearest to no sample; it must be moved, not left behind.
             let samples = [| 0.0; 0.1; 0.2; 1.0; 1.1; 1.2; 5.0 |]

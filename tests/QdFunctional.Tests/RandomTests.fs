@@ -251,6 +251,22 @@ let distributions =
             && Array.forall (fun v -> v >= 0 && v < population) c
             && (Array.distinct c).Length = k
 
+        testCase "Choice is a partial Fisher-Yates shuffle driven by word i, for small and large populations" <| fun () ->
+            // Reference: swap position i with i + floor(word_i * (population - i) / 2^64).
+            let reference (key: Key) population k =
+                let items = Array.init population id
+                Array.init k (fun i ->
+                    let j = i + int (Math.BigMul(key.Bits(uint64 i), uint64 (population - i)) >>> 64)
+                    let v = items[j]
+                    items[j] <- items[i]
+                    items[i] <- v
+                    v)
+            for population, k in [ 1, 1; 10, 3; 1024, 1024; 1025, 1000; 5000, 4999; 100_000, 300 ] do
+                let key = Key.Of(uint64 population)
+                let c = draw k (fun (s: int[]) -> key.Choice(population, Span s))
+                Expect.equal c (reference key population k) $"population %d{population}, k %d{k}"
+                Expect.equal (Array.distinct c).Length k "distinct"
+
         testCase "Choice edge cases: k = 0, k = population, population 0" <| fun () ->
             let k = Key.Of 20UL
             Expect.isEmpty (draw 0 (fun (s: int[]) -> k.Choice(0, Span s))) "nothing from nothing"
@@ -303,6 +319,16 @@ let determinism =
                 Expect.equal words[i] (k.Bits(uint64 i)) $"word %d{i}"
                 Expect.equal u[i] (Key.ToUnitDouble(k.Bits(uint64 i))) $"uniform %d{i}"
             Expect.equal (k.NextUniform()) u[0] "NextUniform is value 0"
+
+        testCase "normal values 2i and 2i+1 are Box-Muller of words 2i and 2i+1" <| fun () ->
+            let k = Key.Of 34UL
+            let z = normals k 20_001
+            for i in 0 .. 2 .. z.Length - 1 do
+                let r = sqrt (-2.0 * log (1.0 - Key.ToUnitDouble(k.Bits(uint64 i))))
+                let t = 2.0 * Math.PI * Key.ToUnitDouble(k.Bits(uint64 i + 1UL))
+                Expect.floatClose { absolute = 1e-14; relative = 1e-14 } z[i] (r * cos t) $"value %d{i}"
+                if i + 1 < z.Length then
+                    Expect.floatClose { absolute = 1e-14; relative = 1e-14 } z[i + 1] (r * sin t) $"value %d{i + 1}"
     ]
 
 let errors =

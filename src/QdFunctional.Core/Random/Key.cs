@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace QdFunctional.Core.Random;
 
@@ -96,13 +97,21 @@ public readonly record struct Key(uint Hi, uint Lo)
     {
         if (!(low < high) || !double.IsFinite(low) || !double.IsFinite(high) || !double.IsFinite(high - low))
             throw new ArgumentException($"Uniform needs finite low < high with a finite width, got [{low}, {high}).");
-        var key = this;
-        fixed (double* p = destination)
+        if (destination.Length < Chunks.ParallelFrom)
         {
-            nint address = (nint)p;
-            Chunks.Run(destination.Length, (start, count) =>
-                key.UniformChunk(new Span<double>((double*)address + start, count), (ulong)start, low, high));
+            UniformChunk(destination, 0, low, high); // short draws (one row): no closure, no pinning
+            return;
         }
+        fixed (double* p = destination)
+            UniformParallel((nint)p, destination.Length, low, high);
+    }
+
+    /// <summary>A long uniform draw in fixed chunks; separate so short draws never allocate the closure.</summary>
+    unsafe void UniformParallel(nint address, int length, double low, double high)
+    {
+        var key = this;
+        Chunks.Run(length, (start, count) =>
+            key.UniformChunk(new Span<double>((double*)address + start, count), (ulong)start, low, high));
     }
 
     /// <summary>
@@ -149,20 +158,31 @@ public readonly record struct Key(uint Hi, uint Lo)
     /// Normal draws <c>mean + scale * z</c> with standard normal <c>z</c> from the Box-Muller
     /// transform: words 2i and 2i+1 give values 2i and 2i+1 (an odd last value uses words n-1
     /// and n and keeps the cosine branch), so a shorter draw is a prefix of a longer one. Long
-    /// draws run on several threads with the same result.
+    /// draws run on several threads with the same result. The transcendental functions are
+    /// .NET's vectorised ones; like <see cref="Math.Log(double)"/> they may differ in the last
+    /// bits between CPU families, never between runs, threads or draw lengths on one machine.
     /// </summary>
     public unsafe void Normal(Span<double> destination, double mean = 0.0, double scale = 1.0)
     {
         if (!double.IsFinite(mean) || !double.IsFinite(scale) || scale < 0)
             throw new ArgumentException($"Normal needs a finite mean and a finite scale >= 0, got mean {mean}, scale {scale}.");
-        var key = this;
-        fixed (double* p = destination)
+        if (destination.Length < Chunks.ParallelFrom)
         {
-            nint address = (nint)p;
-            Chunks.Run(destination.Length, (start, count) =>
-                key.NormalChunk(new Span<double>((double*)address + start, count), (ulong)start, mean, scale));
+            NormalChunk(destination, 0, mean, scale); // short draws (one row): no closure, no pinning
+            return;
         }
+        fixed (double* p = destination)
+            NormalParallel((nint)p, destination.Length, mean, scale);
     }
+
+    /// <summary>A long normal draw in fixed chunks; separate so short draws never allocate the closure.</summary>
+    unsafe void NormalParallel(nint address, int length, double mean, double scale)
+    {
+        var key = this;
+        Chunks.Run(length, (start, count) =>
+            key.NormalChunk(new Span<double>((double*)address + start, count), (ulong)start, mean, scale));
+    }
+
     /// <summary>One uniform double in [0, 1) (word 0 of the stream).</summary>
     public double NextUniform() => ToUnitDouble(Bits(0));
 
@@ -215,6 +235,20 @@ public readonly record struct Key(uint Hi, uint Lo)
         int k = destination.Length;
         if (population < 0 || k > population)
             throw new ArgumentException($"Choice of {k} distinct items needs a population of at least {k}, got {population}.");
+        if (population <= DenseChoice)
+        {
+            // Small populations: the identity array itself, on the stack; same draws as below.
+            Span<int> items = stackalloc int[population];
+            for (int i = 0; i < population; i++)
+                items[i] = i;
+            for (int i = 0; i < k; i++)
+            {
+                int j = i + (int)Math.BigMul(Bits((ulong)i), (ulong)(population - i), out _);
+                destination[i] = items[j];
+                items[j] = items[i];
+            }
+            return;
+        }
         // Swapped positions live in a dictionary, so the cost is O(k), not O(population).
         var swapped = new Dictionary<int, int>(k);
         for (int i = 0; i < k; i++)
@@ -227,10 +261,14 @@ public readonly record struct Key(uint Hi, uint Lo)
         }
     }
 
+    /// <summary>Populations up to this size are shuffled in a stack array rather than a dictionary.</summary>
+    const int DenseChoice = 1024;
+
     /// <summary>Words hashed per stack buffer: big enough to amortise the vector set-up, small for the stack.</summary>
     const int Block = 256;
 
     /// <summary>Values start .. start + destination.Length - 1 of <see cref="Uniform(Span{double}, double, double)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void UniformChunk(Span<double> destination, ulong start, double low, double high)
     {
         double width = high - low;
@@ -249,39 +287,46 @@ public readonly record struct Key(uint Hi, uint Lo)
         }
     }
 
-    /// <summary>Values start .. start + destination.Length - 1 of <see cref="Normal"/>; start is even.</summary>
+    /// <summary>
+    /// Values start .. start + destination.Length - 1 of <see cref="Normal"/>; start is even.
+    /// The logarithm, square root and sine/cosine run four pairs at a time on 256-bit vectors.
+    /// Every pair goes through the same vector code, a short last group padded with extra
+    /// words whose results are dropped, so a value never depends on where a draw ends.
+    /// </summary>
     void NormalChunk(Span<double> destination, ulong start, double mean, double scale)
     {
+        const int Pairs = Block / 2;
         Span<ulong> words = stackalloc ulong[Block];
+        Span<double> radius = stackalloc double[Pairs];
+        Span<double> angle = stackalloc double[Pairs];
+        var minusTwo = Vector256.Create(-2.0);
+        var twoPi = Vector256.Create(2.0 * Math.PI);
         for (int i = 0; i < destination.Length; i += Block)
         {
             int m = Math.Min(Block, destination.Length - i);
-            var w = words[..((m + 1) & ~1)];
-            Threefry.Fill(Hi, Lo, start + (ulong)i, w);
-            var d = destination.Slice(i, m);
-            for (int j = 0; j < m; j += 2)
+            int pairs = ((m + 1) / 2 + 3) & ~3; // whole groups of four pairs
+            Threefry.Fill(Hi, Lo, start + (ulong)i, words[..(2 * pairs)]);
+            for (int p = 0; p < pairs; p++)
             {
-                var (z0, z1) = BoxMuller(w[j], w[j + 1]);
-                d[j] = mean + scale * z0;
-                if (j + 1 < m)
-                    d[j + 1] = mean + scale * z1;
+                radius[p] = 1.0 - ToUnitDouble(words[2 * p]); // in (0, 1]: the log is finite
+                angle[p] = ToUnitDouble(words[2 * p + 1]);
             }
+            for (int p = 0; p < pairs; p += 4)
+            {
+                var r = Vector256.Sqrt(minusTwo * Vector256.Log(Vector256.Create<double>(radius.Slice(p, 4))));
+                var (sin, cos) = Vector256.SinCos(twoPi * Vector256.Create<double>(angle.Slice(p, 4)));
+                (r * cos).CopyTo(radius.Slice(p, 4));
+                (r * sin).CopyTo(angle.Slice(p, 4));
+            }
+            var d = destination.Slice(i, m);
+            for (int j = 0; j < m; j++)
+                d[j] = mean + scale * ((j & 1) == 0 ? radius[j >> 1] : angle[j >> 1]);
         }
     }
 
     /// <summary>The double in [0, 1) made of a word's top 53 bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double ToUnitDouble(ulong word) => (word >> 11) * (1.0 / (1UL << 53));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static (double, double) BoxMuller(ulong a, ulong b)
-    {
-        double u1 = 1.0 - ToUnitDouble(a); // in (0, 1]: log is finite
-        double u2 = ToUnitDouble(b);
-        double r = Math.Sqrt(-2.0 * Math.Log(u1));
-        var (s, c) = Math.SinCos(2.0 * Math.PI * u2);
-        return (r * c, r * s);
-    }
 
     /// <inheritdoc/>
     public override string ToString() => $"Key({Hi:x8}, {Lo:x8})";

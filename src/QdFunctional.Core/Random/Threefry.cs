@@ -40,6 +40,7 @@ public static class Threefry
     /// Eight counters are hashed at once with 256-bit vectors where the hardware has them; the
     /// arithmetic is exact integer arithmetic, so the words are the same on every path.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Fill(uint k0, uint k1, ulong start, Span<ulong> destination)
     {
         int n = destination.Length;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using QdFunctional.Core.Random;
 
 namespace QdFunctional.Core.Archives.Cvt;
@@ -42,12 +43,28 @@ public static class KMeans
         var (sampleKey, initKey) = key.Split2();
         var samples = new double[total];
         sampleKey.Uniform(samples, low, high);
+        return Centroids(initKey, cells, samples, d, options.MaxIterations, options.Tolerance);
+    }
+
+    /// <summary>
+    /// <paramref name="cells"/> centroids from k-means over given samples (pyribs'
+    /// <c>samples=</c> array form), n × <paramref name="dimensions"/> row-major; the key picks
+    /// the <paramref name="cells"/> distinct samples that start Lloyd's algorithm.
+    /// </summary>
+    public static double[] Centroids(Key key, int cells, ReadOnlySpan<double> samples, int dimensions, int maxIterations = 300, double tolerance = 1e-4)
+    {
+        if (cells < 1)
+            throw new ArgumentOutOfRangeException(nameof(cells), cells, "A CVT archive needs at least one cell.");
+        int n = CvtArgs.Rows(samples, dimensions, nameof(samples));
+        if (n < cells)
+            throw new ArgumentException($"samples has {n} rows; k-means needs at least one per cell ({cells}).", nameof(samples));
+        CheckIterations(maxIterations, tolerance);
         var first = new int[cells];
-        initKey.Choice(options.Samples, first);
-        var centroids = new double[cells * d];
+        key.Choice(n, first);
+        var centroids = new double[cells * dimensions];
         for (int c = 0; c < cells; c++)
-            samples.AsSpan(first[c] * d, d).CopyTo(centroids.AsSpan(c * d, d));
-        Lloyd(samples, centroids, d, options.MaxIterations, options.Tolerance);
+            samples.Slice(first[c] * dimensions, dimensions).CopyTo(centroids.AsSpan(c * dimensions, dimensions));
+        Lloyd(samples, centroids, dimensions, maxIterations, tolerance);
         return centroids;
     }
 
@@ -99,18 +116,9 @@ public static class KMeans
                 // Assignment: each label depends only on its sample and the tree, whichever thread runs it.
                 Parallel.For(0, chunks, chunk =>
                 {
-                    var rows = new ReadOnlySpan<double>((double*)address, n * d);
-                    int start = chunk * ChunkRows, end = Math.Min(n, start + ChunkRows), changed = 0;
-                    for (int i = start; i < end; i++)
-                    {
-                        int cell = tree.Search(rows.Slice(i * d, d), labels[i]);
-                        if (cell != labels[i])
-                        {
-                            labels[i] = cell;
-                            changed++;
-                        }
-                    }
-                    changedPerChunk[chunk] = changed;
+                    int start = chunk * ChunkRows;
+                    changedPerChunk[chunk] = Assign(
+                        tree, new ReadOnlySpan<double>((double*)address, n * d), d, labels, start, Math.Min(n, start + ChunkRows));
                 });
                 int changedTotal = 0;
                 for (int c = 0; c < chunks; c++)
@@ -118,35 +126,7 @@ public static class KMeans
                 if (changedTotal == 0)
                     break; // The centroids are already the means of these labels.
 
-                // Update: sums in sample order on one thread, so the means never depend on scheduling.
-                Array.Clear(sums);
-                Array.Clear(counts);
-                for (int i = 0; i < n; i++)
-                {
-                    var row = samples.Slice(i * d, d);
-                    var sum = sums.AsSpan(labels[i] * d, d);
-                    for (int j = 0; j < d; j++)
-                        sum[j] += row[j];
-                    counts[labels[i]]++;
-                }
-                double shift = 0.0;
-                int empty = 0;
-                for (int c = 0; c < cells; c++)
-                {
-                    if (counts[c] == 0)
-                    {
-                        empty++;
-                        continue;
-                    }
-                    var centroid = centroids.Slice(c * d, d);
-                    for (int j = 0; j < d; j++)
-                    {
-                        double mean = sums[c * d + j] / counts[c];
-                        double move = mean - centroid[j];
-                        shift += move * move;
-                        centroid[j] = mean;
-                    }
-                }
+                double shift = Update(samples, centroids, d, labels, sums, counts, out int empty);
                 if (empty > 0)
                     shift += Relocate(samples, centroids, tree, labels, counts, d, empty);
                 updates++;
@@ -155,6 +135,62 @@ public static class KMeans
             }
         }
         return updates;
+    }
+
+    /// <summary>Labels rows [start, end) with their nearest centroid, the old label as the hint; returns how many changed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static int Assign(KdTree tree, ReadOnlySpan<double> samples, int d, int[] labels, int start, int end)
+    {
+        int changed = 0;
+        for (int i = start; i < end; i++)
+        {
+            int cell = tree.Search(samples.Slice(i * d, d), labels[i]);
+            if (cell != labels[i])
+            {
+                labels[i] = cell;
+                changed++;
+            }
+        }
+        return changed;
+    }
+
+    /// <summary>
+    /// Moves each centroid that has samples to their mean, summing in sample order on one
+    /// thread so the means never depend on scheduling; returns the summed squared movement
+    /// and, in <paramref name="empty"/>, how many centroids had no samples.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static double Update(ReadOnlySpan<double> samples, Span<double> centroids, int d, int[] labels, double[] sums, int[] counts, out int empty)
+    {
+        Array.Clear(sums);
+        Array.Clear(counts);
+        for (int i = 0; i < labels.Length; i++)
+        {
+            var row = samples.Slice(i * d, d);
+            var sum = sums.AsSpan(labels[i] * d, d);
+            for (int j = 0; j < d; j++)
+                sum[j] += row[j];
+            counts[labels[i]]++;
+        }
+        double shift = 0.0;
+        empty = 0;
+        for (int c = 0; c < counts.Length; c++)
+        {
+            if (counts[c] == 0)
+            {
+                empty++;
+                continue;
+            }
+            var centroid = centroids.Slice(c * d, d);
+            for (int j = 0; j < d; j++)
+            {
+                double mean = sums[c * d + j] / counts[c];
+                double move = mean - centroid[j];
+                shift += move * move;
+                centroid[j] = mean;
+            }
+        }
+        return shift;
     }
 
     /// <summary>

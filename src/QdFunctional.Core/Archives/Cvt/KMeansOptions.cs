@@ -1,7 +1,7 @@
 namespace QdFunctional.Core.Archives.Cvt;
 
 /// <summary>
-/// Settings for <see cref="KMeans.Centroids"/>, after pyribs' <c>CVTArchive(samples=...,
+/// Settings for <see cref="KMeans.Centroids(QdFunctional.Core.Random.Key, int, ReadOnlySpan{double}, ReadOnlySpan{double}, KMeansOptions?)"/>, after pyribs' <c>CVTArchive(samples=...,
 /// k_means_kwargs=...)</c>, which runs scikit-learn's Lloyd k-means with one random start.
 /// </summary>
 /// <param name="Samples">

@@ -137,6 +137,7 @@ public sealed class KdTree
     /// best so far: a good hint prunes most of the tree, and the answer is exact either way.
     /// Used by k-means, whose labels change little between iterations. No argument checks.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal int Search(ReadOnlySpan<double> q, int hint)
     {
         var best = new Best(double.PositiveInfinity, int.MaxValue);
@@ -158,6 +159,7 @@ public sealed class KdTree
     /// never exceeds a centroid's computed distance. A box at exactly the best distance is
     /// still searched, since it may hold a tie with a lower index.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void Visit(int node, ReadOnlySpan<double> q, Span<double> offset, ref Best best)
     {
         int dim = splitDim[node];
