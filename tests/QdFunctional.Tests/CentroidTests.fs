@@ -3,12 +3,9 @@ module CentroidTests
 open System
 open Expecto
 open FsCheck
+open Properties
 open QdFunctional.Core.Random
 open QdFunctional.Core.Archives.Cvt
-
-/// Runs an FsCheck property as an Expecto test; a counterexample fails the test.
-let private property name (maxTest: int) (prop: 'a) =
-    testCase name (fun () -> Check.One(Config.QuickThrowOnFailure.WithMaxTest(maxTest).WithQuietOnSuccess(true), prop))
 
 let private uniform (key: Key) n (low: float) (high: float) =
     let a = Array.zeroCreate<float> n

@@ -8,7 +8,7 @@ open QdFunctional.Core.Batches
 open QdFunctional.Core.Random
 
 /// Runs an FsCheck property as an Expecto test; a counterexample fails the test.
-let property name (maxTest: int) (prop: 'a -> bool) =
+let property name (maxTest: int) (prop: 'a) =
     testCase name (fun () -> Check.One(Config.QuickThrowOnFailure.WithMaxTest(maxTest).WithQuietOnSuccess(true), prop))
 
 /// n × d standard normals (times `scale`) from a seed.

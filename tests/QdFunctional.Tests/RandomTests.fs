@@ -3,11 +3,8 @@ module RandomTests
 open System
 open Expecto
 open FsCheck
+open Properties
 open QdFunctional.Core.Random
-
-/// Runs an FsCheck property as an Expecto test; a counterexample fails the test.
-let private property name (maxTest: int) (prop: 'a) =
-    testCase name (fun () -> Check.One(Config.QuickThrowOnFailure.WithMaxTest(maxTest).WithQuietOnSuccess(true), prop))
 
 let private draw (n: int) (fill: 't[] -> unit) =
     let a = Array.zeroCreate<'t> n
