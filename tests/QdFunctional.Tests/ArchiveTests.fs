@@ -167,6 +167,20 @@ let tests =
               throwsWith<ArgumentException> [ "objectives"; "2 × 1" ] (fun () -> Evaluation(2, 1, 2, [| 1.0 |], Array.zeroCreate 4) |> ignore)
               throwsWith<ArgumentException> [ "finite ThresholdMin" ] (fun () -> ArchiveOptions(LearningRate = 0.5) |> fun o -> CellArchive.Grid(3, [| 2 |], [| 0.0 |], [| 1.0 |], o) |> ignore)
 
+          testCase "extra fields travel with each elite into archive.parquet"
+          <| fun () ->
+              let opts = ArchiveOptions(ExtraFields = [| "energy" |])
+              let a = CellArchive.Grid(3, [| 10; 10 |], [| 0.0; 0.0 |], [| 1.0; 1.0 |], opts)
+              let extra = dict [ "energy", [| 0.25; 0.75 |] ] |> Collections.Generic.Dictionary
+              let e = Evaluation(2, 1, 2, [| 1.0; 2.0 |], [| 0.05; 0.05; 0.95; 0.95 |], null, 0, extra)
+              let struct (b, _) = a.Add(indexed 2 3, e)
+              let path = IO.Path.Combine(IO.Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".parquet")
+              QdFunctional.Core.Persistence.ArchiveParquet.Write(path, b.ToTable())
+              let back = QdFunctional.Core.Persistence.ArchiveParquet.Read path
+              Expect.equal back.Extra["energy"] [| 0.25; 0.75 |] "extra column in cell order"
+              Expect.equal back.Cells [| 0; 99 |] "cells"
+              throwsWith<ArgumentException> [ "'energy'"; "lacks" ] (fun () -> a.Add(indexed 1 3, evaluation [| 1.0 |] [| 0.5; 0.5 |]) |> ignore)
+
           testCase "a CVT archive puts each measure vector in its nearest centroid's cell"
           <| fun () ->
               let t = CvtTessellation([| 0.1; 0.1; 0.9; 0.9; 0.1; 0.9 |], [| 0.0; 0.0 |], [| 1.0; 1.0 |])
