@@ -16,7 +16,9 @@ internal static class Partition
         int blocks = (rows + blockRows - 1) / blockRows;
         if (blocks <= 1 || maxDegreeOfParallelism == 1)
         {
-            if (rows > 0) body(0, rows);
+            // The same blocks in order: vector kernels treat a span's tail differently from its body,
+            // so even serial runs must cut exactly where parallel runs do.
+            for (int b = 0; b < blocks; b++) body(b * blockRows, Math.Min(rows, (b + 1) * blockRows));
             return;
         }
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
@@ -30,7 +32,7 @@ internal static class Partition
         int blocks = (length + BlockElements - 1) / BlockElements;
         if (blocks <= 1 || maxDegreeOfParallelism == 1)
         {
-            if (length > 0) body(0, length);
+            for (int b = 0; b < blocks; b++) body(b * BlockElements, Math.Min(length, (b + 1) * BlockElements));
             return;
         }
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
