@@ -16,7 +16,7 @@ public static class Autodiff
     }
 
     /// <summary>Values (batch × m) and Jacobians (batch × m × n) of f at every row of x.</summary>
-    /// <remarks>m backward sweeps over the whole batch; see <see cref="Workspace.ValueAndJacobian"/>.</remarks>
+    /// <remarks>m backward sweeps over the whole batch; see <see cref="Workspace.ValueAndJacobian(Func{Tensor, Tensor}, Tensor)"/>.</remarks>
     public static JacobianResult ValueAndJacobian(Func<Tensor, Tensor> f, Tensor x) => Current().ValueAndJacobian(f, x);
 
     /// <summary>Per-solution gradients (batch × n) of f: batch × n → batch × 1.</summary>

@@ -22,24 +22,40 @@ public sealed class Workspace
     /// <remarks>f maps a batch × n tensor to a batch × m tensor without mixing rows (as every operation
     /// here does); sweep j seeds output j of all rows at once, so the cost is m sweeps over the whole
     /// batch, not one per solution. Formula: Jacobian[i, j, k] = ∂f(x)[i, j]/∂x[i, k].</remarks>
-    public JacobianResult ValueAndJacobian(Func<Tensor, Tensor> f, Tensor x)
+    public JacobianResult ValueAndJacobian(Func<Tensor, Tensor> f, Tensor x) => ValueAndJacobian(f, x, null);
+
+    /// <summary>As <see cref="ValueAndJacobian(Func{Tensor, Tensor}, Tensor)"/>, writing into <paramref name="into"/>
+    /// when its shape matches (batch, m, n) instead of allocating new arrays.</summary>
+    /// <remarks>A loop that evaluates a task every iteration keeps one result and reuses it, so a warm
+    /// call allocates nothing of the batch's size at all.</remarks>
+    public JacobianResult ValueAndJacobian(Func<Tensor, Tensor> f, Tensor x, JacobianResult? into)
     {
         ArgumentNullException.ThrowIfNull(f);
         var (leaf, y) = Run("valueAndJacobian", f, x, grad: true);
         try
         {
             int batch = x.Rows, m = y.Cols, n = x.Cols;
-            var values = (double[])y.Data.Clone();
-            var jac = new double[batch * m * n];
-            if (y.RequiresGrad)
-                for (int j = 0; j < m; j++)
+            var result = into is not null && into.Batch == batch && into.Outputs == m && into.Dim == n
+                ? into
+                : new JacobianResult(batch, m, n, new double[batch * m], GC.AllocateUninitializedArray<double>(batch * m * n));
+            Array.Copy(y.Data, result.Values, batch * m);
+            var jac = result.Jacobian;
+            for (int j = 0; j < m; j++)
+            {
+                bool reached = false;
+                if (y.RequiresGrad)
                 {
                     tape.Backward(y, j);
-                    if (!tape.Reached(leaf)) continue;
-                    var g = leaf.Grad!;
-                    for (int i = 0; i < batch; i++) Array.Copy(g, i * n, jac, (i * m + j) * n, n);
+                    reached = tape.Reached(leaf);
                 }
-            return new JacobianResult(batch, m, n, values, jac);
+                var g = reached ? leaf.Grad! : null;
+                for (int i = 0; i < batch; i++)
+                {
+                    if (g is null) Array.Clear(jac, (i * m + j) * n, n);
+                    else Array.Copy(g, i * n, jac, (i * m + j) * n, n);
+                }
+            }
+            return result;
         }
         finally { Finish(); }
     }
@@ -54,7 +70,7 @@ public sealed class Workspace
     }
 
     /// <summary>The values of f at every row of x, without recording derivatives.</summary>
-    /// <remarks>The value-only evaluation that <see cref="ValueAndJacobian"/> is compared with; it uses
+    /// <remarks>The value-only evaluation that <see cref="ValueAndJacobian(Func{Tensor, Tensor}, Tensor)"/> is compared with; it uses
     /// the same pooled buffers.</remarks>
     public Tensor Evaluate(Func<Tensor, Tensor> f, Tensor x)
     {

@@ -30,6 +30,22 @@ let tests =
                         Expect.sequenceEqual (bits other.Jacobian) (bits one.Jacobian) $"jacobian, {threads} threads")
         ]
 
+        testCase "a cold first call and a warm call give the same bits" (fun () ->
+            // Code is first run precompiled or unoptimized and later re-jitted; results must not change.
+            let x = uniform 34 60 200 -40.0 40.0
+            let ws = Workspace(SimdBackend(2))
+            let fs = tasks |> List.map (fun (_, f) -> Func<_, _> f)
+            let first = fs |> List.map (fun f -> ws.ValueAndJacobian(f, x))
+            let sw = Diagnostics.Stopwatch.StartNew()
+            let mutable calls = 0
+            while calls < 60 || sw.ElapsedMilliseconds < 600L do
+                for f in fs do ws.ValueAndJacobian(f, x) |> ignore
+                calls <- calls + 1
+            for (name, _), f, r in List.zip3 tasks fs first do
+                let warm = ws.ValueAndJacobian(f, x)
+                Expect.sequenceEqual (bits warm.Values) (bits r.Values) $"{name} values"
+                Expect.sequenceEqual (bits warm.Jacobian) (bits r.Jacobian) $"{name} jacobian")
+
         testList "backends agree" [
             for name, f in tasks ->
                 testCase name (fun () ->

@@ -41,15 +41,12 @@ public sealed class SimdBackend : IBackend
             case UnaryOp.Square: TP.Multiply(x, x, y); break;
             case UnaryOp.Sqrt: TP.Sqrt(x, y); break;
             case UnaryOp.Abs: TP.Abs(x, y); break;
-            case UnaryOp.Exp: TP.Exp(x, y); break;
-            case UnaryOp.Log: TP.Log(x, y); break;
-            case UnaryOp.Sin: TP.Sin(x, y); break;
-            case UnaryOp.Cos: TP.Cos(x, y); break;
-            case UnaryOp.Tanh: TP.Tanh(x, y); break;
-            case UnaryOp.Sigmoid: TP.Sigmoid(x, y); break;
+            case UnaryOp.Exp: case UnaryOp.Log: case UnaryOp.Sin: case UnaryOp.Cos: case UnaryOp.Tanh: case UnaryOp.Sigmoid:
+                Transcendental.Unary(op, p, x, y);
+                break;
             case UnaryOp.Relu: TP.Max(x, 0.0, y); break;
             case UnaryOp.PowScalar:
-                if (p == 2.0) TP.Multiply(x, x, y); else TP.Pow(x, p, y);
+                if (p == 2.0) TP.Multiply(x, x, y); else Transcendental.Unary(op, p, x, y);
                 break;
             case UnaryOp.Clamp: TP.Max(x, p, y); TP.Min(y, q, y); break;
             case UnaryOp.AddScalar: TP.Add(x, p, y); break;
@@ -72,13 +69,13 @@ public sealed class SimdBackend : IBackend
             case UnaryOp.Sqrt: TP.Divide(dy, y, t); TP.MultiplyAdd(t, 0.5, dx, dx); break;
             case UnaryOp.Exp: TP.MultiplyAdd(dy, y, dx, dx); break;
             case UnaryOp.Log: TP.Divide(dy, x, t); TP.Add(dx, t, dx); break;
-            case UnaryOp.Sin: TP.Cos(x, t); TP.MultiplyAdd(t, dy, dx, dx); break;
-            case UnaryOp.Cos: TP.Sin(x, t); TP.Multiply(t, dy, t); TP.Subtract(dx, t, dx); break;
+            case UnaryOp.Sin: Transcendental.Unary(UnaryOp.Cos, 0, x, t); TP.MultiplyAdd(t, dy, dx, dx); break;
+            case UnaryOp.Cos: Transcendental.Unary(UnaryOp.Sin, 0, x, t); TP.Multiply(t, dy, t); TP.Subtract(dx, t, dx); break;
             case UnaryOp.Tanh: TP.Multiply(y, y, t); TP.Subtract(1.0, t, t); TP.MultiplyAdd(t, dy, dx, dx); break;
             case UnaryOp.Sigmoid: TP.Subtract(1.0, y, t); TP.Multiply(t, y, t); TP.MultiplyAdd(t, dy, dx, dx); break;
             case UnaryOp.PowScalar:
                 if (p == 0.0) break;
-                if (p == 2.0) TP.Multiply(x, 2.0, t); else { TP.Pow(x, p - 1.0, t); TP.Multiply(t, p, t); }
+                if (p == 2.0) TP.Multiply(x, 2.0, t); else { Transcendental.Unary(UnaryOp.PowScalar, p - 1.0, x, t); TP.Multiply(t, p, t); }
                 TP.MultiplyAdd(t, dy, dx, dx);
                 break;
             case UnaryOp.ScalarDiv: TP.Multiply(x, x, t); TP.Divide(dy, t, t); TP.MultiplyAdd(t, -p, dx, dx); break;
@@ -122,7 +119,7 @@ public sealed class SimdBackend : IBackend
             case BinaryOp.Subtract: TP.Subtract(a, b, y); break;
             case BinaryOp.Multiply: TP.Multiply(a, b, y); break;
             case BinaryOp.Divide: TP.Divide(a, b, y); break;
-            case BinaryOp.Pow: TP.Pow(a, b, y); break;
+            case BinaryOp.Pow: Transcendental.Pow(a, b, y); break;
             case BinaryOp.Min: TP.Min(a, b, y); break;
             case BinaryOp.Max: TP.Max(a, b, y); break;
             case BinaryOp.Less: for (int i = 0; i < y.Length; i++) y[i] = a[i] < b[i] ? 1.0 : 0.0; break;
@@ -250,7 +247,7 @@ public sealed class SimdBackend : IBackend
     public void SumColumns(double[] x, int rows, int cols, double[] y) =>
         Partition.Rows(rows, cols, MaxDegreeOfParallelism, (s, e) =>
         {
-            for (int i = s; i < e; i++) y[i] = TP.Sum(x.AsSpan(i * cols, cols));
+            for (int i = s; i < e; i++) y[i] = FixedOrder.Sum(x.AsSpan(i * cols, cols));
         });
 
     /// <inheritdoc />
@@ -319,7 +316,7 @@ public sealed class SimdBackend : IBackend
                 for (int i = s; i < e; i++)
                 {
                     var g = dy.AsSpan(i * cols, cols);
-                    for (int k = 0; k < inner; k++) da[i * inner + k] += TP.Dot(g, w.AsSpan(k * cols, cols));
+                    for (int k = 0; k < inner; k++) da[i * inner + k] += FixedOrder.Dot(g, w.AsSpan(k * cols, cols));
                 }
             });
         if (dw is not null)
@@ -354,6 +351,6 @@ public sealed class SimdBackend : IBackend
             var t = target.AsSpan(r * o.Cols, o.Cols);
             TP.Add(t, g, t);
         }
-        else target[r] += TP.Sum(g);
+        else target[r] += FixedOrder.Sum(g);
     }
 }
