@@ -124,8 +124,11 @@ module Tensor =
     /// The tensors side by side (same batch size): e.g. objective and measures into batch × (1 + k).
     let concat (parts: seq<Tensor>) = Tensor.Concat(Seq.toArray parts)
 
-    /// x·w: batch × n times n × p.
+    /// x·w: batch × n times n × p (one matrix for every solution).
     let matmul (x: Tensor) (w: Tensor) = Tensor.MatMul(x, w)
+
+    /// Each row of x (batch × n) times its own n × p matrix, stored row-major in the same row of w (batch × n·p).
+    let bmm (x: Tensor) (w: Tensor) = Tensor.BatchedMatMul(x, w)
 
 /// Differentiation in the style of DiffSharp's `dsharp.grad`: functions of a whole population.
 /// A function maps batch × n to batch × m without mixing rows; derivatives are per solution.

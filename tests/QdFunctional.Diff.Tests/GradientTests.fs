@@ -63,6 +63,10 @@ let private binaryCases : (string * (Tensor -> Tensor) * float * float) list =
       "x / sum x² (batch vector divisor)", (fun x -> x / Tensor.Sum(Tensor.Square x)), -2.0, 2.0
       "max(x, 1x1 scalar tensor)", (fun x -> Tensor.Max(x, Tensor.Scalar 0.3)), -2.0, 2.0
       "matmul constant w", (fun x -> Tensor.MatMul(x, w)), -2.0, 2.0
+      "per-solution policy (weights are x)", (fun x ->
+          let obs = Tensor.FromArray([| 0.5; -1.0; 2.0; 0.25; 1.0; -0.5; 1.5; 0.0 |], 4, 2)
+          Tensor.Sum(Tensor.Tanh(Tensor.BatchedMatMul(obs, Tensor.Slice(x, 0, 4))) * Tensor.Slice(x, 4, 1))), -1.0, 1.0
+      "batched matmul, input differentiable", (fun x -> Tensor.BatchedMatMul(Tensor.Slice(x, 0, 2), Tensor.Sin(Tensor.Slice(x, 1, 4)))), -1.0, 1.0
       "two-layer tanh policy", (fun x -> Tensor.MatMul(Tensor.Tanh(Tensor.MatMul(x, w)), Tensor.FromArray([| 1.0; -2.0; 0.5 |], 3, 1))), -2.0, 2.0 ]
 
 let tests =

@@ -112,7 +112,7 @@ let private structural =
                 scalar.CopyColumns(x, n, n - half, o2, n + 1, 1, half, rows, true)
                 expectClose 0.0 "copy columns" o2 o1)
 
-        testCase "matrix product and both of its gradients" (fun () ->
+        testCase "matrix products (shared and per-row weights) and their gradients" (fun () ->
             for inner in [ 0; 1; 3; 17; 64 ] do
                 for cols in [ 1; 2; 5; 33 ] do
                     let rows = 7
@@ -126,7 +126,17 @@ let private structural =
                     simd.MatMulBackward(a, w, dy, rows, inner, cols, da1, dw1)
                     scalar.MatMulBackward(a, w, dy, rows, inner, cols, da2, dw2)
                     expectClose 1e-12 "matmul da" da2 da1
-                    expectClose 1e-12 "matmul dw" dw2 dw1)
+                    expectClose 1e-12 "matmul dw" dw2 dw1
+                    let wb = vec 4 (rows * inner * cols) -1.0 1.0
+                    let b1, b2 = Array.zeroCreate (rows * cols), Array.zeroCreate (rows * cols)
+                    simd.BatchedMatMul(a, wb, b1, rows, inner, cols)
+                    scalar.BatchedMatMul(a, wb, b2, rows, inner, cols)
+                    expectClose 1e-12 "batched matmul" b2 b1
+                    let dx1, dx2, dwb1, dwb2 = Array.zeroCreate (rows * inner), Array.zeroCreate (rows * inner), Array.zeroCreate (rows * inner * cols), Array.zeroCreate (rows * inner * cols)
+                    simd.BatchedMatMulBackward(a, wb, dy, rows, inner, cols, dx1, dwb1)
+                    scalar.BatchedMatMulBackward(a, wb, dy, rows, inner, cols, dx2, dwb2)
+                    expectClose 1e-12 "batched matmul dx" dx2 dx1
+                    expectClose 1e-12 "batched matmul dw" dwb2 dwb1)
     ]
 
 let tests = testList "kernels (simd vs scalar)" [ unary; binary; structural ]

@@ -143,4 +143,12 @@ public interface IBackend
     /// <summary>da += dy·wᵀ and dw += aᵀ·dy (each skipped when null).</summary>
     /// <remarks>The derivative rule of <see cref="MatMul"/>; dw sums over the batch in a fixed order.</remarks>
     void MatMulBackward(double[] a, double[] w, double[] dy, int rows, int inner, int cols, double[]? da, double[]? dw);
+
+    /// <summary>y[i, q] = Σₖ x[i, k]·w[i, k·cols + q]: each row times its own inner × cols matrix, stored row-major in w's row.</summary>
+    /// <remarks>Neural policies whose weights are the solution: every solution applies its own matrix.</remarks>
+    void BatchedMatMul(double[] x, double[] w, double[] y, int rows, int inner, int cols);
+
+    /// <summary>dx[i, k] += Σ_q dy[i, q]·w[i, k·cols + q] and dw[i, k·cols + q] += x[i, k]·dy[i, q] (each skipped when null).</summary>
+    /// <remarks>The derivative rule of <see cref="BatchedMatMul"/>; rows never mix.</remarks>
+    void BatchedMatMulBackward(double[] x, double[] w, double[] dy, int rows, int inner, int cols, double[]? dx, double[]? dw);
 }

@@ -215,5 +215,31 @@ public sealed class ScalarBackend : IBackend
                 }
     }
 
+    /// <inheritdoc />
+    public void BatchedMatMul(double[] x, double[] w, double[] y, int rows, int inner, int cols)
+    {
+        for (int i = 0; i < rows; i++)
+            for (int q = 0; q < cols; q++)
+            {
+                double s = 0;
+                for (int k = 0; k < inner; k++) s += x[i * inner + k] * w[i * inner * cols + k * cols + q];
+                y[i * cols + q] = s;
+            }
+    }
+
+    /// <inheritdoc />
+    public void BatchedMatMulBackward(double[] x, double[] w, double[] dy, int rows, int inner, int cols, double[]? dx, double[]? dw)
+    {
+        for (int i = 0; i < rows; i++)
+            for (int k = 0; k < inner; k++)
+                for (int q = 0; q < cols; q++)
+                {
+                    double g = dy[i * cols + q];
+                    int at = i * inner * cols + k * cols + q;
+                    if (dx is not null) dx[i * inner + k] += g * w[at];
+                    if (dw is not null) dw[at] += g * x[i * inner + k];
+                }
+    }
+
     private static int Index(Operand o, int i, int j) => (o.Rows == 1 ? 0 : i) * o.Cols + (o.Cols == 1 ? 0 : j);
 }

@@ -331,6 +331,39 @@ public sealed class SimdBackend : IBackend
             });
     }
 
+    /// <inheritdoc />
+    public void BatchedMatMul(double[] x, double[] w, double[] y, int rows, int inner, int cols) =>
+        Partition.Rows(rows, inner * Math.Max(1, cols), MaxDegreeOfParallelism, (s, e) =>
+        {
+            for (int i = s; i < e; i++)
+            {
+                var yr = y.AsSpan(i * cols, cols);
+                yr.Clear();
+                for (int k = 0; k < inner; k++)
+                    TP.MultiplyAdd(w.AsSpan((i * inner + k) * cols, cols), x[i * inner + k], yr, yr);
+            }
+        });
+
+    /// <inheritdoc />
+    public void BatchedMatMulBackward(double[] x, double[] w, double[] dy, int rows, int inner, int cols, double[]? dx, double[]? dw) =>
+        Partition.Rows(rows, inner * Math.Max(1, cols), MaxDegreeOfParallelism, (s, e) =>
+        {
+            for (int i = s; i < e; i++)
+            {
+                var g = dy.AsSpan(i * cols, cols);
+                for (int k = 0; k < inner; k++)
+                {
+                    int at = (i * inner + k) * cols;
+                    if (dx is not null) dx[i * inner + k] += FixedOrder.Dot(g, w.AsSpan(at, cols));
+                    if (dw is not null)
+                    {
+                        var wr = dw.AsSpan(at, cols);
+                        TP.MultiplyAdd(g, x[i * inner + k], wr, wr);
+                    }
+                }
+            }
+        });
+
     private static bool IsFull(Operand o, int rows, int cols) => o.Rows == rows && o.Cols == cols;
 
     // The row of o that output row i reads, expanded to cols entries (a width-1 operand is filled into t).

@@ -21,4 +21,26 @@ public sealed partial class Tensor
                 x.RequiresGrad ? tape.GradOf(x) : null, w.RequiresGrad ? tape.GradOf(w) : null);
         }, x, w);
     }
+
+    /// <summary>Each solution's input row times its own weight matrix: x (batch × n) and w (batch × n·p,
+    /// row i holding solution i's n × p matrix row-major) give batch × p.</summary>
+    /// <remarks>For policies whose weights are the solution being optimized (QD over neural controllers):
+    /// y[i, q] = Σₖ x[i, k]·w[i, k·p + q]; both x and w may be differentiable and rows never mix.</remarks>
+    public static Tensor BatchedMatMul(Tensor x, Tensor w)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(w);
+        if (x.Rows != w.Rows || x.Cols == 0 || w.Cols % x.Cols != 0)
+            throw new ArgumentException($"batchedMatMul: shapes {x.Shape} and {w.Shape} do not align (need batch × n and batch × n·p)");
+        int p = w.Cols / x.Cols;
+        var y = Result("batchedMatMul", x.Rows, p, x, w);
+        y.Backend.BatchedMatMul(x.Data, w.Data, y.Data, x.Rows, x.Cols, p);
+        return y.Record(static n =>
+        {
+            var tape = n.Tape!;
+            Tensor x = n.A!, w = n.B!;
+            tape.Backend.BatchedMatMulBackward(x.Data, w.Data, n.Grad!, x.Rows, x.Cols, n.Cols,
+                x.RequiresGrad ? tape.GradOf(x) : null, w.RequiresGrad ? tape.GradOf(w) : null);
+        }, x, w);
+    }
 }
