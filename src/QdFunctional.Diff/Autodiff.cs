@@ -17,7 +17,18 @@ public static class Autodiff
 
     /// <summary>Values (batch × m) and Jacobians (batch × m × n) of f at every row of x.</summary>
     /// <remarks>m backward sweeps over the whole batch; see <see cref="Workspace.ValueAndJacobian(Func{Tensor, Tensor}, Tensor)"/>.</remarks>
-    public static JacobianResult ValueAndJacobian(Func<Tensor, Tensor> f, Tensor x) => Current().ValueAndJacobian(f, x);
+    public static JacobianResult ValueAndJacobian(Func<Tensor, Tensor> f, Tensor x) => Current().ValueAndJacobian(f, x, null);
+
+    /// <summary>As <see cref="ValueAndJacobian(Func{Tensor, Tensor}, Tensor)"/>, writing into a previous result of the same shape.</summary>
+    /// <remarks>For loops that evaluate every iteration: no batch-sized allocation once warm.</remarks>
+    public static JacobianResult ValueAndJacobian(Func<Tensor, Tensor> f, Tensor x, JacobianResult? into) => Current().ValueAndJacobian(f, x, into);
+
+    /// <summary>Drops the pooled buffers this thread's cached workspace holds.</summary>
+    /// <remarks>The cache keeps the buffers of the largest batch seen; call this after a one-off large evaluation.</remarks>
+    public static void ReleaseBuffers()
+    {
+        if (cached is { Busy: false } w) w.ReleaseBuffers();
+    }
 
     /// <summary>Per-solution gradients (batch × n) of f: batch × n → batch × 1.</summary>
     /// <remarks>One backward sweep; Gradient[i, k] = ∂f(x)[i]/∂x[i, k].</remarks>

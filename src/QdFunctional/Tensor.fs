@@ -58,6 +58,12 @@ module Tensor =
     /// Population variance over the features of each row (numpy.var): batch × n → batch × 1.
     let variance (x: Tensor) = Tensor.Variance x
 
+    /// Euclidean norm of each row: batch × n → batch × 1.
+    let norm (x: Tensor) = Tensor.Norm x
+
+    /// Row-wise dot product (b may be a 1 × n row): batch × 1.
+    let dot (a: Tensor) (b: Tensor) = Tensor.Dot(a, b)
+
     /// Cumulative sum along the features of each row.
     let cumsum (x: Tensor) = Tensor.CumSum x
 

@@ -35,6 +35,8 @@ let private unaryCases : (string * (Tensor -> Tensor) * float * float) list =
       "sum", Tensor.Sum, -2.0, 2.0
       "mean", Tensor.Mean, -2.0, 2.0
       "variance", Tensor.Variance, -2.0, 2.0
+      "norm", Tensor.Norm, -2.0, 2.0
+      "dot with a feature row", (fun x -> Tensor.Dot(Tensor.Sin x, Tensor.Row [| 1.0; 2.0; -1.0; 0.5; 3.0 |])), -2.0, 2.0
       "slice", (fun x -> Tensor.Slice(x, 1, 3)), -2.0, 2.0
       "concat", (fun x -> Tensor.Concat(Tensor.Sin x, Tensor.Slice(x, 2, 2), Tensor.Sum x)), -2.0, 2.0 ]
 

@@ -28,6 +28,14 @@ public sealed partial class Tensor
     /// <remarks>Divides by n like numpy.var (ddof = 0), as the planar arm objective does.</remarks>
     public static Tensor Variance(Tensor x) => Mean(Square(x - Mean(x)));
 
+    /// <summary>‖xᵢ‖₂ = √(Σⱼ x[i, j]²) for each row: batch × n → batch × 1.</summary>
+    /// <remarks>Distances and penalties per solution; the derivative x/‖x‖ is infinite at the origin.</remarks>
+    public static Tensor Norm(Tensor x) => Sqrt(Sum(Square(x)));
+
+    /// <summary>Σⱼ a[i, j]·b[i, j] for each row (b may be a 1 × n feature row): batch × 1.</summary>
+    /// <remarks>Projections of each solution onto a direction.</remarks>
+    public static Tensor Dot(Tensor a, Tensor b) => Sum(a * b);
+
     /// <summary>y[i, j] = Σ_{k ≤ j} x[i, k] along the features of each row.</summary>
     /// <remarks>Joint angles accumulate along an arm; ∂y[i, j]/∂x[i, k] = 1 for k ≤ j.</remarks>
     public static Tensor CumSum(Tensor x)
