@@ -1,0 +1,130 @@
+namespace QdFunctional.Diff;
+
+/// <summary>A reusable evaluation context: one tape and its pooled buffers on one backend.</summary>
+/// <remarks>Evaluating the same task again reuses every buffer, so a warm workspace allocates only the
+/// returned results. Not thread-safe: use one per thread (<see cref="Autodiff"/> does this for you).</remarks>
+public sealed class Workspace
+{
+    private readonly Tape tape;
+    private bool busy;
+
+    /// <summary>Creates a workspace computing on the given backend.</summary>
+    /// <remarks>Defaults to <see cref="Engine.Backend"/>.</remarks>
+    public Workspace(IBackend? backend = null) => tape = new Tape(backend ?? Engine.Backend);
+
+    /// <summary>The backend this workspace computes on.</summary>
+    /// <remarks>Fixed at creation.</remarks>
+    public IBackend Backend => tape.Backend;
+
+    internal bool Busy => busy;
+
+    /// <summary>Values and per-solution Jacobians of f at every row of x, in m backward sweeps for m outputs.</summary>
+    /// <remarks>f maps a batch × n tensor to a batch × m tensor without mixing rows (as every operation
+    /// here does); sweep j seeds output j of all rows at once, so the cost is m sweeps over the whole
+    /// batch, not one per solution. Formula: Jacobian[i, j, k] = ∂f(x)[i, j]/∂x[i, k].</remarks>
+    public JacobianResult ValueAndJacobian(Func<Tensor, Tensor> f, Tensor x) => ValueAndJacobian(f, x, null);
+
+    /// <summary>As <see cref="ValueAndJacobian(Func{Tensor, Tensor}, Tensor)"/>, writing into <paramref name="into"/>
+    /// when its shape matches (batch, m, n) instead of allocating new arrays.</summary>
+    /// <remarks>A loop that evaluates a task every iteration keeps one result and reuses it, so a warm
+    /// call allocates nothing of the batch's size at all.</remarks>
+    public JacobianResult ValueAndJacobian(Func<Tensor, Tensor> f, Tensor x, JacobianResult? into)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        var (leaf, y) = Run("valueAndJacobian", f, x, grad: true);
+        try
+        {
+            int batch = x.Rows, m = y.Cols, n = x.Cols;
+            var result = into is not null && into.Batch == batch && into.Outputs == m && into.Dim == n
+                ? into
+                : new JacobianResult(batch, m, n, new double[batch * m], GC.AllocateUninitializedArray<double>(batch * m * n));
+            Array.Copy(y.Data, result.Values, batch * m);
+            var jac = result.Jacobian;
+            for (int j = 0; j < m; j++)
+            {
+                bool reached = false;
+                if (y.RequiresGrad)
+                {
+                    tape.Backward(y, j);
+                    reached = tape.Reached(leaf);
+                }
+                var g = reached ? leaf.Grad! : null;
+                for (int i = 0; i < batch; i++)
+                {
+                    if (g is null) Array.Clear(jac, (i * m + j) * n, n);
+                    else Array.Copy(g, i * n, jac, (i * m + j) * n, n);
+                }
+            }
+            return result;
+        }
+        finally { Finish(); }
+    }
+
+    /// <summary>Values and per-solution gradients of a function with one output per solution.</summary>
+    /// <remarks>f maps batch × n to batch × 1; one backward sweep gives ∂f(x)[i]/∂x[i, k] for every i, k.</remarks>
+    public (Tensor Value, Tensor Gradient) ValueAndGrad(Func<Tensor, Tensor> f, Tensor x)
+    {
+        var r = ValueAndJacobian(f, x);
+        if (r.Outputs != 1) throw new ArgumentException($"grad: f must return batch × 1, got {r.Batch}×{r.Outputs}; use valueAndJacobian for several outputs");
+        return (r.ValuesTensor, new Tensor(r.Batch, r.Dim, r.Jacobian, null));
+    }
+
+    /// <summary>The values of f at every row of x, without recording derivatives.</summary>
+    /// <remarks>The value-only evaluation that <see cref="ValueAndJacobian(Func{Tensor, Tensor}, Tensor)"/> is compared with; it uses
+    /// the same pooled buffers.</remarks>
+    public Tensor Evaluate(Func<Tensor, Tensor> f, Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        var (_, y) = Run("evaluate", f, x, grad: false);
+        try { return new Tensor(y.Rows, y.Cols, (double[])y.Data.Clone(), null); }
+        finally { Finish(); }
+    }
+
+    /// <summary>Returns every pooled buffer to the runtime.</summary>
+    /// <remarks>For long-lived processes after a large batch; the next call allocates afresh.</remarks>
+    public void ReleaseBuffers()
+    {
+        if (busy) throw new InvalidOperationException("releaseBuffers: the workspace is evaluating");
+        tape.Release();
+    }
+
+    private (Tensor Leaf, Tensor Output) Run(string name, Func<Tensor, Tensor> f, Tensor x, bool grad)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        x.CheckLive(name);
+        CheckFinite(name, x);
+        if (busy) throw new InvalidOperationException($"{name}: this workspace is already evaluating (nested call); use another workspace");
+        busy = true;
+        tape.Reset();
+        var leaf = new Tensor(x.Rows, x.Cols, tape.Rent(x.Data.Length), tape) { RequiresGrad = grad };
+        Array.Copy(x.Data, leaf.Data, x.Data.Length);
+        Tensor y;
+        try { y = f(leaf) ?? throw new InvalidOperationException($"{name}: f returned null"); }
+        catch { Finish(); throw; }
+        if (y.Tape is not null && !ReferenceEquals(y.Tape, tape))
+        {
+            Finish();
+            throw new InvalidOperationException($"{name}: f returned a tensor from another evaluation");
+        }
+        if (y.Rows != x.Rows)
+        {
+            Finish();
+            throw new ArgumentException($"{name}: f maps {x.Shape} to {y.Shape}; it must return one row per solution ({x.Rows} rows)");
+        }
+        return (leaf, y);
+    }
+
+    private void Finish()
+    {
+        tape.Reset();
+        busy = false;
+    }
+
+    private static void CheckFinite(string name, Tensor x)
+    {
+        var d = x.Data;
+        for (int k = 0; k < d.Length; k++)
+            if (double.IsNaN(d[k]))
+                throw new ArgumentException($"{name}: input X is NaN at row {k / x.Cols}, column {k % x.Cols} (shape {x.Shape})", nameof(x));
+    }
+}
