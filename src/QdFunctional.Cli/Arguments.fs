@@ -15,6 +15,7 @@ type RunArgs =
     | Sigma of float
     | Line_Sigma of float
     | Sigma_G of float
+    | Gradients of source: string
     | Init_Pop of int
     | Checkpoint_Every of int
     | Out of dir: string
@@ -38,6 +39,7 @@ type RunArgs =
             | Sigma _ -> "Gaussian sigma / iso sigma / sigma0 of gradient points (default: the algorithm's preset)."
             | Line_Sigma _ -> "line sigma of map-elites-line (default 0.2)."
             | Sigma_G _ -> "gradient step (og-map-elites) or coefficient spread (omg-mega) (default: preset)."
+            | Gradients _ -> "analytic (hand-derived Jacobians, default) or engine (the differentiable engine's reverse mode)."
             | Init_Pop _ -> "initial population drawn from N(0, I) (default 100)."
             | Checkpoint_Every _ -> "iterations between checkpoints, 0 for only the end (default 1000)."
             | Out _ -> "run directory (default data/runs/<algorithm>-<task>-<seed>)."

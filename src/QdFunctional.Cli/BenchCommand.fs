@@ -84,9 +84,11 @@ let bench (args: ParseResults<BenchArgs>) =
     | "map-elites" -> mapElites seconds
     | "archive" -> archive seconds
     | "centroids" -> QdFunctional.Core.Archives.Cvt.CentroidBenchmark.Run Console.Out
+    | "engine" -> QdFunctional.Diff.Benchmarks.EngineBenchmark.Run(Console.Out, seconds / 3.0)
     | "all" ->
         mapElites seconds
         archive seconds
         QdFunctional.Core.Archives.Cvt.CentroidBenchmark.Run Console.Out
+        QdFunctional.Diff.Benchmarks.EngineBenchmark.Run(Console.Out, seconds / 3.0)
     | other -> invalidArg "suite" $"Unknown benchmark '{other}'; known: map-elites, archive, engine, centroids, all."
     0

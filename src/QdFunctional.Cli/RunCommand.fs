@@ -31,6 +31,7 @@ let configOf (args: ParseResults<RunArgs>) =
         LineSigma = args.GetResult(RunArgs.Line_Sigma, p.LineSigma)
         SigmaG = args.GetResult(RunArgs.Sigma_G, p.SigmaG)
         NormalizeGradients = p.NormalizeGradients
+        Gradients = args.GetResult(RunArgs.Gradients, d.Gradients)
         InitialPopulation = args.GetResult(RunArgs.Init_Pop, d.InitialPopulation)
         CheckpointEvery = args.GetResult(RunArgs.Checkpoint_Every, d.CheckpointEvery) }
     |> RunConfig.validate

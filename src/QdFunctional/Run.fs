@@ -24,7 +24,11 @@ type RunState =
 [<RequireQualifiedAccess>]
 module Run =
     /// The run's task.
-    let task (config: RunConfig) = TaskCatalog.Create(config.Task, config.Dim)
+    let task (config: RunConfig) =
+        if config.Gradients = "engine" then
+            TaskCatalog.CreateInEngine(config.Task, config.Dim)
+        else
+            TaskCatalog.Create(config.Task, config.Dim)
 
     let private keys (config: RunConfig) =
         let struct (init, loop) = (Key.Of config.Seed).Split2()

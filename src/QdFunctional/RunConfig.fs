@@ -32,6 +32,8 @@ type RunConfig =
       SigmaG: float
       /// Whether gradient emitters divide each gradient by its norm.
       NormalizeGradients: bool
+      /// Where Jacobians come from: "analytic" (hand-derived, the default) or "engine" (reverse mode).
+      Gradients: string
       /// Size of the initial population drawn from N(0, I) (0 for none).
       InitialPopulation: int
       /// Iterations between checkpoints (0: only at the end).
@@ -84,6 +86,7 @@ module RunConfig =
           LineSigma = 0.2
           SigmaG = 0.0
           NormalizeGradients = false
+          Gradients = "analytic"
           InitialPopulation = 100
           CheckpointEvery = 1000
           Version = version }
@@ -120,6 +123,8 @@ module RunConfig =
             fail "line-sigma" $"line sigma must be finite and non-negative, got {c.LineSigma}."
         if not (c.SigmaG >= 0.0 && Double.IsFinite c.SigmaG) then
             fail "sigma-g" $"sigma_g must be finite and non-negative, got {c.SigmaG}."
+        if c.Gradients <> "analytic" && c.Gradients <> "engine" then
+            fail "gradients" $"gradients must be 'analytic' or 'engine', got '{c.Gradients}'."
         if c.InitialPopulation < 0 then fail "init-pop" $"initial population must be 0 or more, got {c.InitialPopulation}."
         if c.CheckpointEvery < 0 then fail "checkpoint-every" $"checkpoint interval must be 0 or more, got {c.CheckpointEvery}."
         match c.Archive with

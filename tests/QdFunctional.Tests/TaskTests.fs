@@ -82,6 +82,29 @@ let tests =
               let part = t.Evaluate(batch.Slice(100, 7))
               Expect.equal part.Objectives (all.Objectives[100..106]) "same bits for the same row"
 
+          testCase "the engine's tasks equal the hand-written ones: values and Jacobians to 1e-12"
+          <| fun () ->
+              for name in TaskCatalog.Names do
+                  let plain = TaskCatalog.Create(name, 40)
+                  let engine = TaskCatalog.CreateInEngine(name, 40)
+                  let x = normals 21UL 17 40 (if name = "arm" then 0.7 else 4.0)
+                  x.Values.ToArray() |> ignore
+                  let a, b = plain.Evaluate(x, true), engine.Evaluate(x, true)
+                  let close (u: float[]) (v: float[]) what =
+                      Expect.equal u.Length v.Length $"{name}: {what} length"
+                      Array.iteri2 (fun i p q -> Expect.floatClose { absolute = 1e-12; relative = 1e-12 } q p $"{name}: {what}[{i}]") u v
+                  close a.Objectives b.Objectives "objectives"
+                  close a.Measures b.Measures "measures"
+                  close a.Jacobians b.Jacobians "Jacobians"
+                  let valuesOnly = engine.Evaluate x
+                  Expect.isNull valuesOnly.Jacobians "no Jacobians unless asked"
+                  close valuesOnly.Objectives b.Objectives "value-only objectives"
+
+          testCase "a user's differentiable task: outputs of the wrong width are refused"
+          <| fun () ->
+              let t = DifferentiableTask("bad", 3, 1, [| -1.0; -1.0 |], [| 1.0; 1.0 |], (0.0, 1.0), fun x -> QdFunctional.Diff.Tensor.Sum x)
+              throwsWith<InvalidOperationException> [ "bad"; "expected 2 × 3" ] (fun () -> t.Evaluate(normals 1UL 2 3 1.0) |> ignore)
+
           testCase "tasks by name, and clear errors"
           <| fun () ->
               Expect.equal (TaskCatalog.Create("arm", 7).SolutionDim) 7 "arm"

@@ -18,4 +18,20 @@ public static class TaskCatalog
             "arm" => new PlanarArm(dim),
             _ => throw new ArgumentException($"Unknown task '{name}'; known tasks: {string.Join(", ", Names)}.", nameof(name)),
         };
+
+    /// <summary>
+    /// The same task written in the differentiable engine: equal values (to rounding), with
+    /// Jacobians from reverse-mode differentiation instead of hand-derived formulas.
+    /// </summary>
+    public static ITask CreateInEngine(string name, int dim)
+    {
+        var plain = Create(name, dim);
+        Func<Diff.Tensor, Diff.Tensor> f = name switch
+        {
+            "lp-sphere" => Diff.Benchmarks.LinearProjection.Sphere,
+            "lp-rastrigin" => Diff.Benchmarks.LinearProjection.Rastrigin,
+            _ => Diff.Benchmarks.PlanarArm.Evaluate,
+        };
+        return new DifferentiableTask(plain.Name, dim, 1, plain.MeasureLow, plain.MeasureHigh, plain.ObjectiveRange, f);
+    }
 }

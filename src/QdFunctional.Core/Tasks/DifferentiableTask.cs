@@ -1,0 +1,108 @@
+namespace QdFunctional.Core.Tasks;
+
+using QdFunctional.Core.Batches;
+using QdFunctional.Diff;
+
+/// <summary>
+/// A task written as one function in the differentiable engine: it maps the batch of solutions
+/// (n × d) to n × (m + k) outputs, objectives first, then measures. Values come from one forward
+/// pass; Jacobians, when asked for, from m + k backward sweeps over the whole batch. This is
+/// how users bring their own differentiable tasks without deriving a single gradient.
+/// </summary>
+public sealed class DifferentiableTask : ITask
+{
+    readonly Func<Tensor, Tensor> function;
+
+    /// <summary>A task named <paramref name="name"/> computed by <paramref name="function"/>.</summary>
+    public DifferentiableTask(
+        string name,
+        int solutionDim,
+        int objectiveCount,
+        double[] measureLow,
+        double[] measureHigh,
+        (double Low, double High) objectiveRange,
+        Func<Tensor, Tensor> function)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(measureLow);
+        ArgumentNullException.ThrowIfNull(measureHigh);
+        ArgumentNullException.ThrowIfNull(function);
+        if (solutionDim < 1)
+            throw new ArgumentOutOfRangeException(nameof(solutionDim), solutionDim, "Solutions need at least one dimension.");
+        if (objectiveCount < 0)
+            throw new ArgumentOutOfRangeException(nameof(objectiveCount), objectiveCount, "Objective count must be 0 or more.");
+        if (measureLow.Length == 0 || measureLow.Length != measureHigh.Length)
+            throw new ArgumentException($"{name}: {measureLow.Length} lower and {measureHigh.Length} upper measure bounds.");
+        Name = name;
+        SolutionDim = solutionDim;
+        ObjectiveCount = objectiveCount;
+        MeasureLow = (double[])measureLow.Clone();
+        MeasureHigh = (double[])measureHigh.Clone();
+        ObjectiveRange = objectiveRange;
+        this.function = function;
+    }
+
+    /// <inheritdoc/>
+    public string Name { get; }
+
+    /// <inheritdoc/>
+    public int SolutionDim { get; }
+
+    /// <inheritdoc/>
+    public int ObjectiveCount { get; }
+
+    /// <inheritdoc/>
+    public int MeasureDim => MeasureLow.Length;
+
+    /// <inheritdoc/>
+    public double[] MeasureLow { get; }
+
+    /// <inheritdoc/>
+    public double[] MeasureHigh { get; }
+
+    /// <inheritdoc/>
+    public (double Low, double High) ObjectiveRange { get; }
+
+    /// <inheritdoc/>
+    public bool HasGradients => true;
+
+    /// <inheritdoc/>
+    public Evaluation Evaluate(SolutionBatch solutions, bool withJacobians = false)
+    {
+        ArgumentNullException.ThrowIfNull(solutions);
+        if (solutions.Dim != SolutionDim)
+            throw new ArgumentException($"{Name}: solutions have dimension {solutions.Dim}, the task has {SolutionDim}.");
+        int n = solutions.Count, m = ObjectiveCount, k = MeasureDim, outputs = m + k;
+        var x = Tensor.FromArray(solutions.Values.ToArray(), n, SolutionDim);
+        double[] values;
+        double[]? jacobians = null;
+        if (withJacobians)
+        {
+            var result = Autodiff.ValueAndJacobian(function, x);
+            CheckOutputs(result.Outputs, result.Batch, n);
+            values = result.Values;
+            jacobians = result.Jacobian;
+        }
+        else
+        {
+            var y = Autodiff.Evaluate(function, x);
+            CheckOutputs(y.Cols, y.Rows, n);
+            values = y.ToArray();
+        }
+        var objectives = new double[n * m];
+        var measures = new double[n * k];
+        for (int i = 0; i < n; i++)
+        {
+            values.AsSpan(i * outputs, m).CopyTo(objectives.AsSpan(i * m));
+            values.AsSpan(i * outputs + m, k).CopyTo(measures.AsSpan(i * k));
+        }
+        return new Evaluation(n, m, k, objectives, measures, jacobians, SolutionDim);
+    }
+
+    void CheckOutputs(int outputs, int rows, int n)
+    {
+        if (rows != n || outputs != ObjectiveCount + MeasureDim)
+            throw new InvalidOperationException(
+                $"{Name}: the function returned {rows} × {outputs}; expected {n} × {ObjectiveCount + MeasureDim} (objectives, then measures).");
+    }
+}
