@@ -39,7 +39,9 @@ type RunArgs =
             | Sigma _ -> "Gaussian sigma / iso sigma / sigma0 of gradient points (default: the algorithm's preset)."
             | Line_Sigma _ -> "line sigma of map-elites-line (default 0.2)."
             | Sigma_G _ -> "gradient step (og-map-elites) or coefficient spread (omg-mega) (default: preset)."
-            | Gradients _ -> "analytic (hand-derived Jacobians, default) or engine (the differentiable engine's reverse mode)."
+            | Gradients _ ->
+                "analytic (hand-derived Jacobians, default), engine (the differentiable engine's reverse mode) or es "
+                + "(estimated from values alone with 50 mirrored probe pairs, sigma 0.02, as CMA-MEGA (ES) does)."
             | Init_Pop _ -> "initial population drawn from N(0, I) (default 100)."
             | Checkpoint_Every _ -> "iterations between checkpoints, 0 for only the end (default 1000)."
             | Out _ -> "run directory (default data/runs/<algorithm>-<task>-<seed>)."

@@ -56,8 +56,8 @@ module Run =
                   IsoLineEmitter(task.SolutionDim, config.Sigma, config.LineSigma, config.Batch, EmitterStart.FromPoint x0)
               | "og-map-elites"
               | "omg-mega" ->
-                  if not task.HasGradients then
-                      invalidArg "algorithm" $"{config.Algorithm} needs gradients; task '{task.Name}' gives values only."
+                  if not task.HasGradients && config.Gradients <> "es" then
+                      invalidArg "algorithm" $"{config.Algorithm} needs gradients; task '{task.Name}' gives values only (use --gradients es)."
                   GradientOperatorEmitter(
                       task.SolutionDim,
                       config.Sigma,
@@ -98,9 +98,16 @@ module Run =
         let scheduler, gradientEvaluations, branchKey =
             if state.Scheduler.NeedsGradients then
                 let struct (kGradients, kBranches) = key.Split2()
-                let struct (scheduler, points) = state.Scheduler.AskGradients kGradients
-                let struct (scheduler, _) = scheduler.TellGradients(task.Evaluate(points, true))
-                scheduler, points.Count, kBranches
+                let struct (kPoints, kProbes) = kGradients.Split2()
+                let struct (scheduler, points) = state.Scheduler.AskGradients kPoints
+                let evaluation, cost =
+                    if config.Gradients = "es" then
+                        let estimator = GradientEstimator(config.EsPairs, config.EsSigma)
+                        estimator.Estimate(task, points, kProbes), points.Count * estimator.EvaluationsPerPoint
+                    else
+                        task.Evaluate(points, true), points.Count
+                let struct (scheduler, _) = scheduler.TellGradients evaluation
+                scheduler, cost, kBranches
             else
                 state.Scheduler, 0, key
         let struct (scheduler, solutions) = scheduler.Ask branchKey

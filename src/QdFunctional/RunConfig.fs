@@ -32,8 +32,13 @@ type RunConfig =
       SigmaG: float
       /// Whether gradient emitters divide each gradient by its norm.
       NormalizeGradients: bool
-      /// Where Jacobians come from: "analytic" (hand-derived, the default) or "engine" (reverse mode).
+      /// Where Jacobians come from: "analytic" (hand-derived, the default), "engine" (reverse mode)
+      /// or "es" (estimated from the task's values alone, as for a black-box task).
       Gradients: string
+      /// Mirrored probe pairs per point when gradients are estimated.
+      EsPairs: int
+      /// Spread of the probes when gradients are estimated.
+      EsSigma: float
       /// Size of the initial population drawn from N(0, I) (0 for none).
       InitialPopulation: int
       /// Iterations between checkpoints (0: only at the end).
@@ -87,6 +92,8 @@ module RunConfig =
           SigmaG = 0.0
           NormalizeGradients = false
           Gradients = "analytic"
+          EsPairs = 50
+          EsSigma = 0.02
           InitialPopulation = 100
           CheckpointEvery = 1000
           Version = version }
@@ -123,8 +130,10 @@ module RunConfig =
             fail "line-sigma" $"line sigma must be finite and non-negative, got {c.LineSigma}."
         if not (c.SigmaG >= 0.0 && Double.IsFinite c.SigmaG) then
             fail "sigma-g" $"sigma_g must be finite and non-negative, got {c.SigmaG}."
-        if c.Gradients <> "analytic" && c.Gradients <> "engine" then
-            fail "gradients" $"gradients must be 'analytic' or 'engine', got '{c.Gradients}'."
+        if not (List.contains c.Gradients [ "analytic"; "engine"; "es" ]) then
+            fail "gradients" $"gradients must be 'analytic', 'engine' or 'es', got '{c.Gradients}'."
+        if c.Gradients = "es" && (c.EsPairs < 1 || not (c.EsSigma > 0.0 && Double.IsFinite c.EsSigma)) then
+            fail "es" $"gradient estimation needs at least one probe pair and a positive sigma, got {c.EsPairs} and {c.EsSigma}."
         if c.InitialPopulation < 0 then fail "init-pop" $"initial population must be 0 or more, got {c.InitialPopulation}."
         if c.CheckpointEvery < 0 then fail "checkpoint-every" $"checkpoint interval must be 0 or more, got {c.CheckpointEvery}."
         match c.Archive with
