@@ -1,0 +1,295 @@
+namespace QdFunctional.Core.Optimizers;
+
+using System.Numerics.Tensors;
+using QdFunctional.Core.Parallelism;
+using QdFunctional.Core.Random;
+
+/// <summary>
+/// CMA-ES (Hansen and Ostermeier 2001; Hansen, "The CMA Evolution Strategy: A Tutorial", 2016)
+/// as an immutable state: mean m, step size σ, covariance C, evolution paths p_σ and p_c, and
+/// the eigendecomposition C = B D² Bᵀ used for sampling, x = m + σ B D z with z ~ N(0, I).
+/// The optimizer of CMA-ME and CMA-MEGA (Fontaine and Nikolaidis 2021); the emitter ranks.
+/// </summary>
+/// <remarks>
+/// B and D are refreshed lazily (tutorial, appendix B.2): only when more than
+/// <c>LazyGapFactor · λ / ((c₁ + c_μ) n)</c> evaluations have passed since the last refresh, so at
+/// n = 1000 the O(n³) decomposition is paid once every few generations while ask and tell stay
+/// O(λn²). Between refreshes, sampling and the p_σ update use the last B and D. All arrays are
+/// private and never written after construction; a tell allocates the next state's arrays and
+/// shares the eigenvectors when they are not refreshed.
+/// </remarks>
+public sealed class CmaEs : IEvolutionStrategy
+{
+    readonly double[] mean, cov, pSigma, pC, vectors, variances, scales;
+
+    CmaEs(int batchSize, double sigma0, EvolutionStrategyOptions options, double[] mean, double sigma, double[] cov,
+        double[] pSigma, double[] pC, double[] vectors, double[] variances, long eigenEvaluations, int generation, long evaluations)
+    {
+        Dimension = mean.Length;
+        BatchSize = batchSize;
+        Sigma0 = sigma0;
+        Options = options;
+        this.mean = mean;
+        Sigma = sigma;
+        this.cov = cov;
+        this.pSigma = pSigma;
+        this.pC = pC;
+        this.vectors = vectors;
+        this.variances = variances;
+        scales = new double[variances.Length];
+        TensorPrimitives.Sqrt(variances, scales);
+        EigenEvaluations = eigenEvaluations;
+        Generation = generation;
+        Evaluations = evaluations;
+    }
+
+    /// <summary>
+    /// A strategy around <paramref name="x0"/> with C = I, zero paths and step size
+    /// <paramref name="sigma0"/>; λ defaults to 4 + ⌊3 ln n⌋.
+    /// </summary>
+    /// <exception cref="ArgumentException">x0 is empty or not finite, σ₀ ≤ 0, λ &lt; 2, or the options do not fit.</exception>
+    public static CmaEs Create(ReadOnlySpan<double> x0, double sigma0, int? batchSize = null, EvolutionStrategyOptions? options = null)
+    {
+        int n = x0.Length;
+        int lambda = batchSize ?? (n > 0 ? CmaParameters.DefaultLambda(n) : 0);
+        StrategyChecks.Create(x0, sigma0, lambda);
+        options ??= EvolutionStrategyOptions.Default;
+        options.Validate(n);
+        var identity = new double[(long)n * n];
+        for (int i = 0; i < n; i++)
+            identity[i * n + i] = 1;
+        var ones = new double[n];
+        Array.Fill(ones, 1.0);
+        return new CmaEs(lambda, sigma0, options, x0.ToArray(), sigma0, identity,
+            new double[n], new double[n], (double[])identity.Clone(), ones, 0, 0, 0);
+    }
+
+    /// <inheritdoc/>
+    public int Dimension { get; }
+
+    /// <inheritdoc/>
+    public int BatchSize { get; }
+
+    /// <summary>σ₀, kept for <see cref="Reset"/>.</summary>
+    public double Sigma0 { get; }
+
+    /// <summary>Bounds and laziness.</summary>
+    public EvolutionStrategyOptions Options { get; }
+
+    /// <inheritdoc/>
+    public ReadOnlySpan<double> Mean => mean;
+
+    /// <inheritdoc/>
+    public double Sigma { get; }
+
+    /// <summary>C, n × n row-major and exactly symmetric.</summary>
+    public ReadOnlySpan<double> Covariance => cov;
+
+    /// <summary>p_σ: the conjugate evolution path that drives σ.</summary>
+    public ReadOnlySpan<double> PathSigma => pSigma;
+
+    /// <summary>p_c: the evolution path of the rank-one update.</summary>
+    public ReadOnlySpan<double> PathC => pC;
+
+    /// <summary>B: eigenvectors of C as columns (n × n row-major), as of <see cref="EigenEvaluations"/>.</summary>
+    public ReadOnlySpan<double> Eigenvectors => vectors;
+
+    /// <summary>D²: eigenvalues of C (ascending), as of <see cref="EigenEvaluations"/>.</summary>
+    public ReadOnlySpan<double> Eigenvalues => variances;
+
+    /// <summary>The evaluation count at which B and D were last computed.</summary>
+    public long EigenEvaluations { get; }
+
+    /// <inheritdoc/>
+    public int Generation { get; }
+
+    /// <inheritdoc/>
+    public long Evaluations { get; }
+
+    /// <summary>max D² / min D², the condition number of C by the cached eigenvalues.</summary>
+    public double ConditionNumber => TensorPrimitives.Max<double>(variances) / TensorPrimitives.Min<double>(variances);
+
+    /// <summary>
+    /// Evaluations between eigendecompositions: LazyGapFactor · λ / ((c₁ + c_μ) n), with the
+    /// default μ = ⌊λ/2⌋ constants (tutorial: refresh when counteval − eigeneval exceeds this).
+    /// </summary>
+    public double LazyGap
+    {
+        get
+        {
+            var p = CmaParameters.For(Dimension, CmaParameters.DefaultMu(BatchSize));
+            return Options.LazyGapFactor * BatchSize / ((p.C1 + p.CMu) * Dimension);
+        }
+    }
+
+    /// <inheritdoc/>
+    public double[] Ask(Key key, int? count = null)
+    {
+        int n = Dimension;
+        double sigma = Sigma;
+        var (m, b, d) = (mean, vectors, scales);
+        return StrategySampling.Sample(n, count ?? BatchSize, key, Options, (z, x, rows) =>
+        {
+            // W = Z diag(D); then x_r[i] = m_i + σ ⟨B[i, :], w_r⟩, row i of B staying in cache for all r.
+            var w = new double[(long)rows * n];
+            for (int r = 0; r < rows; r++)
+                TensorPrimitives.Multiply(z.Slice(r * n, n), d, w.AsSpan(r * n, n));
+            var xs = new double[(long)rows * n];
+            RowPartition.For(n, (long)rows * n, (start, end) =>
+            {
+                for (int i = start; i < end; i++)
+                {
+                    var bi = b.AsSpan(i * n, n);
+                    for (int r = 0; r < rows; r++)
+                        xs[r * n + i] = m[i] + sigma * TensorPrimitives.Dot(bi, w.AsSpan(r * n, n));
+                }
+            });
+            xs.CopyTo(x);
+        });
+    }
+
+    /// <inheritdoc/>
+    IEvolutionStrategy IEvolutionStrategy.Tell(ReadOnlySpan<double> solutions, int[] rankingIndices, int numParents) =>
+        Tell(solutions, rankingIndices, numParents);
+
+    /// <summary>
+    /// The next state after a generation whose <paramref name="solutions"/> (count × n) are ranked
+    /// best first by <paramref name="rankingIndices"/>, recombining the first
+    /// <paramref name="numParents"/> with weights ∝ ln(μ + ½) − ln i (tutorial eqs. 9, 31–33, 43–47,
+    /// positive weights): m' = m + σ y_w; p_σ' = (1 − c_σ) p_σ + √(c_σ(2 − c_σ)μ_eff) C^{-1/2} y_w;
+    /// p_c' = (1 − c_c) p_c + h_σ √(c_c(2 − c_c)μ_eff) y_w;
+    /// C' = (1 + c₁δ(h_σ) − c₁ − c_μ) C + c₁ p_c' p_c'ᵀ + c_μ Σ wᵢ yᵢyᵢᵀ;
+    /// σ' = σ exp(min(1, (c_σ/d_σ)(‖p_σ'‖/E‖N(0, I)‖ − 1))) (the cap at e is pycma's).
+    /// With no parents only the evaluation count moves, as in pyribs.
+    /// </summary>
+    /// <exception cref="ArgumentException">Rows, ranking length, duplicates or parent count are wrong, or a parent is not finite.</exception>
+    public CmaEs Tell(ReadOnlySpan<double> solutions, int[] rankingIndices, int numParents)
+    {
+        int n = Dimension;
+        int count = StrategyChecks.Tell(n, solutions, rankingIndices, numParents);
+        long evaluations = Evaluations + count;
+        if (numParents == 0)
+            return new CmaEs(BatchSize, Sigma0, Options, mean, Sigma, cov, pSigma, pC, vectors, variances,
+                EigenEvaluations, Generation + 1, evaluations);
+
+        var p = CmaParameters.For(n, numParents);
+        var (steps, yw) = Recombination.Parents(n, solutions, rankingIndices, p.Weights, mean, Sigma);
+
+        var newMean = new double[n];
+        TensorPrimitives.MultiplyAdd(yw, Sigma, mean, newMean);
+
+        // p_σ with C^{-1/2} y_w = B D⁻¹ Bᵀ y_w from the cached decomposition.
+        var whitened = InverseSqrtTimes(yw);
+        var newPSigma = new double[n];
+        TensorPrimitives.Multiply(pSigma, 1 - p.CSigma, newPSigma);
+        TensorPrimitives.MultiplyAdd(whitened, Math.Sqrt(p.CSigma * (2 - p.CSigma) * p.MuEff), newPSigma, newPSigma);
+        double psNorm = TensorPrimitives.Norm<double>(newPSigma);
+        double chiN = CmaParameters.ExpectedNorm(n);
+
+        // h_σ stalls p_c while p_σ is long, i.e. while σ is still growing (tutorial eq. 45).
+        int g = Generation + 1;
+        bool hSigma = psNorm / Math.Sqrt(1 - Math.Pow(1 - p.CSigma, 2.0 * g)) < (1.4 + 2.0 / (n + 1)) * chiN;
+        var newPC = new double[n];
+        TensorPrimitives.Multiply(pC, 1 - p.CC, newPC);
+        if (hSigma)
+            TensorPrimitives.MultiplyAdd(yw, Math.Sqrt(p.CC * (2 - p.CC) * p.MuEff), newPC, newPC);
+
+        double delta = hSigma ? 0 : p.CC * (2 - p.CC);
+        var newCov = UpdateCovariance(n, cov, 1 + p.C1 * delta - p.C1 - p.CMu, p.C1, newPC, p.CMu, p.Weights, steps);
+
+        double newSigma = Sigma * Math.Exp(Math.Min(1, p.CSigma / p.DSigma * (psNorm / chiN - 1)));
+
+        var (b, d2, eigenAt) = (vectors, variances, EigenEvaluations);
+        if (evaluations - EigenEvaluations > LazyGap)
+        {
+            (b, d2) = SymmetricEigen.Decompose(n, newCov);
+            eigenAt = evaluations;
+        }
+        return new CmaEs(BatchSize, Sigma0, Options, newMean, newSigma, newCov, newPSigma, newPC, b, d2,
+            eigenAt, g, evaluations);
+    }
+
+    /// <summary>
+    /// This state with B and D recomputed from the current C now, whatever the lazy gap says
+    /// (what an eager strategy would hold).
+    /// </summary>
+    public CmaEs WithFreshEigen()
+    {
+        var (b, d2) = SymmetricEigen.Decompose(Dimension, cov);
+        return new CmaEs(BatchSize, Sigma0, Options, mean, Sigma, cov, pSigma, pC, b, d2, Evaluations, Generation, Evaluations);
+    }
+
+    /// <inheritdoc/>
+    public StopReason CheckStop(ReadOnlySpan<double> rankingValues) =>
+        StrategyChecks.Stop(Sigma, TensorPrimitives.Max<double>(variances), TensorPrimitives.Min<double>(variances), rankingValues);
+
+    /// <inheritdoc/>
+    IEvolutionStrategy IEvolutionStrategy.Reset(ReadOnlySpan<double> x0) => Reset(x0);
+
+    /// <summary>A fresh strategy around <paramref name="x0"/> with σ₀, λ and the options of this one.</summary>
+    public CmaEs Reset(ReadOnlySpan<double> x0)
+    {
+        if (x0.Length != Dimension)
+            throw new ArgumentException($"Reset: x0 has {x0.Length} values; the strategy has dimension {Dimension}.", nameof(x0));
+        return Create(x0, Sigma0, BatchSize, Options);
+    }
+
+    /// <summary>B D⁻¹ Bᵀ v with the cached B and D.</summary>
+    double[] InverseSqrtTimes(ReadOnlySpan<double> v)
+    {
+        int n = Dimension;
+        var u = new double[n];
+        for (int i = 0; i < n; i++)
+            TensorPrimitives.MultiplyAdd(vectors.AsSpan(i * n, n), v[i], u, u);
+        TensorPrimitives.Divide(u, scales, u);
+        var result = new double[n];
+        for (int i = 0; i < n; i++)
+            result[i] = TensorPrimitives.Dot(vectors.AsSpan(i * n, n), u);
+        return result;
+    }
+
+    /// <summary>
+    /// a C + c₁ p pᵀ + c_μ Σ wₖ yₖyₖᵀ, computed on the lower triangle and mirrored so the result is
+    /// exactly symmetric; rows are independent, so the work is split over cores without changing it.
+    /// </summary>
+    static double[] UpdateCovariance(int n, double[] c, double a, double c1, double[] path, double cMu,
+        ReadOnlySpan<double> weights, double[] steps)
+    {
+        var result = new double[(long)n * n];
+        var w = weights.ToArray();
+        int mu = w.Length;
+        RowPartition.For(n, (long)n * (mu + 2) / 2, (start, end) =>
+        {
+            for (int i = start; i < end; i++)
+            {
+                var row = result.AsSpan(i * n, i + 1);
+                TensorPrimitives.Multiply(c.AsSpan(i * n, i + 1), a, row);
+                TensorPrimitives.MultiplyAdd(path.AsSpan(0, i + 1), c1 * path[i], row, row);
+                for (int k = 0; k < mu; k++)
+                {
+                    double coefficient = cMu * w[k] * steps[k * n + i];
+                    TensorPrimitives.MultiplyAdd(steps.AsSpan(k * n, i + 1), coefficient, row, row);
+                }
+            }
+        });
+        MirrorLower(n, result);
+        return result;
+    }
+
+    /// <summary>Copies the lower triangle onto the upper one in cache-sized tiles.</summary>
+    static void MirrorLower(int n, double[] m)
+    {
+        const int Tile = 32;
+        for (int ib = 0; ib < n; ib += Tile)
+            for (int jb = 0; jb <= ib; jb += Tile)
+            {
+                int iEnd = Math.Min(n, ib + Tile);
+                for (int i = ib; i < iEnd; i++)
+                {
+                    int jEnd = Math.Min(i, jb + Tile);
+                    for (int j = jb; j < jEnd; j++)
+                        m[j * n + i] = m[i * n + j];
+                }
+            }
+    }
+}
