@@ -16,6 +16,10 @@ type RunArgs =
     | Line_Sigma of float
     | Sigma_G of float
     | Gradients of source: string
+    | Ranker of name: string
+    | Restart of rule: string
+    | Strategy of name: string
+    | Step_Size of float
     | Init_Pop of int
     | Checkpoint_Every of int
     | Out of dir: string
@@ -29,7 +33,9 @@ type RunArgs =
             | Algorithm _ ->
                 "map-elites (Gaussian, sigma 0.5 on LP tasks, 0.1 on arm), map-elites-line (Iso+LineDD, "
                 + "line sigma 0.2), og-map-elites (objective gradient, sigma_g 0.5 LP / 100 arm) or omg-mega "
-                + "(objective and measure gradients, normalized, sigma_g 10 LP / 1 arm); default map-elites-line. "
+                + "(objective and measure gradients, normalized, sigma_g 10 LP / 1 arm), cma-me (CMA-ES with improvement ranking, "
+                + "sigma 0.5 LP / 0.1 arm, batch 36), cma-mega (gradient arborescence, sigma_g 10 LP / 0.05 arm, "
+                + "35 branches, gradient ascent step 1) or cma-mega-adam (Adam, step 0.002); default map-elites-line. "
                 + "Presets follow the DQD paper (Fontaine and Nikolaidis 2021)."
             | Archive _ -> "grid:RxR (default grid:100x100) or cvt:CELLS (centroids by k-means)."
             | Iterations _ -> "iterations after the initial population (default 10000)."
@@ -42,7 +48,11 @@ type RunArgs =
             | Gradients _ ->
                 "analytic (hand-derived Jacobians, default), engine (the differentiable engine's reverse mode) or es "
                 + "(estimated from values alone with 50 mirrored probe pairs, sigma 0.02, as CMA-MEGA (ES) does)."
-            | Init_Pop _ -> "initial population drawn from N(0, I) (default 100)."
+            | Ranker _ -> "CMA-ME / CMA-MEGA ranker: imp (two-stage improvement, default), rd (random direction) or obj (objective)."
+            | Restart _ -> "restart rule: no-improvement (default), basic (strategy stop conditions only) or N iterations."
+            | Strategy _ -> "CMA-ME's evolution strategy: cma-es (full covariance, default) or sep-cma-es (diagonal)."
+            | Step_Size _ -> "CMA-MEGA's step size for its search point (default 1.0 gradient ascent; 0.002 for cma-mega-adam)."
+            | Init_Pop _ -> "initial population drawn from N(0, I) (default 100; 0 for the CMA algorithms)."
             | Checkpoint_Every _ -> "iterations between checkpoints, 0 for only the end (default 1000)."
             | Out _ -> "run directory (default data/runs/<algorithm>-<task>-<seed>)."
             | Quiet -> "print only the output paths."

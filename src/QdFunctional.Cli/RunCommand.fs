@@ -32,7 +32,11 @@ let configOf (args: ParseResults<RunArgs>) =
         SigmaG = args.GetResult(RunArgs.Sigma_G, p.SigmaG)
         NormalizeGradients = p.NormalizeGradients
         Gradients = args.GetResult(RunArgs.Gradients, d.Gradients)
-        InitialPopulation = args.GetResult(RunArgs.Init_Pop, d.InitialPopulation)
+        Ranker = args.GetResult(RunArgs.Ranker, d.Ranker)
+        Restart = args.GetResult(RunArgs.Restart, d.Restart)
+        Strategy = args.GetResult(RunArgs.Strategy, d.Strategy)
+        StepSize = args.GetResult(RunArgs.Step_Size, p.StepSize)
+        InitialPopulation = args.GetResult(RunArgs.Init_Pop, p.InitialPopulation)
         CheckpointEvery = args.GetResult(RunArgs.Checkpoint_Every, d.CheckpointEvery) }
     |> RunConfig.validate
 

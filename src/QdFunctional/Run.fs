@@ -3,7 +3,9 @@ namespace QdFunctional
 open QdFunctional.Core.Archives
 open QdFunctional.Core.Batches
 open QdFunctional.Core.Emitters
+open QdFunctional.Core.Emitters.Rankers
 open QdFunctional.Core.Metrics
+open QdFunctional.Core.Optimizers
 open QdFunctional.Core.Random
 open QdFunctional.Core.Scheduling
 open QdFunctional.Core.Tasks
@@ -46,18 +48,55 @@ module Run =
             let tessellation = CvtTessellation.FromKMeans(cells, task.MeasureLow, task.MeasureHigh, kCentroids)
             CellArchive.Cvt(task.SolutionDim, tessellation)
 
+    let private ranker (config: RunConfig) : IRanker =
+        match config.Ranker with
+        | "rd" -> RandomDirectionRanker()
+        | "obj" -> ObjectiveRanker()
+        | _ -> TwoStageImprovementRanker()
+
+    let private restart (config: RunConfig) : RestartRule =
+        match config.Restart with
+        | "no-improvement" -> RestartRule.NoImprovement()
+        | "basic" -> RestartRule.Basic()
+        | n -> RestartRule.Every(int n)
+
+    let private strategy (config: RunConfig) (x0: float[]) : IEvolutionStrategy =
+        if config.Strategy = "sep-cma-es" then
+            SeparableCmaEs.Create(x0, config.Sigma, config.Batch)
+        else
+            CmaEs.Create(x0, config.Sigma, config.Batch)
+
     /// The config's emitters, all starting from x0 = 0 (the paper's set-up).
     let emitters (config: RunConfig) (task: ITask) : IEmitter list =
         let x0 = Array.zeroCreate task.SolutionDim
+        let needsGradients () =
+            if not task.HasGradients && config.Gradients <> "es" then
+                invalidArg "algorithm" $"{config.Algorithm} needs gradients; task '{task.Name}' gives values only (use --gradients es)."
         [ for _ in 1 .. config.Emitters ->
               match config.Algorithm with
               | "map-elites" -> GaussianEmitter(task.SolutionDim, config.Sigma, config.Batch, EmitterStart.FromPoint x0) :> IEmitter
               | "map-elites-line" ->
                   IsoLineEmitter(task.SolutionDim, config.Sigma, config.LineSigma, config.Batch, EmitterStart.FromPoint x0)
+              | "cma-me" -> EvolutionStrategyEmitter(strategy config x0, ranker config, restart config)
+              | "cma-mega"
+              | "cma-mega-adam" ->
+                  needsGradients ()
+                  let optimizer: IGradientOptimizer =
+                      if config.Algorithm = "cma-mega-adam" then Adam(config.StepSize) else GradientAscent(config.StepSize)
+                  GradientArborescenceEmitter(
+                      x0,
+                      task.MeasureDim,
+                      config.SigmaG,
+                      config.Batch,
+                      optimizer,
+                      config.NormalizeGradients,
+                      false,
+                      restart config,
+                      ranker config
+                  )
               | "og-map-elites"
               | "omg-mega" ->
-                  if not task.HasGradients && config.Gradients <> "es" then
-                      invalidArg "algorithm" $"{config.Algorithm} needs gradients; task '{task.Name}' gives values only (use --gradients es)."
+                  needsGradients ()
                   GradientOperatorEmitter(
                       task.SolutionDim,
                       config.Sigma,

@@ -39,6 +39,14 @@ type RunConfig =
       EsPairs: int
       /// Spread of the probes when gradients are estimated.
       EsSigma: float
+      /// CMA-ME's ranker: "imp" (two-stage improvement), "rd" (random direction) or "obj" (objective).
+      Ranker: string
+      /// Restart rule of evolution-strategy emitters: "no-improvement", "basic" or a number of iterations.
+      Restart: string
+      /// Evolution strategy of CMA-ME: "cma-es" (full covariance) or "sep-cma-es" (diagonal).
+      Strategy: string
+      /// Step size of CMA-MEGA's search point (gradient ascent or Adam learning rate).
+      StepSize: float
       /// Size of the initial population drawn from N(0, I) (0 for none).
       InitialPopulation: int
       /// Iterations between checkpoints (0: only at the end).
@@ -50,7 +58,8 @@ type RunConfig =
 [<RequireQualifiedAccess>]
 module RunConfig =
     /// Algorithms `qd run --algorithm` accepts.
-    let algorithms = [ "map-elites"; "map-elites-line"; "og-map-elites"; "omg-mega" ]
+    let algorithms =
+        [ "map-elites"; "map-elites-line"; "og-map-elites"; "omg-mega"; "cma-me"; "cma-mega"; "cma-mega-adam" ]
 
     let private knownAlgorithms = String.concat ", " algorithms
     let private knownTasks = String.concat ", " TaskCatalog.Names
@@ -75,6 +84,26 @@ module RunConfig =
             { config with Sigma = iso; LineSigma = 0.0; SigmaG = (if arm then 100.0 else 0.5); NormalizeGradients = false; Batch = 18 }
         | "omg-mega" ->
             { config with Sigma = 0.0; LineSigma = 0.0; SigmaG = (if arm then 1.0 else 10.0); NormalizeGradients = true; Batch = 18 }
+        | "cma-me" ->
+            { config with Sigma = iso; LineSigma = 0.0; SigmaG = 0.0; NormalizeGradients = false; Batch = 36; InitialPopulation = 0 }
+        | "cma-mega" ->
+            { config with
+                Sigma = 0.0
+                LineSigma = 0.0
+                SigmaG = (if arm then 0.05 else 10.0)
+                NormalizeGradients = true
+                StepSize = 1.0
+                Batch = 35
+                InitialPopulation = 0 }
+        | "cma-mega-adam" ->
+            { config with
+                Sigma = 0.0
+                LineSigma = 0.0
+                SigmaG = (if arm then 0.05 else 10.0)
+                NormalizeGradients = true
+                StepSize = 0.002
+                Batch = 35
+                InitialPopulation = 0 }
         | other -> invalidArg "algorithm" $"Unknown algorithm '{other}'; known: {knownAlgorithms}."
 
     /// The defaults of `qd run`: MAP-Elites (line) on LP-sphere, dimension 1000, 100×100 grid.
@@ -92,6 +121,10 @@ module RunConfig =
           SigmaG = 0.0
           NormalizeGradients = false
           Gradients = "analytic"
+          Ranker = "imp"
+          Restart = "no-improvement"
+          Strategy = "cma-es"
+          StepSize = 1.0
           EsPairs = 50
           EsSigma = 0.02
           InitialPopulation = 100
@@ -134,6 +167,17 @@ module RunConfig =
             fail "gradients" $"gradients must be 'analytic', 'engine' or 'es', got '{c.Gradients}'."
         if c.Gradients = "es" && (c.EsPairs < 1 || not (c.EsSigma > 0.0 && Double.IsFinite c.EsSigma)) then
             fail "es" $"gradient estimation needs at least one probe pair and a positive sigma, got {c.EsPairs} and {c.EsSigma}."
+        if not (List.contains c.Ranker [ "imp"; "rd"; "obj" ]) then
+            fail "ranker" $"ranker must be imp, rd or obj, got '{c.Ranker}'."
+        match c.Restart with
+        | "no-improvement"
+        | "basic" -> ()
+        | n when fst (Int32.TryParse n) && int n > 0 -> ()
+        | other -> fail "restart" $"restart must be no-improvement, basic or a positive number of iterations, got '{other}'."
+        if not (List.contains c.Strategy [ "cma-es"; "sep-cma-es" ]) then
+            fail "strategy" $"strategy must be cma-es or sep-cma-es, got '{c.Strategy}'."
+        if not (c.StepSize > 0.0 && Double.IsFinite c.StepSize) then
+            fail "step-size" $"step size must be positive and finite, got {c.StepSize}."
         if c.InitialPopulation < 0 then fail "init-pop" $"initial population must be 0 or more, got {c.InitialPopulation}."
         if c.CheckpointEvery < 0 then fail "checkpoint-every" $"checkpoint interval must be 0 or more, got {c.CheckpointEvery}."
         match c.Archive with
