@@ -73,6 +73,17 @@ let tests =
                     Expect.isLessThan allocated (results + 256L * 1024L) $"allocated {allocated} bytes for {results} bytes of results")
         ]
 
+        testList "the population is never modified" [
+            for b in Backends.All ->
+                testCase b.Name (fun () ->
+                    let x = uniform 35 9 40 -7.0 7.0
+                    let before = bits (x.ToArray())
+                    for _, f in tasks do
+                        Workspace(b).ValueAndJacobian(Func<_, _> f, x) |> ignore
+                        Workspace(b).Evaluate(Func<_, _> f, x) |> ignore
+                    Expect.sequenceEqual (bits (x.ToArray())) before "x after evaluations")
+        ]
+
         testCase "the backend setting is one assignment and scopes per thread" (fun () ->
             Expect.equal (Backends.ByName "scalar") Backends.Scalar "by name"
             Expect.equal Engine.Backend.Name "simd" "default"
