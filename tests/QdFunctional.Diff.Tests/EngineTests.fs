@@ -20,8 +20,8 @@ let tests =
         testList "determinism across thread counts" [
             for name, f in tasks ->
                 testCase name (fun () ->
-                    // 300 × 200 spans several partition blocks, so threads really do split the batch.
-                    let x = uniform 31 300 200 -6.0 6.0
+                    // 700 × 200 spans three partition blocks, so threads really do split the batch.
+                    let x = uniform 31 700 200 -6.0 6.0
                     let run threads = Workspace(SimdBackend(threads)).ValueAndJacobian(Func<_, _> f, x)
                     let one = run 1
                     for threads in [ 2; 3; 7; -1 ] do

@@ -9,7 +9,7 @@ open Common
 
 let private simd = SimdBackend(2) :> IBackend
 let private scalar = ScalarBackend() :> IBackend
-let private lengths = [ 0 .. 67 ] @ [ 1000; 16385; 40000 ]
+let private lengths = [ 0 .. 67 ] @ [ 1000; 65537; 140000 ]
 
 let private vec (seed: int) (n: int) (lo: float) (hi: float) =
     let rng = Random(seed)
