@@ -5,8 +5,11 @@ namespace QdFunctional.Diff;
 
 /// <summary>The default CPU backend: span kernels from System.Numerics.Tensors (SIMD), large batches
 /// split across cores in blocks fixed by the problem size.</summary>
-/// <remarks>Block boundaries never depend on the thread count and reductions across the batch run in
-/// a fixed order, so results are bit-identical whatever <see cref="MaxDegreeOfParallelism"/> is.</remarks>
+/// <remarks>Block boundaries never depend on the thread count, reductions run in a fixed order, and
+/// only exactly rounded TensorPrimitives operations are used (add, multiply, divide, sqrt, min, max…);
+/// sin/cos come from <see cref="VectorTrig"/> and the other transcendental functions from System.Math.
+/// So results are bit-identical whatever <see cref="MaxDegreeOfParallelism"/> is, wherever buffers
+/// live, and from the first call on.</remarks>
 public sealed class SimdBackend : IBackend
 {
     /// <summary>Creates the backend; -1 uses every core, 1 runs on the calling thread only.</summary>
