@@ -46,6 +46,20 @@ let tests =
                 Expect.sequenceEqual (bits warm.Values) (bits r.Values) $"{name} values"
                 Expect.sequenceEqual (bits warm.Jacobian) (bits r.Jacobian) $"{name} jacobian")
 
+        testList "a solution's results do not depend on the rest of the batch" [
+            for b in Backends.All do
+                for name, f in tasks ->
+                    testCase $"{b.Name} {name}" (fun () ->
+                        let x = uniform 36 6 50 -6.0 6.0
+                        let ws = Workspace(b)
+                        let whole = ws.ValueAndJacobian(Func<_, _> f, x)
+                        for i in 0 .. x.Rows - 1 do
+                            let one = ws.ValueAndJacobian(Func<_, _> f, Tensor.FromArray(x.ToArray().[i * 50 .. i * 50 + 49], 1, 50))
+                            let m = whole.Outputs
+                            Expect.sequenceEqual (bits one.Values) (bits whole.Values.[i * m .. i * m + m - 1]) $"row {i} values"
+                            Expect.sequenceEqual (bits one.Jacobian) (bits whole.Jacobian.[i * m * 50 .. (i + 1) * m * 50 - 1]) $"row {i} jacobian")
+        ]
+
         testList "backends agree" [
             for name, f in tasks ->
                 testCase name (fun () ->
