@@ -61,12 +61,22 @@ internal sealed class Tape(IBackend backend)
 
     /// <summary>One reverse sweep from output column <paramref name="column"/> of every row at once.</summary>
     /// <remarks>Seeds ∂out[i, column]/∂out = 1 in each row i and runs every reached node's derivative rule
-    /// in reverse creation order. Rows never mix, so the leaf's gradient row i is row i's gradient.</remarks>
+    /// in reverse creation order. Rows never mix, so the leaf's gradient row i is row i's gradient.
+    /// When the output is a concatenation (objective and measures), the seed goes straight to the part
+    /// holding the column, so the sweep for one output never walks the other outputs' subgraphs.</remarks>
     internal void Backward(Tensor output, int column)
     {
         Sweep++;
-        var g = GradOf(output);
-        for (int i = 0; i < output.Rows; i++) g[i * output.Cols + column] = 1.0;
+        var seed = output;
+        while (seed.Parts is { } parts)
+        {
+            int k = 0;
+            while (column >= parts[k].Cols) column -= parts[k++].Cols;
+            seed = parts[k];
+        }
+        if (!seed.RequiresGrad) return;
+        var g = GradOf(seed);
+        for (int i = 0; i < seed.Rows; i++) g[i * seed.Cols + column] = 1.0;
         for (int k = Nodes.Count - 1; k >= 0; k--)
         {
             var node = Nodes[k];

@@ -96,8 +96,9 @@ public sealed class Workspace
         if (busy) throw new InvalidOperationException($"{name}: this workspace is already evaluating (nested call); use another workspace");
         busy = true;
         tape.Reset();
-        var leaf = new Tensor(x.Rows, x.Cols, tape.Rent(x.Data.Length), tape) { RequiresGrad = grad };
-        Array.Copy(x.Data, leaf.Data, x.Data.Length);
+        // The leaf shares x's storage: operations never write into their inputs, and only rented
+        // buffers go back to the pool, so the population is not copied.
+        var leaf = new Tensor(x.Rows, x.Cols, x.Data, tape) { RequiresGrad = grad };
         Tensor y;
         try { y = f(leaf) ?? throw new InvalidOperationException($"{name}: f returned null"); }
         catch { Finish(); throw; }

@@ -20,8 +20,8 @@ let tests =
         testList "determinism across thread counts" [
             for name, f in tasks ->
                 testCase name (fun () ->
-                    // 300 × 200 spans several partition blocks, so threads really do split the batch.
-                    let x = uniform 31 300 200 -6.0 6.0
+                    // 700 × 200 spans three partition blocks, so threads really do split the batch.
+                    let x = uniform 31 700 200 -6.0 6.0
                     let run threads = Workspace(SimdBackend(threads)).ValueAndJacobian(Func<_, _> f, x)
                     let one = run 1
                     for threads in [ 2; 3; 7; -1 ] do
@@ -45,6 +45,20 @@ let tests =
                 let warm = ws.ValueAndJacobian(f, x)
                 Expect.sequenceEqual (bits warm.Values) (bits r.Values) $"{name} values"
                 Expect.sequenceEqual (bits warm.Jacobian) (bits r.Jacobian) $"{name} jacobian")
+
+        testList "a solution's results do not depend on the rest of the batch" [
+            for b in Backends.All do
+                for name, f in tasks ->
+                    testCase $"{b.Name} {name}" (fun () ->
+                        let x = uniform 36 6 50 -6.0 6.0
+                        let ws = Workspace(b)
+                        let whole = ws.ValueAndJacobian(Func<_, _> f, x)
+                        for i in 0 .. x.Rows - 1 do
+                            let one = ws.ValueAndJacobian(Func<_, _> f, Tensor.FromArray(x.ToArray().[i * 50 .. i * 50 + 49], 1, 50))
+                            let m = whole.Outputs
+                            Expect.sequenceEqual (bits one.Values) (bits whole.Values.[i * m .. i * m + m - 1]) $"row {i} values"
+                            Expect.sequenceEqual (bits one.Jacobian) (bits whole.Jacobian.[i * m * 50 .. (i + 1) * m * 50 - 1]) $"row {i} jacobian")
+        ]
 
         testList "backends agree" [
             for name, f in tasks ->
@@ -71,6 +85,17 @@ let tests =
                     // Without pooling every node's value and gradient (≥ 20 × 288 KB) would be fresh; the
                     // slack covers tensor headers and the per-kernel scheduling closures.
                     Expect.isLessThan allocated (results + 256L * 1024L) $"allocated {allocated} bytes for {results} bytes of results")
+        ]
+
+        testList "the population is never modified" [
+            for b in Backends.All ->
+                testCase b.Name (fun () ->
+                    let x = uniform 35 9 40 -7.0 7.0
+                    let before = bits (x.ToArray())
+                    for _, f in tasks do
+                        Workspace(b).ValueAndJacobian(Func<_, _> f, x) |> ignore
+                        Workspace(b).Evaluate(Func<_, _> f, x) |> ignore
+                    Expect.sequenceEqual (bits (x.ToArray())) before "x after evaluations")
         ]
 
         testCase "the backend setting is one assignment and scopes per thread" (fun () ->

@@ -38,7 +38,9 @@ let private unaryCases : (string * (Tensor -> Tensor) * float * float) list =
       "norm", Tensor.Norm, -2.0, 2.0
       "dot with a feature row", (fun x -> Tensor.Dot(Tensor.Sin x, Tensor.Row [| 1.0; 2.0; -1.0; 0.5; 3.0 |])), -2.0, 2.0
       "slice", (fun x -> Tensor.Slice(x, 1, 3)), -2.0, 2.0
-      "concat", (fun x -> Tensor.Concat(Tensor.Sin x, Tensor.Slice(x, 2, 2), Tensor.Sum x)), -2.0, 2.0 ]
+      "concat", (fun x -> Tensor.Concat(Tensor.Sin x, Tensor.Slice(x, 2, 2), Tensor.Sum x)), -2.0, 2.0
+      "nested concat holding x itself and a constant", (fun x ->
+          Tensor.Concat(Tensor.Concat(Tensor.Sum x, x), Tensor.Zeros(x.Rows, 1), Tensor.Concat(Tensor.Sin x))), -2.0, 2.0 ]
 
 let private row = Tensor.Row [| 0.5; -1.0; 2.0; 1.5; -0.25 |]
 let private col = Tensor.Column [| 2.0; -0.5; 1.0; 3.0 |]

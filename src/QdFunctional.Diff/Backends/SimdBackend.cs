@@ -5,8 +5,11 @@ namespace QdFunctional.Diff;
 
 /// <summary>The default CPU backend: span kernels from System.Numerics.Tensors (SIMD), large batches
 /// split across cores in blocks fixed by the problem size.</summary>
-/// <remarks>Block boundaries never depend on the thread count and reductions across the batch run in
-/// a fixed order, so results are bit-identical whatever <see cref="MaxDegreeOfParallelism"/> is.</remarks>
+/// <remarks>Block boundaries never depend on the thread count, reductions run in a fixed order, and
+/// only exactly rounded TensorPrimitives operations are used (add, multiply, divide, sqrt, min, max…);
+/// sin/cos come from <see cref="VectorTrig"/> and the other transcendental functions from System.Math.
+/// So results are bit-identical whatever <see cref="MaxDegreeOfParallelism"/> is, wherever buffers
+/// live, and from the first call on.</remarks>
 public sealed class SimdBackend : IBackend
 {
     /// <summary>Creates the backend; -1 uses every core, 1 runs on the calling thread only.</summary>
@@ -41,7 +44,9 @@ public sealed class SimdBackend : IBackend
             case UnaryOp.Square: TP.Multiply(x, x, y); break;
             case UnaryOp.Sqrt: TP.Sqrt(x, y); break;
             case UnaryOp.Abs: TP.Abs(x, y); break;
-            case UnaryOp.Exp: case UnaryOp.Log: case UnaryOp.Sin: case UnaryOp.Cos: case UnaryOp.Tanh: case UnaryOp.Sigmoid:
+            case UnaryOp.Sin: VectorTrig.Apply(x, y, cosine: false); break;
+            case UnaryOp.Cos: VectorTrig.Apply(x, y, cosine: true); break;
+            case UnaryOp.Exp: case UnaryOp.Log: case UnaryOp.Tanh: case UnaryOp.Sigmoid:
                 Transcendental.Unary(op, p, x, y);
                 break;
             case UnaryOp.Relu: TP.Max(x, 0.0, y); break;
@@ -69,8 +74,8 @@ public sealed class SimdBackend : IBackend
             case UnaryOp.Sqrt: TP.Divide(dy, y, t); TP.MultiplyAdd(t, 0.5, dx, dx); break;
             case UnaryOp.Exp: TP.MultiplyAdd(dy, y, dx, dx); break;
             case UnaryOp.Log: TP.Divide(dy, x, t); TP.Add(dx, t, dx); break;
-            case UnaryOp.Sin: Transcendental.Unary(UnaryOp.Cos, 0, x, t); TP.MultiplyAdd(t, dy, dx, dx); break;
-            case UnaryOp.Cos: Transcendental.Unary(UnaryOp.Sin, 0, x, t); TP.Multiply(t, dy, t); TP.Subtract(dx, t, dx); break;
+            case UnaryOp.Sin: VectorTrig.Apply(x, t, cosine: true); TP.MultiplyAdd(t, dy, dx, dx); break;
+            case UnaryOp.Cos: VectorTrig.Apply(x, t, cosine: false); TP.Multiply(t, dy, t); TP.Subtract(dx, t, dx); break;
             case UnaryOp.Tanh: TP.Multiply(y, y, t); TP.Subtract(1.0, t, t); TP.MultiplyAdd(t, dy, dx, dx); break;
             case UnaryOp.Sigmoid: TP.Subtract(1.0, y, t); TP.Multiply(t, y, t); TP.MultiplyAdd(t, dy, dx, dx); break;
             case UnaryOp.PowScalar:

@@ -1,6 +1,6 @@
 namespace QdFunctional.Diff;
 
-/// <summary>exp, log, sin, cos, tanh, sigmoid and pow, one element at a time through System.Math.</summary>
+/// <summary>exp, log, tanh, sigmoid and pow (and sin, cos beyond VectorTrig's range), one element at a time through System.Math.</summary>
 /// <remarks>TensorPrimitives' vector versions of these functions round some elements differently
 /// depending on the memory address of the span and on which JIT tier compiled them (precompiled code
 /// at start-up, optimized code once warm), so the same population could give different last bits in

@@ -38,12 +38,13 @@ public static class EngineBenchmark
         ws.ReleaseBuffers();
     }
 
-    // Milliseconds per call: two warm-up calls, then repeats until the budget is spent (at least 3).
+    // Milliseconds per call: warm-up for a quarter of the budget (so the JIT has optimized the
+    // kernels), then repeats until the budget is spent (at least 3).
     private static double Time(Action call, double budgetSeconds)
     {
-        call();
-        call();
         var sw = Stopwatch.StartNew();
+        do call(); while (sw.Elapsed.TotalSeconds < budgetSeconds / 4);
+        sw.Restart();
         int reps = 0;
         while (reps < 3 || sw.Elapsed.TotalSeconds < budgetSeconds)
         {
