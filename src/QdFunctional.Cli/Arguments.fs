@@ -83,12 +83,24 @@ type ReportArgs =
 type BenchArgs =
     | [<MainCommand>] Suite of name: string
     | Seconds of float
+    | Seeds of int
+    | Iterations of int
+    | Tasks of names: string list
+    | Algorithms of names: string list
+    | Out of dir: string
 
     interface IArgParserTemplate with
         member a.Usage =
             match a with
-            | Suite _ -> "what to time: map-elites, archive, engine, centroids or all (default all)."
+            | Suite _ ->
+                "what to time: map-elites, archive, engine, centroids, optimizers or all (default all); "
+                + "or dqd: the DQD paper's table (six algorithms × three tasks × seeds)."
             | Seconds _ -> "approximate seconds per measurement (default 3)."
+            | Seeds _ -> "dqd: seeds per configuration (default 3)."
+            | Iterations _ -> "dqd: iterations per run (default 10000, the paper's)."
+            | Tasks _ -> "dqd: tasks (default lp-sphere lp-rastrigin arm)."
+            | Algorithms _ -> "dqd: algorithms (default map-elites map-elites-line cma-me og-map-elites omg-mega cma-mega)."
+            | Out _ -> "dqd: where the table goes (default docs)."
 
 /// The `qd` command.
 type QdArgs =

@@ -84,6 +84,16 @@ let bench (args: ParseResults<BenchArgs>) =
     | "map-elites" -> mapElites seconds
     | "archive" -> archive seconds
     | "centroids" -> QdFunctional.Core.Archives.Cvt.CentroidBenchmark.Run Console.Out
+    | "optimizers" -> QdFunctional.Core.Optimizers.OptimizerBenchmark.Run Console.Out
+    | "dqd" ->
+        DqdTable.run
+            (args.GetResult(BenchArgs.Seeds, 3))
+            (args.GetResult(BenchArgs.Iterations, 10000))
+            1000
+            (args.GetResult(BenchArgs.Tasks, DqdTable.tasks))
+            (args.GetResult(BenchArgs.Algorithms, DqdTable.algorithms))
+            (args.GetResult(BenchArgs.Out, "docs"))
+        |> ignore
     | "engine" -> QdFunctional.Diff.Benchmarks.EngineBenchmark.Run(Console.Out, seconds / 3.0)
     | "all" ->
         mapElites seconds

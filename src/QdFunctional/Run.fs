@@ -60,11 +60,13 @@ module Run =
         | "basic" -> RestartRule.Basic()
         | n -> RestartRule.Every(int n)
 
+    /// pyribs' CMA-ES refreshes its eigendecomposition lazily with gap factor 0.5 (pycma's);
+    /// CMA-ME uses the same, which keeps dimension 1000 affordable.
     let private strategy (config: RunConfig) (x0: float[]) : IEvolutionStrategy =
         if config.Strategy = "sep-cma-es" then
             SeparableCmaEs.Create(x0, config.Sigma, config.Batch)
         else
-            CmaEs.Create(x0, config.Sigma, config.Batch)
+            CmaEs.Create(x0, config.Sigma, config.Batch, EvolutionStrategyOptions(LazyGapFactor = 0.5))
 
     /// The config's emitters, all starting from x0 = 0 (the paper's set-up).
     let emitters (config: RunConfig) (task: ITask) : IEmitter list =
