@@ -18,8 +18,8 @@ type RunState =
       /// Solutions evaluated so far.
       Evaluations: int64 }
 
-    /// The archive.
-    member s.Archive = s.Scheduler.Archive
+    /// The archive whose elites are the run's result (CMA-MAE's result archive, else the archive).
+    member s.Archive = s.Scheduler.Results
 
 /// A run as a fold over iterations: `state -> state`, with every random draw derived from the
 /// root key (initial population from one half of it, iteration i from `FoldIn i` of the other).
@@ -39,14 +39,25 @@ module Run =
     /// The key iteration `i` draws from.
     let iterationKey (config: RunConfig) (i: int) = (snd (keys config)).FoldIn i
 
-    /// An empty archive for the config's archive spec over the task's measure bounds.
-    let emptyArchive (config: RunConfig) (task: ITask) : CellArchive =
+    let private tessellation (config: RunConfig) (task: ITask) : ITessellation =
         match config.Archive with
-        | RunConfig.GridSpec dims -> CellArchive.Grid(task.SolutionDim, dims, task.MeasureLow, task.MeasureHigh)
+        | RunConfig.GridSpec dims -> GridTessellation(dims, task.MeasureLow, task.MeasureHigh)
         | RunConfig.CvtSpec cells ->
             let kCentroids = (fst (keys config)).FoldIn 1
-            let tessellation = CvtTessellation.FromKMeans(cells, task.MeasureLow, task.MeasureHigh, kCentroids)
-            CellArchive.Cvt(task.SolutionDim, tessellation)
+            CvtTessellation.FromKMeans(cells, task.MeasureLow, task.MeasureHigh, kCentroids)
+
+    /// Empty archives for the config: the search archive (with CMA-MAE's learning rate and minimum
+    /// threshold) and, when the learning rate is below 1, a plain result archive beside it.
+    let emptyArchives (config: RunConfig) (task: ITask) : CellArchive * CellArchive option =
+        let cells = tessellation config task
+        if config.ArchiveLearningRate < 1.0 then
+            let options = ArchiveOptions(LearningRate = config.ArchiveLearningRate, ThresholdMin = config.ThresholdMin)
+            CellArchive.Create(task.SolutionDim, cells, options), Some(CellArchive.Create(task.SolutionDim, cells))
+        else
+            CellArchive.Create(task.SolutionDim, cells), None
+
+    /// An empty (search) archive for the config's archive spec over the task's measure bounds.
+    let emptyArchive (config: RunConfig) (task: ITask) : CellArchive = fst (emptyArchives config task)
 
     let private ranker (config: RunConfig) : IRanker =
         match config.Ranker with
@@ -80,8 +91,10 @@ module Run =
               | "map-elites-line" ->
                   IsoLineEmitter(task.SolutionDim, config.Sigma, config.LineSigma, config.Batch, EmitterStart.FromPoint x0)
               | "cma-me" -> EvolutionStrategyEmitter(strategy config x0, ranker config, restart config)
+              | "cma-mae" -> EvolutionStrategyEmitter(strategy config x0, ranker config, restart config, false)
               | "cma-mega"
-              | "cma-mega-adam" ->
+              | "cma-mega-adam"
+              | "cma-maega" ->
                   needsGradients ()
                   let optimizer: IGradientOptimizer =
                       if config.Algorithm = "cma-mega-adam" then Adam(config.StepSize) else GradientAscent(config.StepSize)
@@ -119,14 +132,15 @@ module Run =
 
     /// The state after the initial population (iteration 0).
     let init (config: RunConfig) (task: ITask) : RunState =
-        let archive = emptyArchive config task :> IArchive
-        let archive =
+        let archive, result = emptyArchives config task
+        let add (a: IArchive) =
             if config.InitialPopulation > 0 then
                 let pop = initialPopulation config task
-                let struct (added, _) = archive.Add(pop, task.Evaluate pop) in added
+                let struct (added, _) = a.Add(pop, task.Evaluate pop) in added
             else
-                archive
-        { Scheduler = Scheduler.Create(archive, emitters config task)
+                a
+        let result = result |> Option.map (fun r -> add r) |> Option.toObj
+        { Scheduler = Scheduler.Create(add archive, emitters config task, result)
           Iteration = 0
           Evaluations = int64 config.InitialPopulation }
 

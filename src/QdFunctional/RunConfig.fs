@@ -47,6 +47,10 @@ type RunConfig =
       Strategy: string
       /// Step size of CMA-MEGA's search point (gradient ascent or Adam learning rate).
       StepSize: float
+      /// CMA-MAE's archive learning rate α (1 is plain MAP-Elites).
+      ArchiveLearningRate: float
+      /// CMA-MAE's minimum threshold (the threshold of an empty cell).
+      ThresholdMin: float
       /// Size of the initial population drawn from N(0, I) (0 for none).
       InitialPopulation: int
       /// Iterations between checkpoints (0: only at the end).
@@ -59,7 +63,15 @@ type RunConfig =
 module RunConfig =
     /// Algorithms `qd run --algorithm` accepts.
     let algorithms =
-        [ "map-elites"; "map-elites-line"; "og-map-elites"; "omg-mega"; "cma-me"; "cma-mega"; "cma-mega-adam" ]
+        [ "map-elites"
+          "map-elites-line"
+          "og-map-elites"
+          "omg-mega"
+          "cma-me"
+          "cma-mega"
+          "cma-mega-adam"
+          "cma-mae"
+          "cma-maega" ]
 
     let private knownAlgorithms = String.concat ", " algorithms
     let private knownTasks = String.concat ", " TaskCatalog.Names
@@ -77,6 +89,7 @@ module RunConfig =
     let preset (task: string) (algorithm: string) (config: RunConfig) =
         let arm = task = "arm"
         let iso = if arm then 0.1 else 0.5
+        let config = { config with ArchiveLearningRate = 1.0; ThresholdMin = Double.NegativeInfinity; Restart = "no-improvement" }
         match algorithm with
         | "map-elites" -> { config with Sigma = iso; LineSigma = 0.0; SigmaG = 0.0; NormalizeGradients = false; Batch = 36 }
         | "map-elites-line" -> { config with Sigma = iso; LineSigma = 0.2; SigmaG = 0.0; NormalizeGradients = false; Batch = 36 }
@@ -104,6 +117,31 @@ module RunConfig =
                 StepSize = 0.002
                 Batch = 35
                 InitialPopulation = 0 }
+        // CMA-MAE and CMA-MAEGA (Fontaine and Nikolaidis 2023): archive learning rate 0.01 over
+        // a minimum threshold of 0 (the objectives' floor), restarts on stop conditions only.
+        | "cma-mae" ->
+            { config with
+                Sigma = iso
+                LineSigma = 0.0
+                SigmaG = 0.0
+                NormalizeGradients = false
+                Batch = 36
+                InitialPopulation = 0
+                ArchiveLearningRate = 0.01
+                ThresholdMin = 0.0
+                Restart = "basic" }
+        | "cma-maega" ->
+            { config with
+                Sigma = 0.0
+                LineSigma = 0.0
+                SigmaG = (if arm then 0.05 else 10.0)
+                NormalizeGradients = true
+                StepSize = 1.0
+                Batch = 35
+                InitialPopulation = 0
+                ArchiveLearningRate = 0.01
+                ThresholdMin = 0.0
+                Restart = "basic" }
         | other -> invalidArg "algorithm" $"Unknown algorithm '{other}'; known: {knownAlgorithms}."
 
     /// The defaults of `qd run`: MAP-Elites (line) on LP-sphere, dimension 1000, 100×100 grid.
@@ -125,6 +163,8 @@ module RunConfig =
           Restart = "no-improvement"
           Strategy = "cma-es"
           StepSize = 1.0
+          ArchiveLearningRate = 1.0
+          ThresholdMin = Double.NegativeInfinity
           EsPairs = 50
           EsSigma = 0.02
           InitialPopulation = 100
@@ -178,6 +218,10 @@ module RunConfig =
             fail "strategy" $"strategy must be cma-es or sep-cma-es, got '{c.Strategy}'."
         if not (c.StepSize > 0.0 && Double.IsFinite c.StepSize) then
             fail "step-size" $"step size must be positive and finite, got {c.StepSize}."
+        if not (c.ArchiveLearningRate > 0.0 && c.ArchiveLearningRate <= 1.0) then
+            fail "learning-rate" $"archive learning rate must be in (0, 1], got {c.ArchiveLearningRate}."
+        if c.ArchiveLearningRate < 1.0 && not (Double.IsFinite c.ThresholdMin) then
+            fail "threshold-min" $"an archive learning rate below 1 needs a finite minimum threshold, got {c.ThresholdMin}."
         if c.InitialPopulation < 0 then fail "init-pop" $"initial population must be 0 or more, got {c.InitialPopulation}."
         if c.CheckpointEvery < 0 then fail "checkpoint-every" $"checkpoint interval must be 0 or more, got {c.CheckpointEvery}."
         match c.Archive with

@@ -33,10 +33,14 @@ module RunDirectory =
     /// points past the metrics on disk).
     let checkpoint dir (progress: RunProgress) (elapsed: float) =
         Results.saveMetrics (metricsPath dir) (List.rev progress.Metrics)
-        let archive = progress.State.Archive :?> CellArchive
+        let scheduler = progress.State.Scheduler
+        let result =
+            match scheduler.ResultArchive with
+            | null -> null
+            | r -> r :?> CellArchive
         ArchiveCheckpoint.Write(
             checkpointPath dir,
-            CheckpointState(progress.State.Iteration, progress.State.Evaluations, elapsed, archive)
+            CheckpointState(progress.State.Iteration, progress.State.Evaluations, elapsed, scheduler.Archive :?> CellArchive, result)
         )
 
     /// Writes the final results (archive, metrics, checkpoint).
@@ -66,8 +70,8 @@ module RunDirectory =
             | Some n -> { config with Iterations = n }
             | None -> config
         let task = Run.task config
-        let empty = Run.emptyArchive config task
-        let saved = ArchiveCheckpoint.Read(checkpointPath dir, empty)
+        let empty, emptyResult = Run.emptyArchives config task
+        let saved = ArchiveCheckpoint.Read(checkpointPath dir, empty, Option.toObj emptyResult)
         let metrics =
             if File.Exists(metricsPath dir) then
                 Results.loadMetrics (metricsPath dir)
@@ -77,7 +81,7 @@ module RunDirectory =
             else
                 []
         JsonFile.Write(configPath dir, config)
-        let scheduler = Scheduler.Create(saved.Archive, Run.emitters config task)
+        let scheduler = Scheduler.Create(saved.Archive, Run.emitters config task, saved.ResultArchive)
         { Config = config
           State =
             { Scheduler = scheduler

@@ -80,6 +80,26 @@ let tests =
               Expect.equal table.Layout.Kind "cvt" "layout"
               Expect.equal table.Layout.CellCount 200 "cells"
 
+          testCase "CMA-MAE keeps a plain result archive beside the annealing one, and checkpoints both"
+          <| fun () ->
+              let config = { RunConfig.preset "lp-sphere" "cma-mae" small with Algorithm = "cma-mae"; Dim = 20; Archive = "grid:20x20"; Iterations = 40 }
+              let dir = tempDir ()
+              let final = runTo dir config
+              let search, result = final.State.Scheduler.Archive, final.State.Scheduler.ResultArchive
+              Expect.isNotNull result "a result archive"
+              Expect.isTrue (Object.ReferenceEquals(final.State.Archive, result)) "the run reports the result archive"
+              for e in search.Elites do
+                  let best = result.EliteAt e.Cell
+                  Expect.isNotNull best "every searched cell has a result elite"
+                  Expect.isGreaterThanOrEqual best.Objective e.Objective "the result keeps the best ever found"
+                  Expect.isLessThanOrEqual e.Threshold e.Objective "annealed thresholds trail the objectives"
+              let resumed = RunDirectory.resume dir None
+              Expect.equal resumed.State.Scheduler.ResultArchive.Stats.NumElites result.Stats.NumElites "result archive restored"
+              Expect.equal resumed.State.Scheduler.Archive.Stats.QdScore search.Stats.QdScore "search archive restored exactly"
+              Expect.equal (resumed.State.Scheduler.Archive.EliteAt(search.Elites |> Seq.head |> fun e -> e.Cell).Threshold) (search.Elites |> Seq.head |> fun e -> e.Threshold) "thresholds restored"
+              let table = Results.loadArchive (RunDirectory.archivePath dir)
+              Expect.equal table.Count result.Stats.NumElites "archive.parquet holds the result archive"
+
           testCase "a corrupt or foreign checkpoint is refused with the path in the message"
           <| fun () ->
               let dir = tempDir ()

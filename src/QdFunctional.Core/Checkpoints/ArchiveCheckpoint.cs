@@ -33,7 +33,7 @@ public static class ArchiveCheckpoint
     /// configuration (the tessellation is not stored; it is rebuilt from the config).
     /// </summary>
     /// <exception cref="CorruptFileException">The file is truncated, altered, or made for another archive.</exception>
-    public static CheckpointState Read(string path, CellArchive empty)
+    public static CheckpointState Read(string path, CellArchive empty, CellArchive? emptyResult = null)
     {
         ArgumentNullException.ThrowIfNull(empty);
         byte[] bytes;
@@ -52,7 +52,7 @@ public static class ArchiveCheckpoint
             throw new CorruptFileException(path, "checkpoint checksum does not match (truncated or altered file)");
         try
         {
-            return Decode(path, payload.ToArray(), empty);
+            return Decode(path, payload.ToArray(), empty, emptyResult);
         }
         catch (Exception e) when (e is EndOfStreamException or ArgumentException or IOException and not CorruptFileException)
         {
@@ -62,7 +62,6 @@ public static class ArchiveCheckpoint
 
     static byte[] Encode(CheckpointState state)
     {
-        var archive = state.Archive;
         using var memory = new MemoryStream();
         using (var w = new BinaryWriter(memory, Encoding.UTF8, leaveOpen: true))
         {
@@ -71,6 +70,17 @@ public static class ArchiveCheckpoint
             w.Write(state.Iteration);
             w.Write(state.Evaluations);
             w.Write(state.ElapsedSeconds);
+            WriteArchive(w, state.Archive);
+            w.Write(state.ResultArchive is not null);
+            if (state.ResultArchive is not null)
+                WriteArchive(w, state.ResultArchive);
+        }
+        return memory.ToArray();
+    }
+
+    static void WriteArchive(BinaryWriter w, CellArchive archive)
+    {
+        {
             w.Write(archive.CellCount);
             w.Write(archive.SolutionDim);
             w.Write(archive.MeasureDim);
@@ -94,10 +104,9 @@ public static class ArchiveCheckpoint
                 WriteDoubles(w, e.Extra);
             }
         }
-        return memory.ToArray();
     }
 
-    static CheckpointState Decode(string path, byte[] payload, CellArchive empty)
+    static CheckpointState Decode(string path, byte[] payload, CellArchive empty, CellArchive? emptyResult)
     {
         using var r = new BinaryReader(new MemoryStream(payload), Encoding.UTF8);
         if (r.ReadUInt32() != Magic)
@@ -108,6 +117,20 @@ public static class ArchiveCheckpoint
         int iteration = r.ReadInt32();
         long evaluations = r.ReadInt64();
         double elapsed = r.ReadDouble();
+        var archive = ReadArchive(path, r, empty);
+        bool hasResult = r.ReadBoolean();
+        if (hasResult != emptyResult is not null)
+            throw new CorruptFileException(path, hasResult
+                ? "checkpoint holds a result archive, but the run has none"
+                : "checkpoint lacks the result archive the run needs");
+        var result = hasResult ? ReadArchive(path, r, emptyResult!) : null;
+        if (r.BaseStream.Position != payload.Length)
+            throw new CorruptFileException(path, "checkpoint has trailing bytes");
+        return new CheckpointState(iteration, evaluations, elapsed, archive, result);
+    }
+
+    static CellArchive ReadArchive(string path, BinaryReader r, CellArchive empty)
+    {
         int cells = r.ReadInt32(), d = r.ReadInt32(), k = r.ReadInt32(), extraCount = r.ReadInt32();
         if (cells != empty.CellCount || d != empty.SolutionDim || k != empty.MeasureDim || extraCount != empty.ExtraFields.Count)
             throw new CorruptFileException(path,
@@ -131,9 +154,7 @@ public static class ArchiveCheckpoint
             var extra = ReadDoubles(r, extraCount);
             elites[i] = new Elite(cell, objective, threshold, solution, measures, extra, index);
         }
-        if (r.BaseStream.Position != payload.Length)
-            throw new CorruptFileException(path, "checkpoint has trailing bytes");
-        return new CheckpointState(iteration, evaluations, elapsed, empty.Restore(elites, next, sum, comp));
+        return empty.Restore(elites, next, sum, comp);
     }
 
     static void WriteDoubles(BinaryWriter w, ReadOnlySpan<double> values)
@@ -169,4 +190,5 @@ public static class ArchiveCheckpoint
 /// <param name="Evaluations">Solutions evaluated so far.</param>
 /// <param name="ElapsedSeconds">Wall time spent so far (resumed runs keep counting from here).</param>
 /// <param name="Archive">The archive.</param>
-public sealed record CheckpointState(int Iteration, long Evaluations, double ElapsedSeconds, CellArchive Archive);
+/// <param name="ResultArchive">CMA-MAE's result archive, or null.</param>
+public sealed record CheckpointState(int Iteration, long Evaluations, double ElapsedSeconds, CellArchive Archive, CellArchive? ResultArchive = null);

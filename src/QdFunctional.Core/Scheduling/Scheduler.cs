@@ -15,26 +15,39 @@ using QdFunctional.Core.Random;
 /// </summary>
 public sealed class Scheduler
 {
-    Scheduler(IArchive archive, ImmutableArray<IEmitter> emitters, PendingAsk? pending)
+    Scheduler(IArchive archive, IArchive? resultArchive, ImmutableArray<IEmitter> emitters, PendingAsk? pending)
     {
         Archive = archive;
+        ResultArchive = resultArchive;
         Emitters = emitters;
         Pending = pending;
     }
 
-    /// <summary>A scheduler over <paramref name="archive"/> and at least one emitter.</summary>
-    public static Scheduler Create(IArchive archive, IEnumerable<IEmitter> emitters)
+    /// <summary>
+    /// A scheduler over <paramref name="archive"/> and at least one emitter. CMA-MAE passes a
+    /// <paramref name="resultArchive"/> as well: the search archive anneals its thresholds, and
+    /// the result archive keeps the plain best-per-cell elites that are reported and saved.
+    /// </summary>
+    public static Scheduler Create(IArchive archive, IEnumerable<IEmitter> emitters, IArchive? resultArchive = null)
     {
         ArgumentNullException.ThrowIfNull(archive);
         ArgumentNullException.ThrowIfNull(emitters);
         var list = emitters.ToImmutableArray();
         if (list.IsEmpty)
             throw new ArgumentException("A scheduler needs at least one emitter.", nameof(emitters));
-        return new Scheduler(archive, list, null);
+        if (resultArchive is not null && (resultArchive.SolutionDim != archive.SolutionDim || resultArchive.MeasureDim != archive.MeasureDim))
+            throw new ArgumentException("The result archive must hold the same solutions and measures as the archive.", nameof(resultArchive));
+        return new Scheduler(archive, resultArchive, list, null);
     }
 
-    /// <summary>The archive.</summary>
+    /// <summary>The archive the emitters search with.</summary>
     public IArchive Archive { get; }
+
+    /// <summary>The separate result archive (CMA-MAE), or null when the archive is also the result.</summary>
+    public IArchive? ResultArchive { get; }
+
+    /// <summary>The archive whose elites are the run's result: the result archive if any, else the archive.</summary>
+    public IArchive Results => ResultArchive ?? Archive;
 
     /// <summary>The emitters, in the order their solutions appear in a batch.</summary>
     public ImmutableArray<IEmitter> Emitters { get; }
@@ -81,7 +94,7 @@ public sealed class Scheduler
         if (parts.Count == 0)
             throw new InvalidOperationException("AskGradients: no emitter of this scheduler uses gradients.");
         var all = SolutionBatch.Concat(parts);
-        return (new Scheduler(Archive, next.MoveToImmutable(), new PendingAsk(all, offsets, ForGradients: true)), all);
+        return (new Scheduler(Archive, ResultArchive, next.MoveToImmutable(), new PendingAsk(all, offsets, ForGradients: true)), all);
     }
 
     /// <summary>Adds the gradient points to the archive and hands each gradient emitter its Jacobians.</summary>
@@ -111,7 +124,7 @@ public sealed class Scheduler
             offsets[i + 1] = offsets[i] + solutions.Count;
         }
         var all = SolutionBatch.Concat(parts);
-        return (new Scheduler(Archive, next.MoveToImmutable(), new PendingAsk(all, offsets)), all);
+        return (new Scheduler(Archive, ResultArchive, next.MoveToImmutable(), new PendingAsk(all, offsets)), all);
     }
 
     /// <summary>
@@ -136,6 +149,7 @@ public sealed class Scheduler
         if (evaluation.Count != solutions.Count)
             throw new ArgumentException($"Tell: asked for {solutions.Count} solutions but got {evaluation.Count} evaluations.", nameof(evaluation));
         var (archive, report) = Archive.Add(solutions, evaluation);
+        var results = ResultArchive?.Add(solutions, evaluation).Archive;
         var next = ImmutableArray.CreateBuilder<IEmitter>(Emitters.Length);
         for (int i = 0; i < Emitters.Length; i++)
         {
@@ -153,11 +167,11 @@ public sealed class Scheduler
                 whole ? evaluation : evaluation.Slice(start, count),
                 whole ? report : report.Slice(start, count)));
         }
-        return (new Scheduler(archive, next.MoveToImmutable(), null), report);
+        return (new Scheduler(archive, results, next.MoveToImmutable(), null), report);
     }
 
-    /// <summary>The same scheduler over another archive (for example one restored from a checkpoint).</summary>
-    public Scheduler WithArchive(IArchive archive) => new(archive, Emitters, null);
+    /// <summary>The same scheduler over other archives (for example ones restored from a checkpoint).</summary>
+    public Scheduler WithArchives(IArchive archive, IArchive? resultArchive = null) => new(archive, resultArchive, Emitters, null);
 }
 
 /// <summary>
