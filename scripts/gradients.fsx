@@ -1,10 +1,8 @@
 // Shows the differentiable engine from F#: a new task (objective + 2 measures as ONE function of the
 // whole population) is defined with ordinary operators and Tensor functions, and its per-solution
 // values and Jacobians (1 + 2 backward sweeps over the batch) are printed for a small batch.
-// Run after ./test (or a Release build of src/QdFunctional):  dotnet fsi scripts/gradients.fsx
-#r "../src/QdFunctional.Diff/bin/Release/net10.0/System.Numerics.Tensors.dll"
-#r "../src/QdFunctional.Diff/bin/Release/net10.0/QdFunctional.Diff.dll"
-#r "../src/QdFunctional/bin/Release/net10.0/QdFunctional.dll"
+// Run after a build (./qd --help builds):  dotnet fsi scripts/gradients.fsx
+#load "load.fsx"
 
 open QdFunctional
 
