@@ -86,7 +86,7 @@ module RunConfig =
     /// σ_line = 0.2; OG-MAP-Elites steps σ_g = 0.5 (LP) or 100 (arm) along raw objective gradients;
     /// OMG-MEGA uses σ0 = 0 and σ_g = 10 (LP) or 1 (arm) with normalized gradients. The gradient
     /// algorithms split the paper's 36 evaluations per iteration into 18 gradient points and 18 branches.
-    let preset (task: string) (algorithm: string) (config: RunConfig) =
+    let rec preset (task: string) (algorithm: string) (config: RunConfig) =
         let arm = task = "arm"
         let iso = if arm then 0.1 else 0.5
         let config = { config with ArchiveLearningRate = 1.0; ThresholdMin = Double.NegativeInfinity; Restart = "no-improvement" }
@@ -108,40 +108,11 @@ module RunConfig =
                 StepSize = 1.0
                 Batch = 35
                 InitialPopulation = 0 }
-        | "cma-mega-adam" ->
-            { config with
-                Sigma = 0.0
-                LineSigma = 0.0
-                SigmaG = (if arm then 0.05 else 10.0)
-                NormalizeGradients = true
-                StepSize = 0.002
-                Batch = 35
-                InitialPopulation = 0 }
+        | "cma-mega-adam" -> { preset task "cma-mega" config with StepSize = 0.002 }
         // CMA-MAE and CMA-MAEGA (Fontaine and Nikolaidis 2023): archive learning rate 0.01 over
         // a minimum threshold of 0 (the objectives' floor), restarts on stop conditions only.
-        | "cma-mae" ->
-            { config with
-                Sigma = iso
-                LineSigma = 0.0
-                SigmaG = 0.0
-                NormalizeGradients = false
-                Batch = 36
-                InitialPopulation = 0
-                ArchiveLearningRate = 0.01
-                ThresholdMin = 0.0
-                Restart = "basic" }
-        | "cma-maega" ->
-            { config with
-                Sigma = 0.0
-                LineSigma = 0.0
-                SigmaG = (if arm then 0.05 else 10.0)
-                NormalizeGradients = true
-                StepSize = 1.0
-                Batch = 35
-                InitialPopulation = 0
-                ArchiveLearningRate = 0.01
-                ThresholdMin = 0.0
-                Restart = "basic" }
+        | "cma-mae" -> { preset task "cma-me" config with ArchiveLearningRate = 0.01; ThresholdMin = 0.0; Restart = "basic" }
+        | "cma-maega" -> { preset task "cma-mega" config with ArchiveLearningRate = 0.01; ThresholdMin = 0.0; Restart = "basic" }
         | other -> invalidArg "algorithm" $"Unknown algorithm '{other}'; known: {knownAlgorithms}."
 
     /// The defaults of `qd run`: MAP-Elites (line) on LP-sphere, dimension 1000, 100×100 grid.

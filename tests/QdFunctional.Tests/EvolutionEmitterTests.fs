@@ -101,16 +101,7 @@ let tests =
 
           testCase "CMA-MEGA beats MAP-Elites on LP-sphere by a clear margin in a short run"
           <| fun () ->
-              let score algorithm =
-                  let config =
-                      { RunConfig.preset "lp-sphere" algorithm RunConfig.defaults with
-                          Algorithm = algorithm
-                          Dim = 100
-                          Iterations = 300 }
-                  let task = Run.task config
-                  let final = Run.init config task |> Run.fold config task ignore
-                  final.Archive.Stats.NormQdScore
-              let mega, me = score "cma-mega", score "map-elites"
+              let mega, me = shortRunScore "cma-mega" 100 300, shortRunScore "map-elites" 100 300
               Expect.isGreaterThan mega (3.0 * me) $"CMA-MEGA {mega:F2} vs MAP-Elites {me:F2}"
 
           testCase "CMA-ME fills more of LP-sphere than its mean alone would (it explores)"

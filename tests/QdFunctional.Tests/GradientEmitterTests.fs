@@ -107,15 +107,5 @@ let tests =
 
           testCase "OMG-MEGA beats MAP-Elites on LP-sphere by a clear margin in a short run"
           <| fun () ->
-              let score algorithm =
-                  let config =
-                      { RunConfig.preset "lp-sphere" algorithm RunConfig.defaults with
-                          Algorithm = algorithm
-                          Dim = 100
-                          Iterations = 300
-                          InitialPopulation = 100 }
-                  let task = Run.task config
-                  let final = Run.init config task |> Run.fold config task ignore
-                  final.Archive.Stats.NormQdScore
-              let omg, me = score "omg-mega", score "map-elites"
+              let omg, me = shortRunScore "omg-mega" 100 300, shortRunScore "map-elites" 100 300
               Expect.isGreaterThan omg (3.0 * me) $"OMG-MEGA {omg:F2} vs MAP-Elites {me:F2}" ]

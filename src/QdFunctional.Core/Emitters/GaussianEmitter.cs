@@ -14,15 +14,11 @@ public sealed record GaussianEmitter : IEmitter
     /// <summary>An emitter of <paramref name="batchSize"/> solutions per ask with step size <paramref name="sigma"/>.</summary>
     public GaussianEmitter(int solutionDim, double sigma, int batchSize, EmitterStart start, EmitterBounds? bounds = null)
     {
-        if (solutionDim < 1)
-            throw new ArgumentOutOfRangeException(nameof(solutionDim), solutionDim, "Solutions need at least one dimension.");
-        if (!(sigma >= 0) || !double.IsFinite(sigma))
-            throw new ArgumentOutOfRangeException(nameof(sigma), sigma, "sigma must be finite and non-negative.");
-        if (batchSize < 1)
-            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be at least 1.");
+        EmitterChecks.Dimension(solutionDim);
+        EmitterChecks.NonNegative(sigma, nameof(sigma));
+        EmitterChecks.BatchSize(batchSize);
         ArgumentNullException.ThrowIfNull(start);
-        if (bounds is not null && bounds.Dim != solutionDim)
-            throw new ArgumentException($"Bounds have {bounds.Dim} dimensions; solutions have {solutionDim}.", nameof(bounds));
+        EmitterChecks.Bounds(bounds, solutionDim);
         SolutionDim = solutionDim;
         Sigma = sigma;
         BatchSize = batchSize;

@@ -41,10 +41,8 @@ public sealed record GradientArborescenceEmitter : IGradientEmitter
             throw new ArgumentOutOfRangeException(nameof(measureDim), measureDim, "At least one measure is needed.");
         if (!(sigmaG > 0) || !double.IsFinite(sigmaG))
             throw new ArgumentOutOfRangeException(nameof(sigmaG), sigmaG, "sigmaG must be positive and finite.");
-        if (batchSize < 2)
-            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "CMA-MEGA needs at least two branches.");
-        if (bounds is not null && bounds.Dim != x0.Length)
-            throw new ArgumentException($"Bounds have {bounds.Dim} dimensions; solutions have {x0.Length}.", nameof(bounds));
+        EmitterChecks.BatchSize(batchSize, atLeast: 2);
+        EmitterChecks.Bounds(bounds, x0.Length);
         Theta = (double[])x0.Clone();
         Optimizer = optimizer;
         Coefficients = CmaEs.Create(new double[measureDim + 1], sigmaG, batchSize);

@@ -25,19 +25,14 @@ public sealed record GradientOperatorEmitter : IGradientEmitter
         double[] x0,
         EmitterBounds? bounds = null)
     {
-        if (solutionDim < 1)
-            throw new ArgumentOutOfRangeException(nameof(solutionDim), solutionDim, "Solutions need at least one dimension.");
-        if (!(sigma0 >= 0) || !double.IsFinite(sigma0))
-            throw new ArgumentOutOfRangeException(nameof(sigma0), sigma0, "sigma0 must be finite and non-negative.");
-        if (!(sigmaG >= 0) || !double.IsFinite(sigmaG))
-            throw new ArgumentOutOfRangeException(nameof(sigmaG), sigmaG, "sigmaG must be finite and non-negative.");
-        if (batchSize < 1)
-            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be at least 1.");
+        EmitterChecks.Dimension(solutionDim);
+        EmitterChecks.NonNegative(sigma0, nameof(sigma0));
+        EmitterChecks.NonNegative(sigmaG, nameof(sigmaG));
+        EmitterChecks.BatchSize(batchSize);
         ArgumentNullException.ThrowIfNull(x0);
         if (x0.Length != solutionDim)
             throw new ArgumentException($"x0 has {x0.Length} values; solutions have dimension {solutionDim}.", nameof(x0));
-        if (bounds is not null && bounds.Dim != solutionDim)
-            throw new ArgumentException($"Bounds have {bounds.Dim} dimensions; solutions have {solutionDim}.", nameof(bounds));
+        EmitterChecks.Bounds(bounds, solutionDim);
         SolutionDim = solutionDim;
         Sigma0 = sigma0;
         SigmaG = sigmaG;

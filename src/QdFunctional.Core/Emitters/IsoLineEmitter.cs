@@ -14,17 +14,12 @@ public sealed record IsoLineEmitter : IEmitter
     /// <summary>An emitter of <paramref name="batchSize"/> solutions per ask (pyribs' defaults: σ_iso 0.01, σ_line 0.2).</summary>
     public IsoLineEmitter(int solutionDim, double isoSigma, double lineSigma, int batchSize, EmitterStart start, EmitterBounds? bounds = null)
     {
-        if (solutionDim < 1)
-            throw new ArgumentOutOfRangeException(nameof(solutionDim), solutionDim, "Solutions need at least one dimension.");
-        if (!(isoSigma >= 0) || !double.IsFinite(isoSigma))
-            throw new ArgumentOutOfRangeException(nameof(isoSigma), isoSigma, "isoSigma must be finite and non-negative.");
-        if (!(lineSigma >= 0) || !double.IsFinite(lineSigma))
-            throw new ArgumentOutOfRangeException(nameof(lineSigma), lineSigma, "lineSigma must be finite and non-negative.");
-        if (batchSize < 1)
-            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be at least 1.");
+        EmitterChecks.Dimension(solutionDim);
+        EmitterChecks.NonNegative(isoSigma, nameof(isoSigma));
+        EmitterChecks.NonNegative(lineSigma, nameof(lineSigma));
+        EmitterChecks.BatchSize(batchSize);
         ArgumentNullException.ThrowIfNull(start);
-        if (bounds is not null && bounds.Dim != solutionDim)
-            throw new ArgumentException($"Bounds have {bounds.Dim} dimensions; solutions have {solutionDim}.", nameof(bounds));
+        EmitterChecks.Bounds(bounds, solutionDim);
         SolutionDim = solutionDim;
         IsoSigma = isoSigma;
         LineSigma = lineSigma;
