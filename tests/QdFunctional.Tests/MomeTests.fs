@@ -1,0 +1,3 @@
+module MomeTests
+
+open Expecto
