@@ -2,6 +2,8 @@ namespace QdFunctional.Core.Optimizers;
 
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
 using MathMatrix = MathNet.Numerics.LinearAlgebra.Matrix<double>;
 using QdFunctional.Core.Parallelism;
@@ -238,25 +240,40 @@ public static class SymmetricEigen
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Rotate(Span<double> x, Span<double> y, double c, double s)
     {
-        int j = 0;
-        if (Vector.IsHardwareAccelerated)
+        int n = x.Length, j = 0;
+        ref double xr = ref MemoryMarshal.GetReference(x);
+        ref double yr = ref MemoryMarshal.GetReference(y);
+        if (y.Length != n)
+            throw new ArgumentException("Rotate: rows differ in length.");
+        if (Vector512.IsHardwareAccelerated)
         {
-            var vc = new Vector<double>(c);
-            var vs = new Vector<double>(s);
-            int width = Vector<double>.Count;
-            for (; j <= x.Length - width; j += width)
+            var vc = Vector512.Create(c);
+            var vs = Vector512.Create(s);
+            for (; j <= n - Vector512<double>.Count; j += Vector512<double>.Count)
             {
-                var xv = new Vector<double>(x[j..]);
-                var yv = new Vector<double>(y[j..]);
-                (vc * xv - vs * yv).CopyTo(x[j..]);
-                (vs * xv + vc * yv).CopyTo(y[j..]);
+                var xv = Vector512.LoadUnsafe(ref xr, (nuint)j);
+                var yv = Vector512.LoadUnsafe(ref yr, (nuint)j);
+                (vc * xv - vs * yv).StoreUnsafe(ref xr, (nuint)j);
+                (vs * xv + vc * yv).StoreUnsafe(ref yr, (nuint)j);
             }
         }
-        for (; j < x.Length; j++)
+        else if (Vector256.IsHardwareAccelerated)
         {
-            double xj = x[j], yj = y[j];
-            x[j] = c * xj - s * yj;
-            y[j] = s * xj + c * yj;
+            var vc = Vector256.Create(c);
+            var vs = Vector256.Create(s);
+            for (; j <= n - Vector256<double>.Count; j += Vector256<double>.Count)
+            {
+                var xv = Vector256.LoadUnsafe(ref xr, (nuint)j);
+                var yv = Vector256.LoadUnsafe(ref yr, (nuint)j);
+                (vc * xv - vs * yv).StoreUnsafe(ref xr, (nuint)j);
+                (vs * xv + vc * yv).StoreUnsafe(ref yr, (nuint)j);
+            }
+        }
+        for (; j < n; j++)
+        {
+            double xj = Unsafe.Add(ref xr, j), yj = Unsafe.Add(ref yr, j);
+            Unsafe.Add(ref xr, j) = c * xj - s * yj;
+            Unsafe.Add(ref yr, j) = s * xj + c * yj;
         }
     }
 
