@@ -157,6 +157,31 @@ let private cmaTests =
           Expect.notEqual (l.Ask(Key.Of 2UL)) (e.Ask(Key.Of 2UL)) "stale B, D sample differently"
           Expect.sequenceEqual (l.WithFreshEigen().Ask(Key.Of 2UL)) (e.Ask(Key.Of 2UL)) "forced fresh: identical samples"
       }
+      test "CMA-ES: B and D are refreshed exactly when the lazy gap is exceeded" {
+          let mutable es = CmaEs.Create(ros (Array.create 100 1.0), 0.5, 12)
+          Expect.isGreaterThan es.LazyGap 12.0 "at n = 100 the tutorial's gap spans several tells"
+          let mutable skipped, refreshed = 0, 0
+          for it in 0..19 do
+              let before = es.EigenEvaluations
+              let x = es.Ask((Key.Of 8UL).FoldIn it)
+              let ranking, _ = rankBy ellipsoid 100 x
+              es <- es.Tell(ros x, ranking, 6)
+              if float (es.Evaluations - before) > es.LazyGap then
+                  Expect.equal es.EigenEvaluations es.Evaluations "refreshed once the gap is exceeded"
+                  refreshed <- refreshed + 1
+              else
+                  Expect.equal es.EigenEvaluations before "kept while within the gap"
+                  skipped <- skipped + 1
+          Expect.isGreaterThan skipped 0 "some tells skipped the decomposition"
+          Expect.isGreaterThan refreshed 0 "some tells refreshed it"
+      }
+      test "CMA-ES: a tell with no parents only moves the counters" {
+          let es = CmaEs.Create(ros [| 1.0; 2.0 |], 0.5, 6)
+          let x = es.Ask(Key.Of 1UL)
+          let next = es.Tell(ros x, [| 0..5 |], 0)
+          Expect.equal (next.Mean.ToArray(), next.Sigma, next.Covariance.ToArray()) (es.Mean.ToArray(), es.Sigma, es.Covariance.ToArray()) "distribution unchanged"
+          Expect.equal (next.Generation, next.Evaluations) (1, 6L) "counters moved"
+      }
       test "CMA-ES: the eigendecomposition reproduces C" {
           let es = skewed ()
           let b = es.Eigenvectors.ToArray()
