@@ -53,7 +53,7 @@ public sealed class CmaEs : IEvolutionStrategy
         int n = x0.Length;
         int lambda = batchSize ?? (n > 0 ? CmaParameters.DefaultLambda(n) : 0);
         StrategyChecks.Create(x0, sigma0, lambda);
-        options ??= EvolutionStrategyOptions.Default;
+        options = (options ?? EvolutionStrategyOptions.Default).Frozen();
         options.Validate(n);
         var identity = new double[(long)n * n];
         for (int i = 0; i < n; i++)
