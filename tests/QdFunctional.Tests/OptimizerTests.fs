@@ -157,6 +157,31 @@ let private cmaTests =
           Expect.notEqual (l.Ask(Key.Of 2UL)) (e.Ask(Key.Of 2UL)) "stale B, D sample differently"
           Expect.sequenceEqual (l.WithFreshEigen().Ask(Key.Of 2UL)) (e.Ask(Key.Of 2UL)) "forced fresh: identical samples"
       }
+      test "CMA-ES: B and D are refreshed exactly when the lazy gap is exceeded" {
+          let mutable es = CmaEs.Create(ros (Array.create 100 1.0), 0.5, 12)
+          Expect.isGreaterThan es.LazyGap 12.0 "at n = 100 the tutorial's gap spans several tells"
+          let mutable skipped, refreshed = 0, 0
+          for it in 0..19 do
+              let before = es.EigenEvaluations
+              let x = es.Ask((Key.Of 8UL).FoldIn it)
+              let ranking, _ = rankBy ellipsoid 100 x
+              es <- es.Tell(ros x, ranking, 6)
+              if float (es.Evaluations - before) > es.LazyGap then
+                  Expect.equal es.EigenEvaluations es.Evaluations "refreshed once the gap is exceeded"
+                  refreshed <- refreshed + 1
+              else
+                  Expect.equal es.EigenEvaluations before "kept while within the gap"
+                  skipped <- skipped + 1
+          Expect.isGreaterThan skipped 0 "some tells skipped the decomposition"
+          Expect.isGreaterThan refreshed 0 "some tells refreshed it"
+      }
+      test "CMA-ES: a tell with no parents only moves the counters" {
+          let es = CmaEs.Create(ros [| 1.0; 2.0 |], 0.5, 6)
+          let x = es.Ask(Key.Of 1UL)
+          let next = es.Tell(ros x, [| 0..5 |], 0)
+          Expect.equal (next.Mean.ToArray(), next.Sigma, next.Covariance.ToArray()) (es.Mean.ToArray(), es.Sigma, es.Covariance.ToArray()) "distribution unchanged"
+          Expect.equal (next.Generation, next.Evaluations) (1, 6L) "counters moved"
+      }
       test "CMA-ES: the eigendecomposition reproduces C" {
           let es = skewed ()
           let b = es.Eigenvectors.ToArray()
@@ -166,6 +191,31 @@ let private cmaTests =
               for j in 0 .. 2 do
                   let bdb = Seq.sum (seq { for k in 0 .. 2 -> b[3 * i + k] * d[k] * b[3 * j + k] })
                   Expect.floatClose Accuracy.high bdb c[3 * i + j] $"(B D² Bᵀ)[{i},{j}]"
+      }
+      test "Symmetric eigendecomposition: B D Bᵀ = C, B orthogonal, eigenvalues as MathNet's" {
+          let check n (c: float[]) =
+              let struct (b, d) = SymmetricEigen.Decompose(n, ros c)
+              let struct (_, dRef) = SymmetricEigen.DecomposeMathNet(n, ros c)
+              let scale = c |> Array.map abs |> Array.max |> max 1.0
+              for i in 0 .. n - 1 do
+                  Expect.isLessThan (abs (d[i] - dRef[i])) (1e-12 * scale) $"n={n}: eigenvalue {i}"
+                  if i > 0 then Expect.isLessThanOrEqual d[i - 1] d[i] "ascending"
+                  for j in 0 .. n - 1 do
+                      let bdb = Seq.sum (seq { for k in 0 .. n - 1 -> b[n * i + k] * d[k] * b[n * j + k] })
+                      let btb = Seq.sum (seq { for k in 0 .. n - 1 -> b[n * k + i] * b[n * k + j] })
+                      Expect.isLessThan (abs (bdb - c[n * i + j])) (1e-12 * scale) $"n={n}: (B D Bᵀ)[{i},{j}]"
+                      Expect.isLessThan (abs (btb - (if i = j then 1.0 else 0.0))) 1e-12 $"n={n}: (BᵀB)[{i},{j}]"
+          let spd n seed =
+              let a = Array.zeroCreate (n * n)
+              (Key.Of seed).Normal(Span<float>(a))
+              Array.init (n * n) (fun ij -> Seq.sum (seq { for k in 0 .. n - 1 -> a[n * (ij / n) + k] * a[n * (ij % n) + k] }) / float n)
+          check 1 [| 4.0 |]
+          check 2 [| 2.0; 1.0; 1.0; 2.0 |]
+          check 40 (spd 40 1UL)
+          check 30 (Array.init 900 (fun ij -> if ij / 30 = ij % 30 then float (1 + (ij / 30) % 3) else 0.0)) // repeated eigenvalues
+          check 25 (spd 25 2UL |> Array.mapi (fun ij v -> v + (if ij / 25 = ij % 25 then 1e-3 else 0.0)))
+          let lowRank = let v = Array.init 20 (fun i -> float i - 9.5) in Array.init 400 (fun ij -> v[ij / 20] * v[ij % 20])
+          check 20 lowRank
       }
       test "CMA-ES: every sample lies within the bounds, resampled or clipped" {
           for maxResamples in [ 0; 100 ] do

@@ -53,7 +53,7 @@ public sealed class CmaEs : IEvolutionStrategy
         int n = x0.Length;
         int lambda = batchSize ?? (n > 0 ? CmaParameters.DefaultLambda(n) : 0);
         StrategyChecks.Create(x0, sigma0, lambda);
-        options ??= EvolutionStrategyOptions.Default;
+        options = (options ?? EvolutionStrategyOptions.Default).Frozen();
         options.Validate(n);
         var identity = new double[(long)n * n];
         for (int i = 0; i < n; i++)
@@ -160,7 +160,7 @@ public sealed class CmaEs : IEvolutionStrategy
     /// p_c' = (1 − c_c) p_c + h_σ √(c_c(2 − c_c)μ_eff) y_w;
     /// C' = (1 + c₁δ(h_σ) − c₁ − c_μ) C + c₁ p_c' p_c'ᵀ + c_μ Σ wᵢ yᵢyᵢᵀ;
     /// σ' = σ exp(min(1, (c_σ/d_σ)(‖p_σ'‖/E‖N(0, I)‖ − 1))) (the cap at e is pycma's).
-    /// With no parents only the evaluation count moves, as in pyribs.
+    /// With no parents only the counters move (pyribs likewise only counts the evaluations).
     /// </summary>
     /// <exception cref="ArgumentException">Rows, ranking length, duplicates or parent count are wrong, or a parent is not finite.</exception>
     public CmaEs Tell(ReadOnlySpan<double> solutions, int[] rankingIndices, int numParents)

@@ -42,6 +42,10 @@ public sealed record EvolutionStrategyOptions
     /// <summary>Whether any bounds are set.</summary>
     public bool HasBounds => Lower is not null;
 
+    /// <summary>These options with private copies of the bound arrays, so a caller's later writes cannot reach a strategy.</summary>
+    internal EvolutionStrategyOptions Frozen() =>
+        Lower is null || Upper is null ? this : this with { Lower = (double[])Lower.Clone(), Upper = (double[])Upper.Clone() };
+
     /// <summary>Throws unless the settings suit solutions of dimension <paramref name="dim"/>.</summary>
     internal void Validate(int dim)
     {

@@ -42,7 +42,7 @@ public sealed class SeparableCmaEs : IEvolutionStrategy
         int n = x0.Length;
         int lambda = batchSize ?? (n > 0 ? CmaParameters.DefaultLambda(n) : 0);
         StrategyChecks.Create(x0, sigma0, lambda);
-        options ??= EvolutionStrategyOptions.Default;
+        options = (options ?? EvolutionStrategyOptions.Default).Frozen();
         options.Validate(n);
         var ones = new double[n];
         Array.Fill(ones, 1.0);
