@@ -40,7 +40,14 @@ module RunDirectory =
             | r -> r :?> CellArchive
         ArchiveCheckpoint.Write(
             checkpointPath dir,
-            CheckpointState(progress.State.Iteration, progress.State.Evaluations, elapsed, scheduler.Archive :?> CellArchive, result)
+            CheckpointState(
+                progress.State.Iteration,
+                progress.State.Evaluations,
+                elapsed,
+                scheduler.Archive :?> CellArchive,
+                result,
+                Seq.toArray scheduler.Emitters
+            )
         )
 
     /// Writes the final results (archive, metrics, checkpoint).
@@ -71,7 +78,8 @@ module RunDirectory =
             | None -> config
         let task = Run.task config
         let empty, emptyResult = Run.emptyArchives config task
-        let saved = ArchiveCheckpoint.Read(checkpointPath dir, empty, Option.toObj emptyResult)
+        let saved =
+            ArchiveCheckpoint.Read(checkpointPath dir, empty, Option.toObj emptyResult, List.toArray (Run.emitters config task))
         let metrics =
             if File.Exists(metricsPath dir) then
                 Results.loadMetrics (metricsPath dir)
@@ -81,7 +89,7 @@ module RunDirectory =
             else
                 []
         JsonFile.Write(configPath dir, config)
-        let scheduler = Scheduler.Create(saved.Archive, Run.emitters config task, saved.ResultArchive)
+        let scheduler = Scheduler.Create(saved.Archive, saved.Emitters, saved.ResultArchive)
         { Config = config
           State =
             { Scheduler = scheduler

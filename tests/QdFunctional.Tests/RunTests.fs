@@ -53,6 +53,29 @@ let tests =
               let metrics = Results.loadMetrics (RunDirectory.metricsPath split)
               Expect.equal (metrics |> Array.map (fun m -> m.Iteration)) [| 0..60 |] "one metrics row per iteration, none twice"
 
+          testList
+              "every algorithm resumes bit for bit (emitter states are checkpointed)"
+              [ for algorithm, tweak in
+                    [ "map-elites", id
+                      "map-elites-line", id
+                      "og-map-elites", id
+                      "omg-mega", id
+                      "cma-me", id
+                      "cma-me", (fun c -> { c with Ranker = "rd"; Strategy = "sep-cma-es" })
+                      "cma-mega", id
+                      "cma-mega-adam", id
+                      "cma-mae", id
+                      "cma-maega", (fun c -> { c with Ranker = "rd" }) ] ->
+                    testCase $"{algorithm} {(tweak small).Ranker}" <| fun () ->
+                        let config =
+                            { RunConfig.preset "lp-sphere" algorithm small with Algorithm = algorithm; Dim = 20; Iterations = 30 }
+                            |> tweak
+                        let whole, split = tempDir (), tempDir ()
+                        runTo whole config |> ignore
+                        runTo split { config with Iterations = 12 } |> ignore
+                        RunDirectory.resume split (Some 30) |> RunDirectory.execute split CancellationToken.None ignore |> ignore
+                        Expect.equal (bytes split) (bytes whole) "identical archive after resume" ]
+
           testCase "cancellation stops early with a checkpoint that resumes"
           <| fun () ->
               let dir = tempDir ()

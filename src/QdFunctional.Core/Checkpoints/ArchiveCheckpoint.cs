@@ -5,16 +5,16 @@ using QdFunctional.Core.Archives;
 using QdFunctional.Core.Persistence;
 
 /// <summary>
-/// A run's resumable state in one binary file: iteration, evaluations, elapsed time, the key's
-/// position and the whole archive (elites in the order their cells were first filled, their
-/// thresholds and insertion indices, and the statistics' compensated sums), so a resumed run
-/// reproduces an uninterrupted one bit for bit. Written atomically (temporary file, flush,
+/// A run's resumable state in one binary file: iteration, evaluations, elapsed time, the whole
+/// archive (elites in the order their cells were first filled, their thresholds and insertion
+/// indices, and the statistics' compensated sums), CMA-MAE's result archive, and each emitter's
+/// evolving state, so a resumed run reproduces an uninterrupted one bit for bit. Written atomically (temporary file, flush,
 /// rename) and ended by a checksum, so a torn or altered file is refused, never half-read.
 /// </summary>
 public static class ArchiveCheckpoint
 {
     const uint Magic = 0x4B434451; // "QDCK"
-    const int FormatVersion = 1;
+    const int FormatVersion = 2;
 
     /// <summary>Writes <paramref name="state"/> to <paramref name="path"/> atomically.</summary>
     public static void Write(string path, CheckpointState state)
@@ -33,7 +33,11 @@ public static class ArchiveCheckpoint
     /// configuration (the tessellation is not stored; it is rebuilt from the config).
     /// </summary>
     /// <exception cref="CorruptFileException">The file is truncated, altered, or made for another archive.</exception>
-    public static CheckpointState Read(string path, CellArchive empty, CellArchive? emptyResult = null)
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="empty">An empty search archive made from the run's configuration.</param>
+    /// <param name="emptyResult">An empty result archive (CMA-MAE), or null.</param>
+    /// <param name="emitters">Emitters made from the run's configuration: their saved states are restored into them.</param>
+    public static CheckpointState Read(string path, CellArchive empty, CellArchive? emptyResult = null, IReadOnlyList<Emitters.IEmitter>? emitters = null)
     {
         ArgumentNullException.ThrowIfNull(empty);
         byte[] bytes;
@@ -52,7 +56,7 @@ public static class ArchiveCheckpoint
             throw new CorruptFileException(path, "checkpoint checksum does not match (truncated or altered file)");
         try
         {
-            return Decode(path, payload.ToArray(), empty, emptyResult);
+            return Decode(path, payload.ToArray(), empty, emptyResult, emitters);
         }
         catch (Exception e) when (e is EndOfStreamException or ArgumentException or IOException and not CorruptFileException)
         {
@@ -74,6 +78,10 @@ public static class ArchiveCheckpoint
             w.Write(state.ResultArchive is not null);
             if (state.ResultArchive is not null)
                 WriteArchive(w, state.ResultArchive);
+            var emitters = state.Emitters ?? [];
+            w.Write(emitters.Count);
+            foreach (var emitter in emitters)
+                EmitterState.Write(w, emitter);
         }
         return memory.ToArray();
     }
@@ -106,7 +114,7 @@ public static class ArchiveCheckpoint
         }
     }
 
-    static CheckpointState Decode(string path, byte[] payload, CellArchive empty, CellArchive? emptyResult)
+    static CheckpointState Decode(string path, byte[] payload, CellArchive empty, CellArchive? emptyResult, IReadOnlyList<Emitters.IEmitter>? templates)
     {
         using var r = new BinaryReader(new MemoryStream(payload), Encoding.UTF8);
         if (r.ReadUInt32() != Magic)
@@ -124,9 +132,21 @@ public static class ArchiveCheckpoint
                 ? "checkpoint holds a result archive, but the run has none"
                 : "checkpoint lacks the result archive the run needs");
         var result = hasResult ? ReadArchive(path, r, emptyResult!) : null;
+        int count = r.ReadInt32();
+        List<Emitters.IEmitter>? emitters = null;
+        if (templates is not null)
+        {
+            if (count != templates.Count)
+                throw new CorruptFileException(path, $"checkpoint holds {count} emitters, the run has {templates.Count}");
+            emitters = new List<Emitters.IEmitter>(count);
+            for (int i = 0; i < count; i++)
+                emitters.Add(EmitterState.Read(r, templates[i]));
+        }
+        else if (count > 0)
+            throw new CorruptFileException(path, $"checkpoint holds {count} emitter states; pass the run's emitters to restore them");
         if (r.BaseStream.Position != payload.Length)
             throw new CorruptFileException(path, "checkpoint has trailing bytes");
-        return new CheckpointState(iteration, evaluations, elapsed, archive, result);
+        return new CheckpointState(iteration, evaluations, elapsed, archive, result, emitters);
     }
 
     static CellArchive ReadArchive(string path, BinaryReader r, CellArchive empty)
@@ -191,4 +211,11 @@ public static class ArchiveCheckpoint
 /// <param name="ElapsedSeconds">Wall time spent so far (resumed runs keep counting from here).</param>
 /// <param name="Archive">The archive.</param>
 /// <param name="ResultArchive">CMA-MAE's result archive, or null.</param>
-public sealed record CheckpointState(int Iteration, long Evaluations, double ElapsedSeconds, CellArchive Archive, CellArchive? ResultArchive = null);
+/// <param name="Emitters">The emitters with their evolving state (CMA-ES, θ, Adam moments), or null.</param>
+public sealed record CheckpointState(
+    int Iteration,
+    long Evaluations,
+    double ElapsedSeconds,
+    CellArchive Archive,
+    CellArchive? ResultArchive = null,
+    IReadOnlyList<Emitters.IEmitter>? Emitters = null);

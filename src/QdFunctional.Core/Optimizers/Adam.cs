@@ -20,6 +20,10 @@ public sealed class Adam : IGradientOptimizer
     {
     }
 
+    /// <summary>The same settings as <paramref name="template"/> with saved moments and step count (checkpoints).</summary>
+    internal static Adam Restore(Adam template, double[]? m, double[]? v, int t) =>
+        new(template.LearningRate, template.Beta1, template.Beta2, template.Epsilon, m, v, t);
+
     Adam(double learningRate, double beta1, double beta2, double epsilon, double[]? m, double[]? v, int t)
     {
         if (!(learningRate > 0) || !double.IsFinite(learningRate))

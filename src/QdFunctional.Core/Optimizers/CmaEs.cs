@@ -44,6 +44,20 @@ public sealed class CmaEs : IEvolutionStrategy
     }
 
     /// <summary>
+    /// The same settings as <paramref name="template"/> with a saved state (checkpoints): mean,
+    /// σ, C, both paths, the eigen decomposition and the counters, exactly as they were.
+    /// </summary>
+    internal static CmaEs Restore(CmaEs template, double[] mean, double sigma, double[] cov, double[] pSigma, double[] pC,
+        double[] vectors, double[] variances, long eigenEvaluations, int generation, long evaluations)
+    {
+        int n = template.Dimension;
+        if (mean.Length != n || cov.Length != n * n || pSigma.Length != n || pC.Length != n || vectors.Length != n * n || variances.Length != n)
+            throw new ArgumentException($"CMA-ES state does not fit dimension {n}.");
+        return new CmaEs(template.BatchSize, template.Sigma0, template.Options, mean, sigma, cov, pSigma, pC, vectors, variances,
+            eigenEvaluations, generation, evaluations);
+    }
+
+    /// <summary>
     /// A strategy around <paramref name="x0"/> with C = I, zero paths and step size
     /// <paramref name="sigma0"/>; λ defaults to 4 + ⌊3 ln n⌋.
     /// </summary>

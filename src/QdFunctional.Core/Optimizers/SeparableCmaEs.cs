@@ -32,6 +32,17 @@ public sealed class SeparableCmaEs : IEvolutionStrategy
         Evaluations = evaluations;
     }
 
+    /// <summary>The same settings as <paramref name="template"/> with a saved state (checkpoints).</summary>
+    internal static SeparableCmaEs Restore(SeparableCmaEs template, double[] mean, double sigma, double[] variances,
+        double[] pSigma, double[] pC, int generation, long evaluations)
+    {
+        int n = template.Dimension;
+        if (mean.Length != n || variances.Length != n || pSigma.Length != n || pC.Length != n)
+            throw new ArgumentException($"Separable CMA-ES state does not fit dimension {n}.");
+        return new SeparableCmaEs(template.BatchSize, template.Sigma0, template.Options, mean, sigma, variances, pSigma, pC,
+            generation, evaluations);
+    }
+
     /// <summary>
     /// A strategy around <paramref name="x0"/> with c = 1, zero paths and step size
     /// <paramref name="sigma0"/>; λ defaults to 4 + ⌊3 ln n⌋.
