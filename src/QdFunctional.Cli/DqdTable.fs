@@ -35,10 +35,9 @@ type Result =
 
 let private runOne iterations dim (task, algorithm, seed) =
     let config =
-        { RunConfig.preset task algorithm RunConfig.defaults with
+        { RunConfig.preset task algorithm { RunConfig.defaults with Dim = dim } with
             Task = task
             Algorithm = algorithm
-            Dim = dim
             Iterations = iterations
             Seed = uint64 seed }
         |> RunConfig.validate
@@ -70,8 +69,28 @@ let run (seeds: int) (iterations: int) (dim: int) (selectedTasks: string list) (
         results.Add r
         printfn "  %-13s %-16s seed %d: QD %.2f, coverage %.2f%% (%.0f s)" r.Task r.Algorithm r.Seed r.NormQdScore r.Coverage r.Seconds)
     |> ignore
-    let all = results |> Seq.sortBy (fun r -> r.Task, r.Algorithm, r.Seed) |> Seq.toList
     let csv = Path.Combine(outDir, "dqd-runs.csv")
+    // Runs already in the CSV (from an earlier call with other algorithms) stay, unless redone now.
+    let earlier =
+        if File.Exists csv then
+            File.ReadAllLines csv
+            |> Array.skip 1
+            |> Array.map (fun line ->
+                let f = line.Split ','
+                { Task = f[0]
+                  Algorithm = f[1]
+                  Seed = int f[2]
+                  NormQdScore = float f[3]
+                  Coverage = float f[4]
+                  Seconds = float f[5] })
+            |> Array.toList
+        else
+            []
+    let redone = results |> Seq.map (fun r -> r.Task, r.Algorithm, r.Seed) |> Set.ofSeq
+    let all =
+        (earlier |> List.filter (fun r -> not (redone.Contains(r.Task, r.Algorithm, r.Seed))))
+        @ List.ofSeq results
+        |> List.sortBy (fun r -> r.Task, r.Algorithm, r.Seed)
     File.WriteAllLines(
         csv,
         "task,algorithm,seed,norm_qd_score,coverage_percent,seconds"
@@ -80,15 +99,15 @@ let run (seeds: int) (iterations: int) (dim: int) (selectedTasks: string list) (
     let lines =
         [ "# Differentiable QD benchmark: QdFunctional beside the paper"
           ""
-          $"Normalized QD score and coverage (%%) after {iterations:N0} iterations, d = {dim}, 100×100 grid, mean ± standard deviation over {seeds} seeds (seeds 1..{seeds}). "
+          $"Normalized QD score and coverage (%%) after {iterations:N0} iterations, d = {dim}, 100×100 grid, mean ± standard deviation over the seeds listed (n). "
           + "Paper: Fontaine and Nikolaidis 2021, Table 1 (20 trials); only the entries this repository has on record are shown, the others are marked —."
           ""
           $"Regenerate with: `./qd bench dqd --seeds {seeds} --iterations {iterations}` (writes this file and `dqd-runs.csv`)."
           ""
-          "| task | algorithm | QD score (ours) | coverage % (ours) | QD score (paper) | coverage % (paper) | seconds per run |"
-          "|---|---|---|---|---|---|---|" ]
-        @ [ for t in selectedTasks do
-                for a in selectedAlgorithms do
+          "| task | algorithm | n | QD score (ours) | coverage % (ours) | QD score (paper) | coverage % (paper) | seconds per run |"
+          "|---|---|---|---|---|---|---|---|" ]
+        @ [ for t in tasks do
+                for a in algorithms do
                     let rs = all |> List.filter (fun r -> r.Task = t && r.Algorithm = a)
                     if not rs.IsEmpty then
                         let qm, qs = meanSd (rs |> List.map (fun r -> r.NormQdScore))
@@ -98,7 +117,7 @@ let run (seeds: int) (iterations: int) (dim: int) (selectedTasks: string list) (
                             | true, (q, c) -> $"{q:F2}", $"{c:F2}"
                             | _ -> "—", "—"
                         let secs = rs |> List.averageBy (fun r -> r.Seconds)
-                        $"| {t} | {a} | {qm:F2} ± {qs:F2} | {cm:F2} ± {cs:F2} | {pq} | {pc} | {secs:F0} |" ]
+                        $"| {t} | {a} | {rs.Length} | {qm:F2} ± {qs:F2} | {cm:F2} ± {cs:F2} | {pq} | {pc} | {secs:F0} |" ]
     let md = Path.Combine(outDir, "dqd-table.md")
     File.WriteAllLines(md, lines)
     printfn "%s" md

@@ -15,7 +15,7 @@ let configOf (args: ParseResults<RunArgs>) =
     let d = RunConfig.defaults
     let task = args.GetResult(RunArgs.Task, d.Task)
     let algorithm = args.GetResult(RunArgs.Algorithm, d.Algorithm)
-    let p = RunConfig.preset task algorithm d
+    let p = RunConfig.preset task algorithm { d with Dim = args.GetResult(RunArgs.Dim, d.Dim) }
     let seed = args.GetResult(RunArgs.Seed, int64 d.Seed)
     if seed < 0L then invalidArg "seed" $"seed must be 0 or more, got {seed}."
     { d with

@@ -86,6 +86,7 @@ module RunConfig =
     /// σ_line = 0.2; OG-MAP-Elites steps σ_g = 0.5 (LP) or 100 (arm) along raw objective gradients;
     /// OMG-MEGA uses σ0 = 0 and σ_g = 10 (LP) or 1 (arm) with normalized gradients. The gradient
     /// algorithms split the paper's 36 evaluations per iteration into 18 gradient points and 18 branches.
+    /// Set `Dim` before calling: OG-MAP-Elites' step depends on it.
     let rec preset (task: string) (algorithm: string) (config: RunConfig) =
         let arm = task = "arm"
         let iso = if arm then 0.1 else 0.5
@@ -94,7 +95,21 @@ module RunConfig =
         | "map-elites" -> { config with Sigma = iso; LineSigma = 0.0; SigmaG = 0.0; NormalizeGradients = false; Batch = 36 }
         | "map-elites-line" -> { config with Sigma = iso; LineSigma = 0.2; SigmaG = 0.0; NormalizeGradients = false; Batch = 36 }
         | "og-map-elites" ->
-            { config with Sigma = iso; LineSigma = 0.0; SigmaG = (if arm then 100.0 else 0.5); NormalizeGradients = false; Batch = 18 }
+            // The paper's σ_g (100 on the arm, 0.5 on LP) multiplies the raw function's gradient
+            // (of -Var θ, of Σ(x - 2.048)²); ours is the gradient of the objective normalized to
+            // [0, 100], so the same step needs σ_g divided by that normalization's slope.
+            let slope =
+                match task with
+                | "arm" -> 100.0
+                | "lp-sphere" -> 100.0 / LinearProjection(LinearProjection.Function.Sphere, max 2 config.Dim).WorstRaw
+                | "lp-rastrigin" -> 100.0 / LinearProjection(LinearProjection.Function.Rastrigin, max 2 config.Dim).WorstRaw
+                | _ -> 1.0
+            { config with
+                Sigma = iso
+                LineSigma = 0.0
+                SigmaG = (if arm then 100.0 else 0.5) / slope
+                NormalizeGradients = false
+                Batch = 18 }
         | "omg-mega" ->
             { config with Sigma = 0.0; LineSigma = 0.0; SigmaG = (if arm then 1.0 else 10.0); NormalizeGradients = true; Batch = 18 }
         | "cma-me" ->

@@ -35,9 +35,8 @@ let throwsWith<'e when 'e :> exn> (fragments: string list) (f: unit -> unit) =
 /// The normalized QD score of a short run of `algorithm` on LP-sphere with its presets.
 let shortRunScore algorithm dim iterations =
     let config =
-        { QdFunctional.RunConfig.preset "lp-sphere" algorithm QdFunctional.RunConfig.defaults with
+        { QdFunctional.RunConfig.preset "lp-sphere" algorithm { QdFunctional.RunConfig.defaults with Dim = dim } with
             Algorithm = algorithm
-            Dim = dim
             Iterations = iterations }
     let task = QdFunctional.Run.task config
     let final = QdFunctional.Run.init config task |> QdFunctional.Run.fold config task ignore
