@@ -40,7 +40,8 @@ type RunArgs =
                 + "Presets follow the DQD paper (Fontaine and Nikolaidis 2021)."
             | Archive _ -> "grid:RxR (default grid:100x100) or cvt:CELLS (centroids by k-means)."
             | Iterations _ -> "iterations after the initial population (default 10000)."
-            | Batch _ -> "solutions per emitter per iteration (default 36; 18 gradient points + 18 branches for og/omg)."
+            | Batch _ ->
+                "solutions per emitter per iteration (default 36; 18 gradient points + 18 branches for og/omg)."
             | Emitters _ -> "number of emitters (default 1)."
             | Seed _ -> "root seed of the run's PRNG key (default 42)."
             | Sigma _ -> "Gaussian sigma / iso sigma / sigma0 of gradient points (default: the algorithm's preset)."
@@ -49,10 +50,13 @@ type RunArgs =
             | Gradients _ ->
                 "analytic (hand-derived Jacobians, default), engine (the differentiable engine's reverse mode) or es "
                 + "(estimated from values alone with 50 mirrored probe pairs, sigma 0.02, as CMA-MEGA (ES) does)."
-            | Ranker _ -> "CMA-ME / CMA-MEGA ranker: imp (two-stage improvement, default), rd (random direction) or obj (objective)."
-            | Restart _ -> "restart rule: no-improvement (default), basic (strategy stop conditions only) or N iterations."
+            | Ranker _ ->
+                "CMA-ME / CMA-MEGA ranker: imp (two-stage improvement, default), rd (random direction) or obj (objective)."
+            | Restart _ ->
+                "restart rule: no-improvement (default), basic (strategy stop conditions only) or N iterations."
             | Strategy _ -> "CMA-ME's evolution strategy: cma-es (full covariance, default) or sep-cma-es (diagonal)."
-            | Step_Size _ -> "CMA-MEGA's step size for its search point (default 1.0 gradient ascent; 0.002 for cma-mega-adam)."
+            | Step_Size _ ->
+                "CMA-MEGA's step size for its search point (default 1.0 gradient ascent; 0.002 for cma-mega-adam)."
             | Init_Pop _ -> "initial population drawn from N(0, I) (default 100; 0 for the CMA algorithms)."
             | Checkpoint_Every _ -> "iterations between checkpoints, 0 for only the end (default 1000)."
             | Out _ -> "run directory (default data/runs/<algorithm>-<task>-<seed>)."
@@ -100,7 +104,8 @@ type BenchArgs =
             | Seeds _ -> "dqd: seeds per configuration (default 3)."
             | Iterations _ -> "dqd: iterations per run (default 10000, the paper's)."
             | Tasks _ -> "dqd: tasks (default lp-sphere lp-rastrigin arm)."
-            | Algorithms _ -> "dqd: algorithms (default map-elites map-elites-line cma-me og-map-elites omg-mega cma-mega)."
+            | Algorithms _ ->
+                "dqd: algorithms (default map-elites map-elites-line cma-me og-map-elites omg-mega cma-mega)."
             | Out _ -> "dqd: where the table goes (default docs)."
 
 /// The `qd` command.

@@ -13,25 +13,38 @@ open QdFunctional
 /// (shared/FACTS.md); the rest of the paper's table is not reproduced here from memory.
 let paper =
     dict
-        [ ("lp-sphere", "cma-mega"), (75.29, 100.0)
-          ("lp-sphere", "omg-mega"), (71.58, 92.09)
-          ("lp-sphere", "map-elites-line"), (12.21, 14.32)
-          ("lp-sphere", "map-elites"), (1.04, 1.17)
-          ("lp-rastrigin", "cma-mega"), (62.54, 100.0)
-          ("lp-rastrigin", "omg-mega"), (55.90, 77.00)
-          ("arm", "cma-mega"), (74.18, 74.18)
-          ("arm", "cma-me"), (55.98, 56.95) ]
+        [
+            ("lp-sphere", "cma-mega"), (75.29, 100.0)
+            ("lp-sphere", "omg-mega"), (71.58, 92.09)
+            ("lp-sphere", "map-elites-line"), (12.21, 14.32)
+            ("lp-sphere", "map-elites"), (1.04, 1.17)
+            ("lp-rastrigin", "cma-mega"), (62.54, 100.0)
+            ("lp-rastrigin", "omg-mega"), (55.90, 77.00)
+            ("arm", "cma-mega"), (74.18, 74.18)
+            ("arm", "cma-me"), (55.98, 56.95)
+        ]
 
-let algorithms = [ "map-elites"; "map-elites-line"; "cma-me"; "og-map-elites"; "omg-mega"; "cma-mega" ]
+let algorithms =
+    [
+        "map-elites"
+        "map-elites-line"
+        "cma-me"
+        "og-map-elites"
+        "omg-mega"
+        "cma-mega"
+    ]
+
 let tasks = [ "lp-sphere"; "lp-rastrigin"; "arm" ]
 
 type Result =
-    { Task: string
-      Algorithm: string
-      Seed: int
-      NormQdScore: float
-      Coverage: float
-      Seconds: float }
+    {
+        Task: string
+        Algorithm: string
+        Seed: int
+        NormQdScore: float
+        Coverage: float
+        Seconds: float
+    }
 
 let private runOne iterations dim (task, algorithm, seed) =
     let config =
@@ -39,36 +52,83 @@ let private runOne iterations dim (task, algorithm, seed) =
             Task = task
             Algorithm = algorithm
             Iterations = iterations
-            Seed = uint64 seed }
+            Seed = uint64 seed
+        }
         |> RunConfig.validate
+
     let t = Run.task config
     let clock = Stopwatch.StartNew()
     let final = Run.init config t |> Run.fold config t ignore
     let s = final.Archive.Stats
-    { Task = task
-      Algorithm = algorithm
-      Seed = seed
-      NormQdScore = s.NormQdScore
-      Coverage = 100.0 * s.Coverage
-      Seconds = clock.Elapsed.TotalSeconds }
+
+    {
+        Task = task
+        Algorithm = algorithm
+        Seed = seed
+        NormQdScore = s.NormQdScore
+        Coverage = 100.0 * s.Coverage
+        Seconds = clock.Elapsed.TotalSeconds
+    }
 
 let private meanSd (xs: float list) =
     let m = List.average xs
-    let sd = if xs.Length > 1 then sqrt (xs |> List.sumBy (fun x -> (x - m) ** 2.0) |> fun v -> v / float (xs.Length - 1)) else 0.0
+
+    let sd =
+        if xs.Length > 1 then
+            sqrt (xs |> List.sumBy (fun x -> (x - m) ** 2.0) |> fun v -> v / float (xs.Length - 1))
+        else
+            0.0
+
     m, sd
 
 /// Runs every (task, algorithm, seed) on all cores and writes the Markdown table and raw CSV.
-let run (seeds: int) (iterations: int) (dim: int) (selectedTasks: string list) (selectedAlgorithms: string list) (outDir: string) =
+let run
+    (seeds: int)
+    (iterations: int)
+    (dim: int)
+    (selectedTasks: string list)
+    (selectedAlgorithms: string list)
+    (outDir: string)
+    =
     Directory.CreateDirectory outDir |> ignore
-    let jobs = [ for t in selectedTasks do for a in selectedAlgorithms do for s in 1..seeds -> t, a, s ]
-    printfn "DQD table: %d runs (%d tasks × %d algorithms × %d seeds), %d iterations, d = %d" jobs.Length selectedTasks.Length selectedAlgorithms.Length seeds iterations dim
+
+    let jobs =
+        [
+            for t in selectedTasks do
+                for a in selectedAlgorithms do
+                    for s in 1..seeds -> t, a, s
+        ]
+
+    printfn
+        "DQD table: %d runs (%d tasks × %d algorithms × %d seeds), %d iterations, d = %d"
+        jobs.Length
+        selectedTasks.Length
+        selectedAlgorithms.Length
+        seeds
+        iterations
+        dim
+
     let results = Collections.Concurrent.ConcurrentBag<Result>()
     let options = ParallelOptions(MaxDegreeOfParallelism = Environment.ProcessorCount)
-    Parallel.ForEach(jobs, options, fun job ->
-        let r = runOne iterations dim job
-        results.Add r
-        printfn "  %-13s %-16s seed %d: QD %.2f, coverage %.2f%% (%.0f s)" r.Task r.Algorithm r.Seed r.NormQdScore r.Coverage r.Seconds)
+
+    Parallel.ForEach(
+        jobs,
+        options,
+        fun job ->
+            let r = runOne iterations dim job
+            results.Add r
+
+            printfn
+                "  %-13s %-16s seed %d: QD %.2f, coverage %.2f%% (%.0f s)"
+                r.Task
+                r.Algorithm
+                r.Seed
+                r.NormQdScore
+                r.Coverage
+                r.Seconds
+    )
     |> ignore
+
     let csv = Path.Combine(outDir, "dqd-runs.csv")
     // Runs already in the CSV (from an earlier call with other algorithms) stay, unless redone now.
     let earlier =
@@ -77,47 +137,65 @@ let run (seeds: int) (iterations: int) (dim: int) (selectedTasks: string list) (
             |> Array.skip 1
             |> Array.map (fun line ->
                 let f = line.Split ','
-                { Task = f[0]
-                  Algorithm = f[1]
-                  Seed = int f[2]
-                  NormQdScore = float f[3]
-                  Coverage = float f[4]
-                  Seconds = float f[5] })
+
+                {
+                    Task = f[0]
+                    Algorithm = f[1]
+                    Seed = int f[2]
+                    NormQdScore = float f[3]
+                    Coverage = float f[4]
+                    Seconds = float f[5]
+                })
             |> Array.toList
         else
             []
+
     let redone = results |> Seq.map (fun r -> r.Task, r.Algorithm, r.Seed) |> Set.ofSeq
+
     let all =
-        (earlier |> List.filter (fun r -> not (redone.Contains(r.Task, r.Algorithm, r.Seed))))
+        (earlier
+         |> List.filter (fun r -> not (redone.Contains(r.Task, r.Algorithm, r.Seed))))
         @ List.ofSeq results
         |> List.sortBy (fun r -> r.Task, r.Algorithm, r.Seed)
+
     File.WriteAllLines(
         csv,
         "task,algorithm,seed,norm_qd_score,coverage_percent,seconds"
-        :: [ for r in all -> $"{r.Task},{r.Algorithm},{r.Seed},{r.NormQdScore:R},{r.Coverage:R},{r.Seconds:F1}" ]
+        :: [
+            for r in all -> $"{r.Task},{r.Algorithm},{r.Seed},{r.NormQdScore:R},{r.Coverage:R},{r.Seconds:F1}"
+        ]
     )
+
     let lines =
-        [ "# Differentiable QD benchmark: QdFunctional beside the paper"
-          ""
-          $"Normalized QD score and coverage (%%) after {iterations:N0} iterations, d = {dim}, 100×100 grid, mean ± standard deviation over the seeds listed (n). "
-          + "Paper: Fontaine and Nikolaidis 2021, Table 1 (20 trials); only the entries this repository has on record are shown, the others are marked —."
-          ""
-          $"Regenerate with: `./qd bench dqd --seeds {seeds} --iterations {iterations}` (writes this file and `dqd-runs.csv`)."
-          ""
-          "| task | algorithm | n | QD score (ours) | coverage % (ours) | QD score (paper) | coverage % (paper) | seconds per run |"
-          "|---|---|---|---|---|---|---|---|" ]
-        @ [ for t in tasks do
+        [
+            "# Differentiable QD benchmark: QdFunctional beside the paper"
+            ""
+            $"Normalized QD score and coverage (%%) after {iterations:N0} iterations, d = {dim}, 100×100 grid, mean ± standard deviation over the seeds listed (n). "
+            + "Paper: Fontaine and Nikolaidis 2021, Table 1 (20 trials); only the entries this repository has on record are shown, the others are marked —."
+            ""
+            $"Regenerate with: `./qd bench dqd --seeds {seeds} --iterations {iterations}` (writes this file and `dqd-runs.csv`)."
+            ""
+            "| task | algorithm | n | QD score (ours) | coverage % (ours) | QD score (paper) | coverage % (paper) | seconds per run |"
+            "|---|---|---|---|---|---|---|---|"
+        ]
+        @ [
+            for t in tasks do
                 for a in algorithms do
                     let rs = all |> List.filter (fun r -> r.Task = t && r.Algorithm = a)
+
                     if not rs.IsEmpty then
                         let qm, qs = meanSd (rs |> List.map (fun r -> r.NormQdScore))
                         let cm, cs = meanSd (rs |> List.map (fun r -> r.Coverage))
+
                         let pq, pc =
                             match paper.TryGetValue((t, a)) with
                             | true, (q, c) -> $"{q:F2}", $"{c:F2}"
                             | _ -> "—", "—"
+
                         let secs = rs |> List.averageBy (fun r -> r.Seconds)
-                        $"| {t} | {a} | {rs.Length} | {qm:F2} ± {qs:F2} | {cm:F2} ± {cs:F2} | {pq} | {pc} | {secs:F0} |" ]
+                        $"| {t} | {a} | {rs.Length} | {qm:F2} ± {qs:F2} | {cm:F2} ± {cs:F2} | {pq} | {pc} | {secs:F0} |"
+        ]
+
     let md = Path.Combine(outDir, "dqd-table.md")
     File.WriteAllLines(md, lines)
     printfn "%s" md

@@ -8,8 +8,10 @@ open QdFunctional.Cli.Arguments
 [<EntryPoint>]
 let main argv =
     let parser = ArgumentParser.Create<QdArgs>(programName = "qd")
+
     try
         let args = parser.ParseCommandLine(argv, raiseOnUsage = true)
+
         match args.GetSubCommand() with
         | Run r -> RunCommand.run r
         | Resume r -> RunCommand.resume r

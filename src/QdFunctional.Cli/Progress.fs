@@ -13,9 +13,12 @@ type Mode =
 
 /// A bar when standard output is an interactive terminal, lines otherwise.
 let detect quiet =
-    if quiet then Silent
-    elif Console.IsOutputRedirected || not AnsiConsole.Profile.Capabilities.Interactive then Lines
-    else Bar
+    if quiet then
+        Silent
+    elif Console.IsOutputRedirected || not AnsiConsole.Profile.Capabilities.Interactive then
+        Lines
+    else
+        Bar
 
 let private summary (row: MetricsRow) =
     $"coverage {100.0 * row.Coverage:F2}%%  QD {row.QdScore:F1}  best {row.BestObjective:F2}"
@@ -27,21 +30,38 @@ let show (mode: Mode) (total: int) (work: (MetricsRow -> unit) -> 'a) : 'a =
     | Lines ->
         let clock = Stopwatch.StartNew()
         let mutable last = -1.0
+
         work (fun row ->
             let t = clock.Elapsed.TotalSeconds
+
             if t - last >= 1.0 || row.Iteration = total then
                 last <- t
-                printfn "iteration %d/%d  evaluations %d  %s  (%.1fs)" row.Iteration total row.Evaluations (summary row) row.ElapsedSeconds)
+
+                printfn
+                    "iteration %d/%d  evaluations %d  %s  (%.1fs)"
+                    row.Iteration
+                    total
+                    row.Evaluations
+                    (summary row)
+                    row.ElapsedSeconds)
     | Bar ->
         AnsiConsole
             .Progress()
-            .Columns(TaskDescriptionColumn(), ProgressBarColumn(), PercentageColumn(), ElapsedTimeColumn(), RemainingTimeColumn())
+            .Columns(
+                TaskDescriptionColumn(),
+                ProgressBarColumn(),
+                PercentageColumn(),
+                ElapsedTimeColumn(),
+                RemainingTimeColumn()
+            )
             .Start(fun ctx ->
                 let bar = ctx.AddTask("starting", maxValue = float total)
                 let clock = Stopwatch.StartNew()
                 let mutable last = -1.0
+
                 work (fun row ->
                     let t = clock.Elapsed.TotalSeconds
+
                     if t - last >= 0.1 || row.Iteration = total then
                         last <- t
                         bar.Value <- float row.Iteration

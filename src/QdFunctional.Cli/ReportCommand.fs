@@ -10,13 +10,17 @@ let report (args: ParseResults<ReportArgs>) =
     let dir = args.GetResult ReportArgs.Run_Dir
     let archive = RunDirectory.archivePath dir
     let metrics = RunDirectory.metricsPath dir
+
     if not (File.Exists archive) then
         raise (FileNotFoundException($"{dir} has no archive.parquet; finish the run first (qd resume {dir}).", archive))
+
     let heatmap = Path.Combine(dir, "heatmap.png")
     Plot.heatmap (Results.loadArchive archive) heatmap
     printfn "%s" heatmap
+
     if File.Exists metrics then
         let curves = Path.Combine(dir, "metrics.png")
         Plot.metrics (Results.loadMetrics metrics) curves
         printfn "%s" curves
+
     0

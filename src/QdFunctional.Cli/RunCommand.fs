@@ -15,9 +15,20 @@ let configOf (args: ParseResults<RunArgs>) =
     let d = RunConfig.defaults
     let task = args.GetResult(RunArgs.Task, d.Task)
     let algorithm = args.GetResult(RunArgs.Algorithm, d.Algorithm)
-    let p = RunConfig.preset task algorithm { d with Dim = args.GetResult(RunArgs.Dim, d.Dim) }
+
+    let p =
+        RunConfig.preset
+            task
+            algorithm
+            { d with
+                Dim = args.GetResult(RunArgs.Dim, d.Dim)
+            }
+
     let seed = args.GetResult(RunArgs.Seed, int64 d.Seed)
-    if seed < 0L then invalidArg "seed" $"seed must be 0 or more, got {seed}."
+
+    if seed < 0L then
+        invalidArg "seed" $"seed must be 0 or more, got {seed}."
+
     { d with
         Task = task
         Dim = args.GetResult(RunArgs.Dim, d.Dim)
@@ -37,27 +48,56 @@ let configOf (args: ParseResults<RunArgs>) =
         Strategy = args.GetResult(RunArgs.Strategy, d.Strategy)
         StepSize = args.GetResult(RunArgs.Step_Size, p.StepSize)
         InitialPopulation = args.GetResult(RunArgs.Init_Pop, p.InitialPopulation)
-        CheckpointEvery = args.GetResult(RunArgs.Checkpoint_Every, d.CheckpointEvery) }
+        CheckpointEvery = args.GetResult(RunArgs.Checkpoint_Every, d.CheckpointEvery)
+    }
     |> RunConfig.validate
 
 /// Runs to the end or to Ctrl-C, showing progress; prints where the files are.
 let execute (dir: string) (mode: Progress.Mode) (progress: RunProgress) =
     use cancel = new CancellationTokenSource()
-    let onCancel = ConsoleCancelEventHandler(fun _ e -> e.Cancel <- true; cancel.Cancel())
+
+    let onCancel =
+        ConsoleCancelEventHandler(fun _ e ->
+            e.Cancel <- true
+            cancel.Cancel())
+
     Console.CancelKeyPress.AddHandler onCancel
+
     try
         let total = progress.Config.Iterations
-        let final = Progress.show mode total (fun observe -> RunDirectory.execute dir cancel.Token observe progress)
+
+        let final =
+            Progress.show mode total (fun observe -> RunDirectory.execute dir cancel.Token observe progress)
+
         let s = final.State.Archive.Stats
+
         if final.State.Iteration < total then
-            eprintfn "Stopped at iteration %d of %d; checkpoint saved. Continue with: qd resume %s" final.State.Iteration total dir
+            eprintfn
+                "Stopped at iteration %d of %d; checkpoint saved. Continue with: qd resume %s"
+                final.State.Iteration
+                total
+                dir
+
             interrupted
         else
             if mode <> Progress.Silent then
-                printfn "Done: %d iterations, %d evaluations, coverage %.2f%%, QD score %.1f, normalized %.3f, best %.3f"
-                    final.State.Iteration final.State.Evaluations (100.0 * s.Coverage) s.QdScore s.NormQdScore s.ObjMax
-            for path in [ RunDirectory.archivePath dir; RunDirectory.metricsPath dir; RunDirectory.configPath dir ] do
+                printfn
+                    "Done: %d iterations, %d evaluations, coverage %.2f%%, QD score %.1f, normalized %.3f, best %.3f"
+                    final.State.Iteration
+                    final.State.Evaluations
+                    (100.0 * s.Coverage)
+                    s.QdScore
+                    s.NormQdScore
+                    s.ObjMax
+
+            for path in
+                [
+                    RunDirectory.archivePath dir
+                    RunDirectory.metricsPath dir
+                    RunDirectory.configPath dir
+                ] do
                 printfn "%s" path
+
             0
     finally
         Console.CancelKeyPress.RemoveHandler onCancel
@@ -65,11 +105,25 @@ let execute (dir: string) (mode: Progress.Mode) (progress: RunProgress) =
 /// `qd run`.
 let run (args: ParseResults<RunArgs>) =
     let config = configOf args
-    let dir = args.GetResult(RunArgs.Out, Path.Combine("data", "runs", $"{config.Algorithm}-{config.Task}-s{config.Seed}"))
+
+    let dir =
+        args.GetResult(RunArgs.Out, Path.Combine("data", "runs", $"{config.Algorithm}-{config.Task}-s{config.Seed}"))
+
     let mode = Progress.detect (args.Contains RunArgs.Quiet)
+
     if mode <> Progress.Silent then
-        printfn "%s on %s (d = %d), archive %s, %d iterations × %d × %d solutions, seed %d → %s"
-            config.Algorithm config.Task config.Dim config.Archive config.Iterations config.Emitters config.Batch config.Seed dir
+        printfn
+            "%s on %s (d = %d), archive %s, %d iterations × %d × %d solutions, seed %d → %s"
+            config.Algorithm
+            config.Task
+            config.Dim
+            config.Archive
+            config.Iterations
+            config.Emitters
+            config.Batch
+            config.Seed
+            dir
+
     RunDirectory.start dir config |> execute dir mode
 
 /// `qd resume`.
@@ -77,6 +131,8 @@ let resume (args: ParseResults<ResumeArgs>) =
     let dir = args.GetResult ResumeArgs.Run_Dir
     let progress = RunDirectory.resume dir (args.TryGetResult ResumeArgs.Iterations)
     let mode = Progress.detect (args.Contains ResumeArgs.Quiet)
+
     if mode <> Progress.Silent then
         printfn "Resuming %s at iteration %d of %d" dir progress.State.Iteration progress.Config.Iterations
+
     execute dir mode progress

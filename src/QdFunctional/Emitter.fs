@@ -17,7 +17,15 @@ module Emitter =
     /// The same emitter kind, but the first batch is exactly `solutions` (an initial population).
     let startingFrom (solutions: SolutionBatch) (emitter: IEmitter) : IEmitter =
         match emitter with
-        | :? GaussianEmitter as g -> GaussianEmitter(g.SolutionDim, g.Sigma, g.BatchSize, EmitterStart.FromSolutions solutions, g.Bounds)
+        | :? GaussianEmitter as g ->
+            GaussianEmitter(g.SolutionDim, g.Sigma, g.BatchSize, EmitterStart.FromSolutions solutions, g.Bounds)
         | :? IsoLineEmitter as e ->
-            IsoLineEmitter(e.SolutionDim, e.IsoSigma, e.LineSigma, e.BatchSize, EmitterStart.FromSolutions solutions, e.Bounds)
+            IsoLineEmitter(
+                e.SolutionDim,
+                e.IsoSigma,
+                e.LineSigma,
+                e.BatchSize,
+                EmitterStart.FromSolutions solutions,
+                e.Bounds
+            )
         | other -> invalidArg "emitter" $"startingFrom does not know emitters of type {other.GetType().Name}"

@@ -12,11 +12,13 @@ open QdFunctional.Core.Tasks
 
 /// The state of a run between iterations: everything that varies. The rest is the config.
 type RunState =
-    { Scheduler: Scheduler
-      /// Iterations completed (0 after the initial population).
-      Iteration: int
-      /// Solutions evaluated so far.
-      Evaluations: int64 }
+    {
+        Scheduler: Scheduler
+        /// Iterations completed (0 after the initial population).
+        Iteration: int
+        /// Solutions evaluated so far.
+        Evaluations: int64
+    }
 
     /// The archive whose elites are the run's result (CMA-MAE's result archive, else the archive).
     member s.Archive = s.Scheduler.Results
@@ -50,8 +52,11 @@ module Run =
     /// threshold) and, when the learning rate is below 1, a plain result archive beside it.
     let emptyArchives (config: RunConfig) (task: ITask) : CellArchive * CellArchive option =
         let cells = tessellation config task
+
         if config.ArchiveLearningRate < 1.0 then
-            let options = ArchiveOptions(LearningRate = config.ArchiveLearningRate, ThresholdMin = config.ThresholdMin)
+            let options =
+                ArchiveOptions(LearningRate = config.ArchiveLearningRate, ThresholdMin = config.ThresholdMin)
+
             CellArchive.Create(task.SolutionDim, cells, options), Some(CellArchive.Create(task.SolutionDim, cells))
         else
             CellArchive.Create(task.SolutionDim, cells), None
@@ -82,46 +87,65 @@ module Run =
     /// The config's emitters, all starting from x0 = 0 (the paper's set-up).
     let emitters (config: RunConfig) (task: ITask) : IEmitter list =
         let x0 = Array.zeroCreate task.SolutionDim
+
         let needsGradients () =
             if not task.HasGradients && config.Gradients <> "es" then
-                invalidArg "algorithm" $"{config.Algorithm} needs gradients; task '{task.Name}' gives values only (use --gradients es)."
-        [ for _ in 1 .. config.Emitters ->
-              match config.Algorithm with
-              | "map-elites" -> GaussianEmitter(task.SolutionDim, config.Sigma, config.Batch, EmitterStart.FromPoint x0) :> IEmitter
-              | "map-elites-line" ->
-                  IsoLineEmitter(task.SolutionDim, config.Sigma, config.LineSigma, config.Batch, EmitterStart.FromPoint x0)
-              | "cma-me" -> EvolutionStrategyEmitter(strategy config x0, ranker config, restart config)
-              | "cma-mae" -> EvolutionStrategyEmitter(strategy config x0, ranker config, restart config, false)
-              | "cma-mega"
-              | "cma-mega-adam"
-              | "cma-maega" ->
-                  needsGradients ()
-                  let optimizer: IGradientOptimizer =
-                      if config.Algorithm = "cma-mega-adam" then Adam(config.StepSize) else GradientAscent(config.StepSize)
-                  GradientArborescenceEmitter(
-                      x0,
-                      task.MeasureDim,
-                      config.SigmaG,
-                      config.Batch,
-                      optimizer,
-                      config.NormalizeGradients,
-                      false,
-                      restart config,
-                      ranker config
-                  )
-              | "og-map-elites"
-              | "omg-mega" ->
-                  needsGradients ()
-                  GradientOperatorEmitter(
-                      task.SolutionDim,
-                      config.Sigma,
-                      config.SigmaG,
-                      (config.Algorithm = "omg-mega"),
-                      config.NormalizeGradients,
-                      config.Batch,
-                      x0
-                  )
-              | other -> invalidArg "algorithm" $"Unknown algorithm '{other}'." ]
+                invalidArg
+                    "algorithm"
+                    $"{config.Algorithm} needs gradients; task '{task.Name}' gives values only (use --gradients es)."
+
+        [
+            for _ in 1 .. config.Emitters ->
+                match config.Algorithm with
+                | "map-elites" ->
+                    GaussianEmitter(task.SolutionDim, config.Sigma, config.Batch, EmitterStart.FromPoint x0) :> IEmitter
+                | "map-elites-line" ->
+                    IsoLineEmitter(
+                        task.SolutionDim,
+                        config.Sigma,
+                        config.LineSigma,
+                        config.Batch,
+                        EmitterStart.FromPoint x0
+                    )
+                | "cma-me" -> EvolutionStrategyEmitter(strategy config x0, ranker config, restart config)
+                | "cma-mae" -> EvolutionStrategyEmitter(strategy config x0, ranker config, restart config, false)
+                | "cma-mega"
+                | "cma-mega-adam"
+                | "cma-maega" ->
+                    needsGradients ()
+
+                    let optimizer: IGradientOptimizer =
+                        if config.Algorithm = "cma-mega-adam" then
+                            Adam(config.StepSize)
+                        else
+                            GradientAscent(config.StepSize)
+
+                    GradientArborescenceEmitter(
+                        x0,
+                        task.MeasureDim,
+                        config.SigmaG,
+                        config.Batch,
+                        optimizer,
+                        config.NormalizeGradients,
+                        false,
+                        restart config,
+                        ranker config
+                    )
+                | "og-map-elites"
+                | "omg-mega" ->
+                    needsGradients ()
+
+                    GradientOperatorEmitter(
+                        task.SolutionDim,
+                        config.Sigma,
+                        config.SigmaG,
+                        (config.Algorithm = "omg-mega"),
+                        config.NormalizeGradients,
+                        config.Batch,
+                        x0
+                    )
+                | other -> invalidArg "algorithm" $"Unknown algorithm '{other}'."
+        ]
 
     /// The initial population: `InitialPopulation` solutions from N(0, I), drawn from the first half of the root key.
     let initialPopulation (config: RunConfig) (task: ITask) =
@@ -133,16 +157,22 @@ module Run =
     /// The state after the initial population (iteration 0).
     let init (config: RunConfig) (task: ITask) : RunState =
         let archive, result = emptyArchives config task
+
         let add (a: IArchive) =
             if config.InitialPopulation > 0 then
                 let pop = initialPopulation config task
-                let struct (added, _) = a.Add(pop, task.Evaluate pop) in added
+                let struct (added, _) = a.Add(pop, task.Evaluate pop) in
+                added
             else
                 a
+
         let result = result |> Option.map (fun r -> add r) |> Option.toObj
-        { Scheduler = Scheduler.Create(add archive, emitters config task, result)
-          Iteration = 0
-          Evaluations = int64 config.InitialPopulation }
+
+        {
+            Scheduler = Scheduler.Create(add archive, emitters config task, result)
+            Iteration = 0
+            Evaluations = int64 config.InitialPopulation
+        }
 
     /// One iteration: ask, evaluate, tell; gradient emitters first get their gradient stage
     /// (ask for points, evaluate them with Jacobians, tell), drawn from the first half of the
@@ -150,36 +180,56 @@ module Run =
     let step (config: RunConfig) (task: ITask) (state: RunState) : RunState =
         let i = state.Iteration + 1
         let key = iterationKey config i
+
         let scheduler, gradientEvaluations, branchKey =
             if state.Scheduler.NeedsGradients then
                 let struct (kGradients, kBranches) = key.Split2()
                 let struct (kPoints, kProbes) = kGradients.Split2()
                 let struct (scheduler, points) = state.Scheduler.AskGradients kPoints
+
                 let evaluation, cost =
                     if config.Gradients = "es" then
                         let estimator = GradientEstimator(config.EsPairs, config.EsSigma)
                         estimator.Estimate(task, points, kProbes), points.Count * estimator.EvaluationsPerPoint
                     else
                         task.Evaluate(points, true), points.Count
+
                 let struct (scheduler, _) = scheduler.TellGradients evaluation
                 scheduler, cost, kBranches
             else
                 state.Scheduler, 0, key
+
         let struct (scheduler, solutions) = scheduler.Ask branchKey
         let struct (scheduler, _) = scheduler.Tell(task.Evaluate solutions)
-        { Scheduler = scheduler
-          Iteration = i
-          Evaluations = state.Evaluations + int64 (gradientEvaluations + solutions.Count) }
+
+        {
+            Scheduler = scheduler
+            Iteration = i
+            Evaluations = state.Evaluations + int64 (gradientEvaluations + solutions.Count)
+        }
 
     /// The metrics row of a state (from the archive's incremental statistics).
     let metrics (elapsedSeconds: float) (state: RunState) =
         let s = state.Archive.Stats
-        MetricsRow(state.Iteration, state.Evaluations, s.NumElites, s.Coverage, s.QdScore, s.NormQdScore, s.ObjMax, s.ObjMean, elapsedSeconds)
+
+        MetricsRow(
+            state.Iteration,
+            state.Evaluations,
+            s.NumElites,
+            s.Coverage,
+            s.QdScore,
+            s.NormQdScore,
+            s.ObjMax,
+            s.ObjMean,
+            elapsedSeconds
+        )
 
     /// Runs iterations until `state.Iteration = config.Iterations`, calling `observe` after each.
     let fold (config: RunConfig) (task: ITask) (observe: RunState -> unit) (state: RunState) =
         let mutable s = state
+
         while s.Iteration < config.Iterations do
             s <- step config task s
             observe s
+
         s

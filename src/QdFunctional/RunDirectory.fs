@@ -12,11 +12,13 @@ open QdFunctional.Core.Scheduling
 
 /// A run in progress or finished: its config, state, metrics so far and wall time before this process.
 type RunProgress =
-    { Config: RunConfig
-      State: RunState
-      Metrics: MetricsRow list
-      /// Seconds spent by earlier processes (a resumed run keeps counting).
-      ElapsedBefore: float }
+    {
+        Config: RunConfig
+        State: RunState
+        Metrics: MetricsRow list
+        /// Seconds spent by earlier processes (a resumed run keeps counting).
+        ElapsedBefore: float
+    }
 
 /// The files of a run under `data/runs/NAME/`: `config.json`, `archive.parquet`,
 /// `metrics.parquet` and `checkpoint.bin`, each written atomically. A run killed at any
@@ -34,10 +36,12 @@ module RunDirectory =
     let checkpoint dir (progress: RunProgress) (elapsed: float) =
         Results.saveMetrics (metricsPath dir) (List.rev progress.Metrics)
         let scheduler = progress.State.Scheduler
+
         let result =
             match scheduler.ResultArchive with
             | null -> null
             | r -> r :?> CellArchive
+
         ArchiveCheckpoint.Write(
             checkpointPath dir,
             CheckpointState(
@@ -62,24 +66,37 @@ module RunDirectory =
         JsonFile.Write(configPath dir, config)
         let task = Run.task config
         let state = Run.init config task
-        { Config = config
-          State = state
-          Metrics = [ Run.metrics 0.0 state ]
-          ElapsedBefore = 0.0 }
+
+        {
+            Config = config
+            State = state
+            Metrics = [ Run.metrics 0.0 state ]
+            ElapsedBefore = 0.0
+        }
 
     /// Reads a run's config and last checkpoint; `iterations` (if given) extends or shortens the run.
     let resume dir (iterations: int option) =
         if not (File.Exists(configPath dir)) then
             raise (FileNotFoundException($"{dir} is not a run directory: it has no config.json.", configPath dir))
+
         let config = JsonFile.Read<RunConfig>(configPath dir) |> RunConfig.validate
+
         let config =
             match iterations with
             | Some n -> { config with Iterations = n }
             | None -> config
+
         let task = Run.task config
         let empty, emptyResult = Run.emptyArchives config task
+
         let saved =
-            ArchiveCheckpoint.Read(checkpointPath dir, empty, Option.toObj emptyResult, List.toArray (Run.emitters config task))
+            ArchiveCheckpoint.Read(
+                checkpointPath dir,
+                empty,
+                Option.toObj emptyResult,
+                List.toArray (Run.emitters config task)
+            )
+
         let metrics =
             if File.Exists(metricsPath dir) then
                 Results.loadMetrics (metricsPath dir)
@@ -88,15 +105,21 @@ module RunDirectory =
                 |> List.rev
             else
                 []
+
         JsonFile.Write(configPath dir, config)
         let scheduler = Scheduler.Create(saved.Archive, saved.Emitters, saved.ResultArchive)
-        { Config = config
-          State =
-            { Scheduler = scheduler
-              Iteration = saved.Iteration
-              Evaluations = saved.Evaluations }
-          Metrics = metrics
-          ElapsedBefore = saved.ElapsedSeconds }
+
+        {
+            Config = config
+            State =
+                {
+                    Scheduler = scheduler
+                    Iteration = saved.Iteration
+                    Evaluations = saved.Evaluations
+                }
+            Metrics = metrics
+            ElapsedBefore = saved.ElapsedSeconds
+        }
 
     /// Runs to the config's iteration count, checkpointing every `CheckpointEvery` iterations and
     /// when `cancel` fires (then it stops early). `observe` sees each iteration's metrics.
@@ -104,17 +127,30 @@ module RunDirectory =
         let config = progress.Config
         let task = Run.task config
         let clock = Stopwatch.StartNew()
-        let elapsed () = progress.ElapsedBefore + clock.Elapsed.TotalSeconds
+
+        let elapsed () =
+            progress.ElapsedBefore + clock.Elapsed.TotalSeconds
+
         let mutable p = progress
+
         while p.State.Iteration < config.Iterations && not cancel.IsCancellationRequested do
             let state = Run.step config task p.State
             let row = Run.metrics (elapsed ()) state
-            p <- { p with State = state; Metrics = row :: p.Metrics }
+
+            p <-
+                { p with
+                    State = state
+                    Metrics = row :: p.Metrics
+                }
+
             observe row
+
             if config.CheckpointEvery > 0 && state.Iteration % config.CheckpointEvery = 0 then
                 checkpoint dir p (elapsed ())
+
         if p.State.Iteration >= config.Iterations then
             finish dir p (elapsed ())
         else
             checkpoint dir p (elapsed ())
+
         p

@@ -7,10 +7,12 @@ open QdFunctional.Core.Tasks
 [<RequireQualifiedAccess>]
 module Task =
     /// LP-sphere in dimension `dim` (objective in [0, 100], two clipped-projection measures).
-    let lpSphere dim : ITask = LinearProjection(LinearProjection.Function.Sphere, dim)
+    let lpSphere dim : ITask =
+        LinearProjection(LinearProjection.Function.Sphere, dim)
 
     /// LP-Rastrigin in dimension `dim`.
-    let lpRastrigin dim : ITask = LinearProjection(LinearProjection.Function.Rastrigin, dim)
+    let lpRastrigin dim : ITask =
+        LinearProjection(LinearProjection.Function.Rastrigin, dim)
 
     /// The planar arm with `joints` unit links.
     let arm joints : ITask = PlanarArm(joints)
@@ -25,4 +27,5 @@ module Task =
     let evaluateWithJacobians (solutions: SolutionBatch) (task: ITask) = task.Evaluate(solutions, true)
 
     /// Measure bounds as (low, high) pairs, ready for `Archive.grid`.
-    let measureBounds (task: ITask) = List.zip (List.ofArray task.MeasureLow) (List.ofArray task.MeasureHigh)
+    let measureBounds (task: ITask) =
+        List.zip (List.ofArray task.MeasureLow) (List.ofArray task.MeasureHigh)
