@@ -36,6 +36,24 @@ let tests =
               let metrics = QdFunctional.Results.loadMetrics (Path.Combine(out, "metrics.parquet"))
               Expect.equal (Array.last metrics).Iteration 9 "ran to the new end"
 
+          testCase "the archive does not depend on the number of processors (1, 2 and 4)"
+          <| fun () ->
+              // The CLI in a child process, with the runtime told how many processors it has.
+              let qdDll = Path.Combine(AppContext.BaseDirectory, "qd.dll")
+              let runWith (processors: int) =
+                  let out = tempDir ()
+                  let psi = Diagnostics.ProcessStartInfo("dotnet", [ qdDll; "run"; "--batch"; "300"; "--iterations"; "15"; "--dim"; "200"; "--out"; out; "--quiet" ])
+                  psi.Environment["DOTNET_PROCESSOR_COUNT"] <- string processors
+                  psi.RedirectStandardOutput <- true
+                  use p = Diagnostics.Process.Start psi
+                  p.StandardOutput.ReadToEnd() |> ignore
+                  p.WaitForExit()
+                  Expect.equal p.ExitCode 0 $"run with {processors} processors"
+                  File.ReadAllBytes(Path.Combine(out, "archive.parquet"))
+              let one = runWith 1
+              Expect.equal (runWith 2) one "2 processors"
+              Expect.equal (runWith 4) one "4 processors"
+
           testCase "bad arguments exit with 2 and help exits with 0"
           <| fun () ->
               Expect.equal (qd [ "run"; "--task"; "nope"; "--out"; tempDir () ]) 2 "unknown task"
