@@ -94,8 +94,8 @@ public sealed class CellArchive : IArchive
         return store[cell];
     }
 
-    /// <summary>Occupied cells in the order they were first filled (what sampling indexes into).</summary>
-    public ReadOnlySpan<int> OccupiedCells => store.Occupied.Items;
+    /// <summary>Occupied cells in the order they were first filled (what sampling indexes into); a copy.</summary>
+    public ReadOnlySpan<int> OccupiedCells => store.Occupied.ToArray();
 
     /// <inheritdoc/>
     public IEnumerable<Elite> Elites => store.InCellOrder();

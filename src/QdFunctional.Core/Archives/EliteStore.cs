@@ -1,34 +1,38 @@
 namespace QdFunctional.Core.Archives;
 
 /// <summary>
-/// Cell → elite storage shared between archive versions. Cells are grouped in chunks of 64
-/// references; an add copies the top-level chunk table and only the chunks it touches, so a
-/// batch costs O(batch + cells / 64) and never a copy of the whole archive. The order in
-/// which cells were first occupied is kept in an <see cref="OccupiedLog"/> for O(1) sampling.
+/// Cell → elite storage shared between archive versions: a two-level table of 64-cell chunks
+/// grouped 64 to a group (4,096 cells). An add copies the top table (cells / 4,096 references),
+/// the groups it touches and the chunks it touches, so a batch costs O(batch × 128 + cells / 4,096)
+/// and never a copy of the whole archive, even at millions of cells. The order in which cells were
+/// first occupied is kept in an <see cref="OccupiedLog"/> for O(1) sampling.
 /// </summary>
 internal sealed class EliteStore
 {
-    internal const int ChunkShift = 6;
-    internal const int ChunkSize = 1 << ChunkShift;
+    const int ChunkShift = 6;
+    const int ChunkSize = 1 << ChunkShift;
+    const int GroupShift = ChunkShift + 6;
+    const int ChunksPerGroup = 1 << (GroupShift - ChunkShift);
 
-    readonly Elite?[]?[] chunks;
+    readonly Elite?[]?[]?[] groups;
 
-    EliteStore(int cellCount, Elite?[]?[] chunks, OccupiedLog occupied)
+    EliteStore(int cellCount, Elite?[]?[]?[] groups, OccupiedLog occupied)
     {
         CellCount = cellCount;
-        this.chunks = chunks;
+        this.groups = groups;
         Occupied = occupied;
     }
 
     public static EliteStore Empty(int cellCount) =>
-        new(cellCount, new Elite?[]?[(cellCount + ChunkSize - 1) >> ChunkShift], OccupiedLog.Empty(cellCount));
+        new(cellCount, new Elite?[]?[]?[(cellCount + (1 << GroupShift) - 1) >> GroupShift], OccupiedLog.Empty);
 
     public int CellCount { get; }
 
     /// <summary>Occupied cells in the order they were first filled.</summary>
     public OccupiedLog Occupied { get; }
 
-    public Elite? this[int cell] => chunks[cell >> ChunkShift]?[cell & (ChunkSize - 1)];
+    public Elite? this[int cell] =>
+        groups[cell >> GroupShift]?[(cell >> ChunkShift) & (ChunksPerGroup - 1)]?[cell & (ChunkSize - 1)];
 
     /// <summary>
     /// A new store with <paramref name="updates"/> written (each cell at most once) and
@@ -38,28 +42,31 @@ internal sealed class EliteStore
     {
         if (updates.Length == 0)
             return this;
-        var table = (Elite?[]?[])chunks.Clone();
-        Span<bool> copied = chunks.Length <= 4096 ? stackalloc bool[chunks.Length] : new bool[chunks.Length];
+        var top = (Elite?[]?[]?[])groups.Clone();
+        var copiedGroups = new HashSet<int>();
+        var copiedChunks = new HashSet<int>();
         foreach (var elite in updates)
         {
-            int c = elite.Cell >> ChunkShift;
-            if (!copied[c])
-            {
-                table[c] = chunks[c] is { } old ? (Elite?[])old.Clone() : new Elite?[ChunkSize];
-                copied[c] = true;
-            }
-            table[c]![elite.Cell & (ChunkSize - 1)] = elite;
+            int g = elite.Cell >> GroupShift, c = (elite.Cell >> ChunkShift) & (ChunksPerGroup - 1);
+            if (copiedGroups.Add(g))
+                top[g] = groups[g] is { } oldGroup ? (Elite?[]?[])oldGroup.Clone() : new Elite?[]?[ChunksPerGroup];
+            var group = top[g]!;
+            if (copiedChunks.Add(elite.Cell >> ChunkShift))
+                group[c] = group[c] is { } oldChunk ? (Elite?[])oldChunk.Clone() : new Elite?[ChunkSize];
+            group[c]![elite.Cell & (ChunkSize - 1)] = elite;
         }
-        return new EliteStore(CellCount, table, Occupied.Append(newCells));
+        return new EliteStore(CellCount, top, Occupied.Append(newCells));
     }
 
     /// <summary>Elites in cell order.</summary>
     public IEnumerable<Elite> InCellOrder()
     {
-        foreach (var chunk in chunks)
-            if (chunk is not null)
-                foreach (var e in chunk)
-                    if (e is not null)
-                        yield return e;
+        foreach (var group in groups)
+            if (group is not null)
+                foreach (var chunk in group)
+                    if (chunk is not null)
+                        foreach (var e in chunk)
+                            if (e is not null)
+                                yield return e;
     }
 }

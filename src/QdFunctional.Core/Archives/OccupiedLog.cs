@@ -1,54 +1,58 @@
 namespace QdFunctional.Core.Archives;
 
 /// <summary>
-/// The cells of an archive in the order they were first occupied: an append-only log whose
-/// versions share one buffer. A version sees only its own prefix, so appending in place is safe
-/// as long as nobody appended past that prefix before; otherwise the prefix is copied. Uniform
-/// sampling of elites draws an index into this log.
+/// The cells of an archive in the order they were first occupied: an append-only log stored in
+/// 1,024-entry chunks that versions share. Appending copies the chunk table and the last,
+/// partly filled chunk only, so every version, including a branch taken from an old one, costs
+/// O(cells / 1,024 + 1,024 + appended). Uniform sampling of elites draws an index into this log.
 /// </summary>
 internal sealed class OccupiedLog
 {
-    sealed class Buffer(int capacity)
-    {
-        public readonly int[] Items = new int[capacity];
-        public int Committed;
-    }
+    const int ChunkShift = 10;
+    const int ChunkSize = 1 << ChunkShift;
 
-    readonly Buffer buffer;
+    readonly int[][] chunks;
 
-    OccupiedLog(Buffer buffer, int count)
+    OccupiedLog(int[][] chunks, int count)
     {
-        this.buffer = buffer;
+        this.chunks = chunks;
         Count = count;
     }
 
-    /// <summary>A log for at most <paramref name="capacity"/> cells (every cell once).</summary>
-    public static OccupiedLog Empty(int capacity) => new(new Buffer(capacity), 0);
+    /// <summary>An empty log.</summary>
+    public static OccupiedLog Empty { get; } = new([], 0);
 
     public int Count { get; }
 
-    public int this[int i] => buffer.Items[i];
+    public int this[int i] => chunks[i >> ChunkShift][i & (ChunkSize - 1)];
 
-    public ReadOnlySpan<int> Items => buffer.Items.AsSpan(0, Count);
+    /// <summary>The entries in order (copied; for checkpoints and tests).</summary>
+    public int[] ToArray()
+    {
+        var all = new int[Count];
+        for (int i = 0; i < Count; i++)
+            all[i] = this[i];
+        return all;
+    }
 
     public OccupiedLog Append(ReadOnlySpan<int> cells)
     {
         if (cells.IsEmpty)
             return this;
-        lock (buffer)
+        int count = Count + cells.Length;
+        var table = new int[(count + ChunkSize - 1) >> ChunkShift][];
+        int full = Count >> ChunkShift;
+        Array.Copy(chunks, table, full);
+        // The last partial chunk may be shared with another version: copy it before writing.
+        if ((Count & (ChunkSize - 1)) != 0)
+            table[full] = (int[])chunks[full].Clone();
+        for (int c = full; c < table.Length; c++)
+            table[c] ??= new int[ChunkSize];
+        for (int i = 0; i < cells.Length; i++)
         {
-            if (buffer.Committed == Count)
-            {
-                cells.CopyTo(buffer.Items.AsSpan(Count));
-                buffer.Committed = Count + cells.Length;
-                return new OccupiedLog(buffer, Count + cells.Length);
-            }
+            int at = Count + i;
+            table[at >> ChunkShift][at & (ChunkSize - 1)] = cells[i];
         }
-        // Another version already appended past our prefix: branch off with a copy.
-        var fresh = new Buffer(buffer.Items.Length);
-        Items.CopyTo(fresh.Items);
-        cells.CopyTo(fresh.Items.AsSpan(Count));
-        fresh.Committed = Count + cells.Length;
-        return new OccupiedLog(fresh, fresh.Committed);
+        return new OccupiedLog(table, count);
     }
 }
