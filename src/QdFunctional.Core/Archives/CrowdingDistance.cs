@@ -19,15 +19,21 @@ public static class CrowdingDistance
         int m = objectiveCount, n = distance.Length;
         if (m < 1 || points.Length != n * m)
             throw new ArgumentException($"CrowdingDistance: {points.Length} values are not {n} rows of {m} objectives.");
+        Compute(points, m, distance, new (double, int)[n]);
+    }
+
+    static void Compute(ReadOnlySpan<double> points, int m, Span<double> distance, (double Value, int Row)[] scratch)
+    {
+        int n = distance.Length;
         distance.Clear();
         if (n == 0)
             return;
-        var sorted = new (double Value, int Row)[n];
+        var sorted = scratch.AsSpan(0, n);
         for (int j = 0; j < m; j++)
         {
             for (int i = 0; i < n; i++)
                 sorted[i] = (points[i * m + j], i);
-            Array.Sort(sorted);
+            sorted.Sort();
             double range = sorted[n - 1].Value - sorted[0].Value;
             if (!(range > 0.0))
                 continue;
@@ -47,6 +53,8 @@ public static class CrowdingDistance
     public static void Truncate(ReadOnlySpan<double> points, int objectiveCount, Span<bool> keep, int limit)
     {
         int m = objectiveCount, n = keep.Length;
+        if (m < 1 || points.Length != n * m)
+            throw new ArgumentException($"CrowdingDistance: {points.Length} values are not {n} rows of {m} objectives.");
         if (limit < 0)
             throw new ArgumentOutOfRangeException(nameof(limit), limit, "Truncate needs a limit of 0 or more.");
         var rows = new List<int>(n);
@@ -55,12 +63,13 @@ public static class CrowdingDistance
                 rows.Add(i);
         var sub = new double[rows.Count * m];
         var distance = new double[rows.Count];
+        var scratch = new (double, int)[rows.Count];
         while (rows.Count > limit)
         {
             int c = rows.Count;
             for (int r = 0; r < c; r++)
                 points.Slice(rows[r] * m, m).CopyTo(sub.AsSpan(r * m, m));
-            Compute(sub.AsSpan(0, c * m), m, distance.AsSpan(0, c));
+            Compute(sub.AsSpan(0, c * m), m, distance.AsSpan(0, c), scratch);
             int worst = c - 1;
             for (int r = c - 2; r >= 0; r--)
                 if (distance[r] < distance[worst])
