@@ -185,6 +185,26 @@ let tests =
               let struct (e, _) = (grid 2 2).Add(indexed 4 3, eval 2 pts (atCell0 4))
               Expect.equal (frontObjectives e 0) [| [| 1.0; 10.0 |]; [| 10.0; 1.0 |] |] "extremes stay"
 
+          property "crowding truncation equals recomputing every distance after each removal" 100
+          <| fun (seed: uint64) (nb: byte) (mb: byte) (lb: byte) ->
+              let m = 2 + int mb % 2
+              let n = 1 + int nb % 20
+              let limit = int lb % (n + 1)
+              let pts = latticePoints (Key.Of seed) n m |> Array.concat
+              let keep = Array.create n true
+              CrowdingDistance.Truncate(ReadOnlySpan pts, m, Span keep, limit)
+              let alive = ResizeArray [ 0 .. n - 1 ]
+              while alive.Count > limit do
+                  let sub = alive |> Seq.collect (fun i -> pts[i * m .. i * m + m - 1]) |> Seq.toArray
+                  let d = Array.zeroCreate alive.Count
+                  CrowdingDistance.Compute(ReadOnlySpan sub, m, Span d)
+                  let mutable worst = alive.Count - 1
+                  for r in alive.Count - 2 .. -1 .. 0 do
+                      if d[r] < d[worst] then
+                          worst <- r
+                  alive.RemoveAt worst
+              Expect.equal [ for i in 0 .. n - 1 do if keep[i] then yield i ] (List.ofSeq alive) "same survivors"
+
           testCase "random overflow is deterministic under a key and needs one"
           <| fun () ->
               let a0 = MomeArchive.Grid(3, 2, [| 10; 10 |], [| 0.0; 0.0 |], [| 1.0; 1.0 |], [| 0.0; 0.0 |],

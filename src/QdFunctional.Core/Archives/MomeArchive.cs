@@ -240,12 +240,17 @@ public sealed class MomeArchive : IArchive
             for (int i = 0; i < oldCount; i++)
                 old!.Front[i].Objectives.CopyTo(candidates.AsSpan(i * m, m));
             var stored = candidates.AsSpan(0, oldCount * m);
+            // With two objectives the stored front's staircase is built once and each row's gain read off it.
+            var stairs = m == 2 ? StaircaseOf(stored) : null;
             for (int r = 0; r < k; r++)
             {
                 int row = (int)order[g + r];
                 var x = candidates.AsSpan((oldCount + r) * m, m);
                 objectives.AsSpan(row * m, m).CopyTo(x);
-                value[row] = Hypervolume.Contribution(x, stored, m, reference);
+                if (stairs is null)
+                    value[row] = Hypervolume.Contribution(x, stored, m, reference);
+                else if (x[0] > reference[0] && x[1] > reference[1])
+                    value[row] = stairs.Gain(x[0] - reference[0], x[1] - reference[1]);
             }
             var keep = new bool[oldCount + k];
             int count = ParetoFront.NonDominated(candidates, m, keep, oldCount);
@@ -334,6 +339,16 @@ public sealed class MomeArchive : IArchive
         var stats = new ArchiveStats(CellCount, 0.0, occupied, sum, comp, null);
         var archive = new MomeArchive(SolutionDim, m, Tessellation, reference, Options, nextStore, stats, numSolutions, top, topSum, index);
         return (archive, report);
+    }
+
+    /// <summary>The 2-D staircase of the stored points (n × 2) that are strictly better than the reference.</summary>
+    Staircase StaircaseOf(ReadOnlySpan<double> stored)
+    {
+        var stairs = new Staircase(stored.Length / 2 + 1);
+        for (int i = 0; i < stored.Length; i += 2)
+            if (stored[i] > reference[0] && stored[i + 1] > reference[1])
+                stairs.Insert(stored[i] - reference[0], stored[i + 1] - reference[1]);
+        return stairs;
     }
 
     /// <summary>Keeps a uniform random <paramref name="limit"/> of the <paramref name="count"/> kept points.</summary>
