@@ -365,6 +365,18 @@ let tests =
                   finally
                       IO.File.Delete path
 
+          testCase "extra fields travel with each solution into the table"
+          <| fun () ->
+              let a = MomeArchive.Grid(3, 2, [| 10; 10 |], [| 0.0; 0.0 |], [| 1.0; 1.0 |], [| 0.0; 0.0 |], MomeOptions(ExtraFields = [| "energy" |]))
+              let extra = dict [ "energy", [| 0.25; 0.75; 0.5 |] ] |> Collections.Generic.Dictionary
+              let e = Evaluation(3, 2, 2, [| 1.0; 3.0; 3.0; 1.0; 5.0; 5.0 |], [| 0.05; 0.05; 0.05; 0.05; 0.95; 0.95 |], null, 0, extra)
+              let struct (b, _) = a.Add(indexed 3 3, e)
+              let t = b.ToTable()
+              Expect.equal t.Extra["energy"] [| 0.25; 0.75; 0.5 |] "extra column in table order"
+              Expect.equal ((b.EliteAt 0).Extra.ToArray()) [| 0.25 |] "per elite"
+              throwsWith<ArgumentException> [ "'energy'"; "lacks" ] (fun () -> a.Add(indexed 1 3, eval 2 [| 1.0; 1.0 |] [| 0.5; 0.5 |]) |> ignore)
+              throwsWith<ArgumentException> [ "distinct" ] (fun () -> MomeOptions(ExtraFields = [| "a"; "a" |]) |> fun o -> MomeArchive.Grid(3, 2, [| 2 |], [| 0.0 |], [| 1.0 |], [| 0.0; 0.0 |], o) |> ignore)
+
           testCase "Elite.Objectives of a single-objective elite is its one objective"
           <| fun () ->
               let a = CellArchive.Grid(3, [| 10; 10 |], [| 0.0; 0.0 |], [| 1.0; 1.0 |])

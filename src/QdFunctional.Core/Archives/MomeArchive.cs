@@ -40,6 +40,7 @@ public sealed class MomeArchive : IArchive
 {
     readonly FrontStore store;
     readonly double[] reference;
+    readonly string[] extraFields;
     readonly Elite? best;
     readonly double bestSum;
     readonly long nextIndex;
@@ -58,6 +59,7 @@ public sealed class MomeArchive : IArchive
         this.best = best;
         this.bestSum = bestSum;
         this.nextIndex = nextIndex;
+        extraFields = options.ExtraFields ?? [];
     }
 
     /// <summary>
@@ -107,8 +109,11 @@ public sealed class MomeArchive : IArchive
     /// <summary>How measures map to cells.</summary>
     public ITessellation Tessellation { get; }
 
-    /// <summary>Front length and overflow rule.</summary>
+    /// <summary>Front length, overflow rule and extra fields.</summary>
     public MomeOptions Options { get; }
+
+    /// <summary>Names of the extra per-solution fields.</summary>
+    public IReadOnlyList<string> ExtraFields => extraFields;
 
     /// <summary>The reference point of every hypervolume (m values).</summary>
     public ReadOnlySpan<double> ReferencePoint => reference;
@@ -287,7 +292,7 @@ public sealed class MomeArchive : IArchive
         for (int row = 0; row < n; row++)
             if (joined[row])
                 arrivals[row] = new Elite(cells[row], objectives.AsSpan(row * m, m).ToArray(), solutions.Row(row).ToArray(),
-                    evaluation.MeasuresOf(row).ToArray(), [], index++);
+                    evaluation.MeasuresOf(row).ToArray(), ExtraRow(evaluation, row), index++);
 
         var updatedCells = new int[groups.Count];
         var updates = new MomeCell[groups.Count];
@@ -339,6 +344,16 @@ public sealed class MomeArchive : IArchive
         var stats = new ArchiveStats(CellCount, 0.0, occupied, sum, comp, null);
         var archive = new MomeArchive(SolutionDim, m, Tessellation, reference, Options, nextStore, stats, numSolutions, top, topSum, index);
         return (archive, report);
+    }
+
+    double[] ExtraRow(Evaluation evaluation, int row)
+    {
+        if (extraFields.Length == 0)
+            return [];
+        var values = new double[extraFields.Length];
+        for (int j = 0; j < extraFields.Length; j++)
+            values[j] = evaluation.Extra[extraFields[j]][row];
+        return values;
     }
 
     /// <summary>The 2-D staircase of the stored points (n × 2) that are strictly better than the reference.</summary>
@@ -398,6 +413,16 @@ public sealed class MomeArchive : IArchive
                 $"Add: the MOME archive has {ObjectiveCount} objectives; the evaluation has {evaluation.ObjectiveCount}.");
         if (evaluation.MeasureDim != MeasureDim)
             throw new ArgumentException($"Add: measures have {evaluation.MeasureDim} dimensions; the archive has {MeasureDim}.");
+        foreach (var name in extraFields)
+            if (!evaluation.Extra.ContainsKey(name))
+                throw new ArgumentException($"Add: the archive keeps extra field '{name}', which the evaluation lacks.");
+        foreach (var name in extraFields)
+        {
+            var column = evaluation.Extra[name];
+            for (int i = 0; i < column.Length; i++)
+                if (double.IsNaN(column[i]))
+                    throw new ArgumentException($"Add: extra field '{name}' of row {i} is NaN.");
+        }
         var obj = evaluation.Objectives;
         int m = ObjectiveCount, k = MeasureDim;
         for (int i = 0; i < obj.Length; i++)
@@ -443,15 +468,20 @@ public sealed class MomeArchive : IArchive
         var objectives = new double[n * m];
         var measures = new double[n * k];
         var solutions = new double[(long)n * d];
+        var extra = new Dictionary<string, double[]>();
+        foreach (var name in extraFields)
+            extra[name] = new double[n];
         int i = 0;
         foreach (var e in Elites)
         {
             cells[i] = e.Cell;
+            for (int j = 0; j < extraFields.Length; j++)
+                extra[extraFields[j]][i] = e.Extra[j];
             e.Objectives.CopyTo(objectives.AsSpan(i * m));
             e.Measures.CopyTo(measures.AsSpan(i * k));
             e.Solution.CopyTo(solutions.AsSpan(i * d));
             i++;
         }
-        return new EliteTable(Tessellation.Layout, d, m, cells, objectives, measures, solutions, new Dictionary<string, double[]>());
+        return new EliteTable(Tessellation.Layout, d, m, cells, objectives, measures, solutions, extra);
     }
 }

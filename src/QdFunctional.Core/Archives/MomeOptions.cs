@@ -14,8 +14,15 @@ public sealed class MomeOptions
     /// <summary>Which solutions leave a front longer than <see cref="ParetoFrontMaxLength"/>.</summary>
     public FrontOverflow Overflow { get; init; } = FrontOverflow.CrowdingDistance;
 
+    /// <summary>Names of extra per-solution values (columns of the evaluation's Extra) to keep with each solution.</summary>
+    public string[]? ExtraFields { get; init; }
+
     internal void Validate()
     {
+        var seen = new HashSet<string>();
+        foreach (var name in ExtraFields ?? [])
+            if (string.IsNullOrWhiteSpace(name) || !seen.Add(name))
+                throw new ArgumentException($"MOME: extra field names must be non-empty and distinct; '{name}' is not.");
         if (ParetoFrontMaxLength < 1)
             throw new ArgumentOutOfRangeException(nameof(ParetoFrontMaxLength), ParetoFrontMaxLength,
                 "MOME: ParetoFrontMaxLength must be at least 1.");
