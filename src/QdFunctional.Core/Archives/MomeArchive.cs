@@ -22,7 +22,9 @@ using QdFunctional.Core.Random;
 /// (smallest crowding distance, boundary points infinite, recomputed after each removal; among
 /// equals the latest arrival) leaves until P remain; with <see cref="FrontOverflow.Random"/> a
 /// uniform subset of P stays, drawn from <c>key.FoldIn(cell)</c>. The new front lists surviving
-/// stored members first, then surviving arrivals in batch order.</para>
+/// stored members first, then surviving arrivals in batch order. (QDax inserts a batch one solution
+/// at a time and, when a front is full, keeps its first P members, which drops the newest; the
+/// crowding rule instead keeps the front spread out.)</para>
 /// <para><b>Report.</b> Status: <see cref="AddStatus.New"/> when the solution joined a cell that was
 /// empty before the batch, <see cref="AddStatus.Improved"/> when it joined an occupied cell's front,
 /// <see cref="AddStatus.NotAdded"/> otherwise. Value: the hypervolume the solution alone adds to its
