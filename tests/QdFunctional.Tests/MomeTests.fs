@@ -223,11 +223,12 @@ let tests =
               throwsWith<InvalidOperationException> [ "key" ] (fun () -> a0.Add(indexed n 3, e) |> ignore)
               throwsWith<InvalidOperationException> [ "key" ] (fun () -> (a0 :> IArchive).Add(indexed n 3, e) |> ignore)
 
-          property "after any add sequence fronts are non-dominated, at most P, lose nothing that fits; old versions unchanged" 40
-          <| fun (seed: uint64) (pb: byte) (m3: bool) (cvt: bool) ->
+          property "after any add sequence (m = 2..4, grid or CVT, crowding or random overflow) fronts are non-dominated, at most P, lose nothing that fits; old versions unchanged" 40
+          <| fun (seed: uint64) (pb: byte) (mb: byte) (cvt: bool) (random: bool) ->
               let p = 1 + int pb % 6
-              let m = if m3 then 3 else 2
-              let options = MomeOptions(ParetoFrontMaxLength = p)
+              let m = 2 + int mb % 3
+              let overflow = if random then FrontOverflow.Random else FrontOverflow.CrowdingDistance
+              let options = MomeOptions(ParetoFrontMaxLength = p, Overflow = overflow)
               let tess: ITessellation =
                   if cvt then CvtTessellation([| 0.2; 0.2; 0.8; 0.3; 0.5; 0.8 |], [| 0.0; 0.0 |], [| 1.0; 1.0 |])
                   else GridTessellation([| 2; 2 |], [| 0.0; 0.0 |], [| 1.0; 1.0 |])
@@ -236,7 +237,7 @@ let tests =
               let mutable history = []
               for s, e in randomBatches seed 5 15 m do
                   let before = snapshot a
-                  let struct (next, report) = a.Add(s, e)
+                  let struct (next, report) = a.Add(s, e, (Key.Of seed).FoldIn 77)
                   checkStep p a next e report
                   Expect.equal (snapshot a) before "Add leaves the old archive unchanged"
                   history <- (a, before) :: history
