@@ -9,7 +9,7 @@ public sealed class Elite
     internal Elite(int cell, double objective, double threshold, double[] solution, double[] measures, double[] extra, long index)
     {
         Cell = cell;
-        Objective = objective;
+        this.objective = objective;
         Threshold = threshold;
         this.solution = solution;
         this.measures = measures;
@@ -17,6 +17,18 @@ public sealed class Elite
         Index = index;
     }
 
+    /// <summary>
+    /// A multi-objective elite (MOME): <paramref name="objectives"/> holds its m values;
+    /// <see cref="Objective"/> and <see cref="Threshold"/> report the first of them.
+    /// </summary>
+    internal Elite(int cell, double[] objectives, double[] solution, double[] measures, double[] extra, long index)
+        : this(cell, objectives[0], objectives[0], solution, measures, extra, index)
+    {
+        this.objectives = objectives;
+    }
+
+    readonly double objective;
+    readonly double[]? objectives;
     readonly double[] solution;
     readonly double[] measures;
     readonly double[] extra;
@@ -24,12 +36,25 @@ public sealed class Elite
     /// <summary>The cell it occupies.</summary>
     public int Cell { get; }
 
-    /// <summary>Its objective (0 in diversity-only runs).</summary>
-    public double Objective { get; }
+    /// <summary>
+    /// Its objective (0 in diversity-only runs). For a multi-objective elite, the first of its
+    /// <see cref="Objectives"/>.
+    /// </summary>
+    public double Objective => objective;
+
+    /// <summary>
+    /// All its objectives: m values for a multi-objective elite (MOME), otherwise the single
+    /// <see cref="Objective"/> as a one-value span (no allocation).
+    /// </summary>
+    public ReadOnlySpan<double> Objectives => objectives is null ? new ReadOnlySpan<double>(in objective) : objectives;
+
+    /// <summary>m: 1 for single-objective elites, 2 or more for multi-objective ones.</summary>
+    public int ObjectiveCount => objectives?.Length ?? 1;
 
     /// <summary>
     /// The cell's acceptance threshold: the objective itself for plain MAP-Elites; for CMA-MAE
     /// (learning rate below 1) the annealed threshold, which can lag behind the objective.
+    /// Multi-objective cells have no threshold: there it equals <see cref="Objective"/>.
     /// </summary>
     public double Threshold { get; }
 
