@@ -2,8 +2,8 @@
 // solutions (m = 2 objectives, d = 100) to a 100-cell grid MOME archive whose fronts are all
 // full (P = 50), and the time of the MOQD score (cached, and recomputed from every front).
 // Run it after a build (./qd --help builds):
-//     dotnet fsi scripts/mome_bench.fsx [repetitions]
-#load "load.fsx"
+//     dotnet fsi scripts/bench/mome_bench.fsx [repetitions]
+#load "../load.fsx"
 
 open System
 open System.Diagnostics
