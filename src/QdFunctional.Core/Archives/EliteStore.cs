@@ -9,8 +9,8 @@ namespace QdFunctional.Core.Archives;
 /// </summary>
 internal sealed class EliteStore
 {
-    const int ChunkShift = 6;
-    const int ChunkSize = 1 << ChunkShift;
+    internal const int ChunkShift = 6;
+    internal const int ChunkSize = 1 << ChunkShift;
     const int GroupShift = ChunkShift + 6;
     const int ChunksPerGroup = 1 << (GroupShift - ChunkShift);
 

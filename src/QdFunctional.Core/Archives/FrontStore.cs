@@ -20,7 +20,7 @@ internal sealed class FrontStore
     }
 
     public static FrontStore Empty(int cellCount) =>
-        new(cellCount, new MomeCell?[]?[(cellCount + ChunkSize - 1) >> ChunkShift], OccupiedLog.Empty(cellCount));
+        new(cellCount, new MomeCell?[]?[(cellCount + ChunkSize - 1) >> ChunkShift], OccupiedLog.Empty);
 
     public int CellCount { get; }
 

@@ -151,7 +151,7 @@ public sealed class MomeArchive : IArchive
     public long NextIndex => nextIndex;
 
     /// <summary>Occupied cells in the order they were first filled (what sampling indexes into).</summary>
-    public ReadOnlySpan<int> OccupiedCells => store.Occupied.Items;
+    public ReadOnlySpan<int> OccupiedCells => store.Occupied.ToArray();
 
     /// <inheritdoc/>
     public int CellOf(ReadOnlySpan<double> measures)
