@@ -137,6 +137,7 @@ let bench (args: ParseResults<BenchArgs>) =
         archive seconds
         QdFunctional.Core.Archives.Cvt.CentroidBenchmark.Run Console.Out
         QdFunctional.Diff.Benchmarks.EngineBenchmark.Run(Console.Out, seconds / 3.0)
-    | other -> invalidArg "suite" $"Unknown benchmark '{other}'; known: map-elites, archive, engine, centroids, all."
+        QdFunctional.Core.Optimizers.OptimizerBenchmark.Run Console.Out
+    | other -> invalidArg "suite" $"Unknown benchmark '{other}'; known: map-elites, archive, engine, centroids, optimizers, dqd, all."
 
     0
