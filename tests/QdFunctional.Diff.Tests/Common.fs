@@ -27,6 +27,13 @@ let expectClose (tol: float) (what: string) (expected: float[]) (actual: float[]
         if not (close tol expected.[k] actual.[k]) then
             failtestf "%s: index %d expected %.15g, got %.15g" what k expected.[k] actual.[k]
 
+/// Fails naming the first index where the arrays differ in any bit (NaNs must match bit for bit too).
+let expectSameBits (what: string) (expected: float[]) (actual: float[]) =
+    Expect.equal actual.Length expected.Length $"{what}: lengths"
+    for k in 0 .. expected.Length - 1 do
+        if BitConverter.DoubleToInt64Bits expected.[k] <> BitConverter.DoubleToInt64Bits actual.[k] then
+            failtestf "%s: index %d expected %.17g, got %.17g (bits differ)" what k expected.[k] actual.[k]
+
 /// Central finite-difference Jacobian (batch × m × n) of a row-wise f: perturbs column k of every row at once.
 let finiteJacobian (f: Tensor -> Tensor) (x: Tensor) (h: float) =
     let rows, n = x.Rows, x.Cols

@@ -5,7 +5,7 @@ open Expecto
 open QdFunctional.Diff
 
 let private allTests =
-    testList "diff" [ KernelTests.tests; GradientTests.tests; TaskTests.tests; ErrorTests.tests; EngineTests.tests; FrontTests.tests ]
+    testList "diff" [ KernelTests.tests; GradientTests.tests; TaskTests.tests; ErrorTests.tests; EngineTests.tests; FrontTests.tests; PortableMathTests.tests; FixedOrderTests.tests ]
 
 /// Runs the suite; with --bench [backend] runs the engine benchmark instead (never part of the tests).
 [<EntryPoint>]

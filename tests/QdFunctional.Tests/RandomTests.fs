@@ -296,6 +296,22 @@ let determinism =
             Expect.equal (k.Split 10) (k.Split 10) "splits"
             Expect.notEqual (normals k 10) (normals (Key.Of 31UL) 10) "another key, other draws"
 
+        // The vector Box-Muller in Normal must be the portable scalar formula, bit for bit: that is
+        // what makes the draws the same on every CPU (with or without AVX2, x64 or Arm).
+        testCase "normals equal the scalar portable Box-Muller formula bit for bit" <| fun () ->
+            let k = Key.Of 32UL
+            let n = 300_001
+            let z = normals k n
+            let bits (x: float) = BitConverter.DoubleToInt64Bits x
+            for i in [ 0; 1; 2; 3; 6; 7; 8; 9; 254; 255; 256; 257; 1000; 1001; 65_536; 65_537; 299_998; 299_999; 300_000 ] do
+                let pair = i / 2
+                let struct (c, s) = Key.BoxMuller(Key.ToUnitDouble(k.Bits(uint64 (2 * pair))), Key.ToUnitDouble(k.Bits(uint64 (2 * pair + 1))))
+                let expected = if i % 2 = 0 then c else s
+                Expect.equal (bits z[i]) (bits expected) $"value %d{i}"
+            let odd = normals k 7
+            let struct (c, _) = Key.BoxMuller(Key.ToUnitDouble(k.Bits 6UL), Key.ToUnitDouble(k.Bits 7UL))
+            Expect.equal (bits odd[6]) (bits c) "an odd last value is the cosine of its pair"
+
         // 300,001 values run in parallel chunks; the shorter draws run on one thread.
         testCase "a shorter draw is a prefix of a longer one, also across the parallel path" <| fun () ->
             let k = Key.Of 32UL

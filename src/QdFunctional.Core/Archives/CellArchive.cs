@@ -3,6 +3,7 @@ namespace QdFunctional.Core.Archives;
 using QdFunctional.Core.Batches;
 using QdFunctional.Core.Persistence;
 using QdFunctional.Core.Random;
+using QdFunctional.Diff.Numerics;
 
 /// <summary>
 /// An archive of one elite per cell over a tessellation of measure space: MAP-Elites' grid
@@ -191,7 +192,7 @@ public sealed class CellArchive : IArchive
     /// <summary>CMA-MAE's batch threshold update for c accepted solutions with mean objective m.</summary>
     static double AnnealedThreshold(double threshold, double lr, int c, double mean)
     {
-        double keep = Math.Pow(1.0 - lr, c);
+        double keep = PortableMath.Pow(1.0 - lr, c);
         return keep * threshold + (1.0 - keep) * mean;
     }
 

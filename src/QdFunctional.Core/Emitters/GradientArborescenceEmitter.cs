@@ -5,6 +5,7 @@ using QdFunctional.Core.Batches;
 using QdFunctional.Core.Emitters.Rankers;
 using QdFunctional.Core.Optimizers;
 using QdFunctional.Core.Random;
+using QdFunctional.Diff.Numerics;
 
 /// <summary>
 /// CMA-MEGA's emitter (Fontaine and Nikolaidis 2021; pyribs' GradientArborescenceEmitter). Each
@@ -155,10 +156,10 @@ public sealed record GradientArborescenceEmitter : IGradientEmitter
             var step = new double[Dim];
             double total = 0;
             for (int p = 0; p < parents; p++)
-                total += Math.Log(parents + 0.5) - Math.Log(p + 1);
+                total += PortableMath.Log(parents + 0.5) - PortableMath.Log(p + 1);
             for (int p = 0; p < parents; p++)
             {
-                double w = (Math.Log(parents + 0.5) - Math.Log(p + 1)) / total;
+                double w = (PortableMath.Log(parents + 0.5) - PortableMath.Log(p + 1)) / total;
                 System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(solutions.Row(indices[p]), w, step, step);
             }
             System.Numerics.Tensors.TensorPrimitives.Subtract(step, Theta, step);

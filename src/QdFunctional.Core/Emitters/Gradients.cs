@@ -1,5 +1,7 @@
 namespace QdFunctional.Core.Emitters;
 
+using QdFunctional.Diff;
+
 /// <summary>Operations on the Jacobian blocks (n × (1 + k) × d) gradient emitters receive.</summary>
 public static class Gradients
 {
@@ -13,7 +15,7 @@ public static class Gradients
         for (int row = 0; row < result.Length / dim; row++)
         {
             var g = result.AsSpan(row * dim, dim);
-            double norm = System.Numerics.Tensors.TensorPrimitives.Norm((ReadOnlySpan<double>)g);
+            double norm = FixedOrder.Norm(g);
             System.Numerics.Tensors.TensorPrimitives.Divide(g, norm + epsilon, g);
         }
         return result;

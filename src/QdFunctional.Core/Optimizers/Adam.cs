@@ -1,6 +1,7 @@
 namespace QdFunctional.Core.Optimizers;
 
 using System.Numerics.Tensors;
+using QdFunctional.Diff.Numerics;
 
 /// <summary>
 /// Adam (Kingma and Ba 2015) for ascent, as pyribs' <c>AdamOpt</c> ("adam") that CMA-MEGA uses
@@ -81,7 +82,7 @@ public sealed class Adam : IGradientOptimizer
             TensorPrimitives.MultiplyAdd(m, Beta1, newM, newM);
             TensorPrimitives.MultiplyAdd(v, Beta2, newV, newV);
         }
-        double alpha = LearningRate * Math.Sqrt(1 - Math.Pow(Beta2, t)) / (1 - Math.Pow(Beta1, t));
+        double alpha = LearningRate * Math.Sqrt(1 - PortableMath.Pow(Beta2, t)) / (1 - PortableMath.Pow(Beta1, t));
         var next = new double[n];
         for (int j = 0; j < n; j++)
             next[j] = theta[j] + alpha * newM[j] / (Math.Sqrt(newV[j]) + Epsilon);

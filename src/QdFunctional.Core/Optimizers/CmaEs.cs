@@ -3,6 +3,8 @@ namespace QdFunctional.Core.Optimizers;
 using System.Numerics.Tensors;
 using QdFunctional.Core.Parallelism;
 using QdFunctional.Core.Random;
+using QdFunctional.Diff.Numerics;
+using QdFunctional.Diff;
 
 /// <summary>
 /// CMA-ES (Hansen and Ostermeier 2001; Hansen, "The CMA Evolution Strategy: A Tutorial", 2016)
@@ -155,7 +157,7 @@ public sealed class CmaEs : IEvolutionStrategy
                 {
                     var bi = b.AsSpan(i * n, n);
                     for (int r = 0; r < rows; r++)
-                        xs[r * n + i] = m[i] + sigma * TensorPrimitives.Dot(bi, w.AsSpan(r * n, n));
+                        xs[r * n + i] = m[i] + sigma * FixedOrder.Dot(bi, w.AsSpan(r * n, n));
                 }
             });
             xs.CopyTo(x);
@@ -197,12 +199,12 @@ public sealed class CmaEs : IEvolutionStrategy
         var newPSigma = new double[n];
         TensorPrimitives.Multiply(pSigma, 1 - p.CSigma, newPSigma);
         TensorPrimitives.MultiplyAdd(whitened, Math.Sqrt(p.CSigma * (2 - p.CSigma) * p.MuEff), newPSigma, newPSigma);
-        double psNorm = TensorPrimitives.Norm<double>(newPSigma);
+        double psNorm = FixedOrder.Norm(newPSigma);
         double chiN = CmaParameters.ExpectedNorm(n);
 
         // h_σ stalls p_c while p_σ is long, i.e. while σ is still growing (tutorial eq. 45).
         int g = Generation + 1;
-        bool hSigma = psNorm / Math.Sqrt(1 - Math.Pow(1 - p.CSigma, 2.0 * g)) < (1.4 + 2.0 / (n + 1)) * chiN;
+        bool hSigma = psNorm / Math.Sqrt(1 - PortableMath.Pow(1 - p.CSigma, 2.0 * g)) < (1.4 + 2.0 / (n + 1)) * chiN;
         var newPC = new double[n];
         TensorPrimitives.Multiply(pC, 1 - p.CC, newPC);
         if (hSigma)
@@ -211,7 +213,7 @@ public sealed class CmaEs : IEvolutionStrategy
         double delta = hSigma ? 0 : p.CC * (2 - p.CC);
         var newCov = UpdateCovariance(n, cov, 1 + p.C1 * delta - p.C1 - p.CMu, p.C1, newPC, p.CMu, p.Weights, steps);
 
-        double newSigma = Sigma * Math.Exp(Math.Min(1, p.CSigma / p.DSigma * (psNorm / chiN - 1)));
+        double newSigma = Sigma * PortableMath.Exp(Math.Min(1, p.CSigma / p.DSigma * (psNorm / chiN - 1)));
 
         var (b, d2, eigenAt) = (vectors, variances, EigenEvaluations);
         if (evaluations - EigenEvaluations > LazyGap)
@@ -258,7 +260,7 @@ public sealed class CmaEs : IEvolutionStrategy
         TensorPrimitives.Divide(u, scales, u);
         var result = new double[n];
         for (int i = 0; i < n; i++)
-            result[i] = TensorPrimitives.Dot(vectors.AsSpan(i * n, n), u);
+            result[i] = FixedOrder.Dot(vectors.AsSpan(i * n, n), u);
         return result;
     }
 

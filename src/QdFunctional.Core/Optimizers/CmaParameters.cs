@@ -1,5 +1,7 @@
 namespace QdFunctional.Core.Optimizers;
 
+using QdFunctional.Diff.Numerics;
+
 /// <summary>
 /// The strategy constants of CMA-ES for dimension n and μ parents, as in Hansen's tutorial
 /// "The CMA Evolution Strategy: A Tutorial" (2016), table 1, with positive weights only:
@@ -37,7 +39,7 @@ public sealed class CmaParameters
         double sum = 0, sumSq = 0;
         for (int i = 0; i < mu; i++)
         {
-            w[i] = Math.Log(mu + 0.5) - Math.Log(i + 1);
+            w[i] = PortableMath.Log(mu + 0.5) - PortableMath.Log(i + 1);
             sum += w[i];
         }
         for (int i = 0; i < mu; i++)
@@ -65,7 +67,7 @@ public sealed class CmaParameters
     public static int DefaultMu(int lambda) => Math.Max(1, lambda / 2);
 
     /// <summary>Default population size: λ = 4 + ⌊3 ln n⌋.</summary>
-    public static int DefaultLambda(int n) => 4 + (int)Math.Floor(3 * Math.Log(n));
+    public static int DefaultLambda(int n) => 4 + (int)Math.Floor(3 * PortableMath.Log(n));
 
     /// <summary>E‖N(0, I)‖ ≈ √n (1 − 1/(4n) + 1/(21n²)), the target length of p_σ.</summary>
     public static double ExpectedNorm(int n) => Math.Sqrt(n) * (1 - 1.0 / (4 * n) + 1.0 / (21.0 * n * n));

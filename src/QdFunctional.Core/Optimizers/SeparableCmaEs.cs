@@ -2,6 +2,8 @@ namespace QdFunctional.Core.Optimizers;
 
 using System.Numerics.Tensors;
 using QdFunctional.Core.Random;
+using QdFunctional.Diff.Numerics;
+using QdFunctional.Diff;
 
 /// <summary>
 /// Separable CMA-ES (Ros and Hansen 2008, "A simple modification in CMA-ES achieving linear
@@ -141,11 +143,11 @@ public sealed class SeparableCmaEs : IEvolutionStrategy
         TensorPrimitives.Divide(yw, scales, newPSigma);
         TensorPrimitives.Multiply(newPSigma, Math.Sqrt(p.CSigma * (2 - p.CSigma) * p.MuEff), newPSigma);
         TensorPrimitives.MultiplyAdd(pSigma, 1 - p.CSigma, newPSigma, newPSigma);
-        double psNorm = TensorPrimitives.Norm<double>(newPSigma);
+        double psNorm = FixedOrder.Norm(newPSigma);
         double chiN = CmaParameters.ExpectedNorm(n);
 
         int g = Generation + 1;
-        bool hSigma = psNorm / Math.Sqrt(1 - Math.Pow(1 - p.CSigma, 2.0 * g)) < (1.4 + 2.0 / (n + 1)) * chiN;
+        bool hSigma = psNorm / Math.Sqrt(1 - PortableMath.Pow(1 - p.CSigma, 2.0 * g)) < (1.4 + 2.0 / (n + 1)) * chiN;
         var newPC = new double[n];
         TensorPrimitives.Multiply(pC, 1 - p.CC, newPC);
         if (hSigma)
@@ -165,7 +167,7 @@ public sealed class SeparableCmaEs : IEvolutionStrategy
             TensorPrimitives.MultiplyAdd(square, p.CMu * w[k], newVariances, newVariances);
         }
 
-        double newSigma = Sigma * Math.Exp(Math.Min(1, p.CSigma / p.DSigma * (psNorm / chiN - 1)));
+        double newSigma = Sigma * PortableMath.Exp(Math.Min(1, p.CSigma / p.DSigma * (psNorm / chiN - 1)));
         return new SeparableCmaEs(BatchSize, Sigma0, Options, newMean, newSigma, newVariances, newPSigma, newPC, g, evaluations);
     }
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using QdFunctional.Diff.Numerics;
 
 namespace QdFunctional.Core.Random;
 
@@ -158,9 +159,9 @@ public readonly record struct Key(uint Hi, uint Lo)
     /// Normal draws <c>mean + scale * z</c> with standard normal <c>z</c> from the Box-Muller
     /// transform: words 2i and 2i+1 give values 2i and 2i+1 (an odd last value uses words n-1
     /// and n and keeps the cosine branch), so a shorter draw is a prefix of a longer one. Long
-    /// draws run on several threads with the same result. The transcendental functions are
-    /// .NET's vectorised ones; like <see cref="Math.Log(double)"/> they may differ in the last
-    /// bits between CPU families, never between runs, threads or draw lengths on one machine.
+    /// draws run on several threads with the same result. The logarithm, sine and cosine are
+    /// <see cref="PortableMath"/>'s, built from exactly rounded operations only, so the values are
+    /// the same bits on every CPU (with or without AVX2, x64 or Arm), thread count and draw length.
     /// </summary>
     public unsafe void Normal(Span<double> destination, double mean = 0.0, double scale = 1.0)
     {
@@ -289,10 +290,13 @@ public readonly record struct Key(uint Hi, uint Lo)
 
     /// <summary>
     /// Values start .. start + destination.Length - 1 of <see cref="Normal"/>; start is even.
-    /// The logarithm, square root and sine/cosine run four pairs at a time on 256-bit vectors.
-    /// Every pair goes through the same vector code, a short last group padded with extra
-    /// words whose results are dropped, so a value never depends on where a draw ends.
+    /// Pair p gives <c>r·cos θ</c> and <c>r·sin θ</c> with <c>r = √(−2·ln(1 − u))</c> and
+    /// <c>θ = 2π·v</c> for the unit draws u, v of words 2p and 2p+1 (see <see cref="BoxMuller"/>).
+    /// The logarithm and sine/cosine are <see cref="PortableMath"/>'s 256-bit forms, four pairs at a
+    /// time, bit-identical to its scalar forms; a short last group is padded with extra words whose
+    /// results are dropped, so a value never depends on where a draw ends.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void NormalChunk(Span<double> destination, ulong start, double mean, double scale)
     {
         const int Pairs = Block / 2;
@@ -300,7 +304,7 @@ public readonly record struct Key(uint Hi, uint Lo)
         Span<double> radius = stackalloc double[Pairs];
         Span<double> angle = stackalloc double[Pairs];
         var minusTwo = Vector256.Create(-2.0);
-        var twoPi = Vector256.Create(2.0 * Math.PI);
+        var twoPi = Vector256.Create(TwoPi);
         for (int i = 0; i < destination.Length; i += Block)
         {
             int m = Math.Min(Block, destination.Length - i);
@@ -313,8 +317,8 @@ public readonly record struct Key(uint Hi, uint Lo)
             }
             for (int p = 0; p < pairs; p += 4)
             {
-                var r = Vector256.Sqrt(minusTwo * Vector256.Log(Vector256.Create<double>(radius.Slice(p, 4))));
-                var (sin, cos) = Vector256.SinCos(twoPi * Vector256.Create<double>(angle.Slice(p, 4)));
+                var r = Vector256.Sqrt(minusTwo * PortableMath.Log(Vector256.Create<double>(radius.Slice(p, 4))));
+                var (sin, cos) = PortableMath.SinCos(twoPi * Vector256.Create<double>(angle.Slice(p, 4)));
                 (r * cos).CopyTo(radius.Slice(p, 4));
                 (r * sin).CopyTo(angle.Slice(p, 4));
             }
@@ -322,6 +326,23 @@ public readonly record struct Key(uint Hi, uint Lo)
             for (int j = 0; j < m; j++)
                 d[j] = mean + scale * ((j & 1) == 0 ? radius[j >> 1] : angle[j >> 1]);
         }
+    }
+
+    /// <summary>2π rounded to a double: the angle of the Box-Muller transform is <c>TwoPi · v</c>.</summary>
+    public const double TwoPi = 2.0 * Math.PI;
+
+    /// <summary>
+    /// The standard normal pair of the Box-Muller transform for the unit draws u (radius) and v
+    /// (angle): <c>(r·cos θ, r·sin θ)</c> with <c>r = √(−2·ln(1 − u))</c> and <c>θ = TwoPi·v</c>, every
+    /// step the scalar form of the one <see cref="Normal"/> takes, so draw 2i of a key's normal stream
+    /// is <c>BoxMuller(ToUnitDouble(Bits(2i)), ToUnitDouble(Bits(2i+1))).Cos</c> bit for bit (the
+    /// sine for draw 2i+1), on every machine.
+    /// </summary>
+    public static (double Cos, double Sin) BoxMuller(double u, double v)
+    {
+        double r = Math.Sqrt(-2.0 * PortableMath.Log(1.0 - u));
+        var (sin, cos) = PortableMath.SinCos(TwoPi * v);
+        return (r * cos, r * sin);
     }
 
     /// <summary>The double in [0, 1) made of a word's top 53 bits.</summary>

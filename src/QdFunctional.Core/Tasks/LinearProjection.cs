@@ -2,6 +2,7 @@ namespace QdFunctional.Core.Tasks;
 
 using QdFunctional.Core.Batches;
 using QdFunctional.Core.Parallelism;
+using QdFunctional.Diff.Numerics;
 
 /// <summary>
 /// The linear-projection benchmarks of CMA-ME and differentiable QD (Fontaine et al. 2020;
@@ -37,7 +38,7 @@ public sealed class LinearProjection : ITask
         double corner = -Bound - Shift;
         worst = function == Function.Sphere
             ? corner * corner * dim
-            : A * dim + dim * (corner * corner - A * Math.Cos(2 * Math.PI * corner));
+            : A * dim + dim * (corner * corner - A * PortableMath.Cos(2 * Math.PI * corner));
         double max = Bound * dim / 2;
         MeasureLow = [-max, -max];
         MeasureHigh = [max, max];
@@ -94,7 +95,7 @@ public sealed class LinearProjection : ITask
                 for (int j = 0; j < d; j++)
                 {
                     double z = x[j] - Shift;
-                    raw += sphere ? z * z : z * z - A * Math.Cos(2 * Math.PI * z);
+                    raw += sphere ? z * z : z * z - A * PortableMath.Cos(2 * Math.PI * z);
                     double v = x[j];
                     double c = v >= -Bound && v <= Bound ? v : Bound / v;
                     if (j < half)
@@ -121,7 +122,7 @@ public sealed class LinearProjection : ITask
         for (int j = 0; j < d; j++)
         {
             double z = x[j] - Shift;
-            double draw = sphere ? 2 * z : 2 * z + 2 * Math.PI * A * Math.Sin(2 * Math.PI * z);
+            double draw = sphere ? 2 * z : 2 * z + 2 * Math.PI * A * PortableMath.Sin(2 * Math.PI * z);
             dObj[j] = scale * draw;
             double v = x[j];
             double dc = v >= -Bound && v <= Bound ? 1.0 : -Bound / (v * v);

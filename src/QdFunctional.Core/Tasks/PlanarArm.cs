@@ -2,6 +2,7 @@ namespace QdFunctional.Core.Tasks;
 
 using QdFunctional.Core.Batches;
 using QdFunctional.Core.Parallelism;
+using QdFunctional.Diff.Numerics;
 
 /// <summary>
 /// The planar arm repertoire (Cully et al. 2015; Fontaine and Nikolaidis 2021): n joint angles
@@ -85,8 +86,8 @@ public sealed class PlanarArm : ITask
                     double c = theta[j] - mean;
                     variance += c * c;
                     phi += theta[j];
-                    x += links[j] * Math.Cos(phi);
-                    y += links[j] * Math.Sin(phi);
+                    x += links[j] * PortableMath.Cos(phi);
+                    y += links[j] * PortableMath.Sin(phi);
                 }
                 variance /= d;
                 objectives[i] = (1.0 - variance) * 100.0;
@@ -116,8 +117,8 @@ public sealed class PlanarArm : ITask
         double sx = 0, sy = 0;
         for (int j = d - 1; j >= 0; j--)
         {
-            sx -= links[j] * Math.Sin(phis[j]);
-            sy += links[j] * Math.Cos(phis[j]);
+            sx -= links[j] * PortableMath.Sin(phis[j]);
+            sy += links[j] * PortableMath.Cos(phis[j]);
             rows[d + j] = sx;
             rows[2 * d + j] = sy;
         }

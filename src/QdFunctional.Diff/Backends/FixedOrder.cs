@@ -1,63 +1,87 @@
-using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace QdFunctional.Diff;
 
-/// <summary>Sums and dot products whose order of additions depends only on the length.</summary>
-/// <remarks>TensorPrimitives.Sum and Dot align their vector loop to the memory address, so the same row
-/// placed in a different pooled buffer can round differently. These kernels start at element 0 with
-/// four fixed vector accumulators, add their lanes in order, then the tail: the same bits wherever
-/// the data lives and whichever JIT tier runs.</remarks>
-internal static class FixedOrder
+/// <summary>Sums and dot products whose order of additions depends only on the length: the same bits
+/// on every CPU, wherever the data lives and whichever JIT tier runs.</summary>
+/// <remarks>TensorPrimitives.Sum, Dot and Norm align their vector loop to the memory address and use
+/// the machine's vector width, so the same row rounds differently in another buffer, with AVX2
+/// switched off, or on Arm. Here the order is fixed as if vectors were always four lanes wide: four
+/// accumulators of four lanes take elements 16t..16t+15, further groups of four go to the first one,
+/// the accumulators are added as (a0 + a1) + (a2 + a3), its lanes in order 0..3, then the tail one
+/// element at a time. Lengths below 4 are summed one element at a time from zero. With 256-bit
+/// vectors this is one register per accumulator; otherwise each is two 128-bit halves doing the
+/// same additions lane for lane. Products are rounded before they are added (no fused multiply-add).</remarks>
+public static class FixedOrder
 {
-    /// <summary>Σ x[i], vectorized in a fixed association order.</summary>
-    internal static double Sum(ReadOnlySpan<double> x)
+    /// <summary>Σ x[i] in the fixed association order described on the class.</summary>
+    public static double Sum(ReadOnlySpan<double> x) => Dot(x, default, square: false, product: false);
+
+    /// <summary>Σ a[i]·b[i] in the fixed association order described on the class.</summary>
+    public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
-        int n = x.Length, i = 0, w = Vector<double>.Count;
+        if (a.Length != b.Length)
+            throw new ArgumentException($"Dot needs spans of one length, got {a.Length} and {b.Length}.");
+        return Dot(a, b, square: false, product: true);
+    }
+
+    /// <summary>√(Σ x[i]²): the Euclidean norm, with the sum of squares in the fixed order (no scaling
+    /// against overflow, like TensorPrimitives.Norm).</summary>
+    public static double Norm(ReadOnlySpan<double> x) => Math.Sqrt(Dot(x, default, square: true, product: true));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // the flags are constants at each call, so the branches fold away
+    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b, bool square, bool product)
+    {
+        int n = a.Length, i = 0;
         double s = 0;
-        if (Vector.IsHardwareAccelerated && n >= w)
+        if (n >= 4)
         {
-            Vector<double> a0 = Vector<double>.Zero, a1 = a0, a2 = a0, a3 = a0;
-            for (; i <= n - 4 * w; i += 4 * w)
+            if (Vector256.IsHardwareAccelerated)
             {
-                a0 += new Vector<double>(x.Slice(i));
-                a1 += new Vector<double>(x.Slice(i + w));
-                a2 += new Vector<double>(x.Slice(i + 2 * w));
-                a3 += new Vector<double>(x.Slice(i + 3 * w));
+                Vector256<double> a0 = Vector256<double>.Zero, a1 = a0, a2 = a0, a3 = a0;
+                for (; i <= n - 16; i += 16)
+                {
+                    a0 += Term256(a, b, i, square, product);
+                    a1 += Term256(a, b, i + 4, square, product);
+                    a2 += Term256(a, b, i + 8, square, product);
+                    a3 += Term256(a, b, i + 12, square, product);
+                }
+                for (; i <= n - 4; i += 4) a0 += Term256(a, b, i, square, product);
+                var v = (a0 + a1) + (a2 + a3);
+                s = (((s + v[0]) + v[1]) + v[2]) + v[3];
             }
-            for (; i <= n - w; i += w) a0 += new Vector<double>(x.Slice(i));
-            s = Lanes((a0 + a1) + (a2 + a3));
+            else
+            {
+                Vector128<double> l0 = Vector128<double>.Zero, h0 = l0, l1 = l0, h1 = l0, l2 = l0, h2 = l0, l3 = l0, h3 = l0;
+                for (; i <= n - 16; i += 16)
+                {
+                    l0 += Term128(a, b, i, square, product); h0 += Term128(a, b, i + 2, square, product);
+                    l1 += Term128(a, b, i + 4, square, product); h1 += Term128(a, b, i + 6, square, product);
+                    l2 += Term128(a, b, i + 8, square, product); h2 += Term128(a, b, i + 10, square, product);
+                    l3 += Term128(a, b, i + 12, square, product); h3 += Term128(a, b, i + 14, square, product);
+                }
+                for (; i <= n - 4; i += 4) { l0 += Term128(a, b, i, square, product); h0 += Term128(a, b, i + 2, square, product); }
+                var lo = (l0 + l1) + (l2 + l3);
+                var hi = (h0 + h1) + (h2 + h3);
+                s = (((s + lo[0]) + lo[1]) + hi[0]) + hi[1];
+            }
         }
-        for (; i < n; i++) s += x[i];
+        for (; i < n; i++) s += !product ? a[i] : square ? a[i] * a[i] : a[i] * b[i];
         return s;
     }
 
-    // Lane 0 first, then 1, … (Vector.Sum's order may change with the JIT tier that compiled it).
-    private static double Lanes(Vector<double> v)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Term256(ReadOnlySpan<double> a, ReadOnlySpan<double> b, int i, bool square, bool product)
     {
-        double s = 0;
-        for (int l = 0; l < Vector<double>.Count; l++) s += v[l];
-        return s;
+        var x = Vector256.Create(a.Slice(i, 4));
+        return !product ? x : square ? x * x : x * Vector256.Create(b.Slice(i, 4));
     }
 
-    /// <summary>Σ a[i]·b[i], vectorized in a fixed association order.</summary>
-    internal static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<double> Term128(ReadOnlySpan<double> a, ReadOnlySpan<double> b, int i, bool square, bool product)
     {
-        int n = a.Length, i = 0, w = Vector<double>.Count;
-        double s = 0;
-        if (Vector.IsHardwareAccelerated && n >= w)
-        {
-            Vector<double> a0 = Vector<double>.Zero, a1 = a0, a2 = a0, a3 = a0;
-            for (; i <= n - 4 * w; i += 4 * w)
-            {
-                a0 += new Vector<double>(a.Slice(i)) * new Vector<double>(b.Slice(i));
-                a1 += new Vector<double>(a.Slice(i + w)) * new Vector<double>(b.Slice(i + w));
-                a2 += new Vector<double>(a.Slice(i + 2 * w)) * new Vector<double>(b.Slice(i + 2 * w));
-                a3 += new Vector<double>(a.Slice(i + 3 * w)) * new Vector<double>(b.Slice(i + 3 * w));
-            }
-            for (; i <= n - w; i += w) a0 += new Vector<double>(a.Slice(i)) * new Vector<double>(b.Slice(i));
-            s = Lanes((a0 + a1) + (a2 + a3));
-        }
-        for (; i < n; i++) s += a[i] * b[i];
-        return s;
+        var x = Vector128.Create(a.Slice(i, 2));
+        return !product ? x : square ? x * x : x * Vector128.Create(b.Slice(i, 2));
     }
 }

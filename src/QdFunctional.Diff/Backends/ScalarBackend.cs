@@ -1,8 +1,11 @@
+using QdFunctional.Diff.Numerics;
+
 namespace QdFunctional.Diff;
 
 /// <summary>A deliberately plain reference backend: one loop per kernel, one element at a time.</summary>
 /// <remarks>It proves the backend seam is real (the whole suite runs over it too) and it is the
-/// independent implementation the fast backend is checked against.</remarks>
+/// independent implementation the fast backend is checked against. Transcendental functions are the
+/// scalar forms of <see cref="PortableMath"/>, so both backends give the same bits for them.</remarks>
 public sealed class ScalarBackend : IBackend
 {
     /// <inheritdoc />
@@ -16,14 +19,14 @@ public sealed class ScalarBackend : IBackend
         UnaryOp.Square => x * x,
         UnaryOp.Sqrt => Math.Sqrt(x),
         UnaryOp.Abs => Math.Abs(x),
-        UnaryOp.Exp => Math.Exp(x),
-        UnaryOp.Log => Math.Log(x),
-        UnaryOp.Sin => Math.Sin(x),
-        UnaryOp.Cos => Math.Cos(x),
-        UnaryOp.Tanh => Math.Tanh(x),
-        UnaryOp.Sigmoid => 1.0 / (1.0 + Math.Exp(-x)),
+        UnaryOp.Exp => PortableMath.Exp(x),
+        UnaryOp.Log => PortableMath.Log(x),
+        UnaryOp.Sin => PortableMath.Sin(x),
+        UnaryOp.Cos => PortableMath.Cos(x),
+        UnaryOp.Tanh => PortableMath.Tanh(x),
+        UnaryOp.Sigmoid => PortableMath.Sigmoid(x),
         UnaryOp.Relu => x > 0 ? x : 0.0,
-        UnaryOp.PowScalar => Math.Pow(x, p),
+        UnaryOp.PowScalar => PortableMath.Pow(x, p),
         UnaryOp.Clamp => Math.Min(Math.Max(x, p), q),
         UnaryOp.AddScalar => x + p,
         UnaryOp.MulScalar => p * x,
@@ -42,12 +45,12 @@ public sealed class ScalarBackend : IBackend
         UnaryOp.Abs => x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0,
         UnaryOp.Exp => y,
         UnaryOp.Log => 1.0 / x,
-        UnaryOp.Sin => Math.Cos(x),
-        UnaryOp.Cos => -Math.Sin(x),
+        UnaryOp.Sin => PortableMath.Cos(x),
+        UnaryOp.Cos => -PortableMath.Sin(x),
         UnaryOp.Tanh => 1.0 - y * y,
         UnaryOp.Sigmoid => y * (1.0 - y),
         UnaryOp.Relu => x > 0 ? 1.0 : 0.0,
-        UnaryOp.PowScalar => p == 0 ? 0.0 : p * Math.Pow(x, p - 1.0),
+        UnaryOp.PowScalar => p == 0 ? 0.0 : p * PortableMath.Pow(x, p - 1.0),
         UnaryOp.Clamp => x >= p && x <= q ? 1.0 : 0.0,
         UnaryOp.AddScalar => 1.0,
         UnaryOp.MulScalar => p,
@@ -64,7 +67,7 @@ public sealed class ScalarBackend : IBackend
         BinaryOp.Subtract => a - b,
         BinaryOp.Multiply => a * b,
         BinaryOp.Divide => a / b,
-        BinaryOp.Pow => Math.Pow(a, b),
+        BinaryOp.Pow => PortableMath.Pow(a, b),
         BinaryOp.Min => Math.Min(a, b),
         BinaryOp.Max => Math.Max(a, b),
         BinaryOp.Less => a < b ? 1.0 : 0.0,
@@ -82,7 +85,7 @@ public sealed class ScalarBackend : IBackend
         BinaryOp.Subtract => (1.0, -1.0),
         BinaryOp.Multiply => (b, a),
         BinaryOp.Divide => (1.0 / b, -a / (b * b)),
-        BinaryOp.Pow => (b == 0 ? 0.0 : b * Math.Pow(a, b - 1.0), a > 0 ? y * Math.Log(a) : 0.0),
+        BinaryOp.Pow => (b == 0 ? 0.0 : b * PortableMath.Pow(a, b - 1.0), a > 0 ? y * PortableMath.Log(a) : 0.0),
         BinaryOp.Min => a <= b ? (1.0, 0.0) : (0.0, 1.0),
         BinaryOp.Max => a >= b ? (1.0, 0.0) : (0.0, 1.0),
         _ => (0.0, 0.0),

@@ -1,4 +1,5 @@
 using System.Buffers;
+using QdFunctional.Diff.Numerics;
 using TP = System.Numerics.Tensors.TensorPrimitives;
 
 namespace QdFunctional.Diff;
@@ -7,7 +8,7 @@ namespace QdFunctional.Diff;
 /// split across cores in blocks fixed by the problem size.</summary>
 /// <remarks>Block boundaries never depend on the thread count, reductions run in a fixed order, and
 /// only exactly rounded TensorPrimitives operations are used (add, multiply, divide, sqrt, min, max…);
-/// sin/cos come from <see cref="VectorTrig"/> and the other transcendental functions from System.Math.
+/// the transcendental functions come from <see cref="Numerics.PortableMath"/>, whose vector and scalar forms agree bit for bit.
 /// So results are bit-identical whatever <see cref="MaxDegreeOfParallelism"/> is, wherever buffers
 /// live, and from the first call on.</remarks>
 public sealed class SimdBackend : IBackend
@@ -44,8 +45,7 @@ public sealed class SimdBackend : IBackend
             case UnaryOp.Square: TP.Multiply(x, x, y); break;
             case UnaryOp.Sqrt: TP.Sqrt(x, y); break;
             case UnaryOp.Abs: TP.Abs(x, y); break;
-            case UnaryOp.Sin: VectorTrig.Apply(x, y, cosine: false); break;
-            case UnaryOp.Cos: VectorTrig.Apply(x, y, cosine: true); break;
+            case UnaryOp.Sin: case UnaryOp.Cos:
             case UnaryOp.Exp: case UnaryOp.Log: case UnaryOp.Tanh: case UnaryOp.Sigmoid:
                 Transcendental.Unary(op, p, x, y);
                 break;
@@ -73,9 +73,9 @@ public sealed class SimdBackend : IBackend
             case UnaryOp.Square: TP.Multiply(x, dy, t); TP.MultiplyAdd(t, 2.0, dx, dx); break;
             case UnaryOp.Sqrt: TP.Divide(dy, y, t); TP.MultiplyAdd(t, 0.5, dx, dx); break;
             case UnaryOp.Exp: TP.MultiplyAdd(dy, y, dx, dx); break;
-            case UnaryOp.Log: TP.Divide(dy, x, t); TP.Add(dx, t, dx); break;
-            case UnaryOp.Sin: VectorTrig.Apply(x, t, cosine: true); TP.MultiplyAdd(t, dy, dx, dx); break;
-            case UnaryOp.Cos: VectorTrig.Apply(x, t, cosine: false); TP.Multiply(t, dy, t); TP.Subtract(dx, t, dx); break;
+            case UnaryOp.Log: TP.Divide(1.0, x, t); TP.MultiplyAdd(t, dy, dx, dx); break; // dy·(1/x), as the scalar rule
+            case UnaryOp.Sin: Transcendental.Unary(UnaryOp.Cos, 0.0, x, t); TP.MultiplyAdd(t, dy, dx, dx); break;
+            case UnaryOp.Cos: Transcendental.Unary(UnaryOp.Sin, 0.0, x, t); TP.Multiply(t, dy, t); TP.Subtract(dx, t, dx); break;
             case UnaryOp.Tanh: TP.Multiply(y, y, t); TP.Subtract(1.0, t, t); TP.MultiplyAdd(t, dy, dx, dx); break;
             case UnaryOp.Sigmoid: TP.Subtract(1.0, y, t); TP.Multiply(t, y, t); TP.MultiplyAdd(t, dy, dx, dx); break;
             case UnaryOp.PowScalar:
@@ -189,8 +189,8 @@ public sealed class SimdBackend : IBackend
             case BinaryOp.Pow:
                 for (int j = 0; j < a.Length; j++)
                 {
-                    if (wantA) ga[j] = b[j] == 0 ? 0.0 : dy[j] * b[j] * Math.Pow(a[j], b[j] - 1.0);
-                    if (wantB) gb[j] = a[j] > 0 ? dy[j] * y[j] * Math.Log(a[j]) : 0.0;
+                    if (wantA) ga[j] = b[j] == 0 ? 0.0 : dy[j] * (b[j] * PortableMath.Pow(a[j], b[j] - 1.0));
+                    if (wantB) gb[j] = a[j] > 0 ? dy[j] * (y[j] * PortableMath.Log(a[j])) : 0.0;
                 }
                 break;
             case BinaryOp.Min:

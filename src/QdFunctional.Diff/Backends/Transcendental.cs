@@ -1,11 +1,13 @@
+using QdFunctional.Diff.Numerics;
+
 namespace QdFunctional.Diff;
 
-/// <summary>exp, log, tanh, sigmoid and pow (and sin, cos beyond VectorTrig's range), one element at a time through System.Math.</summary>
+/// <summary>exp, log, sin, cos, tanh, sigmoid and pow over spans, through <see cref="PortableMath"/>.</summary>
 /// <remarks>TensorPrimitives' vector versions of these functions round some elements differently
-/// depending on the memory address of the span and on which JIT tier compiled them (precompiled code
-/// at start-up, optimized code once warm), so the same population could give different last bits in
-/// the first and the hundredth call, or in two runs of one program. System.Math is the same function
-/// every time, so the engine stays bit-reproducible; the arithmetic around these calls stays SIMD.</remarks>
+/// depending on the memory address of the span and on which JIT tier compiled them, and System.Math
+/// differs between operating systems and CPUs. PortableMath's kernels use only exactly rounded
+/// operations, in the same order in their scalar and vector forms, so this SIMD path and
+/// <see cref="ScalarBackend"/> (which calls the scalar forms) agree bit for bit on every machine.</remarks>
 internal static class Transcendental
 {
     /// <summary>y = op(x; p) for a transcendental unary op.</summary>
@@ -13,20 +15,17 @@ internal static class Transcendental
     {
         switch (op)
         {
-            case UnaryOp.Exp: for (int i = 0; i < x.Length; i++) y[i] = Math.Exp(x[i]); break;
-            case UnaryOp.Log: for (int i = 0; i < x.Length; i++) y[i] = Math.Log(x[i]); break;
-            case UnaryOp.Sin: for (int i = 0; i < x.Length; i++) y[i] = Math.Sin(x[i]); break;
-            case UnaryOp.Cos: for (int i = 0; i < x.Length; i++) y[i] = Math.Cos(x[i]); break;
-            case UnaryOp.Tanh: for (int i = 0; i < x.Length; i++) y[i] = Math.Tanh(x[i]); break;
-            case UnaryOp.Sigmoid: for (int i = 0; i < x.Length; i++) y[i] = 1.0 / (1.0 + Math.Exp(-x[i])); break;
-            case UnaryOp.PowScalar: for (int i = 0; i < x.Length; i++) y[i] = Math.Pow(x[i], p); break;
+            case UnaryOp.Exp: PortableMath.Exp(x, y); break;
+            case UnaryOp.Log: PortableMath.Log(x, y); break;
+            case UnaryOp.Sin: PortableMath.Sin(x, y); break;
+            case UnaryOp.Cos: PortableMath.Cos(x, y); break;
+            case UnaryOp.Tanh: PortableMath.Tanh(x, y); break;
+            case UnaryOp.Sigmoid: PortableMath.Sigmoid(x, y); break;
+            case UnaryOp.PowScalar: PortableMath.Pow(x, p, y); break;
             default: throw new ArgumentOutOfRangeException(nameof(op));
         }
     }
 
     /// <summary>y = aᵇ elementwise.</summary>
-    internal static void Pow(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> y)
-    {
-        for (int i = 0; i < a.Length; i++) y[i] = Math.Pow(a[i], b[i]);
-    }
+    internal static void Pow(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> y) => PortableMath.Pow(a, b, y);
 }

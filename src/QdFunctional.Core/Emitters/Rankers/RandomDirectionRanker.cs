@@ -3,6 +3,7 @@ namespace QdFunctional.Core.Emitters.Rankers;
 using QdFunctional.Core.Archives;
 using QdFunctional.Core.Batches;
 using QdFunctional.Core.Random;
+using QdFunctional.Diff;
 
 /// <summary>
 /// CMA-ME's random direction ranking (Fontaine et al. 2020): solutions that were added to the
@@ -28,7 +29,7 @@ public sealed record RandomDirectionRanker : IRanker
             throw new ArgumentException($"RandomDirectionRanker: direction has {Direction.Length} values, measures have {k}.");
         var projections = new double[n];
         for (int i = 0; i < n; i++)
-            projections[i] = System.Numerics.Tensors.TensorPrimitives.Dot(evaluation.MeasuresOf(i), Direction);
+            projections[i] = FixedOrder.Dot(evaluation.MeasuresOf(i), Direction);
         var added = new AddStatus[n];
         for (int i = 0; i < n; i++)
             added[i] = report.Status[i] == AddStatus.NotAdded ? AddStatus.NotAdded : AddStatus.Improved;
