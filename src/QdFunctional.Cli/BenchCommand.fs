@@ -138,6 +138,9 @@ let bench (args: ParseResults<BenchArgs>) =
         QdFunctional.Core.Archives.Cvt.CentroidBenchmark.Run Console.Out
         QdFunctional.Diff.Benchmarks.EngineBenchmark.Run(Console.Out, seconds / 3.0)
         QdFunctional.Core.Optimizers.OptimizerBenchmark.Run Console.Out
-    | other -> invalidArg "suite" $"Unknown benchmark '{other}'; known: map-elites, archive, engine, centroids, optimizers, dqd, all."
+    | other ->
+        invalidArg
+            "suite"
+            $"Unknown benchmark '{other}'; known: map-elites, archive, engine, centroids, optimizers, dqd, all."
 
     0

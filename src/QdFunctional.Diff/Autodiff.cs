@@ -5,13 +5,15 @@ namespace QdFunctional.Diff;
 /// Nested calls (f itself differentiating) get a fresh workspace.</remarks>
 public static class Autodiff
 {
-    [ThreadStatic] private static Workspace? cached;
+    [ThreadStatic]
+    private static Workspace? cached;
 
     private static Workspace Current()
     {
         var backend = Engine.Backend;
         var w = cached;
-        if (w is null || !ReferenceEquals(w.Backend, backend)) cached = w = new Workspace(backend);
+        if (w is null || !ReferenceEquals(w.Backend, backend))
+            cached = w = new Workspace(backend);
         return w.Busy ? new Workspace(backend) : w;
     }
 
@@ -21,13 +23,15 @@ public static class Autodiff
 
     /// <summary>As <see cref="ValueAndJacobian(Func{Tensor, Tensor}, Tensor)"/>, writing into a previous result of the same shape.</summary>
     /// <remarks>For loops that evaluate every iteration: no batch-sized allocation once warm.</remarks>
-    public static JacobianResult ValueAndJacobian(Func<Tensor, Tensor> f, Tensor x, JacobianResult? into) => Current().ValueAndJacobian(f, x, into);
+    public static JacobianResult ValueAndJacobian(Func<Tensor, Tensor> f, Tensor x, JacobianResult? into) =>
+        Current().ValueAndJacobian(f, x, into);
 
     /// <summary>Drops the pooled buffers this thread's cached workspace holds.</summary>
     /// <remarks>The cache keeps the buffers of the largest batch seen; call this after a one-off large evaluation.</remarks>
     public static void ReleaseBuffers()
     {
-        if (cached is { Busy: false } w) w.ReleaseBuffers();
+        if (cached is { Busy: false } w)
+            w.ReleaseBuffers();
     }
 
     /// <summary>Per-solution gradients (batch × n) of f: batch × n → batch × 1.</summary>

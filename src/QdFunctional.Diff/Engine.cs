@@ -1,4 +1,3 @@
-
 namespace QdFunctional.Diff;
 
 /// <summary>The one setting that chooses the backend every new tensor computation uses.</summary>
@@ -7,7 +6,9 @@ namespace QdFunctional.Diff;
 public static class Engine
 {
     private static IBackend global = Backends.Simd;
-    [ThreadStatic] private static IBackend? scoped;
+
+    [ThreadStatic]
+    private static IBackend? scoped;
 
     /// <summary>The backend in effect on this thread: the innermost <see cref="Use"/> scope, else the global setting.</summary>
     /// <remarks>Setting it changes the global choice for all threads.</remarks>
@@ -33,7 +34,8 @@ public static class Engine
 
         public void Dispose()
         {
-            if (done) return;
+            if (done)
+                return;
             done = true;
             scoped = previous;
         }

@@ -50,9 +50,11 @@ public sealed class JacobianResult
     /// <remarks>For example the objective gradients (j = 0) of the whole batch.</remarks>
     public Tensor GradientOf(int j)
     {
-        if ((uint)j >= (uint)Outputs) throw new ArgumentOutOfRangeException(nameof(j), $"gradientOf: output {j} of {Outputs}");
+        if ((uint)j >= (uint)Outputs)
+            throw new ArgumentOutOfRangeException(nameof(j), $"gradientOf: output {j} of {Outputs}");
         var g = new double[Batch * Dim];
-        for (int i = 0; i < Batch; i++) Array.Copy(Jacobian, (i * Outputs + j) * Dim, g, i * Dim, Dim);
+        for (int i = 0; i < Batch; i++)
+            Array.Copy(Jacobian, (i * Outputs + j) * Dim, g, i * Dim, Dim);
         return new Tensor(Batch, Dim, g, null);
     }
 }

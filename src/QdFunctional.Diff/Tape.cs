@@ -23,7 +23,8 @@ internal sealed class Tape(IBackend backend)
 
     internal double[] Rent(int length)
     {
-        if (!free.TryGetValue(length, out var stack) || !stack.TryPop(out var buffer)) buffer = new double[length];
+        if (!free.TryGetValue(length, out var stack) || !stack.TryPop(out var buffer))
+            buffer = new double[length];
         lent.Add(buffer);
         return buffer;
     }
@@ -34,7 +35,8 @@ internal sealed class Tape(IBackend backend)
         Nodes.Clear();
         foreach (var b in lent)
         {
-            if (!free.TryGetValue(b.Length, out var stack)) free[b.Length] = stack = new Stack<double[]>();
+            if (!free.TryGetValue(b.Length, out var stack))
+                free[b.Length] = stack = new Stack<double[]>();
             stack.Push(b);
         }
         lent.Clear();
@@ -71,16 +73,20 @@ internal sealed class Tape(IBackend backend)
         while (seed.Parts is { } parts)
         {
             int k = 0;
-            while (column >= parts[k].Cols) column -= parts[k++].Cols;
+            while (column >= parts[k].Cols)
+                column -= parts[k++].Cols;
             seed = parts[k];
         }
-        if (!seed.RequiresGrad) return;
+        if (!seed.RequiresGrad)
+            return;
         var g = GradOf(seed);
-        for (int i = 0; i < seed.Rows; i++) g[i * seed.Cols + column] = 1.0;
+        for (int i = 0; i < seed.Rows; i++)
+            g[i * seed.Cols + column] = 1.0;
         for (int k = Nodes.Count - 1; k >= 0; k--)
         {
             var node = Nodes[k];
-            if (node.GradSweep == Sweep && node.BackwardRule is not null) node.BackwardRule(node);
+            if (node.GradSweep == Sweep && node.BackwardRule is not null)
+                node.BackwardRule(node);
         }
     }
 

@@ -34,10 +34,14 @@ public sealed partial class Tensor
     // Recorded operation (only set when RequiresGrad): inputs, parameters and the derivative rule.
     internal bool RequiresGrad;
     internal Action<Tensor>? BackwardRule;
-    internal Tensor? A, B, C;
+    internal Tensor? A,
+        B,
+        C;
     internal Tensor[]? Parts;
-    internal double P, Q;
-    internal int Start, Code;
+    internal double P,
+        Q;
+    internal int Start,
+        Code;
     internal double[]? Grad;
     internal int GradSweep = -1;
 
@@ -73,7 +77,8 @@ public sealed partial class Tensor
         CheckLive("toArray2D");
         var a = new double[Rows, Cols];
         for (int i = 0; i < Rows; i++)
-            for (int j = 0; j < Cols; j++) a[i, j] = Data[i * Cols + j];
+        for (int j = 0; j < Cols; j++)
+            a[i, j] = Data[i * Cols + j];
         return a;
     }
 
@@ -108,10 +113,12 @@ public sealed partial class Tensor
     public static Tensor From2D(double[,] values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        int rows = values.GetLength(0), cols = values.GetLength(1);
+        int rows = values.GetLength(0),
+            cols = values.GetLength(1);
         var data = new double[rows * cols];
         for (int i = 0; i < rows; i++)
-            for (int j = 0; j < cols; j++) data[i * cols + j] = values[i, j];
+        for (int j = 0; j < cols; j++)
+            data[i * cols + j] = values[i, j];
         return new Tensor(rows, cols, data, null);
     }
 
@@ -143,7 +150,8 @@ public sealed partial class Tensor
     /// <inheritdoc />
     public override string ToString()
     {
-        if (Tape is not null && Generation != Tape.Generation) return $"Tensor {Shape} (stale)";
+        if (Tape is not null && Generation != Tape.Generation)
+            return $"Tensor {Shape} (stale)";
         var sb = new StringBuilder().Append("Tensor ").Append(Shape).Append(" [");
         for (int i = 0; i < Math.Min(Rows, 6); i++)
         {
@@ -158,7 +166,9 @@ public sealed partial class Tensor
     internal void CheckLive(string op)
     {
         if (Tape is not null && Generation != Tape.Generation)
-            throw new InvalidOperationException($"{op}: this {Shape} tensor belongs to a finished evaluation; copy values out (ToArray) inside the function instead");
+            throw new InvalidOperationException(
+                $"{op}: this {Shape} tensor belongs to a finished evaluation; copy values out (ToArray) inside the function instead"
+            );
     }
 
     internal IBackend Backend => Tape?.Backend ?? Engine.Backend;
@@ -172,8 +182,10 @@ public sealed partial class Tensor
         b?.CheckLive(op);
         c?.CheckLive(op);
         var tape = a.Tape;
-        if (b?.Tape is not null) tape = Same(op, tape, b.Tape);
-        if (c?.Tape is not null) tape = Same(op, tape, c.Tape);
+        if (b?.Tape is not null)
+            tape = Same(op, tape, b.Tape);
+        if (c?.Tape is not null)
+            tape = Same(op, tape, c.Tape);
         int n = checked(rows * cols);
         var data = tape is null ? new double[n] : tape.Rent(n);
         return new Tensor(rows, cols, data, tape)
@@ -183,13 +195,13 @@ public sealed partial class Tensor
     }
 
     internal static Tape Same(string op, Tape? t, Tape u) =>
-        t is null || ReferenceEquals(t, u) ? u
-        : throw new InvalidOperationException($"{op}: tensors come from two different evaluations");
+        t is null || ReferenceEquals(t, u) ? u : throw new InvalidOperationException($"{op}: tensors come from two different evaluations");
 
     /// <summary>Attaches a derivative rule and puts the node on its tape, if a derivative is needed.</summary>
     internal Tensor Record(Action<Tensor> rule, Tensor? a = null, Tensor? b = null, Tensor? c = null)
     {
-        if (!RequiresGrad) return this;
+        if (!RequiresGrad)
+            return this;
         BackwardRule = rule;
         A = a;
         B = b;

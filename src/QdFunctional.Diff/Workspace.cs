@@ -34,10 +34,13 @@ public sealed class Workspace
         var (leaf, y) = Run("valueAndJacobian", f, x, grad: true);
         try
         {
-            int batch = x.Rows, m = y.Cols, n = x.Cols;
-            var result = into is not null && into.Batch == batch && into.Outputs == m && into.Dim == n
-                ? into
-                : new JacobianResult(batch, m, n, new double[batch * m], GC.AllocateUninitializedArray<double>(batch * m * n));
+            int batch = x.Rows,
+                m = y.Cols,
+                n = x.Cols;
+            var result =
+                into is not null && into.Batch == batch && into.Outputs == m && into.Dim == n
+                    ? into
+                    : new JacobianResult(batch, m, n, new double[batch * m], GC.AllocateUninitializedArray<double>(batch * m * n));
             Array.Copy(y.Data, result.Values, batch * m);
             var jac = result.Jacobian;
             for (int j = 0; j < m; j++)
@@ -51,13 +54,18 @@ public sealed class Workspace
                 var g = reached ? leaf.Grad! : null;
                 for (int i = 0; i < batch; i++)
                 {
-                    if (g is null) Array.Clear(jac, (i * m + j) * n, n);
-                    else Array.Copy(g, i * n, jac, (i * m + j) * n, n);
+                    if (g is null)
+                        Array.Clear(jac, (i * m + j) * n, n);
+                    else
+                        Array.Copy(g, i * n, jac, (i * m + j) * n, n);
                 }
             }
             return result;
         }
-        finally { Finish(); }
+        finally
+        {
+            Finish();
+        }
     }
 
     /// <summary>Values and per-solution gradients of a function with one output per solution.</summary>
@@ -65,7 +73,10 @@ public sealed class Workspace
     public (Tensor Value, Tensor Gradient) ValueAndGrad(Func<Tensor, Tensor> f, Tensor x)
     {
         var r = ValueAndJacobian(f, x);
-        if (r.Outputs != 1) throw new ArgumentException($"grad: f must return batch × 1, got {r.Batch}×{r.Outputs}; use valueAndJacobian for several outputs");
+        if (r.Outputs != 1)
+            throw new ArgumentException(
+                $"grad: f must return batch × 1, got {r.Batch}×{r.Outputs}; use valueAndJacobian for several outputs"
+            );
         return (r.ValuesTensor, new Tensor(r.Batch, r.Dim, r.Jacobian, null));
     }
 
@@ -76,15 +87,22 @@ public sealed class Workspace
     {
         ArgumentNullException.ThrowIfNull(f);
         var (_, y) = Run("evaluate", f, x, grad: false);
-        try { return new Tensor(y.Rows, y.Cols, (double[])y.Data.Clone(), null); }
-        finally { Finish(); }
+        try
+        {
+            return new Tensor(y.Rows, y.Cols, (double[])y.Data.Clone(), null);
+        }
+        finally
+        {
+            Finish();
+        }
     }
 
     /// <summary>Returns every pooled buffer to the runtime.</summary>
     /// <remarks>For long-lived processes after a large batch; the next call allocates afresh.</remarks>
     public void ReleaseBuffers()
     {
-        if (busy) throw new InvalidOperationException("releaseBuffers: the workspace is evaluating");
+        if (busy)
+            throw new InvalidOperationException("releaseBuffers: the workspace is evaluating");
         tape.Release();
     }
 
@@ -93,15 +111,23 @@ public sealed class Workspace
         ArgumentNullException.ThrowIfNull(x);
         x.CheckLive(name);
         CheckFinite(name, x);
-        if (busy) throw new InvalidOperationException($"{name}: this workspace is already evaluating (nested call); use another workspace");
+        if (busy)
+            throw new InvalidOperationException($"{name}: this workspace is already evaluating (nested call); use another workspace");
         busy = true;
         tape.Reset();
         // The leaf shares x's storage: operations never write into their inputs, and only rented
         // buffers go back to the pool, so the population is not copied.
         var leaf = new Tensor(x.Rows, x.Cols, x.Data, tape) { RequiresGrad = grad };
         Tensor y;
-        try { y = f(leaf) ?? throw new InvalidOperationException($"{name}: f returned null"); }
-        catch { Finish(); throw; }
+        try
+        {
+            y = f(leaf) ?? throw new InvalidOperationException($"{name}: f returned null");
+        }
+        catch
+        {
+            Finish();
+            throw;
+        }
         if (y.Tape is not null && !ReferenceEquals(y.Tape, tape))
         {
             Finish();
@@ -126,6 +152,9 @@ public sealed class Workspace
         var d = x.Data;
         for (int k = 0; k < d.Length; k++)
             if (double.IsNaN(d[k]))
-                throw new ArgumentException($"{name}: input X is NaN at row {k / x.Cols}, column {k % x.Cols} (shape {x.Shape})", nameof(x));
+                throw new ArgumentException(
+                    $"{name}: input X is NaN at row {k / x.Cols}, column {k % x.Cols} (shape {x.Shape})",
+                    nameof(x)
+                );
     }
 }

@@ -5,7 +5,18 @@ open Expecto
 open QdFunctional.Diff
 
 let private allTests =
-    testList "diff" [ KernelTests.tests; GradientTests.tests; TaskTests.tests; ErrorTests.tests; EngineTests.tests; FrontTests.tests; PortableMathTests.tests; FixedOrderTests.tests ]
+    testList
+        "diff"
+        [
+            KernelTests.tests
+            GradientTests.tests
+            TaskTests.tests
+            ErrorTests.tests
+            EngineTests.tests
+            FrontTests.tests
+            PortableMathTests.tests
+            FixedOrderTests.tests
+        ]
 
 /// Runs the suite; with --bench [backend] runs the engine benchmark instead (never part of the tests).
 [<EntryPoint>]
@@ -15,6 +26,7 @@ let main argv =
         match rest with
         | name :: _ -> Engine.Backend <- Backends.ByName name
         | [] -> ()
+
         Benchmarks.EngineBenchmark.Run(Console.Out)
         0
     | _ -> runTestsWithCLIArgs [] argv allTests

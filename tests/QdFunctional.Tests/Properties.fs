@@ -29,15 +29,26 @@ let indexed n d =
 let throwsWith<'e when 'e :> exn> (fragments: string list) (f: unit -> unit) =
     let e = Expect.throwsC f id
     Expect.isTrue (e :? 'e) $"expected {typeof<'e>.Name}, got {e.GetType().Name}: {e.Message}"
+
     for fragment in fragments do
         Expect.stringContains e.Message fragment $"message names '{fragment}'"
 
 /// The normalized QD score of a short run of `algorithm` on LP-sphere with its presets.
 let shortRunScore algorithm dim iterations =
     let config =
-        { QdFunctional.RunConfig.preset "lp-sphere" algorithm { QdFunctional.RunConfig.defaults with Dim = dim } with
+        { QdFunctional.RunConfig.preset
+              "lp-sphere"
+              algorithm
+              { QdFunctional.RunConfig.defaults with
+                  Dim = dim
+              } with
             Algorithm = algorithm
-            Iterations = iterations }
+            Iterations = iterations
+        }
+
     let task = QdFunctional.Run.task config
-    let final = QdFunctional.Run.init config task |> QdFunctional.Run.fold config task ignore
+
+    let final =
+        QdFunctional.Run.init config task |> QdFunctional.Run.fold config task ignore
+
     final.Archive.Stats.NormQdScore

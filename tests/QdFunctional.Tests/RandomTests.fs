@@ -11,8 +11,11 @@ let private draw (n: int) (fill: 't[] -> unit) =
     fill a
     a
 
-let private uniforms (key: Key) n : float[] = draw n (fun (s: float[]) -> key.Uniform(Span s))
-let private normals (key: Key) n : float[] = draw n (fun (s: float[]) -> key.Normal(Span s))
+let private uniforms (key: Key) n : float[] =
+    draw n (fun (s: float[]) -> key.Uniform(Span s))
+
+let private normals (key: Key) n : float[] =
+    draw n (fun (s: float[]) -> key.Normal(Span s))
 
 let private mean (xs: float[]) = Array.average xs
 
@@ -24,11 +27,13 @@ let private moment k (xs: float[]) =
 let private correlation (xs: float[]) (ys: float[]) =
     let mx, my = mean xs, mean ys
     let mutable sxy, sxx, syy = 0.0, 0.0, 0.0
+
     for i in 0 .. xs.Length - 1 do
         let dx, dy = xs[i] - mx, ys[i] - my
         sxy <- sxy + dx * dy
         sxx <- sxx + dx * dx
         syy <- syy + dy * dy
+
     sxy / sqrt (sxx * syy)
 
 /// Pearson's chi-square statistic of counts against equal expected counts.
@@ -47,7 +52,10 @@ let private expectChiSquareFits (counts: int[]) what =
     let stat = chiSquare counts
     let df = counts.Length - 1
     let lo, hi = chiQuantile df -4.75, chiQuantile df 4.75
-    Expect.isTrue (stat > lo && stat < hi) $"%s{what}: chi-square %.1f{stat} with %d{df} df outside (%.1f{lo}, %.1f{hi})"
+
+    Expect.isTrue
+        (stat > lo && stat < hi)
+        $"%s{what}: chi-square %.1f{stat} with %d{df} df outside (%.1f{lo}, %.1f{hi})"
 
 /// |estimate - expected| within five standard errors.
 let private expectWithin5Se (actual: float) expected se what =
@@ -56,322 +64,484 @@ let private expectWithin5Se (actual: float) expected se what =
 let private hex (s: string) = Convert.ToUInt32(s, 16)
 
 let knownAnswers =
-    testList "known answers" [
-        // Random123 examples/kat_vectors, threefry2x32 with 20 rounds: counter, key, output.
-        let vectors =
-            [ "00000000 00000000 00000000 00000000 6b200159 99ba4efe"
-              "ffffffff ffffffff ffffffff ffffffff 1cb996fc bb002be7"
-              "243f6a88 85a308d3 13198a2e 03707344 c4923a9c 483df7a0" ]
-            |> List.map (fun line -> line.Split ' ' |> Array.map hex)
-        testCase "Threefry-2x32-20 matches Random123's kat_vectors" <| fun () ->
-            for v in vectors do
-                let struct (y0, y1) = Threefry.Hash(v[2], v[3], v[0], v[1])
-                Expect.equal (y0, y1) (v[4], v[5]) $"counter (%x{v[0]}, %x{v[1]}) key (%x{v[2]}, %x{v[3]})"
+    testList
+        "known answers"
+        [
+            // Random123 examples/kat_vectors, threefry2x32 with 20 rounds: counter, key, output.
+            let vectors =
+                [
+                    "00000000 00000000 00000000 00000000 6b200159 99ba4efe"
+                    "ffffffff ffffffff ffffffff ffffffff 1cb996fc bb002be7"
+                    "243f6a88 85a308d3 13198a2e 03707344 c4923a9c 483df7a0"
+                ]
+                |> List.map (fun line -> line.Split ' ' |> Array.map hex)
 
-        testCase "the vectorised stream fill agrees with the block function, across a 2^32 carry" <| fun () ->
-            for v in vectors do
-                let start = (uint64 v[0] <<< 32) ||| uint64 v[1]
-                let words = draw 37 (fun (s: uint64[]) -> Threefry.Fill(v[2], v[3], start, Span s))
-                Expect.equal words[0] ((uint64 v[4] <<< 32) ||| uint64 v[5]) "known answer as word 0"
-                for i in 0 .. words.Length - 1 do
-                    let c = start + uint64 i
-                    let struct (y0, y1) = Threefry.Hash(v[2], v[3], uint32 (c >>> 32), uint32 c)
-                    Expect.equal words[i] ((uint64 y0 <<< 32) ||| uint64 y1) $"word %d{i} from %x{start}"
-            let k = Key.Of 7UL
-            let words = draw 100 (fun (s: uint64[]) -> Threefry.Fill(k.Hi, k.Lo, (1UL <<< 32) - 50UL, Span s))
-            for i in 0 .. 99 do
-                Expect.equal words[i] (k.Bits((1UL <<< 32) - 50UL + uint64 i)) $"word %d{i} near the carry"
+            testCase "Threefry-2x32-20 matches Random123's kat_vectors"
+            <| fun () ->
+                for v in vectors do
+                    let struct (y0, y1) = Threefry.Hash(v[2], v[3], v[0], v[1])
+                    Expect.equal (y0, y1) (v[4], v[5]) $"counter (%x{v[0]}, %x{v[1]}) key (%x{v[2]}, %x{v[3]})"
 
-        testCase "PRNGKey(seed) is (seed >> 32, seed & 0xFFFFFFFF) as in JAX" <| fun () ->
-            Expect.equal (Key.Of 42UL) (Key(0u, 42u)) "PRNGKey(42) = [0, 42]"
-            Expect.equal (Key.Of 0x1_0000_0002UL) (Key(1u, 2u)) "a 64-bit seed"
+            testCase "the vectorised stream fill agrees with the block function, across a 2^32 carry"
+            <| fun () ->
+                for v in vectors do
+                    let start = (uint64 v[0] <<< 32) ||| uint64 v[1]
+                    let words = draw 37 (fun (s: uint64[]) -> Threefry.Fill(v[2], v[3], start, Span s))
+                    Expect.equal words[0] ((uint64 v[4] <<< 32) ||| uint64 v[5]) "known answer as word 0"
 
-        testCase "jax.random.split(PRNGKey(0)) (brief)" <| fun () ->
-            let struct (k1, k2) = (Key.Of 0UL).Split2()
-            Expect.equal k1 (Key(4146024105u, 967050713u)) "first key"
-            Expect.equal k2 (Key(2718843009u, 1272950319u)) "second key"
+                    for i in 0 .. words.Length - 1 do
+                        let c = start + uint64 i
+                        let struct (y0, y1) = Threefry.Hash(v[2], v[3], uint32 (c >>> 32), uint32 c)
+                        Expect.equal words[i] ((uint64 y0 <<< 32) ||| uint64 y1) $"word %d{i} from %x{start}"
 
-        // JAX tests/random_test.py, testPRNGValues ("consistent random values between JAX versions"),
-        // with the original (non-partitionable) threefry split.
-        testCase "jax.random.split(PRNGKey(0), 4) and fold_in(PRNGKey(0), 4) (JAX testPRNGValues)" <| fun () ->
-            let k = Key.Of 0UL
-            Expect.equal
-                (k.Split 4)
-                [| Key(2285895361u, 1501764800u); Key(1518642379u, 4090693311u)
-                   Key(433833334u, 4221794875u); Key(839183663u, 3740430601u) |]
-                "split into four"
-            Expect.equal (k.FoldIn 4u) (Key(2285895361u, 433833334u)) "fold_in 4"
-            Expect.equal (k.FoldIn 4) (k.FoldIn 4u) "signed and unsigned fold-in agree"
+                let k = Key.Of 7UL
 
-        testCase "Split2 and Split3 are Split 2 and Split 3" <| fun () ->
-            let k = Key.Of 99UL
-            let struct (a, b) = k.Split2()
-            Expect.equal [| a; b |] (k.Split 2) "Split2"
-            let struct (a, b, c) = k.Split3()
-            Expect.equal [| a; b; c |] (k.Split 3) "Split3"
-    ]
+                let words =
+                    draw 100 (fun (s: uint64[]) -> Threefry.Fill(k.Hi, k.Lo, (1UL <<< 32) - 50UL, Span s))
+
+                for i in 0..99 do
+                    Expect.equal words[i] (k.Bits((1UL <<< 32) - 50UL + uint64 i)) $"word %d{i} near the carry"
+
+            testCase "PRNGKey(seed) is (seed >> 32, seed & 0xFFFFFFFF) as in JAX"
+            <| fun () ->
+                Expect.equal (Key.Of 42UL) (Key(0u, 42u)) "PRNGKey(42) = [0, 42]"
+                Expect.equal (Key.Of 0x1_0000_0002UL) (Key(1u, 2u)) "a 64-bit seed"
+
+            testCase "jax.random.split(PRNGKey(0)) (brief)"
+            <| fun () ->
+                let struct (k1, k2) = (Key.Of 0UL).Split2()
+                Expect.equal k1 (Key(4146024105u, 967050713u)) "first key"
+                Expect.equal k2 (Key(2718843009u, 1272950319u)) "second key"
+
+            // JAX tests/random_test.py, testPRNGValues ("consistent random values between JAX versions"),
+            // with the original (non-partitionable) threefry split.
+            testCase "jax.random.split(PRNGKey(0), 4) and fold_in(PRNGKey(0), 4) (JAX testPRNGValues)"
+            <| fun () ->
+                let k = Key.Of 0UL
+
+                Expect.equal
+                    (k.Split 4)
+                    [|
+                        Key(2285895361u, 1501764800u)
+                        Key(1518642379u, 4090693311u)
+                        Key(433833334u, 4221794875u)
+                        Key(839183663u, 3740430601u)
+                    |]
+                    "split into four"
+
+                Expect.equal (k.FoldIn 4u) (Key(2285895361u, 433833334u)) "fold_in 4"
+                Expect.equal (k.FoldIn 4) (k.FoldIn 4u) "signed and unsigned fold-in agree"
+
+            testCase "Split2 and Split3 are Split 2 and Split 3"
+            <| fun () ->
+                let k = Key.Of 99UL
+                let struct (a, b) = k.Split2()
+                Expect.equal [| a; b |] (k.Split 2) "Split2"
+                let struct (a, b, c) = k.Split3()
+                Expect.equal [| a; b; c |] (k.Split 3) "Split3"
+        ]
 
 let independence =
-    testList "independence" [
-        let n = 100_000
-        let bound = 5.0 / sqrt (float n) // five standard errors of a correlation of n independent pairs
-        let expectUncorrelated (a: Key) (b: Key) what =
-            let r = correlation (uniforms a n) (uniforms b n)
-            Expect.isLessThan (abs r) bound $"%s{what}: correlation %g{r}"
+    testList
+        "independence"
+        [
+            let n = 100_000
+            let bound = 5.0 / sqrt (float n) // five standard errors of a correlation of n independent pairs
 
-        testCase "split streams are uncorrelated" <| fun () ->
-            let k = Key.Of 0UL
-            let struct (a, b) = k.Split2()
-            expectUncorrelated a b "split pair"
-            expectUncorrelated k a "parent and child"
-            let ks = k.Split 5
-            expectUncorrelated ks[3] ks[4] "neighbours in a split of five"
+            let expectUncorrelated (a: Key) (b: Key) what =
+                let r = correlation (uniforms a n) (uniforms b n)
+                Expect.isLessThan (abs r) bound $"%s{what}: correlation %g{r}"
 
-        testCase "fold-in streams are uncorrelated" <| fun () ->
-            let k = Key.Of 1234UL
-            expectUncorrelated (k.FoldIn 0) (k.FoldIn 1) "fold_in 0 and 1"
-            expectUncorrelated (k.FoldIn 1) ((k.FoldIn 0).FoldIn 0) "fold_in 1 and fold_in 0 twice"
+            testCase "split streams are uncorrelated"
+            <| fun () ->
+                let k = Key.Of 0UL
+                let struct (a, b) = k.Split2()
+                expectUncorrelated a b "split pair"
+                expectUncorrelated k a "parent and child"
+                let ks = k.Split 5
+                expectUncorrelated ks[3] ks[4] "neighbours in a split of five"
 
-        testCase "neighbouring seeds give uncorrelated streams" <| fun () ->
-            expectUncorrelated (Key.Of 1UL) (Key.Of 2UL) "seeds 1 and 2"
+            testCase "fold-in streams are uncorrelated"
+            <| fun () ->
+                let k = Key.Of 1234UL
+                expectUncorrelated (k.FoldIn 0) (k.FoldIn 1) "fold_in 0 and 1"
+                expectUncorrelated (k.FoldIn 1) ((k.FoldIn 0).FoldIn 0) "fold_in 1 and fold_in 0 twice"
 
-        testCase "successive values of a stream are uncorrelated (lag 1)" <| fun () ->
-            let u = uniforms (Key.Of 5UL) (n + 1)
-            let r = correlation u[.. n - 1] u[1..]
-            Expect.isLessThan (abs r) bound $"lag-1 correlation %g{r}"
+            testCase "neighbouring seeds give uncorrelated streams"
+            <| fun () -> expectUncorrelated (Key.Of 1UL) (Key.Of 2UL) "seeds 1 and 2"
 
-        testCase "many split and fold-in keys are all distinct" <| fun () ->
-            let k = Key.Of 2024UL
-            let keys =
-                Array.concat [
-                    k.Split 100_000
-                    Array.init 100_000 (fun i -> k.FoldIn i)
-                    (k.Split 1000) |> Array.collect (fun c -> c.Split 100)
-                    [| k |] ]
-            Expect.equal (keys |> Array.distinct |> Array.length) keys.Length "no two keys are equal"
-    ]
+            testCase "successive values of a stream are uncorrelated (lag 1)"
+            <| fun () ->
+                let u = uniforms (Key.Of 5UL) (n + 1)
+                let r = correlation u[.. n - 1] u[1..]
+                Expect.isLessThan (abs r) bound $"lag-1 correlation %g{r}"
+
+            testCase "many split and fold-in keys are all distinct"
+            <| fun () ->
+                let k = Key.Of 2024UL
+
+                let keys =
+                    Array.concat
+                        [
+                            k.Split 100_000
+                            Array.init 100_000 (fun i -> k.FoldIn i)
+                            (k.Split 1000) |> Array.collect (fun c -> c.Split 100)
+                            [| k |]
+                        ]
+
+                Expect.equal (keys |> Array.distinct |> Array.length) keys.Length "no two keys are equal"
+        ]
 
 let distributions =
-    testList "distributions" [
-        let n = 1_000_000
+    testList
+        "distributions"
+        [
+            let n = 1_000_000
 
-        testCase "uniform doubles lie in [0, 1) with mean 1/2 and variance 1/12" <| fun () ->
-            let u = uniforms (Key.Of 11UL) n
-            Expect.all u (fun x -> x >= 0.0 && x < 1.0) "in [0, 1)"
-            expectWithin5Se (mean u) 0.5 (sqrt (1.0 / 12.0 / float n)) "mean"
-            // Var of the sample variance ≈ (mu4 - sigma^4) / n = (1/80 - 1/144) / n.
-            expectWithin5Se (moment 2 u) (1.0 / 12.0) (sqrt ((1.0 / 80.0 - 1.0 / 144.0) / float n)) "variance"
-            let bins = Array.zeroCreate 100
-            for x in u do bins[int (x * 100.0)] <- bins[int (x * 100.0)] + 1
-            expectChiSquareFits bins "100 equal bins"
+            testCase "uniform doubles lie in [0, 1) with mean 1/2 and variance 1/12"
+            <| fun () ->
+                let u = uniforms (Key.Of 11UL) n
+                Expect.all u (fun x -> x >= 0.0 && x < 1.0) "in [0, 1)"
+                expectWithin5Se (mean u) 0.5 (sqrt (1.0 / 12.0 / float n)) "mean"
+                // Var of the sample variance ≈ (mu4 - sigma^4) / n = (1/80 - 1/144) / n.
+                expectWithin5Se (moment 2 u) (1.0 / 12.0) (sqrt ((1.0 / 80.0 - 1.0 / 144.0) / float n)) "variance"
+                let bins = Array.zeroCreate 100
 
-        testCase "uniform doubles respect [low, high), per-column bounds and stay below high" <| fun () ->
-            let k = Key.Of 12UL
-            let x = draw 10_000 (fun (s: float[]) -> k.Uniform(Span s, -3.0, 5.0))
-            Expect.all x (fun v -> v >= -3.0 && v < 5.0) "in [-3, 5)"
-            let u = uniforms k 10_000
-            for i in 0 .. x.Length - 1 do
-                Expect.equal x[i] (-3.0 + 8.0 * u[i]) "an affine map of the unit draws"
-            let lo, hi = [| -1.0; 10.0; 0.0 |], [| 1.0; 20.0; 1e-9 |]
-            let y = draw 30_000 (fun (s: float[]) -> k.Uniform(Span s, ReadOnlySpan lo, ReadOnlySpan hi))
-            for i in 0 .. y.Length - 1 do
-                let j = i % 3
-                Expect.isTrue (y[i] >= lo[j] && y[i] < hi[j]) $"value %d{i} = %g{y[i]} in column %d{j}"
-            // A width of one ulp: low + width * u rounds to high for u >= 1/2, which must not escape.
-            let top = Math.BitIncrement 1.0
-            let z = draw 1000 (fun (s: float[]) -> k.Uniform(Span s, 1.0, top))
-            Expect.all z (fun v -> v = 1.0) "the only double in [1, 1 + ulp)"
+                for x in u do
+                    bins[int (x * 100.0)] <- bins[int (x * 100.0)] + 1
 
-        testCase "uniform floats lie in [0, 1) with mean 1/2" <| fun () ->
-            let f = draw n (fun (s: float32[]) -> (Key.Of 13UL).Uniform(Span s))
-            Expect.all f (fun x -> x >= 0.0f && x < 1.0f) "in [0, 1)"
-            expectWithin5Se (f |> Array.averageBy float) 0.5 (sqrt (1.0 / 12.0 / float n)) "mean"
+                expectChiSquareFits bins "100 equal bins"
 
-        testCase "normals have mean 0, variance 1, kurtosis 3 and the right tail mass" <| fun () ->
-            let z = normals (Key.Of 14UL) n
-            Expect.all z Double.IsFinite "finite"
-            expectWithin5Se (mean z) 0.0 (sqrt (1.0 / float n)) "mean"
-            expectWithin5Se (moment 2 z) 1.0 (sqrt (2.0 / float n)) "variance"
-            expectWithin5Se (moment 4 z / (moment 2 z ** 2.0)) 3.0 (sqrt (24.0 / float n)) "kurtosis"
-            expectWithin5Se (moment 3 z) 0.0 (sqrt (6.0 / float n)) "skewness"
-            let p = 0.0455002638963584 // P(|Z| > 2)
-            let tail = float (z |> Array.filter (fun x -> abs x > 2.0) |> Array.length) / float n
-            expectWithin5Se tail p (sqrt (p * (1.0 - p) / float n)) "P(|z| > 2)"
+            testCase "uniform doubles respect [low, high), per-column bounds and stay below high"
+            <| fun () ->
+                let k = Key.Of 12UL
+                let x = draw 10_000 (fun (s: float[]) -> k.Uniform(Span s, -3.0, 5.0))
+                Expect.all x (fun v -> v >= -3.0 && v < 5.0) "in [-3, 5)"
+                let u = uniforms k 10_000
 
-        testCase "normals with mean and scale are the standard draws moved and stretched" <| fun () ->
-            let k = Key.Of 15UL
-            let z = normals k 1001
-            let y = draw 1001 (fun (s: float[]) -> k.Normal(Span s, 3.0, 0.5))
-            for i in 0 .. z.Length - 1 do
-                Expect.equal y[i] (3.0 + 0.5 * z[i]) $"value %d{i}"
+                for i in 0 .. x.Length - 1 do
+                    Expect.equal x[i] (-3.0 + 8.0 * u[i]) "an affine map of the unit draws"
 
-        testCase "integers are uniform over [low, high) (chi-square)" <| fun () ->
-            let ints = draw 600_000 (fun (s: int[]) -> (Key.Of 16UL).Integers(Span s, -7, 53))
-            Expect.all ints (fun i -> i >= -7 && i < 53) "in range"
-            let counts = Array.zeroCreate 60
-            for i in ints do counts[i + 7] <- counts[i + 7] + 1
-            expectChiSquareFits counts "60 values"
-            let wide = draw 100_000 (fun (s: int[]) -> (Key.Of 17UL).Integers(Span s, Int32.MinValue, Int32.MaxValue))
-            Expect.isTrue (wide |> Array.exists (fun i -> i < -1_000_000_000)) "reaches far below zero"
-            Expect.isTrue (wide |> Array.exists (fun i -> i > 1_000_000_000)) "reaches far above zero"
+                let lo, hi = [| -1.0; 10.0; 0.0 |], [| 1.0; 20.0; 1e-9 |]
 
-        testCase "NextInt over many folded keys is uniform" <| fun () ->
-            let k = Key.Of 18UL
-            let counts = Array.zeroCreate 7
-            for i in 0 .. 69_999 do
-                let v = (k.FoldIn i).NextInt 7
-                counts[v] <- counts[v] + 1
-            expectChiSquareFits counts "NextInt 7"
-            Expect.equal ((Key.Of 3UL).NextInt 1) 0 "a single choice"
-            let u = (Key.Of 3UL).NextUniform()
-            Expect.isTrue (u >= 0.0 && u < 1.0) "NextUniform in [0, 1)"
+                let y =
+                    draw 30_000 (fun (s: float[]) -> k.Uniform(Span s, ReadOnlySpan lo, ReadOnlySpan hi))
 
-        property "every permutation is a permutation" 200 <| fun (seed: uint64) (len: byte) ->
-            let p = draw (int len) (fun (s: int[]) -> (Key.Of seed).Permutation(Span s))
-            Array.sort (Array.copy p) = Array.init (int len) id
+                for i in 0 .. y.Length - 1 do
+                    let j = i % 3
+                    Expect.isTrue (y[i] >= lo[j] && y[i] < hi[j]) $"value %d{i} = %g{y[i]} in column %d{j}"
+                // A width of one ulp: low + width * u rounds to high for u >= 1/2, which must not escape.
+                let top = Math.BitIncrement 1.0
+                let z = draw 1000 (fun (s: float[]) -> k.Uniform(Span s, 1.0, top))
+                Expect.all z (fun v -> v = 1.0) "the only double in [1, 1 + ulp)"
 
-        testCase "permutations of three are uniform over the six orders" <| fun () ->
-            let k = Key.Of 19UL
-            let counts = Array.zeroCreate 6
-            let p = Array.zeroCreate 3
-            for i in 0 .. 59_999 do
-                (k.FoldIn i).Permutation(Span p)
-                let code = p[0] * 2 + (if p[1] > p[2] then 1 else 0)
-                counts[code] <- counts[code] + 1
-            expectChiSquareFits counts "orders of three"
+            testCase "uniform floats lie in [0, 1) with mean 1/2"
+            <| fun () ->
+                let f = draw n (fun (s: float32[]) -> (Key.Of 13UL).Uniform(Span s))
+                Expect.all f (fun x -> x >= 0.0f && x < 1.0f) "in [0, 1)"
+                expectWithin5Se (f |> Array.averageBy float) 0.5 (sqrt (1.0 / 12.0 / float n)) "mean"
 
-        property "Choice gives distinct values in range, for every k from 0 to the population" 300 <| fun (seed: uint64) (pop: byte) (frac: byte) ->
-            let population = int pop
-            let k = population * int frac / 255
-            let c = draw k (fun (s: int[]) -> (Key.Of seed).Choice(population, Span s))
-            c.Length = k
-            && Array.forall (fun v -> v >= 0 && v < population) c
-            && (Array.distinct c).Length = k
+            testCase "normals have mean 0, variance 1, kurtosis 3 and the right tail mass"
+            <| fun () ->
+                let z = normals (Key.Of 14UL) n
+                Expect.all z Double.IsFinite "finite"
+                expectWithin5Se (mean z) 0.0 (sqrt (1.0 / float n)) "mean"
+                expectWithin5Se (moment 2 z) 1.0 (sqrt (2.0 / float n)) "variance"
+                expectWithin5Se (moment 4 z / (moment 2 z ** 2.0)) 3.0 (sqrt (24.0 / float n)) "kurtosis"
+                expectWithin5Se (moment 3 z) 0.0 (sqrt (6.0 / float n)) "skewness"
+                let p = 0.0455002638963584 // P(|Z| > 2)
 
-        testCase "Choice is a partial Fisher-Yates shuffle driven by word i, for small and large populations" <| fun () ->
-            // Reference: swap position i with i + floor(word_i * (population - i) / 2^64).
-            let reference (key: Key) population k =
-                let items = Array.init population id
-                Array.init k (fun i ->
-                    let j = i + int (Math.BigMul(key.Bits(uint64 i), uint64 (population - i)) >>> 64)
-                    let v = items[j]
-                    items[j] <- items[i]
-                    items[i] <- v
-                    v)
-            for population, k in [ 1, 1; 10, 3; 1024, 1024; 1025, 1000; 5000, 4999; 100_000, 300 ] do
-                let key = Key.Of(uint64 population)
-                let c = draw k (fun (s: int[]) -> key.Choice(population, Span s))
-                Expect.equal c (reference key population k) $"population %d{population}, k %d{k}"
-                Expect.equal (Array.distinct c).Length k "distinct"
+                let tail =
+                    float (z |> Array.filter (fun x -> abs x > 2.0) |> Array.length) / float n
 
-        testCase "Choice edge cases: k = 0, k = population, population 0" <| fun () ->
-            let k = Key.Of 20UL
-            Expect.isEmpty (draw 0 (fun (s: int[]) -> k.Choice(0, Span s))) "nothing from nothing"
-            Expect.isEmpty (draw 0 (fun (s: int[]) -> k.Choice(5, Span s))) "nothing from five"
-            let all = draw 50 (fun (s: int[]) -> k.Choice(50, Span s))
-            Expect.equal (Array.sort all) (Array.init 50 id) "all of them, each once"
-            Expect.notEqual all (Array.init 50 id) "in a shuffled order"
+                expectWithin5Se tail p (sqrt (p * (1.0 - p) / float n)) "P(|z| > 2)"
 
-        testCase "Choice's first and last picks are uniform over the population" <| fun () ->
-            let k = Key.Of 21UL
-            let first, last = Array.zeroCreate 20, Array.zeroCreate 20
-            let c = Array.zeroCreate 5
-            for i in 0 .. 39_999 do
-                (k.FoldIn i).Choice(20, Span c)
-                first[c[0]] <- first[c[0]] + 1
-                last[c[4]] <- last[c[4]] + 1
-            expectChiSquareFits first "first pick"
-            expectChiSquareFits last "last pick"
-    ]
+            testCase "normals with mean and scale are the standard draws moved and stretched"
+            <| fun () ->
+                let k = Key.Of 15UL
+                let z = normals k 1001
+                let y = draw 1001 (fun (s: float[]) -> k.Normal(Span s, 3.0, 0.5))
+
+                for i in 0 .. z.Length - 1 do
+                    Expect.equal y[i] (3.0 + 0.5 * z[i]) $"value %d{i}"
+
+            testCase "integers are uniform over [low, high) (chi-square)"
+            <| fun () ->
+                let ints = draw 600_000 (fun (s: int[]) -> (Key.Of 16UL).Integers(Span s, -7, 53))
+                Expect.all ints (fun i -> i >= -7 && i < 53) "in range"
+                let counts = Array.zeroCreate 60
+
+                for i in ints do
+                    counts[i + 7] <- counts[i + 7] + 1
+
+                expectChiSquareFits counts "60 values"
+
+                let wide =
+                    draw 100_000 (fun (s: int[]) -> (Key.Of 17UL).Integers(Span s, Int32.MinValue, Int32.MaxValue))
+
+                Expect.isTrue (wide |> Array.exists (fun i -> i < -1_000_000_000)) "reaches far below zero"
+                Expect.isTrue (wide |> Array.exists (fun i -> i > 1_000_000_000)) "reaches far above zero"
+
+            testCase "NextInt over many folded keys is uniform"
+            <| fun () ->
+                let k = Key.Of 18UL
+                let counts = Array.zeroCreate 7
+
+                for i in 0..69_999 do
+                    let v = (k.FoldIn i).NextInt 7
+                    counts[v] <- counts[v] + 1
+
+                expectChiSquareFits counts "NextInt 7"
+                Expect.equal ((Key.Of 3UL).NextInt 1) 0 "a single choice"
+                let u = (Key.Of 3UL).NextUniform()
+                Expect.isTrue (u >= 0.0 && u < 1.0) "NextUniform in [0, 1)"
+
+            property "every permutation is a permutation" 200
+            <| fun (seed: uint64) (len: byte) ->
+                let p = draw (int len) (fun (s: int[]) -> (Key.Of seed).Permutation(Span s))
+                Array.sort (Array.copy p) = Array.init (int len) id
+
+            testCase "permutations of three are uniform over the six orders"
+            <| fun () ->
+                let k = Key.Of 19UL
+                let counts = Array.zeroCreate 6
+                let p = Array.zeroCreate 3
+
+                for i in 0..59_999 do
+                    (k.FoldIn i).Permutation(Span p)
+                    let code = p[0] * 2 + (if p[1] > p[2] then 1 else 0)
+                    counts[code] <- counts[code] + 1
+
+                expectChiSquareFits counts "orders of three"
+
+            property "Choice gives distinct values in range, for every k from 0 to the population" 300
+            <| fun (seed: uint64) (pop: byte) (frac: byte) ->
+                let population = int pop
+                let k = population * int frac / 255
+                let c = draw k (fun (s: int[]) -> (Key.Of seed).Choice(population, Span s))
+
+                c.Length = k
+                && Array.forall (fun v -> v >= 0 && v < population) c
+                && (Array.distinct c).Length = k
+
+            testCase "Choice is a partial Fisher-Yates shuffle driven by word i, for small and large populations"
+            <| fun () ->
+                // Reference: swap position i with i + floor(word_i * (population - i) / 2^64).
+                let reference (key: Key) population k =
+                    let items = Array.init population id
+
+                    Array.init k (fun i ->
+                        let j = i + int (Math.BigMul(key.Bits(uint64 i), uint64 (population - i)) >>> 64)
+                        let v = items[j]
+                        items[j] <- items[i]
+                        items[i] <- v
+                        v)
+
+                for population, k in [ 1, 1; 10, 3; 1024, 1024; 1025, 1000; 5000, 4999; 100_000, 300 ] do
+                    let key = Key.Of(uint64 population)
+                    let c = draw k (fun (s: int[]) -> key.Choice(population, Span s))
+                    Expect.equal c (reference key population k) $"population %d{population}, k %d{k}"
+                    Expect.equal (Array.distinct c).Length k "distinct"
+
+            testCase "Choice edge cases: k = 0, k = population, population 0"
+            <| fun () ->
+                let k = Key.Of 20UL
+                Expect.isEmpty (draw 0 (fun (s: int[]) -> k.Choice(0, Span s))) "nothing from nothing"
+                Expect.isEmpty (draw 0 (fun (s: int[]) -> k.Choice(5, Span s))) "nothing from five"
+                let all = draw 50 (fun (s: int[]) -> k.Choice(50, Span s))
+                Expect.equal (Array.sort all) (Array.init 50 id) "all of them, each once"
+                Expect.notEqual all (Array.init 50 id) "in a shuffled order"
+
+            testCase "Choice's first and last picks are uniform over the population"
+            <| fun () ->
+                let k = Key.Of 21UL
+                let first, last = Array.zeroCreate 20, Array.zeroCreate 20
+                let c = Array.zeroCreate 5
+
+                for i in 0..39_999 do
+                    (k.FoldIn i).Choice(20, Span c)
+                    first[c[0]] <- first[c[0]] + 1
+                    last[c[4]] <- last[c[4]] + 1
+
+                expectChiSquareFits first "first pick"
+                expectChiSquareFits last "last pick"
+        ]
 
 let determinism =
-    testList "determinism" [
-        testCase "the same key gives the same draws" <| fun () ->
-            let k = Key.Of 30UL
-            Expect.equal (normals k 1000) (normals (Key.Of 30UL) 1000) "normals"
-            Expect.equal (uniforms k 1000) (uniforms k 1000) "uniforms"
-            Expect.equal (draw 100 (fun (s: int[]) -> k.Integers(Span s, 0, 10))) (draw 100 (fun (s: int[]) -> k.Integers(Span s, 0, 10))) "integers"
-            Expect.equal (draw 100 (fun (s: int[]) -> k.Permutation(Span s))) (draw 100 (fun (s: int[]) -> k.Permutation(Span s))) "permutations"
-            Expect.equal (draw 10 (fun (s: int[]) -> k.Choice(100, Span s))) (draw 10 (fun (s: int[]) -> k.Choice(100, Span s))) "choices"
-            Expect.equal (k.Split 10) (k.Split 10) "splits"
-            Expect.notEqual (normals k 10) (normals (Key.Of 31UL) 10) "another key, other draws"
+    testList
+        "determinism"
+        [
+            testCase "the same key gives the same draws"
+            <| fun () ->
+                let k = Key.Of 30UL
+                Expect.equal (normals k 1000) (normals (Key.Of 30UL) 1000) "normals"
+                Expect.equal (uniforms k 1000) (uniforms k 1000) "uniforms"
 
-        // The vector Box-Muller in Normal must be the portable scalar formula, bit for bit: that is
-        // what makes the draws the same on every CPU (with or without AVX2, x64 or Arm).
-        testCase "normals equal the scalar portable Box-Muller formula bit for bit" <| fun () ->
-            let k = Key.Of 32UL
-            let n = 300_001
-            let z = normals k n
-            let bits (x: float) = BitConverter.DoubleToInt64Bits x
-            for i in [ 0; 1; 2; 3; 6; 7; 8; 9; 254; 255; 256; 257; 1000; 1001; 65_536; 65_537; 299_998; 299_999; 300_000 ] do
-                let pair = i / 2
-                let struct (c, s) = Key.BoxMuller(Key.ToUnitDouble(k.Bits(uint64 (2 * pair))), Key.ToUnitDouble(k.Bits(uint64 (2 * pair + 1))))
-                let expected = if i % 2 = 0 then c else s
-                Expect.equal (bits z[i]) (bits expected) $"value %d{i}"
-            let odd = normals k 7
-            let struct (c, _) = Key.BoxMuller(Key.ToUnitDouble(k.Bits 6UL), Key.ToUnitDouble(k.Bits 7UL))
-            Expect.equal (bits odd[6]) (bits c) "an odd last value is the cosine of its pair"
+                Expect.equal
+                    (draw 100 (fun (s: int[]) -> k.Integers(Span s, 0, 10)))
+                    (draw 100 (fun (s: int[]) -> k.Integers(Span s, 0, 10)))
+                    "integers"
 
-        // 300,001 values run in parallel chunks; the shorter draws run on one thread.
-        testCase "a shorter draw is a prefix of a longer one, also across the parallel path" <| fun () ->
-            let k = Key.Of 32UL
-            let longN, longU = normals k 300_001, uniforms k 300_001
-            for len in [ 0; 1; 2; 5; 255; 256; 257; 1001; 16_385; 131_071 ] do
-                Expect.equal (normals k len) longN[.. len - 1] $"normal prefix of %d{len}"
-                Expect.equal (uniforms k len) longU[.. len - 1] $"uniform prefix of %d{len}"
-            let longI = draw 5000 (fun (s: int[]) -> k.Integers(Span s, 0, 1000))
-            Expect.equal (draw 333 (fun (s: int[]) -> k.Integers(Span s, 0, 1000))) longI[.. 332] "integer prefix"
-            let longF = draw 5000 (fun (s: float32[]) -> k.Uniform(Span s))
-            Expect.equal (draw 333 (fun (s: float32[]) -> k.Uniform(Span s))) longF[.. 332] "float prefix"
+                Expect.equal
+                    (draw 100 (fun (s: int[]) -> k.Permutation(Span s)))
+                    (draw 100 (fun (s: int[]) -> k.Permutation(Span s)))
+                    "permutations"
 
-        testCase "value i of a draw depends only on the key and i" <| fun () ->
-            let k = Key.Of 33UL
-            let words = draw 300_000 (fun (s: uint64[]) -> k.Bits(Span s))
-            let u = uniforms k 300_000
-            for i in [ 0; 1; 7; 8; 255; 256; 16_383; 16_384; 131_072; 299_999 ] do
-                Expect.equal words[i] (k.Bits(uint64 i)) $"word %d{i}"
-                Expect.equal u[i] (Key.ToUnitDouble(k.Bits(uint64 i))) $"uniform %d{i}"
-            Expect.equal (k.NextUniform()) u[0] "NextUniform is value 0"
+                Expect.equal
+                    (draw 10 (fun (s: int[]) -> k.Choice(100, Span s)))
+                    (draw 10 (fun (s: int[]) -> k.Choice(100, Span s)))
+                    "choices"
 
-        testCase "normal values 2i and 2i+1 are Box-Muller of words 2i and 2i+1" <| fun () ->
-            let k = Key.Of 34UL
-            let z = normals k 20_001
-            for i in 0 .. 2 .. z.Length - 1 do
-                let r = sqrt (-2.0 * log (1.0 - Key.ToUnitDouble(k.Bits(uint64 i))))
-                let t = 2.0 * Math.PI * Key.ToUnitDouble(k.Bits(uint64 i + 1UL))
-                Expect.floatClose { absolute = 1e-14; relative = 1e-14 } z[i] (r * cos t) $"value %d{i}"
-                if i + 1 < z.Length then
-                    Expect.floatClose { absolute = 1e-14; relative = 1e-14 } z[i + 1] (r * sin t) $"value %d{i + 1}"
-    ]
+                Expect.equal (k.Split 10) (k.Split 10) "splits"
+                Expect.notEqual (normals k 10) (normals (Key.Of 31UL) 10) "another key, other draws"
+
+            // The vector Box-Muller in Normal must be the portable scalar formula, bit for bit: that is
+            // what makes the draws the same on every CPU (with or without AVX2, x64 or Arm).
+            testCase "normals equal the scalar portable Box-Muller formula bit for bit"
+            <| fun () ->
+                let k = Key.Of 32UL
+                let n = 300_001
+                let z = normals k n
+                let bits (x: float) = BitConverter.DoubleToInt64Bits x
+
+                for i in
+                    [
+                        0
+                        1
+                        2
+                        3
+                        6
+                        7
+                        8
+                        9
+                        254
+                        255
+                        256
+                        257
+                        1000
+                        1001
+                        65_536
+                        65_537
+                        299_998
+                        299_999
+                        300_000
+                    ] do
+                    let pair = i / 2
+
+                    let struct (c, s) =
+                        Key.BoxMuller(
+                            Key.ToUnitDouble(k.Bits(uint64 (2 * pair))),
+                            Key.ToUnitDouble(k.Bits(uint64 (2 * pair + 1)))
+                        )
+
+                    let expected = if i % 2 = 0 then c else s
+                    Expect.equal (bits z[i]) (bits expected) $"value %d{i}"
+
+                let odd = normals k 7
+
+                let struct (c, _) =
+                    Key.BoxMuller(Key.ToUnitDouble(k.Bits 6UL), Key.ToUnitDouble(k.Bits 7UL))
+
+                Expect.equal (bits odd[6]) (bits c) "an odd last value is the cosine of its pair"
+
+            // 300,001 values run in parallel chunks; the shorter draws run on one thread.
+            testCase "a shorter draw is a prefix of a longer one, also across the parallel path"
+            <| fun () ->
+                let k = Key.Of 32UL
+                let longN, longU = normals k 300_001, uniforms k 300_001
+
+                for len in [ 0; 1; 2; 5; 255; 256; 257; 1001; 16_385; 131_071 ] do
+                    Expect.equal (normals k len) longN[.. len - 1] $"normal prefix of %d{len}"
+                    Expect.equal (uniforms k len) longU[.. len - 1] $"uniform prefix of %d{len}"
+
+                let longI = draw 5000 (fun (s: int[]) -> k.Integers(Span s, 0, 1000))
+                Expect.equal (draw 333 (fun (s: int[]) -> k.Integers(Span s, 0, 1000))) longI[..332] "integer prefix"
+                let longF = draw 5000 (fun (s: float32[]) -> k.Uniform(Span s))
+                Expect.equal (draw 333 (fun (s: float32[]) -> k.Uniform(Span s))) longF[..332] "float prefix"
+
+            testCase "value i of a draw depends only on the key and i"
+            <| fun () ->
+                let k = Key.Of 33UL
+                let words = draw 300_000 (fun (s: uint64[]) -> k.Bits(Span s))
+                let u = uniforms k 300_000
+
+                for i in [ 0; 1; 7; 8; 255; 256; 16_383; 16_384; 131_072; 299_999 ] do
+                    Expect.equal words[i] (k.Bits(uint64 i)) $"word %d{i}"
+                    Expect.equal u[i] (Key.ToUnitDouble(k.Bits(uint64 i))) $"uniform %d{i}"
+
+                Expect.equal (k.NextUniform()) u[0] "NextUniform is value 0"
+
+            testCase "normal values 2i and 2i+1 are Box-Muller of words 2i and 2i+1"
+            <| fun () ->
+                let k = Key.Of 34UL
+                let z = normals k 20_001
+
+                for i in 0..2 .. z.Length - 1 do
+                    let r = sqrt (-2.0 * log (1.0 - Key.ToUnitDouble(k.Bits(uint64 i))))
+                    let t = 2.0 * Math.PI * Key.ToUnitDouble(k.Bits(uint64 i + 1UL))
+                    Expect.floatClose { absolute = 1e-14; relative = 1e-14 } z[i] (r * cos t) $"value %d{i}"
+
+                    if i + 1 < z.Length then
+                        Expect.floatClose { absolute = 1e-14; relative = 1e-14 } z[i + 1] (r * sin t) $"value %d{i + 1}"
+        ]
 
 let errors =
-    testList "bad arguments" [
-        let k = Key.Of 40UL
-        let throwsWith (f: unit -> unit) (fragment: string) what =
-            Expect.throwsC f (fun e -> Expect.stringContains e.Message fragment what)
+    testList
+        "bad arguments"
+        [
+            let k = Key.Of 40UL
 
-        testCase "splits and fold-ins" <| fun () ->
-            throwsWith (fun () -> k.Split 0 |> ignore) "count" "zero keys"
-            throwsWith (fun () -> k.FoldIn -1 |> ignore) "non-negative" "negative fold-in"
+            let throwsWith (f: unit -> unit) (fragment: string) what =
+                Expect.throwsC f (fun e -> Expect.stringContains e.Message fragment what)
 
-        testCase "uniform bounds" <| fun () ->
-            let a = Array.zeroCreate<float> 6
-            throwsWith (fun () -> k.Uniform(Span a, 1.0, 1.0)) "low < high" "empty interval"
-            throwsWith (fun () -> k.Uniform(Span a, nan, 1.0)) "NaN" "NaN low"
-            throwsWith (fun () -> k.Uniform(Span a, -Double.MaxValue, Double.MaxValue)) "finite width" "overflowing width"
-            throwsWith (fun () -> k.Uniform(Span a, ReadOnlySpan [| 0.0; 0.0 |], ReadOnlySpan [| 1.0 |])) "bound lengths" "lengths differ"
-            throwsWith (fun () -> k.Uniform(Span a, ReadOnlySpan [| 0.0; 0.0; 0.0; 0.0 |], ReadOnlySpan [| 1.0; 1.0; 1.0; 1.0 |])) "dividing" "4 does not divide 6"
-            throwsWith (fun () -> k.Uniform(Span a, ReadOnlySpan [| 0.0; 2.0 |], ReadOnlySpan [| 1.0; 2.0 |])) "low[1] < high[1]" "second column empty"
+            testCase "splits and fold-ins"
+            <| fun () ->
+                throwsWith (fun () -> k.Split 0 |> ignore) "count" "zero keys"
+                throwsWith (fun () -> k.FoldIn -1 |> ignore) "non-negative" "negative fold-in"
 
-        testCase "normal, integer and choice arguments" <| fun () ->
-            let a = Array.zeroCreate<float> 4
-            throwsWith (fun () -> k.Normal(Span a, 0.0, -1.0)) "scale" "negative scale"
-            throwsWith (fun () -> k.Normal(Span a, infinity, 1.0)) "mean" "infinite mean"
-            throwsWith (fun () -> k.Integers(Span(Array.zeroCreate<int> 3), 5, 5)) "low < high" "empty integer range"
-            throwsWith (fun () -> k.NextInt 0 |> ignore) "positive" "NextInt 0"
-            throwsWith (fun () -> k.Choice(3, Span(Array.zeroCreate<int> 4))) "at least 4" "more picks than items"
-            throwsWith (fun () -> k.Choice(-1, Span(Array.zeroCreate<int> 0))) "population" "negative population"
-    ]
+            testCase "uniform bounds"
+            <| fun () ->
+                let a = Array.zeroCreate<float> 6
+                throwsWith (fun () -> k.Uniform(Span a, 1.0, 1.0)) "low < high" "empty interval"
+                throwsWith (fun () -> k.Uniform(Span a, nan, 1.0)) "NaN" "NaN low"
+
+                throwsWith
+                    (fun () -> k.Uniform(Span a, -Double.MaxValue, Double.MaxValue))
+                    "finite width"
+                    "overflowing width"
+
+                throwsWith
+                    (fun () -> k.Uniform(Span a, ReadOnlySpan [| 0.0; 0.0 |], ReadOnlySpan [| 1.0 |]))
+                    "bound lengths"
+                    "lengths differ"
+
+                throwsWith
+                    (fun () ->
+                        k.Uniform(Span a, ReadOnlySpan [| 0.0; 0.0; 0.0; 0.0 |], ReadOnlySpan [| 1.0; 1.0; 1.0; 1.0 |]))
+                    "dividing"
+                    "4 does not divide 6"
+
+                throwsWith
+                    (fun () -> k.Uniform(Span a, ReadOnlySpan [| 0.0; 2.0 |], ReadOnlySpan [| 1.0; 2.0 |]))
+                    "low[1] < high[1]"
+                    "second column empty"
+
+            testCase "normal, integer and choice arguments"
+            <| fun () ->
+                let a = Array.zeroCreate<float> 4
+                throwsWith (fun () -> k.Normal(Span a, 0.0, -1.0)) "scale" "negative scale"
+                throwsWith (fun () -> k.Normal(Span a, infinity, 1.0)) "mean" "infinite mean"
+
+                throwsWith
+                    (fun () -> k.Integers(Span(Array.zeroCreate<int> 3), 5, 5))
+                    "low < high"
+                    "empty integer range"
+
+                throwsWith (fun () -> k.NextInt 0 |> ignore) "positive" "NextInt 0"
+                throwsWith (fun () -> k.Choice(3, Span(Array.zeroCreate<int> 4))) "at least 4" "more picks than items"
+                throwsWith (fun () -> k.Choice(-1, Span(Array.zeroCreate<int> 0))) "population" "negative population"
+        ]
 
 [<Tests>]
-let tests = testList "Random" [ knownAnswers; independence; distributions; determinism; errors ]
+let tests =
+    testList "Random" [ knownAnswers; independence; distributions; determinism; errors ]

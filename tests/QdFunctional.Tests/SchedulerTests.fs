@@ -12,58 +12,97 @@ open QdFunctional.Core.Scheduling
 /// An emitter that records what it was told, to check the scheduler's slicing.
 type private Recorder(tag: float, size: int, told: (float * float[]) list) =
     member _.Told = told
+
     interface IEmitter with
         member _.BatchSize = size
-        member this.Ask(_, _) = struct (this :> IEmitter, SolutionBatch(size, 2, Array.create (2 * size) tag))
+
+        member this.Ask(_, _) =
+            struct (this :> IEmitter, SolutionBatch(size, 2, Array.create (2 * size) tag))
+
         member _.Tell(_, solutions, _, report) =
             Recorder(tag, size, (solutions.Row(0)[0], report.Value) :: told) :> IEmitter
 
-let private archive () = CellArchive.Grid(2, [| 10; 10 |], [| 0.0; 0.0 |], [| 1.0; 1.0 |])
+let private archive () =
+    CellArchive.Grid(2, [| 10; 10 |], [| 0.0; 0.0 |], [| 1.0; 1.0 |])
 
 [<Tests>]
 let tests =
     testList
         "Scheduler"
-        [ testCase "asks every emitter in order and tells each its own slice"
-          <| fun () ->
-              let s = Scheduler.Create(archive (), [ Recorder(1.0, 2, []) :> IEmitter; Recorder(2.0, 3, []) ])
-              let struct (s1, batch) = s.Ask(Key.Of 1UL)
-              Expect.equal batch.Count 5 "2 + 3 solutions"
-              Expect.equal (batch.Row(0)[0], batch.Row(4)[0]) (1.0, 2.0) "emitter order"
-              let objectives = [| 1.0; 2.0; 3.0; 4.0; 5.0 |]
-              let measures = Array.init 10 (fun i -> 0.05 + 0.2 * float (i / 2))
-              let struct (s2, report) = s1.Tell(evaluation objectives measures)
-              Expect.equal report.Count 5 "one report row per solution"
-              let first = s2.Emitters[0] :?> Recorder
-              let second = s2.Emitters[1] :?> Recorder
-              Expect.equal first.Told [ 1.0, [| 1.0; 2.0 |] ] "first emitter got rows 0-1"
-              Expect.equal second.Told [ 2.0, [| 3.0; 4.0; 5.0 |] ] "second emitter got rows 2-4"
-              Expect.equal s2.Archive.Stats.NumElites 5 "archive updated"
-              Expect.equal s.Archive.Stats.NumElites 0 "the original scheduler is unchanged"
+        [
+            testCase "asks every emitter in order and tells each its own slice"
+            <| fun () ->
+                let s =
+                    Scheduler.Create(archive (), [ Recorder(1.0, 2, []) :> IEmitter; Recorder(2.0, 3, []) ])
 
-          testCase "each emitter draws from its own key, independent of the others"
-          <| fun () ->
-              let g = GaussianEmitter(2, 1.0, 4, EmitterStart.FromPoint [| 0.0; 0.0 |]) :> IEmitter
-              let struct (_, one) = Scheduler.Create(archive (), [ g ]).Ask(Key.Of 3UL)
-              let struct (_, two) = Scheduler.Create(archive (), [ g; g ]).Ask(Key.Of 3UL)
-              Expect.equal (two.Values.Slice(0, 8).ToArray()) (one.Values.ToArray()) "adding an emitter leaves the first's draws alone"
-              Expect.notEqual (two.Values.Slice(8, 8).ToArray()) (one.Values.ToArray()) "the second emitter draws differently"
+                let struct (s1, batch) = s.Ask(Key.Of 1UL)
+                Expect.equal batch.Count 5 "2 + 3 solutions"
+                Expect.equal (batch.Row(0)[0], batch.Row(4)[0]) (1.0, 2.0) "emitter order"
+                let objectives = [| 1.0; 2.0; 3.0; 4.0; 5.0 |]
+                let measures = Array.init 10 (fun i -> 0.05 + 0.2 * float (i / 2))
+                let struct (s2, report) = s1.Tell(evaluation objectives measures)
+                Expect.equal report.Count 5 "one report row per solution"
+                let first = s2.Emitters[0] :?> Recorder
+                let second = s2.Emitters[1] :?> Recorder
+                Expect.equal first.Told [ 1.0, [| 1.0; 2.0 |] ] "first emitter got rows 0-1"
+                Expect.equal second.Told [ 2.0, [| 3.0; 4.0; 5.0 |] ] "second emitter got rows 2-4"
+                Expect.equal s2.Archive.Stats.NumElites 5 "archive updated"
+                Expect.equal s.Archive.Stats.NumElites 0 "the original scheduler is unchanged"
 
-          testCase "diversity optimization: tell without objectives"
-          <| fun () ->
-              let g = GaussianEmitter(2, 0.3, 50, EmitterStart.FromPoint [| 0.5; 0.5 |]) :> IEmitter
-              let struct (s, batch) = Scheduler.Create(archive (), [ g ]).Ask(Key.Of 4UL)
-              let struct (s, report) = s.Tell(Evaluation(batch.Count, 0, 2, [||], batch.Values.ToArray()))
-              let newCells = [ for i in 0 .. report.Count - 1 do if report.Status[i] = AddStatus.New then report.Cells[i] ] |> List.distinct
-              Expect.equal s.Archive.Stats.NumElites newCells.Length "one elite per new cell"
-              Expect.isGreaterThan newCells.Length 5 "the batch spread over several cells"
-              Expect.equal s.Archive.Stats.QdScore 0.0 "no objective, no QD score"
+            testCase "each emitter draws from its own key, independent of the others"
+            <| fun () ->
+                let g =
+                    GaussianEmitter(2, 1.0, 4, EmitterStart.FromPoint [| 0.0; 0.0 |]) :> IEmitter
 
-          testCase "ask twice, tell without ask, and a wrong-sized tell are refused"
-          <| fun () ->
-              let s = Scheduler.Create(archive (), [ Recorder(1.0, 2, []) :> IEmitter ])
-              let struct (s1, _) = s.Ask(Key.Of 1UL)
-              throwsWith<InvalidOperationException> [ "tell the previous batch" ] (fun () -> s1.Ask(Key.Of 2UL) |> ignore)
-              throwsWith<InvalidOperationException> [ "without a pending ask" ] (fun () -> s.Tell(evaluation [| 1.0 |] [| 0.5; 0.5 |]) |> ignore)
-              throwsWith<ArgumentException> [ "asked for 2"; "got 1" ] (fun () -> s1.Tell(evaluation [| 1.0 |] [| 0.5; 0.5 |]) |> ignore)
-              throwsWith<ArgumentException> [ "at least one emitter" ] (fun () -> Scheduler.Create(archive (), []) |> ignore) ]
+                let struct (_, one) = Scheduler.Create(archive (), [ g ]).Ask(Key.Of 3UL)
+                let struct (_, two) = Scheduler.Create(archive (), [ g; g ]).Ask(Key.Of 3UL)
+
+                Expect.equal
+                    (two.Values.Slice(0, 8).ToArray())
+                    (one.Values.ToArray())
+                    "adding an emitter leaves the first's draws alone"
+
+                Expect.notEqual
+                    (two.Values.Slice(8, 8).ToArray())
+                    (one.Values.ToArray())
+                    "the second emitter draws differently"
+
+            testCase "diversity optimization: tell without objectives"
+            <| fun () ->
+                let g =
+                    GaussianEmitter(2, 0.3, 50, EmitterStart.FromPoint [| 0.5; 0.5 |]) :> IEmitter
+
+                let struct (s, batch) = Scheduler.Create(archive (), [ g ]).Ask(Key.Of 4UL)
+
+                let struct (s, report) =
+                    s.Tell(Evaluation(batch.Count, 0, 2, [||], batch.Values.ToArray()))
+
+                let newCells =
+                    [
+                        for i in 0 .. report.Count - 1 do
+                            if report.Status[i] = AddStatus.New then
+                                report.Cells[i]
+                    ]
+                    |> List.distinct
+
+                Expect.equal s.Archive.Stats.NumElites newCells.Length "one elite per new cell"
+                Expect.isGreaterThan newCells.Length 5 "the batch spread over several cells"
+                Expect.equal s.Archive.Stats.QdScore 0.0 "no objective, no QD score"
+
+            testCase "ask twice, tell without ask, and a wrong-sized tell are refused"
+            <| fun () ->
+                let s = Scheduler.Create(archive (), [ Recorder(1.0, 2, []) :> IEmitter ])
+                let struct (s1, _) = s.Ask(Key.Of 1UL)
+
+                throwsWith<InvalidOperationException> [ "tell the previous batch" ] (fun () ->
+                    s1.Ask(Key.Of 2UL) |> ignore)
+
+                throwsWith<InvalidOperationException> [ "without a pending ask" ] (fun () ->
+                    s.Tell(evaluation [| 1.0 |] [| 0.5; 0.5 |]) |> ignore)
+
+                throwsWith<ArgumentException> [ "asked for 2"; "got 1" ] (fun () ->
+                    s1.Tell(evaluation [| 1.0 |] [| 0.5; 0.5 |]) |> ignore)
+
+                throwsWith<ArgumentException> [ "at least one emitter" ] (fun () ->
+                    Scheduler.Create(archive (), []) |> ignore)
+        ]

@@ -11,102 +11,151 @@ let private single (values: float[]) = SolutionBatch(1, values.Length, values)
 /// Central finite differences of every output (objective, then measures) at one solution.
 let private finiteJacobian (task: ITask) (x: float[]) =
     let h = 1e-6
+
     let outputs (v: float[]) =
         let e = task.Evaluate(single v)
         Array.append e.Objectives e.Measures
-    [| for j in 0 .. x.Length - 1 ->
-           let plus = Array.copy x
-           let minus = Array.copy x
-           plus[j] <- plus[j] + h
-           minus[j] <- minus[j] - h
-           Array.map2 (fun a b -> (a - b) / (2.0 * h)) (outputs plus) (outputs minus) |]
+
+    [|
+        for j in 0 .. x.Length - 1 ->
+            let plus = Array.copy x
+            let minus = Array.copy x
+            plus[j] <- plus[j] + h
+            minus[j] <- minus[j] - h
+            Array.map2 (fun a b -> (a - b) / (2.0 * h)) (outputs plus) (outputs minus)
+    |]
 
 let private checkJacobian (task: ITask) (x: float[]) =
     let e = task.Evaluate(single x, true)
     let d = x.Length
     let fd = finiteJacobian task x
-    for r in 0 .. 2 do
+
+    for r in 0..2 do
         for j in 0 .. d - 1 do
-            Expect.floatClose { absolute = 1e-5; relative = 1e-5 } (e.Jacobians[r * d + j]) (fd[j][r]) $"output {r}, coordinate {j}"
+            Expect.floatClose
+                { absolute = 1e-5; relative = 1e-5 }
+                (e.Jacobians[r * d + j])
+                (fd[j][r])
+                $"output {r}, coordinate {j}"
 
 [<Tests>]
 let tests =
     testList
         "Tasks"
-        [ testCase "LP-sphere: 100 at the optimum 2.048, 0 at the corner -5.12"
-          <| fun () ->
-              let t = LinearProjection(LinearProjection.Function.Sphere, 10)
-              let e = t.Evaluate(SolutionBatch(2, 10, Array.append (Array.create 10 2.048) (Array.create 10 -5.12)))
-              Expect.floatClose Accuracy.veryHigh e.Objectives[0] 100.0 "optimum"
-              Expect.floatClose Accuracy.veryHigh e.Objectives[1] 0.0 "corner"
-              Expect.equal t.MeasureHigh [| 25.6; 25.6 |] "bounds ±5.12·d/2"
+        [
+            testCase "LP-sphere: 100 at the optimum 2.048, 0 at the corner -5.12"
+            <| fun () ->
+                let t = LinearProjection(LinearProjection.Function.Sphere, 10)
 
-          testCase "LP-Rastrigin: 100 at the optimum, 0 at the corner"
-          <| fun () ->
-              let t = LinearProjection(LinearProjection.Function.Rastrigin, 6)
-              let e = t.Evaluate(SolutionBatch(2, 6, Array.append (Array.create 6 2.048) (Array.create 6 -5.12)))
-              Expect.floatClose Accuracy.veryHigh e.Objectives[0] 100.0 "optimum"
-              Expect.floatClose Accuracy.veryHigh e.Objectives[1] 0.0 "corner"
+                let e =
+                    t.Evaluate(SolutionBatch(2, 10, Array.append (Array.create 10 2.048) (Array.create 10 -5.12)))
 
-          testCase "LP measures sum each half, with values beyond ±5.12 folded to 5.12/x"
-          <| fun () ->
-              let t = LinearProjection(LinearProjection.Function.Sphere, 4)
-              let e = t.Evaluate(single [| 1.0; 10.24; -2.0; -5.12 |])
-              Expect.floatClose Accuracy.veryHigh e.Measures[0] 1.5 "1 + 5.12/10.24"
-              Expect.floatClose Accuracy.veryHigh e.Measures[1] -7.12 "-2 - 5.12 (bound itself is not folded)"
+                Expect.floatClose Accuracy.veryHigh e.Objectives[0] 100.0 "optimum"
+                Expect.floatClose Accuracy.veryHigh e.Objectives[1] 0.0 "corner"
+                Expect.equal t.MeasureHigh [| 25.6; 25.6 |] "bounds ±5.12·d/2"
 
-          testCase "arm: straight arm reaches (n, 0) with the best objective; a right angle turns it"
-          <| fun () ->
-              let t = PlanarArm(5)
-              let e = t.Evaluate(SolutionBatch(2, 5, Array.append (Array.zeroCreate 5) [| Math.PI / 2.0; 0.0; 0.0; 0.0; 0.0 |]))
-              Expect.floatClose Accuracy.veryHigh e.Objectives[0] 100.0 "zero variance"
-              Expect.floatClose Accuracy.veryHigh e.Measures[0] 5.0 "x"
-              Expect.floatClose Accuracy.veryHigh e.Measures[1] 0.0 "y"
-              Expect.floatClose Accuracy.veryHigh e.Measures[2] 0.0 "turned: x"
-              Expect.floatClose Accuracy.veryHigh e.Measures[3] 5.0 "turned: y"
-              Expect.floatClose Accuracy.veryHigh e.Objectives[1] (100.0 * (1.0 - (Math.PI / 2.0) ** 2.0 * 4.0 / 25.0)) "variance of (π/2, 0, 0, 0, 0)"
+            testCase "LP-Rastrigin: 100 at the optimum, 0 at the corner"
+            <| fun () ->
+                let t = LinearProjection(LinearProjection.Function.Rastrigin, 6)
 
-          testCase "Jacobians of LP-sphere, LP-Rastrigin and the arm match finite differences"
-          <| fun () ->
-              let x = (normals 11UL 1 12 3.0).Values.ToArray()
-              x[3] <- 7.5 // a coordinate in the folded region
-              checkJacobian (LinearProjection(LinearProjection.Function.Sphere, 12)) x
-              checkJacobian (LinearProjection(LinearProjection.Function.Rastrigin, 12)) x
-              checkJacobian (PlanarArm(12)) ((normals 12UL 1 12 0.5).Values.ToArray())
+                let e =
+                    t.Evaluate(SolutionBatch(2, 6, Array.append (Array.create 6 2.048) (Array.create 6 -5.12)))
 
-          testCase "evaluations do not depend on batch composition (row independence)"
-          <| fun () ->
-              let t = LinearProjection(LinearProjection.Function.Rastrigin, 1000)
-              let batch = normals 13UL 300 1000 2.0
-              let all = t.Evaluate batch
-              let part = t.Evaluate(batch.Slice(100, 7))
-              Expect.equal part.Objectives (all.Objectives[100..106]) "same bits for the same row"
+                Expect.floatClose Accuracy.veryHigh e.Objectives[0] 100.0 "optimum"
+                Expect.floatClose Accuracy.veryHigh e.Objectives[1] 0.0 "corner"
 
-          testCase "the engine's tasks equal the hand-written ones: values and Jacobians to 1e-12"
-          <| fun () ->
-              for name in TaskCatalog.Names do
-                  let plain = TaskCatalog.Create(name, 40)
-                  let engine = TaskCatalog.CreateInEngine(name, 40)
-                  let x = normals 21UL 17 40 (if name = "arm" then 0.7 else 4.0)
-                  x.Values.ToArray() |> ignore
-                  let a, b = plain.Evaluate(x, true), engine.Evaluate(x, true)
-                  let close (u: float[]) (v: float[]) what =
-                      Expect.equal u.Length v.Length $"{name}: {what} length"
-                      Array.iteri2 (fun i p q -> Expect.floatClose { absolute = 1e-12; relative = 1e-12 } q p $"{name}: {what}[{i}]") u v
-                  close a.Objectives b.Objectives "objectives"
-                  close a.Measures b.Measures "measures"
-                  close a.Jacobians b.Jacobians "Jacobians"
-                  let valuesOnly = engine.Evaluate x
-                  Expect.isNull valuesOnly.Jacobians "no Jacobians unless asked"
-                  close valuesOnly.Objectives b.Objectives "value-only objectives"
+            testCase "LP measures sum each half, with values beyond ±5.12 folded to 5.12/x"
+            <| fun () ->
+                let t = LinearProjection(LinearProjection.Function.Sphere, 4)
+                let e = t.Evaluate(single [| 1.0; 10.24; -2.0; -5.12 |])
+                Expect.floatClose Accuracy.veryHigh e.Measures[0] 1.5 "1 + 5.12/10.24"
+                Expect.floatClose Accuracy.veryHigh e.Measures[1] -7.12 "-2 - 5.12 (bound itself is not folded)"
 
-          testCase "a user's differentiable task: outputs of the wrong width are refused"
-          <| fun () ->
-              let t = DifferentiableTask("bad", 3, 1, [| -1.0; -1.0 |], [| 1.0; 1.0 |], (0.0, 1.0), fun x -> QdFunctional.Diff.Tensor.Sum x)
-              throwsWith<InvalidOperationException> [ "bad"; "expected 2 × 3" ] (fun () -> t.Evaluate(normals 1UL 2 3 1.0) |> ignore)
+            testCase "arm: straight arm reaches (n, 0) with the best objective; a right angle turns it"
+            <| fun () ->
+                let t = PlanarArm(5)
 
-          testCase "tasks by name, and clear errors"
-          <| fun () ->
-              Expect.equal (TaskCatalog.Create("arm", 7).SolutionDim) 7 "arm"
-              throwsWith<ArgumentException> [ "Unknown task 'ant'"; "lp-sphere" ] (fun () -> TaskCatalog.Create("ant", 7) |> ignore)
-              throwsWith<ArgumentException> [ "dimension 3"; "has 4" ] (fun () -> (PlanarArm 4).Evaluate(single [| 0.0; 0.0; 0.0 |]) |> ignore) ]
+                let e =
+                    t.Evaluate(
+                        SolutionBatch(2, 5, Array.append (Array.zeroCreate 5) [| Math.PI / 2.0; 0.0; 0.0; 0.0; 0.0 |])
+                    )
+
+                Expect.floatClose Accuracy.veryHigh e.Objectives[0] 100.0 "zero variance"
+                Expect.floatClose Accuracy.veryHigh e.Measures[0] 5.0 "x"
+                Expect.floatClose Accuracy.veryHigh e.Measures[1] 0.0 "y"
+                Expect.floatClose Accuracy.veryHigh e.Measures[2] 0.0 "turned: x"
+                Expect.floatClose Accuracy.veryHigh e.Measures[3] 5.0 "turned: y"
+
+                Expect.floatClose
+                    Accuracy.veryHigh
+                    e.Objectives[1]
+                    (100.0 * (1.0 - (Math.PI / 2.0) ** 2.0 * 4.0 / 25.0))
+                    "variance of (π/2, 0, 0, 0, 0)"
+
+            testCase "Jacobians of LP-sphere, LP-Rastrigin and the arm match finite differences"
+            <| fun () ->
+                let x = (normals 11UL 1 12 3.0).Values.ToArray()
+                x[3] <- 7.5 // a coordinate in the folded region
+                checkJacobian (LinearProjection(LinearProjection.Function.Sphere, 12)) x
+                checkJacobian (LinearProjection(LinearProjection.Function.Rastrigin, 12)) x
+                checkJacobian (PlanarArm(12)) ((normals 12UL 1 12 0.5).Values.ToArray())
+
+            testCase "evaluations do not depend on batch composition (row independence)"
+            <| fun () ->
+                let t = LinearProjection(LinearProjection.Function.Rastrigin, 1000)
+                let batch = normals 13UL 300 1000 2.0
+                let all = t.Evaluate batch
+                let part = t.Evaluate(batch.Slice(100, 7))
+                Expect.equal part.Objectives (all.Objectives[100..106]) "same bits for the same row"
+
+            testCase "the engine's tasks equal the hand-written ones: values and Jacobians to 1e-12"
+            <| fun () ->
+                for name in TaskCatalog.Names do
+                    let plain = TaskCatalog.Create(name, 40)
+                    let engine = TaskCatalog.CreateInEngine(name, 40)
+                    let x = normals 21UL 17 40 (if name = "arm" then 0.7 else 4.0)
+                    x.Values.ToArray() |> ignore
+                    let a, b = plain.Evaluate(x, true), engine.Evaluate(x, true)
+
+                    let close (u: float[]) (v: float[]) what =
+                        Expect.equal u.Length v.Length $"{name}: {what} length"
+
+                        Array.iteri2
+                            (fun i p q ->
+                                Expect.floatClose { absolute = 1e-12; relative = 1e-12 } q p $"{name}: {what}[{i}]")
+                            u
+                            v
+
+                    close a.Objectives b.Objectives "objectives"
+                    close a.Measures b.Measures "measures"
+                    close a.Jacobians b.Jacobians "Jacobians"
+                    let valuesOnly = engine.Evaluate x
+                    Expect.isNull valuesOnly.Jacobians "no Jacobians unless asked"
+                    close valuesOnly.Objectives b.Objectives "value-only objectives"
+
+            testCase "a user's differentiable task: outputs of the wrong width are refused"
+            <| fun () ->
+                let t =
+                    DifferentiableTask(
+                        "bad",
+                        3,
+                        1,
+                        [| -1.0; -1.0 |],
+                        [| 1.0; 1.0 |],
+                        (0.0, 1.0),
+                        fun x -> QdFunctional.Diff.Tensor.Sum x
+                    )
+
+                throwsWith<InvalidOperationException> [ "bad"; "expected 2 × 3" ] (fun () ->
+                    t.Evaluate(normals 1UL 2 3 1.0) |> ignore)
+
+            testCase "tasks by name, and clear errors"
+            <| fun () ->
+                Expect.equal (TaskCatalog.Create("arm", 7).SolutionDim) 7 "arm"
+
+                throwsWith<ArgumentException> [ "Unknown task 'ant'"; "lp-sphere" ] (fun () ->
+                    TaskCatalog.Create("ant", 7) |> ignore)
+
+                throwsWith<ArgumentException> [ "dimension 3"; "has 4" ] (fun () ->
+                    (PlanarArm 4).Evaluate(single [| 0.0; 0.0; 0.0 |]) |> ignore)
+        ]

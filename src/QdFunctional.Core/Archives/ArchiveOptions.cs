@@ -18,7 +18,8 @@ public sealed record ArchiveOptions(
     double QdOffset = 0.0,
     double LearningRate = 1.0,
     double ThresholdMin = double.NegativeInfinity,
-    string[]? ExtraFields = null)
+    string[]? ExtraFields = null
+)
 {
     /// <summary>The plain MAP-Elites settings.</summary>
     public static ArchiveOptions Default { get; } = new();

@@ -40,8 +40,14 @@ public sealed class CellArchive : IArchive
             throw new ArgumentOutOfRangeException(nameof(solutionDim), solutionDim, "Solutions need at least one dimension.");
         options ??= ArchiveOptions.Default;
         options.Validate();
-        return new CellArchive(solutionDim, tessellation, options, EliteStore.Empty(tessellation.CellCount),
-            ArchiveStats.Empty(tessellation.CellCount, options.QdOffset), 0);
+        return new CellArchive(
+            solutionDim,
+            tessellation,
+            options,
+            EliteStore.Empty(tessellation.CellCount),
+            ArchiveStats.Empty(tessellation.CellCount, options.QdOffset),
+            0
+        );
     }
 
     /// <summary>An empty grid archive (GridArchive in pyribs) with the given cells per measure and bounds.</summary>
@@ -111,7 +117,8 @@ public sealed class CellArchive : IArchive
         ArgumentNullException.ThrowIfNull(solutions);
         ArgumentNullException.ThrowIfNull(evaluation);
         Validate(solutions, evaluation);
-        int n = solutions.Count, k = MeasureDim;
+        int n = solutions.Count,
+            k = MeasureDim;
         bool hasObjective = evaluation.ObjectiveCount == 1;
         var objectives = hasObjective ? evaluation.Objectives : new double[n];
 
@@ -145,7 +152,8 @@ public sealed class CellArchive : IArchive
         var updates = new Elite[winners.Count];
         var newCells = new List<int>();
         int numElites = Stats.NumElites;
-        double sum = Stats.ObjectiveSum, comp = Stats.ObjectiveSumCompensation;
+        double sum = Stats.ObjectiveSum,
+            comp = Stats.ObjectiveSumCompensation;
         Elite? best = Stats.BestElite;
         bool bestLost = false;
         long index = nextIndex;
@@ -159,8 +167,15 @@ public sealed class CellArchive : IArchive
             var current = store[cells[i]];
             double f = objectives[i];
             double threshold = lr == 1.0 ? f : AnnealedThreshold(current?.Threshold ?? tMin, lr, count, fsum / count);
-            var elite = new Elite(cells[i], f, threshold, solutions.Row(i).ToArray(),
-                evaluation.MeasuresOf(i).ToArray(), ExtraRow(evaluation, i), index++);
+            var elite = new Elite(
+                cells[i],
+                f,
+                threshold,
+                solutions.Row(i).ToArray(),
+                evaluation.MeasuresOf(i).ToArray(),
+                ExtraRow(evaluation, i),
+                index++
+            );
             updates[u++] = elite;
             if (current is null)
             {
@@ -223,7 +238,8 @@ public sealed class CellArchive : IArchive
             throw new ArgumentException($"Add: {solutions.Count} solutions but {evaluation.Count} evaluations.");
         if (evaluation.ObjectiveCount > 1)
             throw new ArgumentException(
-                $"Add: a cell archive takes one objective (or none), got {evaluation.ObjectiveCount}; use a multi-objective archive.");
+                $"Add: a cell archive takes one objective (or none), got {evaluation.ObjectiveCount}; use a multi-objective archive."
+            );
         if (evaluation.MeasureDim != MeasureDim)
             throw new ArgumentException($"Add: measures have {evaluation.MeasureDim} dimensions; the archive has {MeasureDim}.");
         foreach (var name in extraFields)
@@ -264,8 +280,12 @@ public sealed class CellArchive : IArchive
         for (int i = 0; i < elites.Count; i++)
         {
             var e = elites[i];
-            if ((uint)e.Cell >= (uint)CellCount || e.Solution.Length != SolutionDim || e.Measures.Length != MeasureDim
-                || e.Extra.Length != extraFields.Length)
+            if (
+                (uint)e.Cell >= (uint)CellCount
+                || e.Solution.Length != SolutionDim
+                || e.Measures.Length != MeasureDim
+                || e.Extra.Length != extraFields.Length
+            )
                 throw new ArgumentException($"Restore: elite {i} does not fit this archive (cell {e.Cell}).");
             cells[i] = e.Cell;
             if (best is null || e.Objective > best.Objective || (e.Objective == best.Objective && e.Index < best.Index))
@@ -294,7 +314,9 @@ public sealed class CellArchive : IArchive
     /// <inheritdoc/>
     public EliteTable ToTable()
     {
-        int n = Stats.NumElites, d = SolutionDim, k = MeasureDim;
+        int n = Stats.NumElites,
+            d = SolutionDim,
+            k = MeasureDim;
         var cells = new int[n];
         var objectives = new double[n];
         var measures = new double[n * k];

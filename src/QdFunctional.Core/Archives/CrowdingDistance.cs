@@ -16,7 +16,8 @@ public static class CrowdingDistance
     /// <summary>Crowding distances of n points (n × m, row-major) into <paramref name="distance"/> (n values).</summary>
     public static void Compute(ReadOnlySpan<double> points, int objectiveCount, Span<double> distance)
     {
-        int m = objectiveCount, n = distance.Length;
+        int m = objectiveCount,
+            n = distance.Length;
         if (m < 1 || points.Length != n * m)
             throw new ArgumentException($"CrowdingDistance: {points.Length} values are not {n} rows of {m} objectives.");
         distance.Clear();
@@ -53,7 +54,8 @@ public static class CrowdingDistance
     /// </remarks>
     public static void Truncate(ReadOnlySpan<double> points, int objectiveCount, Span<bool> keep, int limit)
     {
-        int m = objectiveCount, n = keep.Length;
+        int m = objectiveCount,
+            n = keep.Length;
         if (m < 1 || points.Length != n * m)
             throw new ArgumentException($"CrowdingDistance: {points.Length} values are not {n} rows of {m} objectives.");
         if (limit < 0)
@@ -113,7 +115,8 @@ public static class CrowdingDistance
             bool boundary = false;
             for (int j = 0; j < m; j++)
             {
-                int p = prev[j * c + worst], q = next[j * c + worst];
+                int p = prev[j * c + worst],
+                    q = next[j * c + worst];
                 if (p >= 0)
                     next[j * c + p] = q;
                 else
@@ -135,7 +138,8 @@ public static class CrowdingDistance
             {
                 for (int j = 0; j < m; j++)
                 {
-                    int p = prev[j * c + worst], q = next[j * c + worst];
+                    int p = prev[j * c + worst],
+                        q = next[j * c + worst];
                     distance[p] = Distance(p);
                     distance[q] = Distance(q);
                 }
@@ -156,7 +160,8 @@ public static class CrowdingDistance
             {
                 if (!(range[j] > 0.0))
                     continue;
-                int p = prev[j * c + i], q = next[j * c + i];
+                int p = prev[j * c + i],
+                    q = next[j * c + i];
                 if (p < 0 || q < 0)
                     return double.PositiveInfinity;
                 d += (values[j * c + q] - values[j * c + p]) / range[j];

@@ -31,8 +31,7 @@ internal sealed class EliteStore
     /// <summary>Occupied cells in the order they were first filled.</summary>
     public OccupiedLog Occupied { get; }
 
-    public Elite? this[int cell] =>
-        groups[cell >> GroupShift]?[(cell >> ChunkShift) & (ChunksPerGroup - 1)]?[cell & (ChunkSize - 1)];
+    public Elite? this[int cell] => groups[cell >> GroupShift]?[(cell >> ChunkShift) & (ChunksPerGroup - 1)]?[cell & (ChunkSize - 1)];
 
     /// <summary>
     /// A new store with <paramref name="updates"/> written (each cell at most once) and
@@ -47,7 +46,8 @@ internal sealed class EliteStore
         var copiedChunks = new HashSet<int>();
         foreach (var elite in updates)
         {
-            int g = elite.Cell >> GroupShift, c = (elite.Cell >> ChunkShift) & (ChunksPerGroup - 1);
+            int g = elite.Cell >> GroupShift,
+                c = (elite.Cell >> ChunkShift) & (ChunksPerGroup - 1);
             if (copiedGroups.Add(g))
                 top[g] = groups[g] is { } oldGroup ? (Elite?[]?[])oldGroup.Clone() : new Elite?[]?[ChunksPerGroup];
             var group = top[g]!;

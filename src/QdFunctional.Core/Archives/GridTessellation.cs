@@ -24,13 +24,15 @@ public sealed class GridTessellation : ITessellation
         if (resolution.Length == 0)
             throw new ArgumentException("A grid needs at least one measure.", nameof(resolution));
         if (low.Length != resolution.Length || high.Length != resolution.Length)
-            throw new ArgumentException(
-                $"Grid: {resolution.Length} resolutions but {low.Length} lower and {high.Length} upper bounds.");
+            throw new ArgumentException($"Grid: {resolution.Length} resolutions but {low.Length} lower and {high.Length} upper bounds.");
         long cells = 1;
         for (int j = 0; j < resolution.Length; j++)
         {
             if (resolution[j] < 1)
-                throw new ArgumentException($"Grid: resolution of measure {j} is {resolution[j]}; it must be at least 1.", nameof(resolution));
+                throw new ArgumentException(
+                    $"Grid: resolution of measure {j} is {resolution[j]}; it must be at least 1.",
+                    nameof(resolution)
+                );
             if (!double.IsFinite(low[j]) || !double.IsFinite(high[j]) || !(low[j] < high[j]))
                 throw new ArgumentException($"Grid: bounds of measure {j} are [{low[j]}, {high[j]}]; they must be finite with low < high.");
             cells *= resolution[j];
@@ -66,7 +68,10 @@ public sealed class GridTessellation : ITessellation
         for (int j = 0; j < resolution.Length; j++)
         {
             double t = (measures[j] - low[j]) * scale[j];
-            int c = t <= 0 ? 0 : t >= resolution[j] ? resolution[j] - 1 : (int)t;
+            int c =
+                t <= 0 ? 0
+                : t >= resolution[j] ? resolution[j] - 1
+                : (int)t;
             cell = cell * resolution[j] + c;
         }
         return cell;

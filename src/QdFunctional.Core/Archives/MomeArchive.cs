@@ -47,8 +47,19 @@ public sealed class MomeArchive : IArchive
     readonly double bestSum;
     readonly long nextIndex;
 
-    MomeArchive(int solutionDim, int objectiveCount, ITessellation tessellation, double[] reference, MomeOptions options,
-        FrontStore store, ArchiveStats stats, int numSolutions, Elite? best, double bestSum, long nextIndex)
+    MomeArchive(
+        int solutionDim,
+        int objectiveCount,
+        ITessellation tessellation,
+        double[] reference,
+        MomeOptions options,
+        FrontStore store,
+        ArchiveStats stats,
+        int numSolutions,
+        Elite? best,
+        double bestSum,
+        long nextIndex
+    )
     {
         SolutionDim = solutionDim;
         ObjectiveCount = objectiveCount;
@@ -71,36 +82,71 @@ public sealed class MomeArchive : IArchive
     /// count towards a front's hypervolume (pick it below the worst objective values you expect).
     /// </summary>
     /// <exception cref="ArgumentException">m &lt; 2, a reference point of the wrong length or not finite, or P &lt; 1.</exception>
-    public static MomeArchive Create(int solutionDim, int objectiveCount, ITessellation tessellation, double[] referencePoint, MomeOptions? options = null)
+    public static MomeArchive Create(
+        int solutionDim,
+        int objectiveCount,
+        ITessellation tessellation,
+        double[] referencePoint,
+        MomeOptions? options = null
+    )
     {
         ArgumentNullException.ThrowIfNull(tessellation);
         ArgumentNullException.ThrowIfNull(referencePoint);
         if (solutionDim < 1)
             throw new ArgumentOutOfRangeException(nameof(solutionDim), solutionDim, "Solutions need at least one dimension.");
         if (objectiveCount < 2)
-            throw new ArgumentOutOfRangeException(nameof(objectiveCount), objectiveCount,
-                "MOME needs at least 2 objectives; use a CellArchive for one.");
+            throw new ArgumentOutOfRangeException(
+                nameof(objectiveCount),
+                objectiveCount,
+                "MOME needs at least 2 objectives; use a CellArchive for one."
+            );
         if (referencePoint.Length != objectiveCount)
             throw new ArgumentException(
-                $"MOME: the reference point has {referencePoint.Length} values; expected {objectiveCount} (one per objective).", nameof(referencePoint));
+                $"MOME: the reference point has {referencePoint.Length} values; expected {objectiveCount} (one per objective).",
+                nameof(referencePoint)
+            );
         for (int j = 0; j < referencePoint.Length; j++)
             if (!double.IsFinite(referencePoint[j]))
-                throw new ArgumentException($"MOME: reference point value {j} is {referencePoint[j]}; it must be finite.", nameof(referencePoint));
+                throw new ArgumentException(
+                    $"MOME: reference point value {j} is {referencePoint[j]}; it must be finite.",
+                    nameof(referencePoint)
+                );
         options ??= MomeOptions.Default;
         options.Validate();
-        return new MomeArchive(solutionDim, objectiveCount, tessellation, (double[])referencePoint.Clone(), options,
-            FrontStore.Empty(tessellation.CellCount), ArchiveStats.Empty(tessellation.CellCount, 0.0), 0, null, double.NegativeInfinity, 0);
+        return new MomeArchive(
+            solutionDim,
+            objectiveCount,
+            tessellation,
+            (double[])referencePoint.Clone(),
+            options,
+            FrontStore.Empty(tessellation.CellCount),
+            ArchiveStats.Empty(tessellation.CellCount, 0.0),
+            0,
+            null,
+            double.NegativeInfinity,
+            0
+        );
     }
 
     /// <summary>An empty MOME archive over a grid with the given cells per measure and bounds.</summary>
-    public static MomeArchive Grid(int solutionDim, int objectiveCount, int[] resolution, double[] low, double[] high,
-        double[] referencePoint, MomeOptions? options = null) =>
-        Create(solutionDim, objectiveCount, new GridTessellation(resolution, low, high), referencePoint, options);
+    public static MomeArchive Grid(
+        int solutionDim,
+        int objectiveCount,
+        int[] resolution,
+        double[] low,
+        double[] high,
+        double[] referencePoint,
+        MomeOptions? options = null
+    ) => Create(solutionDim, objectiveCount, new GridTessellation(resolution, low, high), referencePoint, options);
 
     /// <summary>An empty MOME archive over CVT centroids (QDax's MOME uses CVT cells).</summary>
-    public static MomeArchive Cvt(int solutionDim, int objectiveCount, CvtTessellation tessellation, double[] referencePoint,
-        MomeOptions? options = null) =>
-        Create(solutionDim, objectiveCount, tessellation, referencePoint, options);
+    public static MomeArchive Cvt(
+        int solutionDim,
+        int objectiveCount,
+        CvtTessellation tessellation,
+        double[] referencePoint,
+        MomeOptions? options = null
+    ) => Create(solutionDim, objectiveCount, tessellation, referencePoint, options);
 
     /// <inheritdoc/>
     public int SolutionDim { get; }
@@ -186,8 +232,8 @@ public sealed class MomeArchive : IArchive
         get
         {
             foreach (var cell in store.InCellOrder())
-                foreach (var e in cell.Front)
-                    yield return e;
+            foreach (var e in cell.Front)
+                yield return e;
         }
     }
 
@@ -220,7 +266,9 @@ public sealed class MomeArchive : IArchive
         ArgumentNullException.ThrowIfNull(solutions);
         ArgumentNullException.ThrowIfNull(evaluation);
         Validate(solutions, evaluation);
-        int n = solutions.Count, m = ObjectiveCount, limit = Options.ParetoFrontMaxLength;
+        int n = solutions.Count,
+            m = ObjectiveCount,
+            limit = Options.ParetoFrontMaxLength;
         var objectives = evaluation.Objectives;
         var cells = new int[n];
         Tessellation.CellsOf(evaluation.Measures, cells);
@@ -235,9 +283,10 @@ public sealed class MomeArchive : IArchive
 
         var joined = new bool[n];
         var groups = new List<(int Cell, int Start, int Count, bool[] Keep)>();
-        for (int g = 0; g < n;)
+        for (int g = 0; g < n; )
         {
-            int cell = (int)(order[g] >> 32), end = g;
+            int cell = (int)(order[g] >> 32),
+                end = g;
             while (end < n && (int)(order[end] >> 32) == cell)
                 end++;
             int k = end - g;
@@ -293,14 +342,22 @@ public sealed class MomeArchive : IArchive
         long index = nextIndex;
         for (int row = 0; row < n; row++)
             if (joined[row])
-                arrivals[row] = new Elite(cells[row], objectives.AsSpan(row * m, m).ToArray(), solutions.Row(row).ToArray(),
-                    evaluation.MeasuresOf(row).ToArray(), ExtraRow(evaluation, row), index++);
+                arrivals[row] = new Elite(
+                    cells[row],
+                    objectives.AsSpan(row * m, m).ToArray(),
+                    solutions.Row(row).ToArray(),
+                    evaluation.MeasuresOf(row).ToArray(),
+                    ExtraRow(evaluation, row),
+                    index++
+                );
 
         var updatedCells = new int[groups.Count];
         var updates = new MomeCell[groups.Count];
         var newCells = new List<int>();
-        int occupied = Stats.NumElites, numSolutions = NumSolutions;
-        double sum = Stats.ObjectiveSum, comp = Stats.ObjectiveSumCompensation;
+        int occupied = Stats.NumElites,
+            numSolutions = NumSolutions;
+        double sum = Stats.ObjectiveSum,
+            comp = Stats.ObjectiveSumCompensation;
         Elite? top = best;
         double topSum = bestSum;
         bool topLost = false;
@@ -412,7 +469,8 @@ public sealed class MomeArchive : IArchive
             throw new ArgumentException($"Add: {solutions.Count} solutions but {evaluation.Count} evaluations.");
         if (evaluation.ObjectiveCount != ObjectiveCount)
             throw new ArgumentException(
-                $"Add: the MOME archive has {ObjectiveCount} objectives; the evaluation has {evaluation.ObjectiveCount}.");
+                $"Add: the MOME archive has {ObjectiveCount} objectives; the evaluation has {evaluation.ObjectiveCount}."
+            );
         if (evaluation.MeasureDim != MeasureDim)
             throw new ArgumentException($"Add: measures have {evaluation.MeasureDim} dimensions; the archive has {MeasureDim}.");
         foreach (var name in extraFields)
@@ -426,7 +484,8 @@ public sealed class MomeArchive : IArchive
                     throw new ArgumentException($"Add: extra field '{name}' of row {i} is NaN.");
         }
         var obj = evaluation.Objectives;
-        int m = ObjectiveCount, k = MeasureDim;
+        int m = ObjectiveCount,
+            k = MeasureDim;
         for (int i = 0; i < obj.Length; i++)
             if (!double.IsFinite(obj[i]))
                 throw new ArgumentException($"Add: objective {i % m} of row {i / m} is {obj[i]}; objectives must be finite.");
@@ -465,7 +524,10 @@ public sealed class MomeArchive : IArchive
     /// </summary>
     public EliteTable ToTable()
     {
-        int n = NumSolutions, d = SolutionDim, k = MeasureDim, m = ObjectiveCount;
+        int n = NumSolutions,
+            d = SolutionDim,
+            k = MeasureDim,
+            m = ObjectiveCount;
         var cells = new int[n];
         var objectives = new double[n * m];
         var measures = new double[n * k];

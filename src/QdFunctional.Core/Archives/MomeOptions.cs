@@ -24,8 +24,11 @@ public sealed class MomeOptions
             if (string.IsNullOrWhiteSpace(name) || !seen.Add(name))
                 throw new ArgumentException($"MOME: extra field names must be non-empty and distinct; '{name}' is not.");
         if (ParetoFrontMaxLength < 1)
-            throw new ArgumentOutOfRangeException(nameof(ParetoFrontMaxLength), ParetoFrontMaxLength,
-                "MOME: ParetoFrontMaxLength must be at least 1.");
+            throw new ArgumentOutOfRangeException(
+                nameof(ParetoFrontMaxLength),
+                ParetoFrontMaxLength,
+                "MOME: ParetoFrontMaxLength must be at least 1."
+            );
         if (!Enum.IsDefined(Overflow))
             throw new ArgumentOutOfRangeException(nameof(Overflow), Overflow, "MOME: unknown overflow rule.");
     }

@@ -34,7 +34,8 @@ public static class ParetoFront
     /// </summary>
     public static int NonDominated(ReadOnlySpan<double> points, int objectiveCount, Span<bool> keep, int settled = 0)
     {
-        int m = objectiveCount, n = points.Length / m;
+        int m = objectiveCount,
+            n = points.Length / m;
         if (m < 1 || points.Length != n * m || keep.Length != n)
             throw new ArgumentException($"NonDominated: {points.Length} values are not {keep.Length} rows of {m} objectives.");
         keep.Fill(true);
@@ -46,7 +47,8 @@ public static class ParetoFront
                 if (!keep[i] && !keep[j])
                     continue;
                 var a = points.Slice(i * m, m);
-                bool aBetter = false, bBetter = false;
+                bool aBetter = false,
+                    bBetter = false;
                 for (int t = 0; t < m; t++)
                 {
                     if (a[t] > b[t])

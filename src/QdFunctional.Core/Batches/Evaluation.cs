@@ -19,7 +19,8 @@ public sealed class Evaluation
         double[] measures,
         double[]? jacobians = null,
         int solutionDim = 0,
-        IReadOnlyDictionary<string, double[]>? extra = null)
+        IReadOnlyDictionary<string, double[]>? extra = null
+    )
     {
         if (count < 0)
             throw new ArgumentOutOfRangeException(nameof(count), count, "An evaluation cannot have a negative count.");
@@ -32,15 +33,18 @@ public sealed class Evaluation
         if (objectives.Length != count * objectiveCount)
             throw new ArgumentException(
                 $"objectives: expected {count} × {objectiveCount} = {count * objectiveCount} values, got {objectives.Length}.",
-                nameof(objectives));
+                nameof(objectives)
+            );
         if (measures.Length != count * measureDim)
             throw new ArgumentException(
                 $"measures: expected {count} × {measureDim} = {count * measureDim} values, got {measures.Length}.",
-                nameof(measures));
+                nameof(measures)
+            );
         if (jacobians is not null && (solutionDim < 1 || jacobians.LongLength != (long)count * (objectiveCount + measureDim) * solutionDim))
             throw new ArgumentException(
                 $"jacobians: expected {count} × {objectiveCount + measureDim} × {solutionDim} values, got {jacobians.Length}.",
-                nameof(jacobians));
+                nameof(jacobians)
+            );
         extra ??= NoExtra;
         foreach (var (name, column) in extra)
             if (column.Length != count)
@@ -104,10 +108,10 @@ public sealed class Evaluation
             Measures.AsSpan(start * MeasureDim, count * MeasureDim).ToArray(),
             Jacobians?.AsSpan(start * rows * SolutionDim, count * rows * SolutionDim).ToArray(),
             SolutionDim,
-            extra);
+            extra
+        );
     }
 
     /// <summary>The same evaluation without Jacobians or objectives, e.g. to run diversity-only search on a QD task.</summary>
-    public Evaluation WithoutObjectives() =>
-        new(Count, 0, MeasureDim, [], Measures, null, 0, Extra);
+    public Evaluation WithoutObjectives() => new(Count, 0, MeasureDim, [], Measures, null, 0, Extra);
 }

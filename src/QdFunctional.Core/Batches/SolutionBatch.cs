@@ -20,7 +20,8 @@ public sealed class SolutionBatch
         if (values.LongLength != (long)count * dim)
             throw new ArgumentException(
                 $"A batch of {count} solutions of dimension {dim} needs {(long)count * dim} values, got {values.Length}.",
-                nameof(values));
+                nameof(values)
+            );
         Count = count;
         Dim = dim;
         this.values = values;
@@ -39,15 +40,15 @@ public sealed class SolutionBatch
     public ReadOnlySpan<double> Row(int row) => values.AsSpan(row * Dim, Dim);
 
     /// <summary>Rows [start, start + count) as a new batch (copied).</summary>
-    public SolutionBatch Slice(int start, int count) =>
-        new(count, Dim, values.AsSpan(start * Dim, count * Dim).ToArray());
+    public SolutionBatch Slice(int start, int count) => new(count, Dim, values.AsSpan(start * Dim, count * Dim).ToArray());
 
     /// <summary>The batches' rows one after another; all must share a dimension.</summary>
     public static SolutionBatch Concat(IReadOnlyList<SolutionBatch> parts)
     {
         if (parts.Count == 0)
             throw new ArgumentException("Concat needs at least one batch.", nameof(parts));
-        int dim = parts[0].Dim, total = 0;
+        int dim = parts[0].Dim,
+            total = 0;
         for (int i = 0; i < parts.Count; i++)
         {
             if (parts[i].Dim != dim)

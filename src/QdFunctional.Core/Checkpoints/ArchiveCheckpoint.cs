@@ -21,11 +21,14 @@ public static class ArchiveCheckpoint
     {
         ArgumentNullException.ThrowIfNull(state);
         var payload = Encode(state);
-        AtomicFile.Write(path, stream =>
-        {
-            stream.Write(payload);
-            stream.Write(BitConverter.GetBytes(Fnv1a(payload)));
-        });
+        AtomicFile.Write(
+            path,
+            stream =>
+            {
+                stream.Write(payload);
+                stream.Write(BitConverter.GetBytes(Fnv1a(payload)));
+            }
+        );
     }
 
     /// <summary>
@@ -37,7 +40,12 @@ public static class ArchiveCheckpoint
     /// <param name="empty">An empty search archive made from the run's configuration.</param>
     /// <param name="emptyResult">An empty result archive (CMA-MAE), or null.</param>
     /// <param name="emitters">Emitters made from the run's configuration: their saved states are restored into them.</param>
-    public static CheckpointState Read(string path, CellArchive empty, CellArchive? emptyResult = null, IReadOnlyList<Emitters.IEmitter>? emitters = null)
+    public static CheckpointState Read(
+        string path,
+        CellArchive empty,
+        CellArchive? emptyResult = null,
+        IReadOnlyList<Emitters.IEmitter>? emitters = null
+    )
     {
         ArgumentNullException.ThrowIfNull(empty);
         byte[] bytes;
@@ -114,7 +122,13 @@ public static class ArchiveCheckpoint
         }
     }
 
-    static CheckpointState Decode(string path, byte[] payload, CellArchive empty, CellArchive? emptyResult, IReadOnlyList<Emitters.IEmitter>? templates)
+    static CheckpointState Decode(
+        string path,
+        byte[] payload,
+        CellArchive empty,
+        CellArchive? emptyResult,
+        IReadOnlyList<Emitters.IEmitter>? templates
+    )
     {
         using var r = new BinaryReader(new MemoryStream(payload), Encoding.UTF8);
         if (r.ReadUInt32() != Magic)
@@ -128,9 +142,10 @@ public static class ArchiveCheckpoint
         var archive = ReadArchive(path, r, empty);
         bool hasResult = r.ReadBoolean();
         if (hasResult != emptyResult is not null)
-            throw new CorruptFileException(path, hasResult
-                ? "checkpoint holds a result archive, but the run has none"
-                : "checkpoint lacks the result archive the run needs");
+            throw new CorruptFileException(
+                path,
+                hasResult ? "checkpoint holds a result archive, but the run has none" : "checkpoint lacks the result archive the run needs"
+            );
         var result = hasResult ? ReadArchive(path, r, emptyResult!) : null;
         int count = r.ReadInt32();
         List<Emitters.IEmitter>? emitters = null;
@@ -151,15 +166,21 @@ public static class ArchiveCheckpoint
 
     static CellArchive ReadArchive(string path, BinaryReader r, CellArchive empty)
     {
-        int cells = r.ReadInt32(), d = r.ReadInt32(), k = r.ReadInt32(), extraCount = r.ReadInt32();
+        int cells = r.ReadInt32(),
+            d = r.ReadInt32(),
+            k = r.ReadInt32(),
+            extraCount = r.ReadInt32();
         if (cells != empty.CellCount || d != empty.SolutionDim || k != empty.MeasureDim || extraCount != empty.ExtraFields.Count)
-            throw new CorruptFileException(path,
-                $"checkpoint holds {cells} cells, dimension {d}, {k} measures; the run's archive has {empty.CellCount}, {empty.SolutionDim}, {empty.MeasureDim}");
+            throw new CorruptFileException(
+                path,
+                $"checkpoint holds {cells} cells, dimension {d}, {k} measures; the run's archive has {empty.CellCount}, {empty.SolutionDim}, {empty.MeasureDim}"
+            );
         for (int j = 0; j < extraCount; j++)
             if (r.ReadString() != empty.ExtraFields[j])
                 throw new CorruptFileException(path, "checkpoint's extra fields differ from the run's");
         long next = r.ReadInt64();
-        double sum = r.ReadDouble(), comp = r.ReadDouble();
+        double sum = r.ReadDouble(),
+            comp = r.ReadDouble();
         int count = r.ReadInt32();
         if (count < 0 || count > cells)
             throw new CorruptFileException(path, $"checkpoint claims {count} elites in {cells} cells");
@@ -167,7 +188,8 @@ public static class ArchiveCheckpoint
         for (int i = 0; i < count; i++)
         {
             int cell = r.ReadInt32();
-            double objective = r.ReadDouble(), threshold = r.ReadDouble();
+            double objective = r.ReadDouble(),
+                threshold = r.ReadDouble();
             long index = r.ReadInt64();
             var solution = ReadDoubles(r, d);
             var measures = ReadDoubles(r, k);
@@ -218,4 +240,5 @@ public sealed record CheckpointState(
     double ElapsedSeconds,
     CellArchive Archive,
     CellArchive? ResultArchive = null,
-    IReadOnlyList<Emitters.IEmitter>? Emitters = null);
+    IReadOnlyList<Emitters.IEmitter>? Emitters = null
+);

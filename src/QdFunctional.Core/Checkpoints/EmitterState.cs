@@ -12,7 +12,9 @@ using QdFunctional.Core.Optimizers;
 /// </summary>
 public static class EmitterState
 {
-    const byte Stateless = 0, Evolution = 1, Arborescence = 2;
+    const byte Stateless = 0,
+        Evolution = 1,
+        Arborescence = 2;
 
     /// <summary>Writes the evolving state of <paramref name="emitter"/>.</summary>
     public static void Write(BinaryWriter w, IEmitter emitter)
@@ -41,7 +43,9 @@ public static class EmitterState
                 w.Write(Stateless);
                 break;
             default:
-                throw new NotSupportedException($"Checkpoints cannot save emitters of type {emitter.GetType().Name} (mid-iteration or unknown).");
+                throw new NotSupportedException(
+                    $"Checkpoints cannot save emitters of type {emitter.GetType().Name} (mid-iteration or unknown)."
+                );
         }
     }
 
@@ -119,10 +123,29 @@ public static class EmitterState
         byte kind = r.ReadByte();
         return (kind, template) switch
         {
-            (1, CmaEs c) => CmaEs.Restore(c, ReadDoubles(r), r.ReadDouble(), ReadDoubles(r), ReadDoubles(r), ReadDoubles(r),
-                ReadDoubles(r), ReadDoubles(r), r.ReadInt64(), r.ReadInt32(), r.ReadInt64()),
-            (2, SeparableCmaEs s) => SeparableCmaEs.Restore(s, ReadDoubles(r), r.ReadDouble(), ReadDoubles(r), ReadDoubles(r),
-                ReadDoubles(r), r.ReadInt32(), r.ReadInt64()),
+            (1, CmaEs c) => CmaEs.Restore(
+                c,
+                ReadDoubles(r),
+                r.ReadDouble(),
+                ReadDoubles(r),
+                ReadDoubles(r),
+                ReadDoubles(r),
+                ReadDoubles(r),
+                ReadDoubles(r),
+                r.ReadInt64(),
+                r.ReadInt32(),
+                r.ReadInt64()
+            ),
+            (2, SeparableCmaEs s) => SeparableCmaEs.Restore(
+                s,
+                ReadDoubles(r),
+                r.ReadDouble(),
+                ReadDoubles(r),
+                ReadDoubles(r),
+                ReadDoubles(r),
+                r.ReadInt32(),
+                r.ReadInt64()
+            ),
             _ => throw new ArgumentException($"saved strategy of kind {kind} does not fit a {template.GetType().Name}"),
         };
     }

@@ -82,12 +82,7 @@ public sealed record EvolutionStrategyEmitter : IEmitter
         int parents = SelectAdded ? added : solutions.Count / 2;
         var strategy = parents > 0 ? Strategy.Tell(solutions.Values, indices, parents) : Strategy;
         bool restart = Restart.Fires(added, IterationsSinceRestart + 1) || strategy.CheckStop(values) != StopReason.None;
-        return this with
-        {
-            Strategy = strategy,
-            IterationsSinceRestart = IterationsSinceRestart + 1,
-            PendingRestart = restart,
-        };
+        return this with { Strategy = strategy, IterationsSinceRestart = IterationsSinceRestart + 1, PendingRestart = restart };
     }
 
     EvolutionStrategyEmitter Restarted(IArchive archive, Key key)

@@ -32,7 +32,8 @@ public sealed record GradientArborescenceEmitter : IGradientEmitter
         bool selectAdded = false,
         RestartRule? restart = null,
         IRanker? ranker = null,
-        EmitterBounds? bounds = null)
+        EmitterBounds? bounds = null
+    )
     {
         ArgumentNullException.ThrowIfNull(x0);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -114,7 +115,8 @@ public sealed record GradientArborescenceEmitter : IGradientEmitter
         int rows = evaluation.ObjectiveCount + evaluation.MeasureDim;
         if (rows != Coefficients.Dimension || evaluation.Count != 1)
             throw new ArgumentException(
-                $"CMA-MEGA: expected the Jacobian of one point with {Coefficients.Dimension} gradients, got {evaluation.Count} points with {rows}.");
+                $"CMA-MEGA: expected the Jacobian of one point with {Coefficients.Dimension} gradients, got {evaluation.Count} points with {rows}."
+            );
         return this with { Jacobian = NormalizeGradients ? Gradients.Normalized(jacobians, Dim) : (double[])jacobians.Clone() };
     }
 
@@ -123,7 +125,9 @@ public sealed record GradientArborescenceEmitter : IGradientEmitter
     {
         if (Jacobian is null)
             throw new InvalidOperationException("CMA-MEGA: ask for gradients and tell them before asking for branches.");
-        int rows = Coefficients.Dimension, n = BatchSize, d = Dim;
+        int rows = Coefficients.Dimension,
+            n = BatchSize,
+            d = Dim;
         var coefficients = Coefficients.Ask(key);
         var block = new double[(long)n * d];
         for (int i = 0; i < n; i++)
@@ -132,7 +136,11 @@ public sealed record GradientArborescenceEmitter : IGradientEmitter
             Theta.CopyTo(x);
             for (int r = 0; r < rows; r++)
                 System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(
-                    Jacobian.AsSpan(r * d, d), coefficients[i * rows + r], (ReadOnlySpan<double>)x, x);
+                    Jacobian.AsSpan(r * d, d),
+                    coefficients[i * rows + r],
+                    (ReadOnlySpan<double>)x,
+                    x
+                );
         }
         Bounds?.Clip(block);
         return (this with { AskedCoefficients = coefficients }, new SolutionBatch(n, d, block));

@@ -23,7 +23,8 @@ public sealed record GradientOperatorEmitter : IGradientEmitter
         bool normalizeGradients,
         int batchSize,
         double[] x0,
-        EmitterBounds? bounds = null)
+        EmitterBounds? bounds = null
+    )
     {
         EmitterChecks.Dimension(solutionDim);
         EmitterChecks.NonNegative(sigma0, nameof(sigma0));
@@ -108,7 +109,9 @@ public sealed record GradientOperatorEmitter : IGradientEmitter
     {
         if (Points is null || Jacobians is null)
             throw new InvalidOperationException("GradientOperatorEmitter: ask for gradients and tell them before asking for branches.");
-        int n = Points.Length / SolutionDim, d = SolutionDim, rows = GradientRows;
+        int n = Points.Length / SolutionDim,
+            d = SolutionDim,
+            rows = GradientRows;
         var block = (double[])Points.Clone();
         var coefficients = new double[n * rows];
         if (MeasureGradients)
@@ -138,5 +141,9 @@ public sealed record GradientOperatorEmitter : IGradientEmitter
 
     /// <inheritdoc/>
     public IEmitter Tell(IArchive archive, SolutionBatch solutions, Evaluation evaluation, AddReport report) =>
-        this with { Points = null, Jacobians = null };
+        this with
+        {
+            Points = null,
+            Jacobians = null,
+        };
 }

@@ -26,7 +26,8 @@ public static class Gradients
     {
         if (evaluation.Jacobians is null)
             throw new ArgumentException(
-                $"{who} needs Jacobians: evaluate its gradient points with gradients (a differentiable task, or gradient estimation for a black-box one).");
+                $"{who} needs Jacobians: evaluate its gradient points with gradients (a differentiable task, or gradient estimation for a black-box one)."
+            );
         if (evaluation.SolutionDim != dim)
             throw new ArgumentException($"{who}: Jacobians are for dimension {evaluation.SolutionDim}, solutions have {dim}.");
         return evaluation.Jacobians;

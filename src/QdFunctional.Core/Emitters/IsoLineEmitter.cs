@@ -12,7 +12,14 @@ using QdFunctional.Core.Random;
 public sealed record IsoLineEmitter : IEmitter
 {
     /// <summary>An emitter of <paramref name="batchSize"/> solutions per ask (pyribs' defaults: σ_iso 0.01, σ_line 0.2).</summary>
-    public IsoLineEmitter(int solutionDim, double isoSigma, double lineSigma, int batchSize, EmitterStart start, EmitterBounds? bounds = null)
+    public IsoLineEmitter(
+        int solutionDim,
+        double isoSigma,
+        double lineSigma,
+        int batchSize,
+        EmitterStart start,
+        EmitterBounds? bounds = null
+    )
     {
         EmitterChecks.Dimension(solutionDim);
         EmitterChecks.NonNegative(isoSigma, nameof(isoSigma));

@@ -25,16 +25,20 @@ public static class Variation
     public static void Gaussian(double[] solutions, int dim, double sigma, Key key)
     {
         int n = solutions.Length / dim;
-        RowPartition.For(n, dim, (start, end) =>
-        {
-            Span<double> noise = dim <= 2048 ? stackalloc double[dim] : new double[dim];
-            for (int i = start; i < end; i++)
+        RowPartition.For(
+            n,
+            dim,
+            (start, end) =>
             {
-                key.FoldIn(i).Normal(noise, 0.0, sigma);
-                var row = solutions.AsSpan(i * dim, dim);
-                System.Numerics.Tensors.TensorPrimitives.Add(row, noise, row);
+                Span<double> noise = dim <= 2048 ? stackalloc double[dim] : new double[dim];
+                for (int i = start; i < end; i++)
+                {
+                    key.FoldIn(i).Normal(noise, 0.0, sigma);
+                    var row = solutions.AsSpan(i * dim, dim);
+                    System.Numerics.Tensors.TensorPrimitives.Add(row, noise, row);
+                }
             }
-        });
+        );
     }
 
     /// <summary>
@@ -46,21 +50,25 @@ public static class Variation
         if (a.Length != b.Length)
             throw new ArgumentException($"IsoLine: {a.Length} and {b.Length} parent values differ.");
         int n = a.Length / dim;
-        RowPartition.For(n, dim, (start, end) =>
-        {
-            Span<double> noise = dim <= 2048 ? stackalloc double[dim] : new double[dim];
-            Span<double> line = stackalloc double[1];
-            for (int i = start; i < end; i++)
+        RowPartition.For(
+            n,
+            dim,
+            (start, end) =>
             {
-                var (kIso, kLine) = key.FoldIn(i).Split2();
-                kIso.Normal(noise, 0.0, sigmaIso);
-                kLine.Normal(line, 0.0, sigmaLine);
-                var x = a.AsSpan(i * dim, dim);
-                var y = b.AsSpan(i * dim, dim);
-                for (int j = 0; j < dim; j++)
-                    x[j] += noise[j] + line[0] * (y[j] - x[j]);
+                Span<double> noise = dim <= 2048 ? stackalloc double[dim] : new double[dim];
+                Span<double> line = stackalloc double[1];
+                for (int i = start; i < end; i++)
+                {
+                    var (kIso, kLine) = key.FoldIn(i).Split2();
+                    kIso.Normal(noise, 0.0, sigmaIso);
+                    kLine.Normal(line, 0.0, sigmaLine);
+                    var x = a.AsSpan(i * dim, dim);
+                    var y = b.AsSpan(i * dim, dim);
+                    for (int j = 0; j < dim; j++)
+                        x[j] += noise[j] + line[0] * (y[j] - x[j]);
+                }
             }
-        });
+        );
     }
 
     /// <summary>Clips each row into [lower, upper] (per dimension), as pyribs does for bounded emitters.</summary>

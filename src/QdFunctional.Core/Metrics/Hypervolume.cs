@@ -31,7 +31,8 @@ public static class Hypervolume
     public static double Of(ReadOnlySpan<double> points, int objectiveCount, ReadOnlySpan<double> reference)
     {
         Check(points, objectiveCount, reference);
-        int m = objectiveCount, n = points.Length / m;
+        int m = objectiveCount,
+            n = points.Length / m;
         var shifted = new double[n * m];
         int inside = Shift(points, m, reference, shifted);
         return OfShifted(shifted.AsSpan(0, inside * m), m);
@@ -43,13 +44,19 @@ public static class Hypervolume
     /// the point's box minus the hypervolume of the front clipped to that box. 0 when the point is
     /// dominated by, or equal to, a front member, or not strictly better than the reference.
     /// </summary>
-    public static double Contribution(ReadOnlySpan<double> point, ReadOnlySpan<double> front, int objectiveCount, ReadOnlySpan<double> reference)
+    public static double Contribution(
+        ReadOnlySpan<double> point,
+        ReadOnlySpan<double> front,
+        int objectiveCount,
+        ReadOnlySpan<double> reference
+    )
     {
         Check(front, objectiveCount, reference);
         Check(point, objectiveCount, reference);
         if (point.Length != objectiveCount)
             throw new ArgumentException($"Hypervolume: the point has {point.Length} values; expected {objectiveCount}.", nameof(point));
-        int m = objectiveCount, n = front.Length / m;
+        int m = objectiveCount,
+            n = front.Length / m;
         double box = 1.0;
         for (int j = 0; j < m; j++)
         {
@@ -84,21 +91,31 @@ public static class Hypervolume
         if (m < 1)
             throw new ArgumentOutOfRangeException(nameof(m), m, "Hypervolume needs at least one objective.");
         if (reference.Length != m)
-            throw new ArgumentException($"Hypervolume: the reference point has {reference.Length} values; expected {m} (one per objective).", nameof(reference));
+            throw new ArgumentException(
+                $"Hypervolume: the reference point has {reference.Length} values; expected {m} (one per objective).",
+                nameof(reference)
+            );
         if (points.Length % m != 0)
             throw new ArgumentException($"Hypervolume: {points.Length} values are not rows of {m} objectives.", nameof(points));
         for (int j = 0; j < m; j++)
             if (!double.IsFinite(reference[j]))
-                throw new ArgumentException($"Hypervolume: reference objective {j} is {reference[j]}; it must be finite.", nameof(reference));
+                throw new ArgumentException(
+                    $"Hypervolume: reference objective {j} is {reference[j]}; it must be finite.",
+                    nameof(reference)
+                );
         for (int i = 0; i < points.Length; i++)
             if (!double.IsFinite(points[i]))
-                throw new ArgumentException($"Hypervolume: objective {i % m} of row {i / m} is {points[i]}; objectives must be finite.", nameof(points));
+                throw new ArgumentException(
+                    $"Hypervolume: objective {i % m} of row {i / m} is {points[i]}; objectives must be finite.",
+                    nameof(points)
+                );
     }
 
     /// <summary>Writes q = p - r for the points strictly better than r in every objective; returns how many.</summary>
     static int Shift(ReadOnlySpan<double> points, int m, ReadOnlySpan<double> reference, Span<double> shifted)
     {
-        int n = points.Length / m, c = 0;
+        int n = points.Length / m,
+            c = 0;
         for (int i = 0; i < n; i++)
         {
             bool inside = true;
@@ -152,7 +169,8 @@ public static class Hypervolume
         }
         xs.AsSpan().Sort(ys.AsSpan());
         // From the largest first objective down: each point adds the strip above the highest so far.
-        double area = 0.0, top = 0.0;
+        double area = 0.0,
+            top = 0.0;
         for (int i = n - 1; i >= 0; i--)
             if (ys[i] > top)
             {
@@ -178,7 +196,8 @@ public static class Hypervolume
         {
             int i = order[k];
             stairs.Insert(q[3 * i], q[3 * i + 1]);
-            double z = -negZ[k], below = k + 1 < n ? -negZ[k + 1] : 0.0;
+            double z = -negZ[k],
+                below = k + 1 < n ? -negZ[k + 1] : 0.0;
             volume += stairs.Area * (z - below);
         }
         return volume;

@@ -29,8 +29,14 @@ public sealed record MomeMetrics(
     public static MomeMetrics Of(MomeArchive archive)
     {
         ArgumentNullException.ThrowIfNull(archive);
-        return new MomeMetrics(archive.MoqdScore, GlobalHypervolumeOf(archive, archive.ReferencePoint), archive.MaxSumOfScores,
-            archive.Stats.Coverage, archive.NumSolutions, archive.OccupiedCount);
+        return new MomeMetrics(
+            archive.MoqdScore,
+            GlobalHypervolumeOf(archive, archive.ReferencePoint),
+            archive.MaxSumOfScores,
+            archive.Stats.Coverage,
+            archive.NumSolutions,
+            archive.OccupiedCount
+        );
     }
 
     /// <summary>
@@ -42,8 +48,14 @@ public sealed record MomeMetrics(
     {
         ArgumentNullException.ThrowIfNull(archive);
         ArgumentNullException.ThrowIfNull(referencePoint);
-        return new MomeMetrics(MoqdScoreOf(archive, referencePoint), GlobalHypervolumeOf(archive, referencePoint),
-            archive.MaxSumOfScores, archive.Stats.Coverage, archive.NumSolutions, archive.OccupiedCount);
+        return new MomeMetrics(
+            MoqdScoreOf(archive, referencePoint),
+            GlobalHypervolumeOf(archive, referencePoint),
+            archive.MaxSumOfScores,
+            archive.Stats.Coverage,
+            archive.NumSolutions,
+            archive.OccupiedCount
+        );
     }
 
     /// <summary>The MOQD score recomputed from scratch: Σ over cells of Hypervolume.Of(front).</summary>
@@ -52,8 +64,10 @@ public sealed record MomeMetrics(
         ArgumentNullException.ThrowIfNull(archive);
         int m = archive.ObjectiveCount;
         if (referencePoint.Length != m)
-            throw new ArgumentException($"MOME metrics: the reference point has {referencePoint.Length} values; expected {m} (one per objective).",
-                nameof(referencePoint));
+            throw new ArgumentException(
+                $"MOME metrics: the reference point has {referencePoint.Length} values; expected {m} (one per objective).",
+                nameof(referencePoint)
+            );
         double total = 0.0;
         var points = new double[archive.Options.ParetoFrontMaxLength * m];
         foreach (var cell in archive.Cells)
@@ -74,10 +88,13 @@ public sealed record MomeMetrics(
     public static double GlobalHypervolumeOf(MomeArchive archive, ReadOnlySpan<double> referencePoint)
     {
         ArgumentNullException.ThrowIfNull(archive);
-        int m = archive.ObjectiveCount, n = archive.NumSolutions;
+        int m = archive.ObjectiveCount,
+            n = archive.NumSolutions;
         if (referencePoint.Length != m)
-            throw new ArgumentException($"MOME metrics: the reference point has {referencePoint.Length} values; expected {m} (one per objective).",
-                nameof(referencePoint));
+            throw new ArgumentException(
+                $"MOME metrics: the reference point has {referencePoint.Length} values; expected {m} (one per objective).",
+                nameof(referencePoint)
+            );
         var points = new double[n * m];
         int c = 0;
         foreach (var e in archive.Elites)

@@ -32,7 +32,8 @@ internal sealed class Staircase(int capacity)
             Array.Resize(ref y, x.Length);
         }
         // Steps from .. to-1 are dominated by (a, b): replace them by it.
-        int removed = to - from, tail = count - to;
+        int removed = to - from,
+            tail = count - to;
         if (removed != 1)
         {
             Array.Copy(x, to, x, from + 1, tail);
@@ -74,7 +75,8 @@ internal sealed class Staircase(int capacity)
 
     int LowerBound(double a)
     {
-        int lo = 0, hi = count;
+        int lo = 0,
+            hi = count;
         while (lo < hi)
         {
             int mid = (lo + hi) >>> 1;

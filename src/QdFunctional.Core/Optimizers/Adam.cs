@@ -13,13 +13,12 @@ using QdFunctional.Diff.Numerics;
 /// </summary>
 public sealed class Adam : IGradientOptimizer
 {
-    readonly double[]? m, v;
+    readonly double[]? m,
+        v;
 
     /// <summary>Adam with step size η and the paper's defaults β₁ = 0.9, β₂ = 0.999, ε = 1e-8.</summary>
     public Adam(double learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
-        : this(learningRate, beta1, beta2, epsilon, null, null, 0)
-    {
-    }
+        : this(learningRate, beta1, beta2, epsilon, null, null, 0) { }
 
     /// <summary>The same settings as <paramref name="template"/> with saved moments and step count (checkpoints).</summary>
     internal static Adam Restore(Adam template, double[]? m, double[]? v, int t) =>

@@ -3,8 +3,8 @@ namespace QdFunctional.Core.Optimizers;
 using System.Numerics.Tensors;
 using QdFunctional.Core.Parallelism;
 using QdFunctional.Core.Random;
-using QdFunctional.Diff.Numerics;
 using QdFunctional.Diff;
+using QdFunctional.Diff.Numerics;
 
 /// <summary>
 /// CMA-ES (Hansen and Ostermeier 2001; Hansen, "The CMA Evolution Strategy: A Tutorial", 2016)
@@ -22,10 +22,29 @@ using QdFunctional.Diff;
 /// </remarks>
 public sealed class CmaEs : IEvolutionStrategy
 {
-    readonly double[] mean, cov, pSigma, pC, vectors, variances, scales;
+    readonly double[] mean,
+        cov,
+        pSigma,
+        pC,
+        vectors,
+        variances,
+        scales;
 
-    CmaEs(int batchSize, double sigma0, EvolutionStrategyOptions options, double[] mean, double sigma, double[] cov,
-        double[] pSigma, double[] pC, double[] vectors, double[] variances, long eigenEvaluations, int generation, long evaluations)
+    CmaEs(
+        int batchSize,
+        double sigma0,
+        EvolutionStrategyOptions options,
+        double[] mean,
+        double sigma,
+        double[] cov,
+        double[] pSigma,
+        double[] pC,
+        double[] vectors,
+        double[] variances,
+        long eigenEvaluations,
+        int generation,
+        long evaluations
+    )
     {
         Dimension = mean.Length;
         BatchSize = batchSize;
@@ -49,14 +68,45 @@ public sealed class CmaEs : IEvolutionStrategy
     /// The same settings as <paramref name="template"/> with a saved state (checkpoints): mean,
     /// σ, C, both paths, the eigen decomposition and the counters, exactly as they were.
     /// </summary>
-    internal static CmaEs Restore(CmaEs template, double[] mean, double sigma, double[] cov, double[] pSigma, double[] pC,
-        double[] vectors, double[] variances, long eigenEvaluations, int generation, long evaluations)
+    internal static CmaEs Restore(
+        CmaEs template,
+        double[] mean,
+        double sigma,
+        double[] cov,
+        double[] pSigma,
+        double[] pC,
+        double[] vectors,
+        double[] variances,
+        long eigenEvaluations,
+        int generation,
+        long evaluations
+    )
     {
         int n = template.Dimension;
-        if (mean.Length != n || cov.Length != n * n || pSigma.Length != n || pC.Length != n || vectors.Length != n * n || variances.Length != n)
+        if (
+            mean.Length != n
+            || cov.Length != n * n
+            || pSigma.Length != n
+            || pC.Length != n
+            || vectors.Length != n * n
+            || variances.Length != n
+        )
             throw new ArgumentException($"CMA-ES state does not fit dimension {n}.");
-        return new CmaEs(template.BatchSize, template.Sigma0, template.Options, mean, sigma, cov, pSigma, pC, vectors, variances,
-            eigenEvaluations, generation, evaluations);
+        return new CmaEs(
+            template.BatchSize,
+            template.Sigma0,
+            template.Options,
+            mean,
+            sigma,
+            cov,
+            pSigma,
+            pC,
+            vectors,
+            variances,
+            eigenEvaluations,
+            generation,
+            evaluations
+        );
     }
 
     /// <summary>
@@ -76,8 +126,21 @@ public sealed class CmaEs : IEvolutionStrategy
             identity[i * n + i] = 1;
         var ones = new double[n];
         Array.Fill(ones, 1.0);
-        return new CmaEs(lambda, sigma0, options, x0.ToArray(), sigma0, identity,
-            new double[n], new double[n], (double[])identity.Clone(), ones, 0, 0, 0);
+        return new CmaEs(
+            lambda,
+            sigma0,
+            options,
+            x0.ToArray(),
+            sigma0,
+            identity,
+            new double[n],
+            new double[n],
+            (double[])identity.Clone(),
+            ones,
+            0,
+            0,
+            0
+        );
     }
 
     /// <inheritdoc/>
@@ -144,24 +207,34 @@ public sealed class CmaEs : IEvolutionStrategy
         int n = Dimension;
         double sigma = Sigma;
         var (m, b, d) = (mean, vectors, scales);
-        return StrategySampling.Sample(n, count ?? BatchSize, key, Options, (z, x, rows) =>
-        {
-            // W = Z diag(D); then x_r[i] = m_i + σ ⟨B[i, :], w_r⟩, row i of B staying in cache for all r.
-            var w = new double[(long)rows * n];
-            for (int r = 0; r < rows; r++)
-                TensorPrimitives.Multiply(z.Slice(r * n, n), d, w.AsSpan(r * n, n));
-            var xs = new double[(long)rows * n];
-            RowPartition.For(n, (long)rows * n, (start, end) =>
+        return StrategySampling.Sample(
+            n,
+            count ?? BatchSize,
+            key,
+            Options,
+            (z, x, rows) =>
             {
-                for (int i = start; i < end; i++)
-                {
-                    var bi = b.AsSpan(i * n, n);
-                    for (int r = 0; r < rows; r++)
-                        xs[r * n + i] = m[i] + sigma * FixedOrder.Dot(bi, w.AsSpan(r * n, n));
-                }
-            });
-            xs.CopyTo(x);
-        });
+                // W = Z diag(D); then x_r[i] = m_i + σ ⟨B[i, :], w_r⟩, row i of B staying in cache for all r.
+                var w = new double[(long)rows * n];
+                for (int r = 0; r < rows; r++)
+                    TensorPrimitives.Multiply(z.Slice(r * n, n), d, w.AsSpan(r * n, n));
+                var xs = new double[(long)rows * n];
+                RowPartition.For(
+                    n,
+                    (long)rows * n,
+                    (start, end) =>
+                    {
+                        for (int i = start; i < end; i++)
+                        {
+                            var bi = b.AsSpan(i * n, n);
+                            for (int r = 0; r < rows; r++)
+                                xs[r * n + i] = m[i] + sigma * FixedOrder.Dot(bi, w.AsSpan(r * n, n));
+                        }
+                    }
+                );
+                xs.CopyTo(x);
+            }
+        );
     }
 
     /// <inheritdoc/>
@@ -185,8 +258,21 @@ public sealed class CmaEs : IEvolutionStrategy
         int count = StrategyChecks.Tell(n, solutions, rankingIndices, numParents);
         long evaluations = Evaluations + count;
         if (numParents == 0)
-            return new CmaEs(BatchSize, Sigma0, Options, mean, Sigma, cov, pSigma, pC, vectors, variances,
-                EigenEvaluations, Generation + 1, evaluations);
+            return new CmaEs(
+                BatchSize,
+                Sigma0,
+                Options,
+                mean,
+                Sigma,
+                cov,
+                pSigma,
+                pC,
+                vectors,
+                variances,
+                EigenEvaluations,
+                Generation + 1,
+                evaluations
+            );
 
         var p = CmaParameters.For(n, numParents);
         var (steps, yw) = Recombination.Parents(n, solutions, rankingIndices, p.Weights, mean, Sigma);
@@ -221,8 +307,7 @@ public sealed class CmaEs : IEvolutionStrategy
             (b, d2) = SymmetricEigen.Decompose(n, newCov);
             eigenAt = evaluations;
         }
-        return new CmaEs(BatchSize, Sigma0, Options, newMean, newSigma, newCov, newPSigma, newPC, b, d2,
-            eigenAt, g, evaluations);
+        return new CmaEs(BatchSize, Sigma0, Options, newMean, newSigma, newCov, newPSigma, newPC, b, d2, eigenAt, g, evaluations);
     }
 
     /// <summary>
@@ -268,26 +353,38 @@ public sealed class CmaEs : IEvolutionStrategy
     /// a C + c₁ p pᵀ + c_μ Σ wₖ yₖyₖᵀ, computed on the lower triangle and mirrored so the result is
     /// exactly symmetric; rows are independent, so the work is split over cores without changing it.
     /// </summary>
-    static double[] UpdateCovariance(int n, double[] c, double a, double c1, double[] path, double cMu,
-        ReadOnlySpan<double> weights, double[] steps)
+    static double[] UpdateCovariance(
+        int n,
+        double[] c,
+        double a,
+        double c1,
+        double[] path,
+        double cMu,
+        ReadOnlySpan<double> weights,
+        double[] steps
+    )
     {
         var result = new double[(long)n * n];
         var w = weights.ToArray();
         int mu = w.Length;
-        RowPartition.For(n, (long)n * (mu + 2) / 2, (start, end) =>
-        {
-            for (int i = start; i < end; i++)
+        RowPartition.For(
+            n,
+            (long)n * (mu + 2) / 2,
+            (start, end) =>
             {
-                var row = result.AsSpan(i * n, i + 1);
-                TensorPrimitives.Multiply(c.AsSpan(i * n, i + 1), a, row);
-                TensorPrimitives.MultiplyAdd(path.AsSpan(0, i + 1), c1 * path[i], row, row);
-                for (int k = 0; k < mu; k++)
+                for (int i = start; i < end; i++)
                 {
-                    double coefficient = cMu * w[k] * steps[k * n + i];
-                    TensorPrimitives.MultiplyAdd(steps.AsSpan(k * n, i + 1), coefficient, row, row);
+                    var row = result.AsSpan(i * n, i + 1);
+                    TensorPrimitives.Multiply(c.AsSpan(i * n, i + 1), a, row);
+                    TensorPrimitives.MultiplyAdd(path.AsSpan(0, i + 1), c1 * path[i], row, row);
+                    for (int k = 0; k < mu; k++)
+                    {
+                        double coefficient = cMu * w[k] * steps[k * n + i];
+                        TensorPrimitives.MultiplyAdd(steps.AsSpan(k * n, i + 1), coefficient, row, row);
+                    }
                 }
             }
-        });
+        );
         MirrorLower(n, result);
         return result;
     }
@@ -297,15 +394,15 @@ public sealed class CmaEs : IEvolutionStrategy
     {
         const int Tile = 32;
         for (int ib = 0; ib < n; ib += Tile)
-            for (int jb = 0; jb <= ib; jb += Tile)
+        for (int jb = 0; jb <= ib; jb += Tile)
+        {
+            int iEnd = Math.Min(n, ib + Tile);
+            for (int i = ib; i < iEnd; i++)
             {
-                int iEnd = Math.Min(n, ib + Tile);
-                for (int i = ib; i < iEnd; i++)
-                {
-                    int jEnd = Math.Min(i, jb + Tile);
-                    for (int j = jb; j < jEnd; j++)
-                        m[j * n + i] = m[i * n + j];
-                }
+                int jEnd = Math.Min(i, jb + Tile);
+                for (int j = jb; j < jEnd; j++)
+                    m[j * n + i] = m[i * n + j];
             }
+        }
     }
 }

@@ -36,7 +36,8 @@ public sealed class CmaParameters
         if (mu < 1)
             throw new ArgumentOutOfRangeException(nameof(mu), mu, "CMA-ES needs at least one parent.");
         var w = new double[mu];
-        double sum = 0, sumSq = 0;
+        double sum = 0,
+            sumSq = 0;
         for (int i = 0; i < mu; i++)
         {
             w[i] = PortableMath.Log(mu + 0.5) - PortableMath.Log(i + 1);

@@ -55,11 +55,13 @@ public sealed record EvolutionStrategyOptions
         {
             if (Lower.Length != dim || Upper.Length != dim)
                 throw new ArgumentException(
-                    $"Evolution strategy bounds: {Lower.Length} lower and {Upper.Length} upper values for dimension {dim}.");
+                    $"Evolution strategy bounds: {Lower.Length} lower and {Upper.Length} upper values for dimension {dim}."
+                );
             for (int j = 0; j < dim; j++)
                 if (double.IsNaN(Lower[j]) || double.IsNaN(Upper[j]) || !(Lower[j] < Upper[j]))
                     throw new ArgumentException(
-                        $"Evolution strategy bounds: dimension {j} has [{Lower[j]}, {Upper[j]}]; need lower < upper.");
+                        $"Evolution strategy bounds: dimension {j} has [{Lower[j]}, {Upper[j]}]; need lower < upper."
+                    );
         }
         if (MaxResamples < 0)
             throw new ArgumentOutOfRangeException(nameof(MaxResamples), MaxResamples, "MaxResamples must be non-negative.");

@@ -9,7 +9,10 @@ static class GradientChecks
         if (theta.Length == 0)
             throw new ArgumentException("Step: theta is empty.", nameof(theta));
         if (gradient.Length != theta.Length)
-            throw new ArgumentException($"Step: the gradient has {gradient.Length} values for {theta.Length} parameters.", nameof(gradient));
+            throw new ArgumentException(
+                $"Step: the gradient has {gradient.Length} values for {theta.Length} parameters.",
+                nameof(gradient)
+            );
         if (dimension is int d && d != theta.Length)
             throw new ArgumentException($"Step: theta has {theta.Length} values; the optimizer's moments have {d}.", nameof(theta));
         for (int j = 0; j < theta.Length; j++)

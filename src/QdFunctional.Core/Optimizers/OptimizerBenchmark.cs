@@ -23,7 +23,8 @@ public static class OptimizerBenchmark
 
         // Ask and tell alone: a gap too large to ever refresh.
         var frozen = CmaEs.Create(x0, 0.5, batchSize, new EvolutionStrategyOptions { LazyGapFactor = 1e12 });
-        double ask = double.MaxValue, tell = double.MaxValue;
+        double ask = double.MaxValue,
+            tell = double.MaxValue;
         IEvolutionStrategy es = frozen;
         for (int it = 0; it < 15; it++)
         {
@@ -50,8 +51,9 @@ public static class OptimizerBenchmark
             var full = CmaEs.Create(x0, 0.5, batchSize, new EvolutionStrategyOptions { LazyGapFactor = factor });
             var (ms, refreshes) = Time(full, iterations, n, batchSize);
             output.WriteLine(
-                $"CMA-ES n={n} λ={batchSize} lazy gap factor {factor}: {ms:F1} ms per ask+tell amortized " +
-                $"({refreshes} eigendecompositions in {iterations} iterations, every {full.LazyGap:F0} evaluations)");
+                $"CMA-ES n={n} λ={batchSize} lazy gap factor {factor}: {ms:F1} ms per ask+tell amortized "
+                    + $"({refreshes} eigendecompositions in {iterations} iterations, every {full.LazyGap:F0} evaluations)"
+            );
         }
         var (msSep, _) = Time(SeparableCmaEs.Create(x0, 0.5, batchSize), iterations * 5, n, batchSize);
         output.WriteLine($"Separable CMA-ES n={n} λ={batchSize}: {msSep:F2} ms per ask+tell");

@@ -10,7 +10,13 @@ static class Recombination
     /// y_w = Σ wᵢ yᵢ, the step of the mean in units of σ: m' = m + σ y_w (tutorial eq. 9 with c_m = 1).
     /// </summary>
     internal static (double[] Steps, double[] MeanStep) Parents(
-        int n, ReadOnlySpan<double> solutions, int[] ranking, ReadOnlySpan<double> weights, ReadOnlySpan<double> mean, double sigma)
+        int n,
+        ReadOnlySpan<double> solutions,
+        int[] ranking,
+        ReadOnlySpan<double> weights,
+        ReadOnlySpan<double> mean,
+        double sigma
+    )
     {
         int mu = weights.Length;
         var steps = new double[(long)mu * n];

@@ -2,8 +2,8 @@ namespace QdFunctional.Core.Optimizers;
 
 using System.Numerics.Tensors;
 using QdFunctional.Core.Random;
-using QdFunctional.Diff.Numerics;
 using QdFunctional.Diff;
+using QdFunctional.Diff.Numerics;
 
 /// <summary>
 /// Separable CMA-ES (Ros and Hansen 2008, "A simple modification in CMA-ES achieving linear
@@ -14,10 +14,24 @@ using QdFunctional.Diff;
 /// </summary>
 public sealed class SeparableCmaEs : IEvolutionStrategy
 {
-    readonly double[] mean, variances, scales, pSigma, pC;
+    readonly double[] mean,
+        variances,
+        scales,
+        pSigma,
+        pC;
 
-    SeparableCmaEs(int batchSize, double sigma0, EvolutionStrategyOptions options, double[] mean, double sigma,
-        double[] variances, double[] pSigma, double[] pC, int generation, long evaluations)
+    SeparableCmaEs(
+        int batchSize,
+        double sigma0,
+        EvolutionStrategyOptions options,
+        double[] mean,
+        double sigma,
+        double[] variances,
+        double[] pSigma,
+        double[] pC,
+        int generation,
+        long evaluations
+    )
     {
         Dimension = mean.Length;
         BatchSize = batchSize;
@@ -35,14 +49,32 @@ public sealed class SeparableCmaEs : IEvolutionStrategy
     }
 
     /// <summary>The same settings as <paramref name="template"/> with a saved state (checkpoints).</summary>
-    internal static SeparableCmaEs Restore(SeparableCmaEs template, double[] mean, double sigma, double[] variances,
-        double[] pSigma, double[] pC, int generation, long evaluations)
+    internal static SeparableCmaEs Restore(
+        SeparableCmaEs template,
+        double[] mean,
+        double sigma,
+        double[] variances,
+        double[] pSigma,
+        double[] pC,
+        int generation,
+        long evaluations
+    )
     {
         int n = template.Dimension;
         if (mean.Length != n || variances.Length != n || pSigma.Length != n || pC.Length != n)
             throw new ArgumentException($"Separable CMA-ES state does not fit dimension {n}.");
-        return new SeparableCmaEs(template.BatchSize, template.Sigma0, template.Options, mean, sigma, variances, pSigma, pC,
-            generation, evaluations);
+        return new SeparableCmaEs(
+            template.BatchSize,
+            template.Sigma0,
+            template.Options,
+            mean,
+            sigma,
+            variances,
+            pSigma,
+            pC,
+            generation,
+            evaluations
+        );
     }
 
     /// <summary>
@@ -50,7 +82,12 @@ public sealed class SeparableCmaEs : IEvolutionStrategy
     /// <paramref name="sigma0"/>; λ defaults to 4 + ⌊3 ln n⌋.
     /// </summary>
     /// <exception cref="ArgumentException">x0 is empty or not finite, σ₀ ≤ 0, λ &lt; 2, or the options do not fit.</exception>
-    public static SeparableCmaEs Create(ReadOnlySpan<double> x0, double sigma0, int? batchSize = null, EvolutionStrategyOptions? options = null)
+    public static SeparableCmaEs Create(
+        ReadOnlySpan<double> x0,
+        double sigma0,
+        int? batchSize = null,
+        EvolutionStrategyOptions? options = null
+    )
     {
         int n = x0.Length;
         int lambda = batchSize ?? (n > 0 ? CmaParameters.DefaultLambda(n) : 0);
@@ -104,15 +141,21 @@ public sealed class SeparableCmaEs : IEvolutionStrategy
         int n = Dimension;
         double sigma = Sigma;
         var (m, s) = (mean, scales);
-        return StrategySampling.Sample(n, count ?? BatchSize, key, Options, (z, x, rows) =>
-        {
-            for (int r = 0; r < rows; r++)
+        return StrategySampling.Sample(
+            n,
+            count ?? BatchSize,
+            key,
+            Options,
+            (z, x, rows) =>
             {
-                var xr = x.Slice(r * n, n);
-                TensorPrimitives.Multiply(z.Slice(r * n, n), s, xr);
-                TensorPrimitives.MultiplyAdd(xr, sigma, m, xr);
+                for (int r = 0; r < rows; r++)
+                {
+                    var xr = x.Slice(r * n, n);
+                    TensorPrimitives.Multiply(z.Slice(r * n, n), s, xr);
+                    TensorPrimitives.MultiplyAdd(xr, sigma, m, xr);
+                }
             }
-        });
+        );
     }
 
     /// <inheritdoc/>

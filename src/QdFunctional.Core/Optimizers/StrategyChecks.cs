@@ -26,11 +26,15 @@ static class StrategyChecks
         ArgumentNullException.ThrowIfNull(rankingIndices);
         if (solutions.Length == 0 || solutions.Length % n != 0)
             throw new ArgumentException(
-                $"Tell: {solutions.Length} solution values are not whole rows of dimension {n}.", nameof(solutions));
+                $"Tell: {solutions.Length} solution values are not whole rows of dimension {n}.",
+                nameof(solutions)
+            );
         int count = solutions.Length / n;
         if (rankingIndices.Length != count)
             throw new ArgumentException(
-                $"Tell: the ranking has {rankingIndices.Length} indices for {count} solutions.", nameof(rankingIndices));
+                $"Tell: the ranking has {rankingIndices.Length} indices for {count} solutions.",
+                nameof(rankingIndices)
+            );
         var seen = new bool[count];
         foreach (int i in rankingIndices)
         {
@@ -48,7 +52,9 @@ static class StrategyChecks
             for (int j = 0; j < n; j++)
                 if (!double.IsFinite(row[j]))
                     throw new ArgumentException(
-                        $"Tell: parent row {rankingIndices[p]} has {row[j]} at {j}; parents must be finite.", nameof(solutions));
+                        $"Tell: parent row {rankingIndices[p]} has {row[j]} at {j}; parents must be finite.",
+                        nameof(solutions)
+                    );
         }
         return count;
     }

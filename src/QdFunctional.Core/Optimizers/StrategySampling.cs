@@ -59,11 +59,15 @@ static class StrategySampling
     static void Draw(double[] z, int n, Key key, List<int>? rows)
     {
         int count = z.Length / n;
-        RowPartition.For(count, n, (start, end) =>
-        {
-            for (int r = start; r < end; r++)
-                key.FoldIn(rows is null ? r : rows[r]).Normal(z.AsSpan(r * n, n));
-        });
+        RowPartition.For(
+            count,
+            n,
+            (start, end) =>
+            {
+                for (int r = start; r < end; r++)
+                    key.FoldIn(rows is null ? r : rows[r]).Normal(z.AsSpan(r * n, n));
+            }
+        );
     }
 
     static List<int> Failing(double[] x, int n, int count, double[] lower, double[] upper)

@@ -1,12 +1,12 @@
 namespace QdFunctional.Core.Optimizers;
 
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Numerics.Tensors;
-using MathMatrix = MathNet.Numerics.LinearAlgebra.Matrix<double>;
 using QdFunctional.Core.Parallelism;
+using MathMatrix = MathNet.Numerics.LinearAlgebra.Matrix<double>;
 
 /// <summary>
 /// Eigendecomposition C = B diag(λ) Bᵀ of a symmetric matrix, the O(n³) step of full CMA-ES
@@ -74,7 +74,8 @@ public static class SymmetricEigen
         for (int k = 0; k < n - 2; k++)
         {
             d[k] = a[k * n + k];
-            int m = n - k - 1, s = k + 1;
+            int m = n - k - 1,
+                s = k + 1;
             var v = a.AsSpan(k * n + s, m);
             double tail = m > 1 ? TensorPrimitives.SumOfSquares<double>(v[1..]) : 0;
             if (tail == 0)
@@ -92,23 +93,31 @@ public static class SymmetricEigen
             // A' ← H A' H on the trailing block: p = τA'v, w = p − (τ/2)(vᵀp) v, A' −= v wᵀ + w vᵀ.
             var vArray = a;
             int vStart = k * n + s;
-            Rows(m, m, (start, end) =>
-            {
-                var vv = vArray.AsSpan(vStart, m);
-                for (int i = start; i < end; i++)
-                    p[i] = t * TensorPrimitives.Dot(a.AsSpan((s + i) * n + s, m), vv);
-            });
+            Rows(
+                m,
+                m,
+                (start, end) =>
+                {
+                    var vv = vArray.AsSpan(vStart, m);
+                    for (int i = start; i < end; i++)
+                        p[i] = t * TensorPrimitives.Dot(a.AsSpan((s + i) * n + s, m), vv);
+                }
+            );
             double half = 0.5 * t * TensorPrimitives.Dot(p.AsSpan(0, m), v);
             TensorPrimitives.MultiplyAdd(v, -half, p.AsSpan(0, m), p.AsSpan(0, m));
-            Rows(m, 2L * m, (start, end) =>
-            {
-                var vv = vArray.AsSpan(vStart, m);
-                var w = p.AsSpan(0, m);
-                for (int i = start; i < end; i++)
+            Rows(
+                m,
+                2L * m,
+                (start, end) =>
                 {
-                    SubtractRank2(a.AsSpan((s + i) * n + s, m), vv[i], w, w[i], vv);
+                    var vv = vArray.AsSpan(vStart, m);
+                    var w = p.AsSpan(0, m);
+                    for (int i = start; i < end; i++)
+                    {
+                        SubtractRank2(a.AsSpan((s + i) * n + s, m), vv[i], w, w[i], vv);
+                    }
                 }
-            });
+            );
         }
         if (n >= 2)
         {
@@ -133,18 +142,23 @@ public static class SymmetricEigen
         {
             if (tau[k] == 0)
                 continue;
-            int m = n - k - 1, s = k + 1;
+            int m = n - k - 1,
+                s = k + 1;
             double t = tau[k];
-            Rows(m, 2L * m, (start, end) =>
-            {
-                var v = a.AsSpan(k * n + s, m);
-                for (int i = start; i < end; i++)
+            Rows(
+                m,
+                2L * m,
+                (start, end) =>
                 {
-                    var row = y.AsSpan((s + i) * n + s, m);
-                    double c = t * TensorPrimitives.Dot(row, v);
-                    TensorPrimitives.MultiplyAdd(v, -c, row, row);
+                    var v = a.AsSpan(k * n + s, m);
+                    for (int i = start; i < end; i++)
+                    {
+                        var row = y.AsSpan((s + i) * n + s, m);
+                        double c = t * TensorPrimitives.Dot(row, v);
+                        TensorPrimitives.MultiplyAdd(v, -c, row, row);
+                    }
                 }
-            });
+            );
         }
         return y;
     }
@@ -173,11 +187,14 @@ public static class SymmetricEigen
                 double g = (d[l + 1] - d[l]) / (2 * e[l]);
                 double r = Hypot(g, 1);
                 g = d[m] - d[l] + e[l] / (g + Math.CopySign(r, g));
-                double s = 1, c = 1, p = 0;
+                double s = 1,
+                    c = 1,
+                    p = 0;
                 bool underflow = false;
                 for (int i = m - 1; i >= l; i--)
                 {
-                    double f = s * e[i], b = c * e[i];
+                    double f = s * e[i],
+                        b = c * e[i];
                     r = Hypot(f, g);
                     e[i + 1] = r;
                     if (r == 0)
@@ -240,7 +257,8 @@ public static class SymmetricEigen
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Rotate(Span<double> x, Span<double> y, double c, double s)
     {
-        int n = x.Length, j = 0;
+        int n = x.Length,
+            j = 0;
         ref double xr = ref MemoryMarshal.GetReference(x);
         ref double yr = ref MemoryMarshal.GetReference(y);
         if (y.Length != n)
@@ -271,7 +289,8 @@ public static class SymmetricEigen
         }
         for (; j < n; j++)
         {
-            double xj = Unsafe.Add(ref xr, j), yj = Unsafe.Add(ref yr, j);
+            double xj = Unsafe.Add(ref xr, j),
+                yj = Unsafe.Add(ref yr, j);
             Unsafe.Add(ref xr, j) = c * xj - s * yj;
             Unsafe.Add(ref yr, j) = s * xj + c * yj;
         }
@@ -280,7 +299,8 @@ public static class SymmetricEigen
     /// <summary>√(a² + b²) without overflow or needless underflow.</summary>
     static double Hypot(double a, double b)
     {
-        double x = Math.Abs(a), y = Math.Abs(b);
+        double x = Math.Abs(a),
+            y = Math.Abs(b);
         if (x < y)
             (x, y) = (y, x);
         if (x == 0)

@@ -39,17 +39,25 @@ public static class ArchiveColumns
             throw new ArgumentException($"extra field name '{name}' has leading or trailing blanks", nameof(name));
         foreach (var c in name)
             if (char.IsControl(c) || c == '/' || c == '.')
-                throw new ArgumentException($"extra field name '{name}' contains '{(char.IsControl(c) ? "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture) : c.ToString())}'", nameof(name));
+                throw new ArgumentException(
+                    $"extra field name '{name}' contains '{(char.IsControl(c) ? "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture) : c.ToString())}'",
+                    nameof(name)
+                );
         if (IsReserved(name))
-            throw new ArgumentException($"extra field name '{name}' clashes with a fixed archive column (cell, objective, objective_<i>, measure_<i>, solution)", nameof(name));
+            throw new ArgumentException(
+                $"extra field name '{name}' clashes with a fixed archive column (cell, objective, objective_<i>, measure_<i>, solution)",
+                nameof(name)
+            );
     }
 
     /// <summary>True for the fixed names and the <c>objective_N</c>/<c>measure_N</c> families, ignoring case.</summary>
     private static bool IsReserved(string name)
     {
-        if (name.Equals(Cell, StringComparison.OrdinalIgnoreCase)
+        if (
+            name.Equals(Cell, StringComparison.OrdinalIgnoreCase)
             || name.Equals(Objective, StringComparison.OrdinalIgnoreCase)
-            || name.Equals(Solution, StringComparison.OrdinalIgnoreCase))
+            || name.Equals(Solution, StringComparison.OrdinalIgnoreCase)
+        )
             return true;
         return HasIndexSuffix(name, "objective_") || HasIndexSuffix(name, "measure_");
     }

@@ -32,19 +32,20 @@ internal sealed class ArchiveHeader
         WriteIndented = false,
     };
 
-    public static ArchiveHeader From(EliteTable table, string[] extra) => new()
-    {
-        FormatVersion = CurrentVersion,
-        Kind = table.Layout.Kind,
-        SolutionDim = table.SolutionDim,
-        ObjectiveCount = table.ObjectiveCount,
-        MeasureDim = table.Layout.MeasureDim,
-        Low = table.Layout.Low,
-        High = table.Layout.High,
-        Resolution = table.Layout.Resolution,
-        Centroids = table.Layout.Centroids,
-        Extra = extra,
-    };
+    public static ArchiveHeader From(EliteTable table, string[] extra) =>
+        new()
+        {
+            FormatVersion = CurrentVersion,
+            Kind = table.Layout.Kind,
+            SolutionDim = table.SolutionDim,
+            ObjectiveCount = table.ObjectiveCount,
+            MeasureDim = table.Layout.MeasureDim,
+            Low = table.Layout.Low,
+            High = table.Layout.High,
+            Resolution = table.Layout.Resolution,
+            Centroids = table.Layout.Centroids,
+            Extra = extra,
+        };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
@@ -65,7 +66,10 @@ internal sealed class ArchiveHeader
         if (h is null)
             throw new CorruptFileException(path, $"'{ParquetColumns.MetadataKey}' metadata is null");
         if (h.FormatVersion != CurrentVersion)
-            throw new CorruptFileException(path, $"archive format version {h.FormatVersion} is not supported (this build reads {CurrentVersion})");
+            throw new CorruptFileException(
+                path,
+                $"archive format version {h.FormatVersion} is not supported (this build reads {CurrentVersion})"
+            );
         h.Low ??= [];
         h.High ??= [];
         h.Resolution ??= [];

@@ -15,6 +15,5 @@ public sealed record ArchiveLayout(string Kind, double[] Low, double[] High, int
     public int MeasureDim => Low.Length;
 
     /// <summary>Total number of cells.</summary>
-    public int CellCount =>
-        Kind == "grid" ? Resolution.Aggregate(1, (a, b) => checked(a * b)) : Centroids.Length / Math.Max(1, Low.Length);
+    public int CellCount => Kind == "grid" ? Resolution.Aggregate(1, (a, b) => checked(a * b)) : Centroids.Length / Math.Max(1, Low.Length);
 }

@@ -124,7 +124,10 @@ public static class ArchiveParquet
 
     private static async Task WriteToAsync(Stream stream, EliteTable table, string[] extra, CancellationToken ct)
     {
-        int n = table.Count, m = table.ObjectiveCount, k = table.Layout.MeasureDim, d = table.SolutionDim;
+        int n = table.Count,
+            m = table.ObjectiveCount,
+            k = table.Layout.MeasureDim,
+            d = table.SolutionDim;
         var fields = new List<Field>(2 + m + k + extra.Length) { new DataField<int>(ArchiveColumns.Cell) };
         for (int j = 0; j < m; j++)
             fields.Add(new DataField<double>(ArchiveColumns.ObjectiveColumn(j, m), nullable: true));
@@ -138,10 +141,7 @@ public static class ArchiveParquet
 
         var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy };
         var writer = await ParquetWriter.CreateAsync(schema, stream, options, false, ct).ConfigureAwait(false);
-        writer.CustomMetadata = new Dictionary<string, string>
-        {
-            [ParquetColumns.MetadataKey] = ArchiveHeader.From(table, extra).ToJson(),
-        };
+        writer.CustomMetadata = new Dictionary<string, string> { [ParquetColumns.MetadataKey] = ArchiveHeader.From(table, extra).ToJson() };
 
         int groupRows = Math.Clamp(ValuesPerRowGroup / d, 1, MaxRowsPerRowGroup);
         var gather = new double[Math.Min(groupRows, n)];
@@ -152,12 +152,20 @@ public static class ArchiveParquet
             int leaf = 0;
             await ParquetColumns.WriteScalarAsync<int>(group, leaves[leaf++], table.Cells.AsMemory(start, rows), ct).ConfigureAwait(false);
             for (int j = 0; j < m; j++)
-                await ParquetColumns.WriteDoublesAsync(group, leaves[leaf++], Strided(table.Objectives, start, rows, m, j, gather), ct).ConfigureAwait(false);
+                await ParquetColumns
+                    .WriteDoublesAsync(group, leaves[leaf++], Strided(table.Objectives, start, rows, m, j, gather), ct)
+                    .ConfigureAwait(false);
             for (int j = 0; j < k; j++)
-                await ParquetColumns.WriteDoublesAsync(group, leaves[leaf++], Strided(table.Measures, start, rows, k, j, gather), ct).ConfigureAwait(false);
-            await ParquetColumns.WriteFixedListAsync(group, leaves[leaf++], table.Solutions.AsMemory(start * d, rows * d), d, ct).ConfigureAwait(false);
+                await ParquetColumns
+                    .WriteDoublesAsync(group, leaves[leaf++], Strided(table.Measures, start, rows, k, j, gather), ct)
+                    .ConfigureAwait(false);
+            await ParquetColumns
+                .WriteFixedListAsync(group, leaves[leaf++], table.Solutions.AsMemory(start * d, rows * d), d, ct)
+                .ConfigureAwait(false);
             foreach (var name in extra)
-                await ParquetColumns.WriteDoublesAsync(group, leaves[leaf++], table.Extra[name].AsMemory(start, rows), ct).ConfigureAwait(false);
+                await ParquetColumns
+                    .WriteDoublesAsync(group, leaves[leaf++], table.Extra[name].AsMemory(start, rows), ct)
+                    .ConfigureAwait(false);
             group.CompleteValidate();
         }
         // Disposed only on success: the footer of a failed file would throw again and hide the cause.
@@ -176,11 +184,15 @@ public static class ArchiveParquet
     {
         var h = ArchiveHeader.Parse(path, ParquetColumns.Header(path, reader, "archive"));
         int n = ParquetColumns.RowCount(path, reader);
-        int m = h.ObjectiveCount, k = h.MeasureDim, d = h.SolutionDim;
+        int m = h.ObjectiveCount,
+            k = h.MeasureDim,
+            d = h.SolutionDim;
         var layout = h.ToLayout();
 
         var cells = new int[n];
-        await ParquetColumns.ReadScalarAsync(path, reader, ParquetColumns.Scalar<int>(path, reader, ArchiveColumns.Cell, "INT32"), cells, ct).ConfigureAwait(false);
+        await ParquetColumns
+            .ReadScalarAsync(path, reader, ParquetColumns.Scalar<int>(path, reader, ArchiveColumns.Cell, "INT32"), cells, ct)
+            .ConfigureAwait(false);
         int cellCount = layout.CellCount;
         for (int i = 0; i < n; i++)
             if (cells[i] < 0 || cells[i] >= cellCount)

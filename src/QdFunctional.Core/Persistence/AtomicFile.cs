@@ -37,7 +37,11 @@ public static class AtomicFile
     /// <param name="path">Target file.</param>
     /// <param name="write">Writes the whole content to the stream it is given (seekable, readable).</param>
     /// <param name="cancellationToken">Cancels the write; the old file is then kept.</param>
-    public static async Task WriteAsync(string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken = default)
+    public static async Task WriteAsync(
+        string path,
+        Func<Stream, CancellationToken, Task> write,
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentNullException.ThrowIfNull(write);
         var (full, tmp) = Prepare(path);
@@ -82,8 +86,6 @@ public static class AtomicFile
         {
             // The original error matters more than a leftover temporary file.
         }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        catch (UnauthorizedAccessException) { }
     }
 }

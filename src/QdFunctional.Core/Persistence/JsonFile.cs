@@ -9,18 +9,14 @@ namespace QdFunctional.Core.Persistence;
 public static class JsonFile
 {
     /// <summary>Options shared by writing and reading: indented, and NaN/Infinity allowed because objectives can be.</summary>
-    public static JsonSerializerOptions Options { get; } = new()
-    {
-        WriteIndented = true,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    public static JsonSerializerOptions Options { get; } =
+        new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>Serializes <paramref name="value"/> to <paramref name="path"/> atomically (see <see cref="AtomicFile"/>).</summary>
     /// <typeparam name="T">The document type.</typeparam>
     /// <param name="path">Target file.</param>
     /// <param name="value">The document.</param>
-    public static void Write<T>(string path, T value) =>
-        AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, value, Options));
+    public static void Write<T>(string path, T value) => AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, value, Options));
 
     /// <summary>Reads a document written by <see cref="Write{T}"/>.</summary>
     /// <typeparam name="T">The document type.</typeparam>

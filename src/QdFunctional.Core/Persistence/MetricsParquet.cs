@@ -18,7 +18,14 @@ public static class MetricsParquet
 
     /// <summary>The double columns in file order after the three integer columns.</summary>
     private static readonly string[] DoubleColumns =
-        ["coverage", "qd_score", "norm_qd_score", "best_objective", "mean_objective", "elapsed_seconds"];
+    [
+        "coverage",
+        "qd_score",
+        "norm_qd_score",
+        "best_objective",
+        "mean_objective",
+        "elapsed_seconds",
+    ];
 
     /// <summary>Writes <paramref name="rows"/> to <paramref name="path"/> atomically, in the order given.</summary>
     /// <param name="path">Target file, usually <c>data/runs/&lt;run&gt;/metrics.parquet</c>.</param>
@@ -67,10 +74,7 @@ public static class MetricsParquet
 
         var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy };
         var writer = await ParquetWriter.CreateAsync(schema, stream, options, false, ct).ConfigureAwait(false);
-        writer.CustomMetadata = new Dictionary<string, string>
-        {
-            [ParquetColumns.MetadataKey] = $"{{\"format_version\":{FormatVersion}}}",
-        };
+        writer.CustomMetadata = new Dictionary<string, string> { [ParquetColumns.MetadataKey] = $"{{\"format_version\":{FormatVersion}}}" };
         if (n > 0)
         {
             var ints = new int[n];
@@ -98,15 +102,16 @@ public static class MetricsParquet
     }
 
     /// <summary>Double column <paramref name="j"/> of a row, in <see cref="DoubleColumns"/> order.</summary>
-    private static double Get(MetricsRow r, int j) => j switch
-    {
-        0 => r.Coverage,
-        1 => r.QdScore,
-        2 => r.NormQdScore,
-        3 => r.BestObjective,
-        4 => r.MeanObjective,
-        _ => r.ElapsedSeconds,
-    };
+    private static double Get(MetricsRow r, int j) =>
+        j switch
+        {
+            0 => r.Coverage,
+            1 => r.QdScore,
+            2 => r.NormQdScore,
+            3 => r.BestObjective,
+            4 => r.MeanObjective,
+            _ => r.ElapsedSeconds,
+        };
 
     private static async Task<MetricsRow[]> ReadFromAsync(string path, ParquetReader reader, CancellationToken ct)
     {
@@ -123,16 +128,25 @@ public static class MetricsParquet
                 throw new CorruptFileException(path, $"'{ParquetColumns.MetadataKey}' metadata is not a valid header: {e.Message}", e);
             }
             if (version != FormatVersion)
-                throw new CorruptFileException(path, $"metrics format version {version} is not supported (this build reads {FormatVersion})");
+                throw new CorruptFileException(
+                    path,
+                    $"metrics format version {version} is not supported (this build reads {FormatVersion})"
+                );
         }
 
         int n = ParquetColumns.RowCount(path, reader);
         var iteration = new int[n];
         var evaluations = new long[n];
         var numElites = new int[n];
-        await ParquetColumns.ReadScalarAsync(path, reader, ParquetColumns.Scalar<int>(path, reader, "iteration", "INT32"), iteration, ct).ConfigureAwait(false);
-        await ParquetColumns.ReadScalarAsync(path, reader, ParquetColumns.Scalar<long>(path, reader, "evaluations", "INT64"), evaluations, ct).ConfigureAwait(false);
-        await ParquetColumns.ReadScalarAsync(path, reader, ParquetColumns.Scalar<int>(path, reader, "num_elites", "INT32"), numElites, ct).ConfigureAwait(false);
+        await ParquetColumns
+            .ReadScalarAsync(path, reader, ParquetColumns.Scalar<int>(path, reader, "iteration", "INT32"), iteration, ct)
+            .ConfigureAwait(false);
+        await ParquetColumns
+            .ReadScalarAsync(path, reader, ParquetColumns.Scalar<long>(path, reader, "evaluations", "INT64"), evaluations, ct)
+            .ConfigureAwait(false);
+        await ParquetColumns
+            .ReadScalarAsync(path, reader, ParquetColumns.Scalar<int>(path, reader, "num_elites", "INT32"), numElites, ct)
+            .ConfigureAwait(false);
         var reals = new double[DoubleColumns.Length][];
         for (int j = 0; j < reals.Length; j++)
         {
@@ -142,8 +156,17 @@ public static class MetricsParquet
         }
         var rows = new MetricsRow[n];
         for (int i = 0; i < n; i++)
-            rows[i] = new MetricsRow(iteration[i], evaluations[i], numElites[i],
-                reals[0][i], reals[1][i], reals[2][i], reals[3][i], reals[4][i], reals[5][i]);
+            rows[i] = new MetricsRow(
+                iteration[i],
+                evaluations[i],
+                numElites[i],
+                reals[0][i],
+                reals[1][i],
+                reals[2][i],
+                reals[3][i],
+                reals[4][i],
+                reals[5][i]
+            );
         return rows;
     }
 }

@@ -54,7 +54,9 @@ internal static class ParquetColumns
         CheckEnvelope(path, stream);
         try
         {
-            await using var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: ct).ConfigureAwait(false);
+            await using var reader = await ParquetReader
+                .CreateAsync(stream, leaveStreamOpen: true, cancellationToken: ct)
+                .ConfigureAwait(false);
             return await read(reader).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not CorruptFileException and not OperationCanceledException and not OutOfMemoryException)
@@ -117,8 +119,7 @@ internal static class ParquetColumns
         throw new CorruptFileException(path, $"missing required column '{name}' (LIST of DOUBLE)");
     }
 
-    private static string Describe(DataField f) =>
-        f.MaxRepetitionLevel > 0 ? $"a repeated {f.ClrType.Name}" : f.ClrType.Name;
+    private static string Describe(DataField f) => f.MaxRepetitionLevel > 0 ? $"a repeated {f.ClrType.Name}" : f.ClrType.Name;
 
     /// <summary>
     /// Reads a scalar column into <paramref name="dest"/> (one value per row, all row groups in order).
@@ -192,7 +193,15 @@ internal static class ParquetColumns
     /// Reads a LIST of DOUBLE column whose every row holds exactly <paramref name="width"/> values into a
     /// row-major block, checking repetition and definition levels so a ragged or null list is reported by row.
     /// </summary>
-    public static async Task ReadFixedListAsync(string path, ParquetReader reader, DataField field, double[] dest, int width, string name, CancellationToken ct)
+    public static async Task ReadFixedListAsync(
+        string path,
+        ParquetReader reader,
+        DataField field,
+        double[] dest,
+        int width,
+        string name,
+        CancellationToken ct
+    )
     {
         long offset = 0;
         long row0 = 0;
@@ -201,7 +210,8 @@ internal static class ParquetColumns
             using var group = reader.OpenRowGroupReader(g);
             long rows = group.RowCount;
             long expected = rows * width;
-            long levels = group.GetMetadata(field)?.MetaData?.NumValues
+            long levels =
+                group.GetMetadata(field)?.MetaData?.NumValues
                 ?? throw new CorruptFileException(path, $"column '{name}' has no chunk metadata in row group {g}");
             if (levels != expected || offset + expected > dest.Length)
                 throw new CorruptFileException(path, $"column '{name}' holds {levels} values in row group {g} for {rows} rows of {width}");
@@ -214,7 +224,10 @@ internal static class ParquetColumns
             {
                 int within = i % width;
                 if (defs[i] != max || (reps[i] == 0) != (within == 0))
-                    throw new CorruptFileException(path, $"column '{name}' row {row0 + i / width} is not a list of exactly {width} numbers");
+                    throw new CorruptFileException(
+                        path,
+                        $"column '{name}' row {row0 + i / width} is not a list of exactly {width} numbers"
+                    );
             }
             offset += expected;
             row0 += rows;
@@ -225,8 +238,7 @@ internal static class ParquetColumns
 
     /// <summary>Writes a required scalar slice (no levels needed).</summary>
     public static Task WriteScalarAsync<T>(ParquetRowGroupWriter group, DataField field, ReadOnlyMemory<T> values, CancellationToken ct)
-        where T : struct =>
-        group.WriteAsync(field, values, null, null, ct);
+        where T : struct => group.WriteAsync(field, values, null, null, ct);
 
     /// <summary>
     /// Writes an optional DOUBLE column with NaN stored as null. Parquet.Net 6.1 would otherwise put NaN in
@@ -253,7 +265,13 @@ internal static class ParquetColumns
     /// Writes rows of a fixed-width LIST of DOUBLE: every value is present (definition level = max) and a
     /// new row starts every <paramref name="width"/> values (repetition level 0, else 1).
     /// </summary>
-    public static Task WriteFixedListAsync(ParquetRowGroupWriter group, DataField element, ReadOnlyMemory<double> values, int width, CancellationToken ct)
+    public static Task WriteFixedListAsync(
+        ParquetRowGroupWriter group,
+        DataField element,
+        ReadOnlyMemory<double> values,
+        int width,
+        CancellationToken ct
+    )
     {
         int count = values.Length;
         var defs = new int[count];

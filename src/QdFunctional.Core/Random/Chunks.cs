@@ -22,10 +22,14 @@ static class Chunks
             return;
         }
         int chunks = (total + Length - 1) / Length;
-        Parallel.For(0, chunks, c =>
-        {
-            int start = c * Length;
-            body(start, Math.Min(Length, total - start));
-        });
+        Parallel.For(
+            0,
+            chunks,
+            c =>
+            {
+                int start = c * Length;
+                body(start, Math.Min(Length, total - start));
+            }
+        );
     }
 }

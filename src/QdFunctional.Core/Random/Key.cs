@@ -111,8 +111,7 @@ public readonly record struct Key(uint Hi, uint Lo)
     unsafe void UniformParallel(nint address, int length, double low, double high)
     {
         var key = this;
-        Chunks.Run(length, (start, count) =>
-            key.UniformChunk(new Span<double>((double*)address + start, count), (ulong)start, low, high));
+        Chunks.Run(length, (start, count) => key.UniformChunk(new Span<double>((double*)address + start, count), (ulong)start, low, high));
     }
 
     /// <summary>
@@ -123,12 +122,15 @@ public readonly record struct Key(uint Hi, uint Lo)
     {
         if (low.Length == 0 || low.Length != high.Length || destination.Length % low.Length != 0)
             throw new ArgumentException(
-                $"Uniform with per-column bounds needs equal, non-empty bound lengths dividing the output; got {low.Length}, {high.Length} for {destination.Length} values.");
+                $"Uniform with per-column bounds needs equal, non-empty bound lengths dividing the output; got {low.Length}, {high.Length} for {destination.Length} values."
+            );
         int d = low.Length;
         for (int j = 0; j < d; j++)
             if (!(low[j] < high[j]) || !double.IsFinite(low[j]) || !double.IsFinite(high[j]) || !double.IsFinite(high[j] - low[j]))
                 throw new ArgumentException(
-                    $"Uniform needs finite low[{j}] < high[{j}] with a finite width, got [{low[j]}, {high[j]}).", nameof(low));
+                    $"Uniform needs finite low[{j}] < high[{j}] with a finite width, got [{low[j]}, {high[j]}).",
+                    nameof(low)
+                );
         Uniform(destination);
         for (int i = 0; i < destination.Length; i += d)
         {
@@ -180,8 +182,7 @@ public readonly record struct Key(uint Hi, uint Lo)
     unsafe void NormalParallel(nint address, int length, double mean, double scale)
     {
         var key = this;
-        Chunks.Run(length, (start, count) =>
-            key.NormalChunk(new Span<double>((double*)address + start, count), (ulong)start, mean, scale));
+        Chunks.Run(length, (start, count) => key.NormalChunk(new Span<double>((double*)address + start, count), (ulong)start, mean, scale));
     }
 
     /// <summary>One uniform double in [0, 1) (word 0 of the stream).</summary>

@@ -22,15 +22,20 @@ public static class Threefry
         x0 += k0;
         x1 += k1;
         Four(ref x0, ref x1, 13, 15, 26, 6);
-        x0 += k1; x1 += k2 + 1;
+        x0 += k1;
+        x1 += k2 + 1;
         Four(ref x0, ref x1, 17, 29, 16, 24);
-        x0 += k2; x1 += k0 + 2;
+        x0 += k2;
+        x1 += k0 + 2;
         Four(ref x0, ref x1, 13, 15, 26, 6);
-        x0 += k0; x1 += k1 + 3;
+        x0 += k0;
+        x1 += k1 + 3;
         Four(ref x0, ref x1, 17, 29, 16, 24);
-        x0 += k1; x1 += k2 + 4;
+        x0 += k1;
+        x1 += k2 + 4;
         Four(ref x0, ref x1, 13, 15, 26, 6);
-        x0 += k2; x1 += k0 + 5;
+        x0 += k2;
+        x1 += k0 + 5;
         return (x0, x1);
     }
 
@@ -79,38 +84,55 @@ public static class Threefry
         var v0 = Vector256.Create(k0);
         var v1 = Vector256.Create(k1);
         var v2 = Vector256.Create(k2);
-        x0 += v0; x1 += v1;
+        x0 += v0;
+        x1 += v1;
         Four8(ref x0, ref x1, 13, 15, 26, 6);
-        x0 += v1; x1 += Vector256.Create(k2 + 1);
+        x0 += v1;
+        x1 += Vector256.Create(k2 + 1);
         Four8(ref x0, ref x1, 17, 29, 16, 24);
-        x0 += v2; x1 += Vector256.Create(k0 + 2);
+        x0 += v2;
+        x1 += Vector256.Create(k0 + 2);
         Four8(ref x0, ref x1, 13, 15, 26, 6);
-        x0 += v0; x1 += Vector256.Create(k1 + 3);
+        x0 += v0;
+        x1 += Vector256.Create(k1 + 3);
         Four8(ref x0, ref x1, 17, 29, 16, 24);
-        x0 += v1; x1 += Vector256.Create(k2 + 4);
+        x0 += v1;
+        x1 += Vector256.Create(k2 + 4);
         Four8(ref x0, ref x1, 13, 15, 26, 6);
-        x0 += v2; x1 += Vector256.Create(k0 + 5);
+        x0 += v2;
+        x1 += Vector256.Create(k0 + 5);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void Four8(ref Vector256<uint> x0, ref Vector256<uint> x1, int r0, int r1, int r2, int r3)
     {
-        x0 += x1; x1 = Rotl(x1, r0) ^ x0;
-        x0 += x1; x1 = Rotl(x1, r1) ^ x0;
-        x0 += x1; x1 = Rotl(x1, r2) ^ x0;
-        x0 += x1; x1 = Rotl(x1, r3) ^ x0;
+        x0 += x1;
+        x1 = Rotl(x1, r0) ^ x0;
+        x0 += x1;
+        x1 = Rotl(x1, r1) ^ x0;
+        x0 += x1;
+        x1 = Rotl(x1, r2) ^ x0;
+        x0 += x1;
+        x1 = Rotl(x1, r3) ^ x0;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector256<uint> Rotl(Vector256<uint> x, int r) =>
-        Vector256.ShiftLeft(x, r) | Vector256.ShiftRightLogical(x, 32 - r);
+    static Vector256<uint> Rotl(Vector256<uint> x, int r) => Vector256.ShiftLeft(x, r) | Vector256.ShiftRightLogical(x, 32 - r);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void Four(ref uint x0, ref uint x1, int r0, int r1, int r2, int r3)
     {
-        x0 += x1; x1 = BitOperations.RotateLeft(x1, r0); x1 ^= x0;
-        x0 += x1; x1 = BitOperations.RotateLeft(x1, r1); x1 ^= x0;
-        x0 += x1; x1 = BitOperations.RotateLeft(x1, r2); x1 ^= x0;
-        x0 += x1; x1 = BitOperations.RotateLeft(x1, r3); x1 ^= x0;
+        x0 += x1;
+        x1 = BitOperations.RotateLeft(x1, r0);
+        x1 ^= x0;
+        x0 += x1;
+        x1 = BitOperations.RotateLeft(x1, r1);
+        x1 ^= x0;
+        x0 += x1;
+        x1 = BitOperations.RotateLeft(x1, r2);
+        x1 ^= x0;
+        x0 += x1;
+        x1 = BitOperations.RotateLeft(x1, r3);
+        x1 ^= x0;
     }
 }

@@ -35,8 +35,14 @@ public sealed class Scheduler
         var list = emitters.ToImmutableArray();
         if (list.IsEmpty)
             throw new ArgumentException("A scheduler needs at least one emitter.", nameof(emitters));
-        if (resultArchive is not null && (resultArchive.SolutionDim != archive.SolutionDim || resultArchive.MeasureDim != archive.MeasureDim))
-            throw new ArgumentException("The result archive must hold the same solutions and measures as the archive.", nameof(resultArchive));
+        if (
+            resultArchive is not null
+            && (resultArchive.SolutionDim != archive.SolutionDim || resultArchive.MeasureDim != archive.MeasureDim)
+        )
+            throw new ArgumentException(
+                "The result archive must hold the same solutions and measures as the archive.",
+                nameof(resultArchive)
+            );
         return new Scheduler(archive, resultArchive, list, null);
     }
 
@@ -103,8 +109,11 @@ public sealed class Scheduler
         ArgumentNullException.ThrowIfNull(evaluation);
         if (Pending is not { ForGradients: true })
             throw new InvalidOperationException("TellGradients called without a pending AskGradients.");
-        return TellPending(evaluation, (emitter, archive, solutions, slice, report) =>
-            emitter is IGradientEmitter g ? g.TellGradients(archive, solutions, slice, report) : emitter);
+        return TellPending(
+            evaluation,
+            (emitter, archive, solutions, slice, report) =>
+                emitter is IGradientEmitter g ? g.TellGradients(archive, solutions, slice, report) : emitter
+        );
     }
 
     /// <summary>Asks every emitter; the solutions are concatenated in emitter order.</summary>
@@ -142,30 +151,39 @@ public sealed class Scheduler
     }
 
     (Scheduler Scheduler, AddReport Report) TellPending(
-        Evaluation evaluation, Func<IEmitter, IArchive, SolutionBatch, Evaluation, AddReport, IEmitter> tell)
+        Evaluation evaluation,
+        Func<IEmitter, IArchive, SolutionBatch, Evaluation, AddReport, IEmitter> tell
+    )
     {
         var pending = Pending!;
         var solutions = pending.Solutions;
         if (evaluation.Count != solutions.Count)
-            throw new ArgumentException($"Tell: asked for {solutions.Count} solutions but got {evaluation.Count} evaluations.", nameof(evaluation));
+            throw new ArgumentException(
+                $"Tell: asked for {solutions.Count} solutions but got {evaluation.Count} evaluations.",
+                nameof(evaluation)
+            );
         var (archive, report) = Archive.Add(solutions, evaluation);
         var results = ResultArchive?.Add(solutions, evaluation).Archive;
         var next = ImmutableArray.CreateBuilder<IEmitter>(Emitters.Length);
         for (int i = 0; i < Emitters.Length; i++)
         {
-            int start = pending.Offsets[i], count = pending.Offsets[i + 1] - start;
+            int start = pending.Offsets[i],
+                count = pending.Offsets[i + 1] - start;
             bool whole = start == 0 && count == solutions.Count;
             if (count == 0)
             {
                 next.Add(Emitters[i]);
                 continue;
             }
-            next.Add(tell(
-                Emitters[i],
-                archive,
-                whole ? solutions : solutions.Slice(start, count),
-                whole ? evaluation : evaluation.Slice(start, count),
-                whole ? report : report.Slice(start, count)));
+            next.Add(
+                tell(
+                    Emitters[i],
+                    archive,
+                    whole ? solutions : solutions.Slice(start, count),
+                    whole ? evaluation : evaluation.Slice(start, count),
+                    whole ? report : report.Slice(start, count)
+                )
+            );
         }
         return (new Scheduler(archive, results, next.MoveToImmutable(), null), report);
     }

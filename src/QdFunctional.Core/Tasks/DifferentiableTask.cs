@@ -21,7 +21,8 @@ public sealed class DifferentiableTask : ITask
         double[] measureLow,
         double[] measureHigh,
         (double Low, double High) objectiveRange,
-        Func<Tensor, Tensor> function)
+        Func<Tensor, Tensor> function
+    )
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(measureLow);
@@ -72,7 +73,10 @@ public sealed class DifferentiableTask : ITask
         ArgumentNullException.ThrowIfNull(solutions);
         if (solutions.Dim != SolutionDim)
             throw new ArgumentException($"{Name}: solutions have dimension {solutions.Dim}, the task has {SolutionDim}.");
-        int n = solutions.Count, m = ObjectiveCount, k = MeasureDim, outputs = m + k;
+        int n = solutions.Count,
+            m = ObjectiveCount,
+            k = MeasureDim,
+            outputs = m + k;
         var x = Tensor.FromArray(solutions.Values.ToArray(), n, SolutionDim);
         double[] values;
         double[]? jacobians = null;
@@ -103,6 +107,7 @@ public sealed class DifferentiableTask : ITask
     {
         if (rows != n || outputs != ObjectiveCount + MeasureDim)
             throw new InvalidOperationException(
-                $"{Name}: the function returned {rows} × {outputs}; expected {n} × {ObjectiveCount + MeasureDim} (objectives, then measures).");
+                $"{Name}: the function returned {rows} × {outputs}; expected {n} × {ObjectiveCount + MeasureDim} (objectives, then measures)."
+            );
     }
 }

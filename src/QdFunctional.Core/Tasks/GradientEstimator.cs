@@ -31,15 +31,21 @@ public sealed record GradientEstimator(int Pairs = 50, double Sigma = 0.02)
             throw new ArgumentOutOfRangeException(nameof(Pairs), Pairs, "Gradient estimation needs at least one pair of probes.");
         if (!(Sigma > 0) || !double.IsFinite(Sigma))
             throw new ArgumentOutOfRangeException(nameof(Sigma), Sigma, "Probe sigma must be positive and finite.");
-        int n = points.Count, d = points.Dim, probes = 2 * Pairs;
+        int n = points.Count,
+            d = points.Dim,
+            probes = 2 * Pairs;
 
         // ε for all points, then the probes x + σε (even rows) and x − σε (odd rows), in one batch.
         var noise = new double[(long)n * Pairs * d];
-        Parallelism.RowPartition.For(n, (long)Pairs * d, (start, end) =>
-        {
-            for (int i = start; i < end; i++)
-                key.FoldIn(i).Normal(noise.AsSpan(i * Pairs * d, Pairs * d));
-        });
+        Parallelism.RowPartition.For(
+            n,
+            (long)Pairs * d,
+            (start, end) =>
+            {
+                for (int i = start; i < end; i++)
+                    key.FoldIn(i).Normal(noise.AsSpan(i * Pairs * d, Pairs * d));
+            }
+        );
         var probeValues = new double[(long)n * probes * d];
         for (int i = 0; i < n; i++)
         {
@@ -59,14 +65,19 @@ public sealed record GradientEstimator(int Pairs = 50, double Sigma = 0.02)
         var atPoints = task.Evaluate(points);
         var atProbes = task.Evaluate(new SolutionBatch(n * probes, d, probeValues));
 
-        int m = atPoints.ObjectiveCount, k = atPoints.MeasureDim, outputs = m + k;
+        int m = atPoints.ObjectiveCount,
+            k = atPoints.MeasureDim,
+            outputs = m + k;
         var jacobians = new double[(long)n * outputs * d];
-        Parallelism.RowPartition.For(n, (long)probes * outputs * 8, (start, end) =>
-        {
-            var values = new double[probes];
-            var ranks = new double[probes];
-            var order = new int[probes];
-            for (int i = start; i < end; i++)
+        Parallelism.RowPartition.For(
+            n,
+            (long)probes * outputs * 8,
+            (start, end) =>
+            {
+                var values = new double[probes];
+                var ranks = new double[probes];
+                var order = new int[probes];
+                for (int i = start; i < end; i++)
                 for (int o = 0; o < outputs; o++)
                 {
                     for (int s = 0; s < probes; s++)
@@ -80,10 +91,15 @@ public sealed record GradientEstimator(int Pairs = 50, double Sigma = 0.02)
                     {
                         double weight = (ranks[2 * p] - ranks[2 * p + 1]) / (probes * Sigma);
                         System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(
-                            noise.AsSpan((i * Pairs + p) * d, d), weight, (ReadOnlySpan<double>)g, g);
+                            noise.AsSpan((i * Pairs + p) * d, d),
+                            weight,
+                            (ReadOnlySpan<double>)g,
+                            g
+                        );
                     }
                 }
-        });
+            }
+        );
         return new Evaluation(n, m, k, atPoints.Objectives, atPoints.Measures, jacobians, d, atPoints.Extra);
     }
 
@@ -99,7 +115,7 @@ public sealed record GradientEstimator(int Pairs = 50, double Sigma = 0.02)
         var copy = values.ToArray();
         order.Sort((a, b) => copy[a].CompareTo(copy[b]));
         double scale = n > 1 ? 1.0 / (n - 1) : 0.0;
-        for (int s = 0; s < n;)
+        for (int s = 0; s < n; )
         {
             int e = s;
             while (e + 1 < n && copy[order[e + 1]] == copy[order[s]])

@@ -36,9 +36,10 @@ public sealed class LinearProjection : ITask
         Kind = function;
         SolutionDim = dim;
         double corner = -Bound - Shift;
-        worst = function == Function.Sphere
-            ? corner * corner * dim
-            : A * dim + dim * (corner * corner - A * PortableMath.Cos(2 * Math.PI * corner));
+        worst =
+            function == Function.Sphere
+                ? corner * corner * dim
+                : A * dim + dim * (corner * corner - A * PortableMath.Cos(2 * Math.PI * corner));
         double max = Bound * dim / 2;
         MeasureLow = [-max, -max];
         MeasureHigh = [max, max];
@@ -80,36 +81,44 @@ public sealed class LinearProjection : ITask
         ArgumentNullException.ThrowIfNull(solutions);
         if (solutions.Dim != SolutionDim)
             throw new ArgumentException($"{Name}: solutions have dimension {solutions.Dim}, the task has {SolutionDim}.");
-        int n = solutions.Count, d = SolutionDim, half = d / 2;
+        int n = solutions.Count,
+            d = SolutionDim,
+            half = d / 2;
         var objectives = new double[n];
         var measures = new double[n * 2];
         var jacobians = withJacobians ? new double[(long)n * 3 * d] : null;
         bool sphere = Kind == Function.Sphere;
         double scale = -100.0 / worst;
-        RowPartition.For(n, d, (start, end) =>
-        {
-            for (int i = start; i < end; i++)
+        RowPartition.For(
+            n,
+            d,
+            (start, end) =>
             {
-                var x = solutions.Row(i);
-                double raw = sphere ? 0.0 : A * d, m0 = 0.0, m1 = 0.0;
-                for (int j = 0; j < d; j++)
+                for (int i = start; i < end; i++)
                 {
-                    double z = x[j] - Shift;
-                    raw += sphere ? z * z : z * z - A * PortableMath.Cos(2 * Math.PI * z);
-                    double v = x[j];
-                    double c = v >= -Bound && v <= Bound ? v : Bound / v;
-                    if (j < half)
-                        m0 += c;
-                    else
-                        m1 += c;
+                    var x = solutions.Row(i);
+                    double raw = sphere ? 0.0 : A * d,
+                        m0 = 0.0,
+                        m1 = 0.0;
+                    for (int j = 0; j < d; j++)
+                    {
+                        double z = x[j] - Shift;
+                        raw += sphere ? z * z : z * z - A * PortableMath.Cos(2 * Math.PI * z);
+                        double v = x[j];
+                        double c = v >= -Bound && v <= Bound ? v : Bound / v;
+                        if (j < half)
+                            m0 += c;
+                        else
+                            m1 += c;
+                    }
+                    objectives[i] = (raw - worst) * scale;
+                    measures[2 * i] = m0;
+                    measures[2 * i + 1] = m1;
+                    if (jacobians is not null)
+                        FillJacobian(x, jacobians.AsSpan(i * 3 * d, 3 * d), sphere, scale, half);
                 }
-                objectives[i] = (raw - worst) * scale;
-                measures[2 * i] = m0;
-                measures[2 * i + 1] = m1;
-                if (jacobians is not null)
-                    FillJacobian(x, jacobians.AsSpan(i * 3 * d, 3 * d), sphere, scale, half);
             }
-        });
+        );
         return new Evaluation(n, 1, 2, objectives, measures, jacobians, d);
     }
 

@@ -67,36 +67,44 @@ public sealed class PlanarArm : ITask
         ArgumentNullException.ThrowIfNull(solutions);
         if (solutions.Dim != SolutionDim)
             throw new ArgumentException($"arm: solutions have dimension {solutions.Dim}, the task has {SolutionDim}.");
-        int n = solutions.Count, d = SolutionDim;
+        int n = solutions.Count,
+            d = SolutionDim;
         var objectives = new double[n];
         var measures = new double[2 * n];
         var jacobians = withJacobians ? new double[(long)n * 3 * d] : null;
-        RowPartition.For(n, d, (start, end) =>
-        {
-            for (int i = start; i < end; i++)
+        RowPartition.For(
+            n,
+            d,
+            (start, end) =>
             {
-                var theta = solutions.Row(i);
-                double mean = 0;
-                for (int j = 0; j < d; j++)
-                    mean += theta[j];
-                mean /= d;
-                double variance = 0, phi = 0, x = 0, y = 0;
-                for (int j = 0; j < d; j++)
+                for (int i = start; i < end; i++)
                 {
-                    double c = theta[j] - mean;
-                    variance += c * c;
-                    phi += theta[j];
-                    x += links[j] * PortableMath.Cos(phi);
-                    y += links[j] * PortableMath.Sin(phi);
+                    var theta = solutions.Row(i);
+                    double mean = 0;
+                    for (int j = 0; j < d; j++)
+                        mean += theta[j];
+                    mean /= d;
+                    double variance = 0,
+                        phi = 0,
+                        x = 0,
+                        y = 0;
+                    for (int j = 0; j < d; j++)
+                    {
+                        double c = theta[j] - mean;
+                        variance += c * c;
+                        phi += theta[j];
+                        x += links[j] * PortableMath.Cos(phi);
+                        y += links[j] * PortableMath.Sin(phi);
+                    }
+                    variance /= d;
+                    objectives[i] = (1.0 - variance) * 100.0;
+                    measures[2 * i] = x;
+                    measures[2 * i + 1] = y;
+                    if (jacobians is not null)
+                        FillJacobian(theta, mean, jacobians.AsSpan(i * 3 * d, 3 * d));
                 }
-                variance /= d;
-                objectives[i] = (1.0 - variance) * 100.0;
-                measures[2 * i] = x;
-                measures[2 * i + 1] = y;
-                if (jacobians is not null)
-                    FillJacobian(theta, mean, jacobians.AsSpan(i * 3 * d, 3 * d));
             }
-        });
+        );
         return new Evaluation(n, 1, 2, objectives, measures, jacobians, d);
     }
 
@@ -114,7 +122,8 @@ public sealed class PlanarArm : ITask
             phis[j] = phi;
             rows[j] = -200.0 * (theta[j] - mean) / d;
         }
-        double sx = 0, sy = 0;
+        double sx = 0,
+            sy = 0;
         for (int j = d - 1; j >= 0; j--)
         {
             sx -= links[j] * PortableMath.Sin(phis[j]);

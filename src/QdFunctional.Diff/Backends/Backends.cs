@@ -21,7 +21,11 @@ public static class Backends
     public static IBackend ByName(string name)
     {
         foreach (var b in All)
-            if (string.Equals(b.Name, name, StringComparison.OrdinalIgnoreCase)) return b;
-        throw new ArgumentException($"backend: no backend named '{name}' (have: {string.Join(", ", All.Select(b => b.Name))})", nameof(name));
+            if (string.Equals(b.Name, name, StringComparison.OrdinalIgnoreCase))
+                return b;
+        throw new ArgumentException(
+            $"backend: no backend named '{name}' (have: {string.Join(", ", All.Select(b => b.Name))})",
+            nameof(name)
+        );
     }
 }

@@ -33,13 +33,17 @@ public static class FixedOrder
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // the flags are constants at each call, so the branches fold away
     private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b, bool square, bool product)
     {
-        int n = a.Length, i = 0;
+        int n = a.Length,
+            i = 0;
         double s = 0;
         if (n >= 4)
         {
             if (Vector256.IsHardwareAccelerated)
             {
-                Vector256<double> a0 = Vector256<double>.Zero, a1 = a0, a2 = a0, a3 = a0;
+                Vector256<double> a0 = Vector256<double>.Zero,
+                    a1 = a0,
+                    a2 = a0,
+                    a3 = a0;
                 for (; i <= n - 16; i += 16)
                 {
                     a0 += Term256(a, b, i, square, product);
@@ -47,27 +51,47 @@ public static class FixedOrder
                     a2 += Term256(a, b, i + 8, square, product);
                     a3 += Term256(a, b, i + 12, square, product);
                 }
-                for (; i <= n - 4; i += 4) a0 += Term256(a, b, i, square, product);
+                for (; i <= n - 4; i += 4)
+                    a0 += Term256(a, b, i, square, product);
                 var v = (a0 + a1) + (a2 + a3);
                 s = (((s + v[0]) + v[1]) + v[2]) + v[3];
             }
             else
             {
-                Vector128<double> l0 = Vector128<double>.Zero, h0 = l0, l1 = l0, h1 = l0, l2 = l0, h2 = l0, l3 = l0, h3 = l0;
+                Vector128<double> l0 = Vector128<double>.Zero,
+                    h0 = l0,
+                    l1 = l0,
+                    h1 = l0,
+                    l2 = l0,
+                    h2 = l0,
+                    l3 = l0,
+                    h3 = l0;
                 for (; i <= n - 16; i += 16)
                 {
-                    l0 += Term128(a, b, i, square, product); h0 += Term128(a, b, i + 2, square, product);
-                    l1 += Term128(a, b, i + 4, square, product); h1 += Term128(a, b, i + 6, square, product);
-                    l2 += Term128(a, b, i + 8, square, product); h2 += Term128(a, b, i + 10, square, product);
-                    l3 += Term128(a, b, i + 12, square, product); h3 += Term128(a, b, i + 14, square, product);
+                    l0 += Term128(a, b, i, square, product);
+                    h0 += Term128(a, b, i + 2, square, product);
+                    l1 += Term128(a, b, i + 4, square, product);
+                    h1 += Term128(a, b, i + 6, square, product);
+                    l2 += Term128(a, b, i + 8, square, product);
+                    h2 += Term128(a, b, i + 10, square, product);
+                    l3 += Term128(a, b, i + 12, square, product);
+                    h3 += Term128(a, b, i + 14, square, product);
                 }
-                for (; i <= n - 4; i += 4) { l0 += Term128(a, b, i, square, product); h0 += Term128(a, b, i + 2, square, product); }
+                for (; i <= n - 4; i += 4)
+                {
+                    l0 += Term128(a, b, i, square, product);
+                    h0 += Term128(a, b, i + 2, square, product);
+                }
                 var lo = (l0 + l1) + (l2 + l3);
                 var hi = (h0 + h1) + (h2 + h3);
                 s = (((s + lo[0]) + lo[1]) + hi[0]) + hi[1];
             }
         }
-        for (; i < n; i++) s += !product ? a[i] : square ? a[i] * a[i] : a[i] * b[i];
+        for (; i < n; i++)
+            s +=
+                !product ? a[i]
+                : square ? a[i] * a[i]
+                : a[i] * b[i];
         return s;
     }
 
@@ -75,13 +99,17 @@ public static class FixedOrder
     private static Vector256<double> Term256(ReadOnlySpan<double> a, ReadOnlySpan<double> b, int i, bool square, bool product)
     {
         var x = Vector256.Create(a.Slice(i, 4));
-        return !product ? x : square ? x * x : x * Vector256.Create(b.Slice(i, 4));
+        return !product ? x
+            : square ? x * x
+            : x * Vector256.Create(b.Slice(i, 4));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<double> Term128(ReadOnlySpan<double> a, ReadOnlySpan<double> b, int i, bool square, bool product)
     {
         var x = Vector128.Create(a.Slice(i, 2));
-        return !product ? x : square ? x * x : x * Vector128.Create(b.Slice(i, 2));
+        return !product ? x
+            : square ? x * x
+            : x * Vector128.Create(b.Slice(i, 2));
     }
 }

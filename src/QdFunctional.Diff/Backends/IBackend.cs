@@ -7,36 +7,52 @@ public enum UnaryOp
 {
     /// <summary>y = -x.</summary>
     Negate,
+
     /// <summary>y = x².</summary>
     Square,
+
     /// <summary>y = √x.</summary>
     Sqrt,
+
     /// <summary>y = |x|; derivative sign(x), 0 at x = 0.</summary>
     Abs,
+
     /// <summary>y = eˣ.</summary>
     Exp,
+
     /// <summary>y = ln x.</summary>
     Log,
+
     /// <summary>y = sin x.</summary>
     Sin,
+
     /// <summary>y = cos x.</summary>
     Cos,
+
     /// <summary>y = tanh x.</summary>
     Tanh,
+
     /// <summary>y = 1 / (1 + e⁻ˣ).</summary>
     Sigmoid,
+
     /// <summary>y = max(x, 0); derivative 1 for x &gt; 0, else 0 (0 at x = 0).</summary>
     Relu,
+
     /// <summary>y = xᵖ.</summary>
     PowScalar,
+
     /// <summary>y = min(max(x, p), q); derivative 1 for p ≤ x ≤ q (boundary included), else 0.</summary>
     Clamp,
+
     /// <summary>y = x + p.</summary>
     AddScalar,
+
     /// <summary>y = p·x.</summary>
     MulScalar,
+
     /// <summary>y = p - x.</summary>
     ScalarSub,
+
     /// <summary>y = p / x.</summary>
     ScalarDiv,
 }
@@ -47,24 +63,34 @@ public enum BinaryOp
 {
     /// <summary>y = a + b.</summary>
     Add,
+
     /// <summary>y = a - b.</summary>
     Subtract,
+
     /// <summary>y = a·b.</summary>
     Multiply,
+
     /// <summary>y = a / b.</summary>
     Divide,
+
     /// <summary>y = aᵇ; ∂y/∂b = y·ln a where a &gt; 0, else 0.</summary>
     Pow,
+
     /// <summary>y = min(a, b); on ties the derivative goes to a.</summary>
     Min,
+
     /// <summary>y = max(a, b); on ties the derivative goes to a.</summary>
     Max,
+
     /// <summary>y = 1 if a &lt; b else 0.</summary>
     Less,
+
     /// <summary>y = 1 if a ≤ b else 0.</summary>
     LessOrEqual,
+
     /// <summary>y = 1 if a &gt; b else 0.</summary>
     Greater,
+
     /// <summary>y = 1 if a ≥ b else 0.</summary>
     GreaterOrEqual,
 }
@@ -134,7 +160,17 @@ public interface IBackend
     /// <summary>dst[i, dstStart + j] (+)= src[i, srcStart + j] for j below count.</summary>
     /// <remarks>Column slicing and concatenation both reduce to this copy, and their derivatives to
     /// the accumulating form.</remarks>
-    void CopyColumns(double[] src, int srcCols, int srcStart, double[] dst, int dstCols, int dstStart, int count, int rows, bool accumulate);
+    void CopyColumns(
+        double[] src,
+        int srcCols,
+        int srcStart,
+        double[] dst,
+        int dstCols,
+        int dstStart,
+        int count,
+        int rows,
+        bool accumulate
+    );
 
     /// <summary>y = a·w for a of shape rows × inner and w of shape inner × cols.</summary>
     /// <remarks>Small neural policies apply one weight matrix to every solution's input.</remarks>

@@ -18,7 +18,8 @@ internal static class Partition
         {
             // The same blocks in order: vector kernels treat a span's tail differently from its body,
             // so even serial runs must cut exactly where parallel runs do.
-            for (int b = 0; b < blocks; b++) body(b * blockRows, Math.Min(rows, (b + 1) * blockRows));
+            for (int b = 0; b < blocks; b++)
+                body(b * blockRows, Math.Min(rows, (b + 1) * blockRows));
             return;
         }
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
@@ -32,7 +33,8 @@ internal static class Partition
         int blocks = (length + BlockElements - 1) / BlockElements;
         if (blocks <= 1 || maxDegreeOfParallelism == 1)
         {
-            for (int b = 0; b < blocks; b++) body(b * BlockElements, Math.Min(length, (b + 1) * BlockElements));
+            for (int b = 0; b < blocks; b++)
+                body(b * BlockElements, Math.Min(length, (b + 1) * BlockElements));
             return;
         }
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };

@@ -15,14 +15,29 @@ internal static class Transcendental
     {
         switch (op)
         {
-            case UnaryOp.Exp: PortableMath.Exp(x, y); break;
-            case UnaryOp.Log: PortableMath.Log(x, y); break;
-            case UnaryOp.Sin: PortableMath.Sin(x, y); break;
-            case UnaryOp.Cos: PortableMath.Cos(x, y); break;
-            case UnaryOp.Tanh: PortableMath.Tanh(x, y); break;
-            case UnaryOp.Sigmoid: PortableMath.Sigmoid(x, y); break;
-            case UnaryOp.PowScalar: PortableMath.Pow(x, p, y); break;
-            default: throw new ArgumentOutOfRangeException(nameof(op));
+            case UnaryOp.Exp:
+                PortableMath.Exp(x, y);
+                break;
+            case UnaryOp.Log:
+                PortableMath.Log(x, y);
+                break;
+            case UnaryOp.Sin:
+                PortableMath.Sin(x, y);
+                break;
+            case UnaryOp.Cos:
+                PortableMath.Cos(x, y);
+                break;
+            case UnaryOp.Tanh:
+                PortableMath.Tanh(x, y);
+                break;
+            case UnaryOp.Sigmoid:
+                PortableMath.Sigmoid(x, y);
+                break;
+            case UnaryOp.PowScalar:
+                PortableMath.Pow(x, p, y);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(op));
         }
     }
 

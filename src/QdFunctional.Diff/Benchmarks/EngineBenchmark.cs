@@ -22,19 +22,21 @@ public static class EngineBenchmark
             ("arm", PlanarArm.Evaluate),
         };
         var ws = new Workspace(Engine.Backend);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"backend {ws.Backend.Name}, {Environment.ProcessorCount} cores, dimension {dim}"));
+        output.WriteLine(
+            string.Create(CultureInfo.InvariantCulture, $"backend {ws.Backend.Name}, {Environment.ProcessorCount} cores, dimension {dim}")
+        );
         output.WriteLine("task          batch   value ms   value+jacobian ms   ratio");
         foreach (var (name, f) in tasks)
-            foreach (int batch in new[] { 36, 4096 })
-            {
-                var x = Population(batch, dim, name == "arm" ? Math.PI : 5.12);
-                var result = ws.ValueAndJacobian(f, x);
-                double value = Time(() => ws.Evaluate(f, x), budgetSeconds);
-                double both = Time(() => ws.ValueAndJacobian(f, x, result), budgetSeconds);
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{name,-13} {batch,5} {value,10:F3} {both,19:F3} {both / value,7:F2}"));
-            }
+        foreach (int batch in new[] { 36, 4096 })
+        {
+            var x = Population(batch, dim, name == "arm" ? Math.PI : 5.12);
+            var result = ws.ValueAndJacobian(f, x);
+            double value = Time(() => ws.Evaluate(f, x), budgetSeconds);
+            double both = Time(() => ws.ValueAndJacobian(f, x, result), budgetSeconds);
+            output.WriteLine(
+                string.Create(CultureInfo.InvariantCulture, $"{name, -13} {batch, 5} {value, 10:F3} {both, 19:F3} {both / value, 7:F2}")
+            );
+        }
         ws.ReleaseBuffers();
     }
 
@@ -43,7 +45,8 @@ public static class EngineBenchmark
     private static double Time(Action call, double budgetSeconds)
     {
         var sw = Stopwatch.StartNew();
-        do call(); while (sw.Elapsed.TotalSeconds < budgetSeconds / 4);
+        do call();
+        while (sw.Elapsed.TotalSeconds < budgetSeconds / 4);
         sw.Restart();
         int reps = 0;
         while (reps < 3 || sw.Elapsed.TotalSeconds < budgetSeconds)

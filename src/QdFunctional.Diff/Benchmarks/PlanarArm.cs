@@ -33,6 +33,5 @@ public static class PlanarArm
     /// <remarks>Archive ranges are [-ΣL, ΣL] on both measures.</remarks>
     public static double MeasureBound(double[] linkLengths) => linkLengths.Sum();
 
-    private static Tensor Assemble(Tensor theta, Tensor x, Tensor y) =>
-        Tensor.Concat((1.0 - Tensor.Variance(theta)) * 100.0, x, y);
+    private static Tensor Assemble(Tensor theta, Tensor x, Tensor y) => Tensor.Concat((1.0 - Tensor.Variance(theta)) * 100.0, x, y);
 }

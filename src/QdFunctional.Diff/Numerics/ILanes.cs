@@ -7,7 +7,8 @@ namespace QdFunctional.Diff.Numerics;
 /// subtract, multiply, divide (never fused), comparisons giving all-ones/all-zeros masks, selects and
 /// 64-bit integer operations on the bit patterns. A mask is a value of the lane type whose bits are
 /// all ones (true) or all zeros (false); it is only ever moved, never used in arithmetic.</remarks>
-internal interface ILanes<T> where T : struct
+internal interface ILanes<T>
+    where T : struct
 {
     /// <summary>Every lane set to <paramref name="value"/>.</summary>
     static abstract T Splat(double value);

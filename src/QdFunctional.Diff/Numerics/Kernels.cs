@@ -29,6 +29,7 @@ internal static class Kernels
 
     /// <summary>Above this exp overflows to +∞.</summary>
     internal const double ExpOverflow = 7.09782712893383973096e+02;
+
     /// <summary>Below this exp underflows to +0.</summary>
     internal const double ExpUnderflow = -7.45133219101941108420e+02;
 
@@ -81,17 +82,18 @@ internal static class Kernels
 
     private const long SignBit = long.MinValue;
 
-
-
     /// <summary>2^k for integer-valued k in [−1022, 1023], built in the exponent field.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T Pow2<T, L>(T k) where T : struct where L : struct, ILanes<T> =>
-        L.ShiftLeft(L.AddBits(L.Add(k, L.Splat(Magic)), L.SplatBits(1023)), 52);
+    private static T Pow2<T, L>(T k)
+        where T : struct
+        where L : struct, ILanes<T> => L.ShiftLeft(L.AddBits(L.Add(k, L.Splat(Magic)), L.SplatBits(1023)), 52);
 
     /// <summary>eˣ. Reduction x = k·ln2 + r (|r| ≤ ln2/2, r = hi − lo exactly split), fdlibm's rational
     /// form for eʳ, then a scale by 2^k in two exact halves so that subnormal results round once.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static T Exp<T, L>(T x) where T : struct where L : struct, ILanes<T>
+    internal static T Exp<T, L>(T x)
+        where T : struct
+        where L : struct, ILanes<T>
     {
         var over = L.Less(L.Splat(ExpOverflow), x);
         var under = L.Less(x, L.Splat(ExpUnderflow));
@@ -118,7 +120,9 @@ internal static class Kernels
     /// <summary>ln x. x = 2^e·m with m in [√2/2, √2) (subnormals first scaled by 2⁵⁴), f = m − 1 exactly,
     /// then fdlibm's log(1+f) = f − f²/2 + s·(f²/2 + R(s²)) with s = f/(2+f), and e·ln2 added in two parts.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static T Log<T, L>(T x) where T : struct where L : struct, ILanes<T>
+    internal static T Log<T, L>(T x)
+        where T : struct
+        where L : struct, ILanes<T>
     {
         var (e, f, s, r) = LogParts<T, L>(x);
         var hfsq = L.Mul(L.Mul(L.Splat(0.5), f), f);
@@ -130,7 +134,9 @@ internal static class Kernels
     /// <summary>The reduction shared by <see cref="Log{T, L}"/> and <see cref="LogExtended{T, L}"/>: the
     /// exponent e, f = m − 1, s = f/(2+f) and fdlibm's R(s²), for positive finite x.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (T E, T F, T S, T R) LogParts<T, L>(T x) where T : struct where L : struct, ILanes<T>
+    private static (T E, T F, T S, T R) LogParts<T, L>(T x)
+        where T : struct
+        where L : struct, ILanes<T>
     {
         var sub = L.Less(x, L.Splat(MinNormal));
         var xs = L.Select(sub, L.Mul(x, L.Splat(TwoTo54)), x);
@@ -151,7 +157,9 @@ internal static class Kernels
 
     /// <summary>log's answers for 0, negatives, +∞ and NaN, replacing what the reduction gave there.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T LogSpecial<T, L>(T x, T result) where T : struct where L : struct, ILanes<T>
+    private static T LogSpecial<T, L>(T x, T result)
+        where T : struct
+        where L : struct, ILanes<T>
     {
         result = L.Select(L.Equal(x, L.Splat(double.PositiveInfinity)), x, result);
         result = L.Select(L.Equal(x, L.Splat(0.0)), L.Splat(double.NegativeInfinity), result);
@@ -163,7 +171,9 @@ internal static class Kernels
     /// reduction as <see cref="Log{T, L}"/>, with f²/2 formed exactly (Dekker's product) and the large
     /// terms added by TwoSum.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (T Hi, T Lo) LogExtended<T, L>(T x) where T : struct where L : struct, ILanes<T>
+    private static (T Hi, T Lo) LogExtended<T, L>(T x)
+        where T : struct
+        where L : struct, ILanes<T>
     {
         var (e, f, s, r) = LogParts<T, L>(x);
         var (sq, sqErr) = TwoProduct<T, L>(f, f);
@@ -179,7 +189,9 @@ internal static class Kernels
 
     /// <summary>Knuth's TwoSum: s + err = a + b exactly, whatever their magnitudes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (T Sum, T Err) TwoSum<T, L>(T a, T b) where T : struct where L : struct, ILanes<T>
+    private static (T Sum, T Err) TwoSum<T, L>(T a, T b)
+        where T : struct
+        where L : struct, ILanes<T>
     {
         var sum = L.Add(a, b);
         var bv = L.Sub(sum, a);
@@ -190,7 +202,9 @@ internal static class Kernels
     /// <summary>Dekker's product without FMA: p + err = a·b exactly (|a|, |b| below 2⁹⁹⁵, no underflow),
     /// each factor split into 26- and 27-bit halves by Veltkamp's 2²⁷ + 1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (T Product, T Err) TwoProduct<T, L>(T a, T b) where T : struct where L : struct, ILanes<T>
+    private static (T Product, T Err) TwoProduct<T, L>(T a, T b)
+        where T : struct
+        where L : struct, ILanes<T>
     {
         var (ah, al) = Split<T, L>(a);
         var (bh, bl) = Split<T, L>(b);
@@ -200,7 +214,9 @@ internal static class Kernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (T Hi, T Lo) Split<T, L>(T a) where T : struct where L : struct, ILanes<T>
+    private static (T Hi, T Lo) Split<T, L>(T a)
+        where T : struct
+        where L : struct, ILanes<T>
     {
         var c = L.Mul(L.Splat(134217729.0), a);
         var hi = L.Sub(c, L.Sub(c, a));
@@ -212,7 +228,9 @@ internal static class Kernels
     /// cos polynomials on |hi| ≤ π/4 with the tail lo as a first-order correction, and k mod 4 choosing
     /// ±sin or ±cos.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static (T Sin, T Cos) SinCos<T, L>(T x) where T : struct where L : struct, ILanes<T>
+    internal static (T Sin, T Cos) SinCos<T, L>(T x)
+        where T : struct
+        where L : struct, ILanes<T>
     {
         var t = L.Add(L.Mul(x, L.Splat(TwoOverPi)), L.Splat(Magic));
         var k = L.Sub(t, L.Splat(Magic));
@@ -263,7 +281,9 @@ internal static class Kernels
 
     /// <summary>tanh x: x + x³·P(x²)/Q(x²) (Cephes) for |x| &lt; 0.625, else ±(1 − 2/(e^{2|x|} + 1)).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static T Tanh<T, L>(T x) where T : struct where L : struct, ILanes<T>
+    internal static T Tanh<T, L>(T x)
+        where T : struct
+        where L : struct, ILanes<T>
     {
         var sign = L.And(x, L.SplatBits(SignBit));
         var ax = L.Xor(x, sign);
@@ -280,8 +300,9 @@ internal static class Kernels
 
     /// <summary>The logistic function 1 / (1 + e^{−x}).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static T Sigmoid<T, L>(T x) where T : struct where L : struct, ILanes<T> =>
-        L.Div(L.Splat(1.0), L.Add(L.Splat(1.0), Exp<T, L>(L.Xor(x, L.SplatBits(SignBit)))));
+    internal static T Sigmoid<T, L>(T x)
+        where T : struct
+        where L : struct, ILanes<T> => L.Div(L.Splat(1.0), L.Add(L.Splat(1.0), Exp<T, L>(L.Xor(x, L.SplatBits(SignBit)))));
 
     /// <summary>aᵇ with the sign and special cases of IEEE 754 pow: b = 0 or a = 1 give 1, a negative a
     /// needs an integer b (odd b keeps the sign), zeros and infinities go to 0 or ∞. Integer b in
@@ -289,7 +310,9 @@ internal static class Kernels
     /// e^{b·ln|a|} with ln|a| in double-double precision, so the error stays near 1 ulp for results
     /// far from 1 too.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static T Pow<T, L>(T a, T b) where T : struct where L : struct, ILanes<T>
+    internal static T Pow<T, L>(T a, T b)
+        where T : struct
+        where L : struct, ILanes<T>
     {
         var signMask = L.SplatBits(SignBit);
         var ab = L.Xor(b, L.And(b, signMask));
@@ -299,8 +322,10 @@ internal static class Kernels
         var bigB = L.Less(L.Splat(TwoTo52), ab);
         var tb = L.Add(ab, L.Splat(TwoTo52));
         var integer = L.Or(bigB, L.Equal(L.Sub(tb, L.Splat(TwoTo52)), ab));
-        var odd = L.And(L.And(integer, L.Less(ab, L.Splat(2.0 * TwoTo52))),
-            L.EqualBits(L.And(L.Select(bigB, ab, tb), L.SplatBits(1)), L.SplatBits(1)));
+        var odd = L.And(
+            L.And(integer, L.Less(ab, L.Splat(2.0 * TwoTo52))),
+            L.EqualBits(L.And(L.Select(bigB, ab, tb), L.SplatBits(1)), L.SplatBits(1))
+        );
         // e^{b·ln|a|} with ln|a| = hi + lo and b·hi = ph + pl exactly: e^{ph}·(1 + pl + b·lo).
         var (lh, ll) = LogExtended<T, L>(aa);
         var (ph, pl) = TwoProduct<T, L>(b, lh);

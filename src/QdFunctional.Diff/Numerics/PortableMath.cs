@@ -73,7 +73,8 @@ public static class PortableMath
     /// <summary>sin x and cos x, within 1 ulp; portable for |x| ≤ <see cref="TrigPortableLimit"/>.</summary>
     public static (double Sin, double Cos) SinCos(double x)
     {
-        if (!(Math.Abs(x) <= Kernels.TrigLimit)) return (SinOutside(x), CosOutside(x));
+        if (!(Math.Abs(x) <= Kernels.TrigLimit))
+            return (SinOutside(x), CosOutside(x));
         return Kernels.SinCos<double, ScalarLanes>(x);
     }
 
@@ -81,9 +82,14 @@ public static class PortableMath
     public static (Vector128<double> Sin, Vector128<double> Cos) SinCos(Vector128<double> x)
     {
         var (s, c) = Kernels.SinCos<Vector128<double>, Vector128Lanes>(x);
-        if (Vector128.LessThanOrEqualAll(Vector128.Abs(x), Vector128.Create(Kernels.TrigLimit))) return (s, c);
-        Span<double> xs = stackalloc double[2], ss = stackalloc double[2], cs = stackalloc double[2];
-        x.CopyTo(xs); s.CopyTo(ss); c.CopyTo(cs);
+        if (Vector128.LessThanOrEqualAll(Vector128.Abs(x), Vector128.Create(Kernels.TrigLimit)))
+            return (s, c);
+        Span<double> xs = stackalloc double[2],
+            ss = stackalloc double[2],
+            cs = stackalloc double[2];
+        x.CopyTo(xs);
+        s.CopyTo(ss);
+        c.CopyTo(cs);
         PatchOutside(xs, ss, cs);
         return (Vector128.Create<double>(ss), Vector128.Create<double>(cs));
     }
@@ -92,9 +98,14 @@ public static class PortableMath
     public static (Vector256<double> Sin, Vector256<double> Cos) SinCos(Vector256<double> x)
     {
         var (s, c) = Kernels.SinCos<Vector256<double>, Vector256Lanes>(x);
-        if (Vector256.LessThanOrEqualAll(Vector256.Abs(x), Vector256.Create(Kernels.TrigLimit))) return (s, c);
-        Span<double> xs = stackalloc double[4], ss = stackalloc double[4], cs = stackalloc double[4];
-        x.CopyTo(xs); s.CopyTo(ss); c.CopyTo(cs);
+        if (Vector256.LessThanOrEqualAll(Vector256.Abs(x), Vector256.Create(Kernels.TrigLimit)))
+            return (s, c);
+        Span<double> xs = stackalloc double[4],
+            ss = stackalloc double[4],
+            cs = stackalloc double[4];
+        x.CopyTo(xs);
+        s.CopyTo(ss);
+        c.CopyTo(cs);
         PatchOutside(xs, ss, cs);
         return (Vector256.Create<double>(ss), Vector256.Create<double>(cs));
     }
@@ -133,12 +144,15 @@ public static class PortableMath
     public static void Pow(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> y)
     {
         if (a.Length != b.Length || y.Length < a.Length)
-            throw new ArgumentException($"Pow needs equal input lengths and room for the output, got {a.Length}, {b.Length} and {y.Length}.");
+            throw new ArgumentException(
+                $"Pow needs equal input lengths and room for the output, got {a.Length}, {b.Length} and {y.Length}."
+            );
         int i = 0;
         if (Vector256.IsHardwareAccelerated)
             for (; i <= a.Length - 4; i += 4)
                 Pow(Vector256.Create(a.Slice(i, 4)), Vector256.Create(b.Slice(i, 4))).CopyTo(y.Slice(i, 4));
-        for (; i < a.Length; i++) y[i] = Pow(a[i], b[i]);
+        for (; i < a.Length; i++)
+            y[i] = Pow(a[i], b[i]);
     }
 
     /// <summary>y[i] = x[i]^p, vectorised where the hardware allows; identical to the scalar form.</summary>
@@ -153,17 +167,28 @@ public static class PortableMath
             for (; i <= x.Length - 4; i += 4)
                 Pow(Vector256.Create(x.Slice(i, 4)), pv).CopyTo(y.Slice(i, 4));
         }
-        for (; i < x.Length; i++) y[i] = Pow(x[i], p);
+        for (; i < x.Length; i++)
+            y[i] = Pow(x[i], p);
     }
 
-    private static double SinOutside(double x) => double.IsNaN(x) ? x : double.IsInfinity(x) ? double.NaN : Math.Sin(x);
+    private static double SinOutside(double x) =>
+        double.IsNaN(x) ? x
+        : double.IsInfinity(x) ? double.NaN
+        : Math.Sin(x);
 
-    private static double CosOutside(double x) => double.IsNaN(x) ? x : double.IsInfinity(x) ? double.NaN : Math.Cos(x);
+    private static double CosOutside(double x) =>
+        double.IsNaN(x) ? x
+        : double.IsInfinity(x) ? double.NaN
+        : Math.Cos(x);
 
     private static void PatchOutside(ReadOnlySpan<double> x, Span<double> sin, Span<double> cos)
     {
         for (int l = 0; l < x.Length; l++)
-            if (!(Math.Abs(x[l]) <= Kernels.TrigLimit)) { sin[l] = SinOutside(x[l]); cos[l] = CosOutside(x[l]); }
+            if (!(Math.Abs(x[l]) <= Kernels.TrigLimit))
+            {
+                sin[l] = SinOutside(x[l]);
+                cos[l] = CosOutside(x[l]);
+            }
     }
 
     /// <summary>One function in its three forms, so <see cref="Map{TOp}"/> is written once.</summary>
@@ -177,57 +202,74 @@ public static class PortableMath
     private readonly struct ExpOp : IOp
     {
         public static double Scalar(double x) => Exp(x);
+
         public static Vector128<double> V128(Vector128<double> x) => Exp(x);
+
         public static Vector256<double> V256(Vector256<double> x) => Exp(x);
     }
 
     private readonly struct LogOp : IOp
     {
         public static double Scalar(double x) => Log(x);
+
         public static Vector128<double> V128(Vector128<double> x) => Log(x);
+
         public static Vector256<double> V256(Vector256<double> x) => Log(x);
     }
 
     private readonly struct SinOp : IOp
     {
         public static double Scalar(double x) => SinCos(x).Sin;
+
         public static Vector128<double> V128(Vector128<double> x) => SinCos(x).Sin;
+
         public static Vector256<double> V256(Vector256<double> x) => SinCos(x).Sin;
     }
 
     private readonly struct CosOp : IOp
     {
         public static double Scalar(double x) => SinCos(x).Cos;
+
         public static Vector128<double> V128(Vector128<double> x) => SinCos(x).Cos;
+
         public static Vector256<double> V256(Vector256<double> x) => SinCos(x).Cos;
     }
 
     private readonly struct TanhOp : IOp
     {
         public static double Scalar(double x) => Tanh(x);
+
         public static Vector128<double> V128(Vector128<double> x) => Kernels.Tanh<Vector128<double>, Vector128Lanes>(x);
+
         public static Vector256<double> V256(Vector256<double> x) => Tanh(x);
     }
 
     private readonly struct SigmoidOp : IOp
     {
         public static double Scalar(double x) => Sigmoid(x);
+
         public static Vector128<double> V128(Vector128<double> x) => Kernels.Sigmoid<Vector128<double>, Vector128Lanes>(x);
+
         public static Vector256<double> V256(Vector256<double> x) => Sigmoid(x);
     }
 
     /// <summary>Applies an op over a span: 256-bit vectors when accelerated, else 128-bit, else scalar,
     /// the tail scalar. Every form gives the same bits, so the split never shows in the results.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Map<TOp>(ReadOnlySpan<double> x, Span<double> y) where TOp : struct, IOp
+    private static void Map<TOp>(ReadOnlySpan<double> x, Span<double> y)
+        where TOp : struct, IOp
     {
         if (y.Length < x.Length)
             throw new ArgumentException($"The output needs room for {x.Length} results, got {y.Length}.");
-        int i = 0, n = x.Length;
+        int i = 0,
+            n = x.Length;
         if (Vector256.IsHardwareAccelerated)
-            for (; i <= n - 4; i += 4) TOp.V256(Vector256.Create(x.Slice(i, 4))).CopyTo(y.Slice(i, 4));
+            for (; i <= n - 4; i += 4)
+                TOp.V256(Vector256.Create(x.Slice(i, 4))).CopyTo(y.Slice(i, 4));
         else if (Vector128.IsHardwareAccelerated)
-            for (; i <= n - 2; i += 2) TOp.V128(Vector128.Create(x.Slice(i, 2))).CopyTo(y.Slice(i, 2));
-        for (; i < n; i++) y[i] = TOp.Scalar(x[i]);
+            for (; i <= n - 2; i += 2)
+                TOp.V128(Vector128.Create(x.Slice(i, 2))).CopyTo(y.Slice(i, 2));
+        for (; i < n; i++)
+            y[i] = TOp.Scalar(x[i]);
     }
 }

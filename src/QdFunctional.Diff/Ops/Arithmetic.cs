@@ -8,9 +8,15 @@ public sealed partial class Tensor
     /// <summary>The shape two operands broadcast to, or an error naming the operation and both shapes.</summary>
     internal static (int Rows, int Cols) Broadcast(string name, Tensor a, Tensor b)
     {
-        static int Dim(int x, int y) => x == y ? x : x == 1 ? y : y == 1 ? x : -1;
-        int r = Dim(a.Rows, b.Rows), c = Dim(a.Cols, b.Cols);
-        if (r < 0 || c < 0) throw new ArgumentException($"{name}: shapes {a.Shape} and {b.Shape} do not broadcast");
+        static int Dim(int x, int y) =>
+            x == y ? x
+            : x == 1 ? y
+            : y == 1 ? x
+            : -1;
+        int r = Dim(a.Rows, b.Rows),
+            c = Dim(a.Cols, b.Cols);
+        if (r < 0 || c < 0)
+            throw new ArgumentException($"{name}: shapes {a.Shape} and {b.Shape} do not broadcast");
         return (r, c);
     }
 
@@ -27,13 +33,27 @@ public sealed partial class Tensor
             return y;
         }
         y.Code = (int)op;
-        return y.Record(static n =>
-        {
-            var tape = n.Tape!;
-            Tensor a = n.A!, b = n.B!;
-            tape.Backend.BinaryBackward((BinaryOp)n.Code, a.AsOperand, b.AsOperand, n.Data, n.Grad!, n.Rows, n.Cols,
-                a.RequiresGrad ? tape.GradOf(a) : null, b.RequiresGrad ? tape.GradOf(b) : null);
-        }, a, b);
+        return y.Record(
+            static n =>
+            {
+                var tape = n.Tape!;
+                Tensor a = n.A!,
+                    b = n.B!;
+                tape.Backend.BinaryBackward(
+                    (BinaryOp)n.Code,
+                    a.AsOperand,
+                    b.AsOperand,
+                    n.Data,
+                    n.Grad!,
+                    n.Rows,
+                    n.Cols,
+                    a.RequiresGrad ? tape.GradOf(a) : null,
+                    b.RequiresGrad ? tape.GradOf(b) : null
+                );
+            },
+            a,
+            b
+        );
     }
 
     /// <summary>a + b with broadcasting.</summary>

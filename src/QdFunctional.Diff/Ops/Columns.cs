@@ -13,11 +13,14 @@ public sealed partial class Tensor
         var y = Result("slice", x.Rows, count, x);
         y.Backend.CopyColumns(x.Data, x.Cols, start, y.Data, count, 0, count, x.Rows, accumulate: false);
         y.Start = start;
-        return y.Record(static n =>
-        {
-            var tape = n.Tape!;
-            tape.Backend.CopyColumns(n.Grad!, n.Cols, 0, tape.GradOf(n.A!), n.A!.Cols, n.Start, n.Cols, n.Rows, accumulate: true);
-        }, x);
+        return y.Record(
+            static n =>
+            {
+                var tape = n.Tape!;
+                tape.Backend.CopyColumns(n.Grad!, n.Cols, 0, tape.GradOf(n.A!), n.A!.Cols, n.Start, n.Cols, n.Rows, accumulate: true);
+            },
+            x
+        );
     }
 
     /// <summary>The parts side by side: batch × n₁, …, batch × n_m → batch × Σnᵢ.</summary>
@@ -25,8 +28,10 @@ public sealed partial class Tensor
     public static Tensor Concat(params Tensor[] parts)
     {
         ArgumentNullException.ThrowIfNull(parts);
-        if (parts.Length == 0) throw new ArgumentException("concat: needs at least one tensor", nameof(parts));
-        int rows = parts[0].Rows, cols = 0;
+        if (parts.Length == 0)
+            throw new ArgumentException("concat: needs at least one tensor", nameof(parts));
+        int rows = parts[0].Rows,
+            cols = 0;
         Tape? tape = null;
         bool grad = false;
         foreach (var p in parts)
@@ -35,7 +40,8 @@ public sealed partial class Tensor
             p.CheckLive("concat");
             if (p.Rows != rows)
                 throw new ArgumentException($"concat: shapes {parts[0].Shape} and {p.Shape} have different batch sizes");
-            if (p.Tape is not null) tape = Same("concat", tape, p.Tape);
+            if (p.Tape is not null)
+                tape = Same("concat", tape, p.Tape);
             grad |= p.RequiresGrad;
             cols += p.Cols;
         }
@@ -53,7 +59,8 @@ public sealed partial class Tensor
             int at = 0;
             foreach (var p in n.Parts!)
             {
-                if (p.RequiresGrad) tape.Backend.CopyColumns(n.Grad!, n.Cols, at, tape.GradOf(p), p.Cols, 0, p.Cols, n.Rows, accumulate: true);
+                if (p.RequiresGrad)
+                    tape.Backend.CopyColumns(n.Grad!, n.Cols, at, tape.GradOf(p), p.Cols, 0, p.Cols, n.Rows, accumulate: true);
                 at += p.Cols;
             }
         });

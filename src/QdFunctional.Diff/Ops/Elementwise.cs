@@ -11,11 +11,14 @@ public sealed partial class Tensor
         y.P = p;
         y.Q = q;
         y.Code = (int)op;
-        return y.Record(static n =>
-        {
-            var tape = n.Tape!;
-            tape.Backend.UnaryBackward((UnaryOp)n.Code, n.P, n.Q, n.A!.Data, n.Data, n.Grad!, tape.GradOf(n.A), n.Data.Length);
-        }, x);
+        return y.Record(
+            static n =>
+            {
+                var tape = n.Tape!;
+                tape.Backend.UnaryBackward((UnaryOp)n.Code, n.P, n.Q, n.A!.Data, n.Data, n.Grad!, tape.GradOf(n.A), n.Data.Length);
+            },
+            x
+        );
     }
 
     /// <summary>-x elementwise.</summary>
@@ -71,7 +74,8 @@ public sealed partial class Tensor
     /// clamp), and 0 strictly outside, so a solution sitting on a bound still feels the gradient.</remarks>
     public static Tensor Clamp(Tensor x, double lo, double hi)
     {
-        if (!(lo <= hi)) throw new ArgumentException($"clamp: lower bound {lo} is above upper bound {hi}");
+        if (!(lo <= hi))
+            throw new ArgumentException($"clamp: lower bound {lo} is above upper bound {hi}");
         return Unary("clamp", UnaryOp.Clamp, x, lo, hi);
     }
 

@@ -10,16 +10,30 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(w);
-        if (x.Cols != w.Rows) throw new ArgumentException($"matmul: shapes {x.Shape} and {w.Shape} do not align ({x.Cols} ≠ {w.Rows})");
+        if (x.Cols != w.Rows)
+            throw new ArgumentException($"matmul: shapes {x.Shape} and {w.Shape} do not align ({x.Cols} ≠ {w.Rows})");
         var y = Result("matmul", x.Rows, w.Cols, x, w);
         y.Backend.MatMul(x.Data, w.Data, y.Data, x.Rows, x.Cols, w.Cols);
-        return y.Record(static n =>
-        {
-            var tape = n.Tape!;
-            Tensor x = n.A!, w = n.B!;
-            tape.Backend.MatMulBackward(x.Data, w.Data, n.Grad!, x.Rows, x.Cols, w.Cols,
-                x.RequiresGrad ? tape.GradOf(x) : null, w.RequiresGrad ? tape.GradOf(w) : null);
-        }, x, w);
+        return y.Record(
+            static n =>
+            {
+                var tape = n.Tape!;
+                Tensor x = n.A!,
+                    w = n.B!;
+                tape.Backend.MatMulBackward(
+                    x.Data,
+                    w.Data,
+                    n.Grad!,
+                    x.Rows,
+                    x.Cols,
+                    w.Cols,
+                    x.RequiresGrad ? tape.GradOf(x) : null,
+                    w.RequiresGrad ? tape.GradOf(w) : null
+                );
+            },
+            x,
+            w
+        );
     }
 
     /// <summary>Each solution's input row times its own weight matrix: x (batch × n) and w (batch × n·p,
@@ -35,12 +49,25 @@ public sealed partial class Tensor
         int p = w.Cols / x.Cols;
         var y = Result("batchedMatMul", x.Rows, p, x, w);
         y.Backend.BatchedMatMul(x.Data, w.Data, y.Data, x.Rows, x.Cols, p);
-        return y.Record(static n =>
-        {
-            var tape = n.Tape!;
-            Tensor x = n.A!, w = n.B!;
-            tape.Backend.BatchedMatMulBackward(x.Data, w.Data, n.Grad!, x.Rows, x.Cols, n.Cols,
-                x.RequiresGrad ? tape.GradOf(x) : null, w.RequiresGrad ? tape.GradOf(w) : null);
-        }, x, w);
+        return y.Record(
+            static n =>
+            {
+                var tape = n.Tape!;
+                Tensor x = n.A!,
+                    w = n.B!;
+                tape.Backend.BatchedMatMulBackward(
+                    x.Data,
+                    w.Data,
+                    n.Grad!,
+                    x.Rows,
+                    x.Cols,
+                    n.Cols,
+                    x.RequiresGrad ? tape.GradOf(x) : null,
+                    w.RequiresGrad ? tape.GradOf(w) : null
+                );
+            },
+            x,
+            w
+        );
     }
 }

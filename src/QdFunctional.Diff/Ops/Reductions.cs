@@ -9,18 +9,22 @@ public sealed partial class Tensor
     {
         var y = Result("sum", x.Rows, 1, x);
         y.Backend.SumColumns(x.Data, x.Rows, x.Cols, y.Data);
-        return y.Record(static n =>
-        {
-            var tape = n.Tape!;
-            tape.Backend.SumColumnsBackward(n.Grad!, n.A!.Rows, n.A.Cols, tape.GradOf(n.A));
-        }, x);
+        return y.Record(
+            static n =>
+            {
+                var tape = n.Tape!;
+                tape.Backend.SumColumnsBackward(n.Grad!, n.A!.Rows, n.A.Cols, tape.GradOf(n.A));
+            },
+            x
+        );
     }
 
     /// <summary>(1/n)·Σⱼ x[i, j] for each row i: batch × n → batch × 1.</summary>
     /// <remarks>∂/∂x[i, j] = 1/n.</remarks>
     public static Tensor Mean(Tensor x)
     {
-        if (x.Cols == 0) throw new ArgumentException($"mean: shape {x.Shape} has no features to average");
+        if (x.Cols == 0)
+            throw new ArgumentException($"mean: shape {x.Shape} has no features to average");
         return Sum(x) * (1.0 / x.Cols);
     }
 
@@ -42,10 +46,13 @@ public sealed partial class Tensor
     {
         var y = Result("cumsum", x.Rows, x.Cols, x);
         y.Backend.CumSum(x.Data, x.Rows, x.Cols, y.Data);
-        return y.Record(static n =>
-        {
-            var tape = n.Tape!;
-            tape.Backend.CumSumBackward(n.Grad!, n.Rows, n.Cols, tape.GradOf(n.A!));
-        }, x);
+        return y.Record(
+            static n =>
+            {
+                var tape = n.Tape!;
+                tape.Backend.CumSumBackward(n.Grad!, n.Rows, n.Cols, tape.GradOf(n.A!));
+            },
+            x
+        );
     }
 }

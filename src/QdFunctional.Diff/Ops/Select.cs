@@ -17,13 +17,28 @@ public sealed partial class Tensor
             throw new ArgumentException($"where: branches {a.Shape} and {b.Shape} must broadcast to the mask's shape {mask.Shape}");
         var y = Result("where", mask.Rows, mask.Cols, a, b, mask);
         y.Backend.Select(mask.Data, a.AsOperand, b.AsOperand, y.Data, y.Rows, y.Cols);
-        return y.Record(static n =>
-        {
-            var tape = n.Tape!;
-            Tensor a = n.A!, b = n.B!, m = n.C!;
-            tape.Backend.SelectBackward(m.Data, a.AsOperand, b.AsOperand, n.Grad!, n.Rows, n.Cols,
-                a.RequiresGrad ? tape.GradOf(a) : null, b.RequiresGrad ? tape.GradOf(b) : null);
-        }, a, b, mask);
+        return y.Record(
+            static n =>
+            {
+                var tape = n.Tape!;
+                Tensor a = n.A!,
+                    b = n.B!,
+                    m = n.C!;
+                tape.Backend.SelectBackward(
+                    m.Data,
+                    a.AsOperand,
+                    b.AsOperand,
+                    n.Grad!,
+                    n.Rows,
+                    n.Cols,
+                    a.RequiresGrad ? tape.GradOf(a) : null,
+                    b.RequiresGrad ? tape.GradOf(b) : null
+                );
+            },
+            a,
+            b,
+            mask
+        );
     }
 
     /// <summary>mask != 0 ? a : b with a constant a.</summary>

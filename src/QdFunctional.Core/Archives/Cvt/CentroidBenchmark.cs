@@ -38,13 +38,16 @@ public static class CentroidBenchmark
         Array.Fill(high, 1.0);
         var start = Stopwatch.StartNew();
         var centroids = KMeans.Centroids(key, 10_000, low, high);
-        output.WriteLine($"k-means centroids, 10,000 cells from 100,000 samples ({d}-D, Lloyd, tol 1e-4): {start.Elapsed.TotalSeconds:F2} s");
+        output.WriteLine(
+            $"k-means centroids, 10,000 cells from 100,000 samples ({d}-D, Lloyd, tol 1e-4): {start.Elapsed.TotalSeconds:F2} s"
+        );
         return centroids;
     }
 
     static void Query(TextWriter output, KdTree tree, Key key)
     {
-        int d = tree.Dimensions, n = 200_000;
+        int d = tree.Dimensions,
+            n = 200_000;
         var points = new double[n * d];
         key.Uniform(points, -1.0, 1.0);
         int sink = 0;
@@ -71,12 +74,17 @@ public static class CentroidBenchmark
             for (int c = 0; c < tree.Cells; c++)
             {
                 double dist = KdTree.Distance(q, all.Slice(c * d, d));
-                if (dist < best) { best = dist; bestCell = c; }
+                if (dist < best)
+                {
+                    best = dist;
+                    bestCell = c;
+                }
             }
             sink += bestCell;
         }
         double brute_ns = start.Elapsed.TotalNanoseconds / bruteN;
         output.WriteLine(
-            $"nearest query, {tree.Cells:N0} cells ({d}-D, uniform points): {tree_ns:F0} ns (one thread), {batch_ns:F0} ns/point batched on {Environment.ProcessorCount} cores, brute force {brute_ns:F0} ns (check {sink & 1})");
+            $"nearest query, {tree.Cells:N0} cells ({d}-D, uniform points): {tree_ns:F0} ns (one thread), {batch_ns:F0} ns/point batched on {Environment.ProcessorCount} cores, brute force {brute_ns:F0} ns (check {sink & 1})"
+        );
     }
 }

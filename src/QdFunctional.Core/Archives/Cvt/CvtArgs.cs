@@ -14,7 +14,9 @@ static class CvtArgs
             throw new ArgumentOutOfRangeException(nameof(dimensions), dimensions, "The number of dimensions must be at least 1.");
         if (values.Length % dimensions != 0)
             throw new ArgumentException(
-                $"{name} holds {values.Length} values, not a whole number of rows of {dimensions} dimensions.", name);
+                $"{name} holds {values.Length} values, not a whole number of rows of {dimensions} dimensions.",
+                name
+            );
         Finite(values, dimensions, name);
         return values.Length / dimensions;
     }
@@ -25,7 +27,9 @@ static class CvtArgs
         for (int i = 0; i < values.Length; i++)
             if (!double.IsFinite(values[i]))
                 throw new ArgumentException(
-                    $"{name} row {i / dimensions}, column {i % dimensions} is {values[i]}; coordinates must be finite.", name);
+                    $"{name} row {i / dimensions}, column {i % dimensions} is {values[i]}; coordinates must be finite.",
+                    name
+                );
     }
 
     /// <summary>Refuses bounds of the wrong length, non-finite bounds and columns with low >= high.</summary>
@@ -34,11 +38,12 @@ static class CvtArgs
         if (low.Length == 0)
             throw new ArgumentException("The bounds need at least one dimension.", nameof(low));
         if (low.Length != high.Length)
-            throw new ArgumentException(
-                $"low has {low.Length} dimensions but high has {high.Length}.", nameof(high));
+            throw new ArgumentException($"low has {low.Length} dimensions but high has {high.Length}.", nameof(high));
         for (int j = 0; j < low.Length; j++)
             if (!double.IsFinite(low[j]) || !double.IsFinite(high[j]) || !(low[j] < high[j]) || !double.IsFinite(high[j] - low[j]))
                 throw new ArgumentException(
-                    $"Bounds for dimension {j} are [{low[j]}, {high[j]}]; they must be finite with low < high.", nameof(low));
+                    $"Bounds for dimension {j} are [{low[j]}, {high[j]}]; they must be finite with low < high.",
+                    nameof(low)
+                );
     }
 }

@@ -32,14 +32,20 @@ public static class KMeans
             throw new ArgumentOutOfRangeException(nameof(cells), cells, "A CVT archive needs at least one cell.");
         CvtArgs.Bounds(low, high);
         if (options.Samples < cells)
-            throw new ArgumentOutOfRangeException(nameof(options), options.Samples,
-                $"options.Samples is {options.Samples}; k-means needs at least one sample per cell ({cells}).");
+            throw new ArgumentOutOfRangeException(
+                nameof(options),
+                options.Samples,
+                $"options.Samples is {options.Samples}; k-means needs at least one sample per cell ({cells})."
+            );
         CheckIterations(options.MaxIterations, options.Tolerance);
         int d = low.Length;
         long total = (long)options.Samples * d;
         if (total > Array.MaxLength)
-            throw new ArgumentOutOfRangeException(nameof(options), options.Samples,
-                $"options.Samples is {options.Samples}: {total} sample coordinates exceed the largest array.");
+            throw new ArgumentOutOfRangeException(
+                nameof(options),
+                options.Samples,
+                $"options.Samples is {options.Samples}: {total} sample coordinates exceed the largest array."
+            );
         var (sampleKey, initKey) = key.Split2();
         var samples = new double[total];
         sampleKey.Uniform(samples, low, high);
@@ -51,7 +57,14 @@ public static class KMeans
     /// <c>samples=</c> array form), n × <paramref name="dimensions"/> row-major; the key picks
     /// the <paramref name="cells"/> distinct samples that start Lloyd's algorithm.
     /// </summary>
-    public static double[] Centroids(Key key, int cells, ReadOnlySpan<double> samples, int dimensions, int maxIterations = 300, double tolerance = 1e-4)
+    public static double[] Centroids(
+        Key key,
+        int cells,
+        ReadOnlySpan<double> samples,
+        int dimensions,
+        int maxIterations = 300,
+        double tolerance = 1e-4
+    )
     {
         if (cells < 1)
             throw new ArgumentOutOfRangeException(nameof(cells), cells, "A CVT archive needs at least one cell.");
@@ -89,7 +102,13 @@ public static class KMeans
     /// have run. A centroid left without samples moves to the sample farthest from its own
     /// centroid (scikit-learn's rule; ties to the lower sample index). Returns the updates run.
     /// </summary>
-    public static unsafe int Lloyd(ReadOnlySpan<double> samples, Span<double> centroids, int dimensions, int maxIterations, double tolerance)
+    public static unsafe int Lloyd(
+        ReadOnlySpan<double> samples,
+        Span<double> centroids,
+        int dimensions,
+        int maxIterations,
+        double tolerance
+    )
     {
         int n = CvtArgs.Rows(samples, dimensions, nameof(samples));
         int cells = CvtArgs.Rows(centroids, dimensions, nameof(centroids));
@@ -114,12 +133,22 @@ public static class KMeans
             {
                 var tree = new KdTree(centroids, d);
                 // Assignment: each label depends only on its sample and the tree, whichever thread runs it.
-                Parallel.For(0, chunks, chunk =>
-                {
-                    int start = chunk * ChunkRows;
-                    changedPerChunk[chunk] = Assign(
-                        tree, new ReadOnlySpan<double>((double*)address, n * d), d, labels, start, Math.Min(n, start + ChunkRows));
-                });
+                Parallel.For(
+                    0,
+                    chunks,
+                    chunk =>
+                    {
+                        int start = chunk * ChunkRows;
+                        changedPerChunk[chunk] = Assign(
+                            tree,
+                            new ReadOnlySpan<double>((double*)address, n * d),
+                            d,
+                            labels,
+                            start,
+                            Math.Min(n, start + ChunkRows)
+                        );
+                    }
+                );
                 int changedTotal = 0;
                 for (int c = 0; c < chunks; c++)
                     changedTotal += changedPerChunk[c];
@@ -160,7 +189,15 @@ public static class KMeans
     /// and, in <paramref name="empty"/>, how many centroids had no samples.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static double Update(ReadOnlySpan<double> samples, Span<double> centroids, int d, int[] labels, double[] sums, int[] counts, out int empty)
+    static double Update(
+        ReadOnlySpan<double> samples,
+        Span<double> centroids,
+        int d,
+        int[] labels,
+        double[] sums,
+        int[] counts,
+        out int empty
+    )
     {
         Array.Clear(sums);
         Array.Clear(counts);

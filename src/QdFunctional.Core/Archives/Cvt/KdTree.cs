@@ -34,9 +34,10 @@ public sealed class KdTree
     const int ChunkRows = 1024;
 
     readonly int dims;
-    readonly double[] centroids;   // as given, row-major
-    readonly double[] leafPoints;  // centroids reordered so each leaf's rows are contiguous
-    readonly int[] leafCells;      // original index of each reordered row
+    readonly double[] centroids; // as given, row-major
+    readonly double[] leafPoints; // centroids reordered so each leaf's rows are contiguous
+    readonly int[] leafCells; // original index of each reordered row
+
     // Node n is internal when splitDim[n] >= 0: children left[n] and right[n], plane splitValue[n].
     // A leaf has splitDim[n] = -1 and covers reordered rows [left[n], right[n]).
     readonly int[] splitDim;
@@ -108,7 +109,9 @@ public sealed class KdTree
     {
         if (points.Length != cells.Length * dims)
             throw new ArgumentException(
-                $"points holds {points.Length} values; {cells.Length} rows of {dims} dimensions need {cells.Length * dims}.", nameof(points));
+                $"points holds {points.Length} values; {cells.Length} rows of {dims} dimensions need {cells.Length * dims}.",
+                nameof(points)
+            );
         CvtArgs.Finite(points, dims, nameof(points));
         int n = cells.Length;
         if (n < ParallelRows || Environment.ProcessorCount == 1)
@@ -120,15 +123,21 @@ public sealed class KdTree
         fixed (double* p = points)
         fixed (int* c = cells)
         {
-            nint pa = (nint)p, ca = (nint)c;
-            Parallel.For(0, (n + ChunkRows - 1) / ChunkRows, chunk =>
-            {
-                int start = chunk * ChunkRows, end = Math.Min(n, start + ChunkRows);
-                var rows = new ReadOnlySpan<double>((double*)pa, n * dims);
-                var answers = new Span<int>((int*)ca, n);
-                for (int i = start; i < end; i++)
-                    answers[i] = Search(rows.Slice(i * dims, dims), -1);
-            });
+            nint pa = (nint)p,
+                ca = (nint)c;
+            Parallel.For(
+                0,
+                (n + ChunkRows - 1) / ChunkRows,
+                chunk =>
+                {
+                    int start = chunk * ChunkRows,
+                        end = Math.Min(n, start + ChunkRows);
+                    var rows = new ReadOnlySpan<double>((double*)pa, n * dims);
+                    var answers = new Span<int>((int*)ca, n);
+                    for (int i = start; i < end; i++)
+                        answers[i] = Search(rows.Slice(i * dims, dims), -1);
+                }
+            );
         }
     }
 
@@ -237,7 +246,8 @@ public sealed class KdTree
         double bestSpread = 0.0;
         for (int j = 0; j < dims; j++)
         {
-            double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
+            double lo = double.PositiveInfinity,
+                hi = double.NegativeInfinity;
             for (int r = start; r < end; r++)
             {
                 double v = centroids[order[r] * dims + j];
@@ -263,11 +273,14 @@ public sealed class KdTree
         while (lo < hi)
         {
             double pivot = keys[lo + (hi - lo) / 2];
-            int i = lo, j = hi;
+            int i = lo,
+                j = hi;
             while (i <= j)
             {
-                while (keys[i] < pivot) i++;
-                while (keys[j] > pivot) j--;
+                while (keys[i] < pivot)
+                    i++;
+                while (keys[j] > pivot)
+                    j--;
                 if (i <= j)
                 {
                     (keys[i], keys[j]) = (keys[j], keys[i]);
@@ -276,9 +289,12 @@ public sealed class KdTree
                     j--;
                 }
             }
-            if (k <= j) hi = j;
-            else if (k >= i) lo = i;
-            else return;
+            if (k <= j)
+                hi = j;
+            else if (k >= i)
+                lo = i;
+            else
+                return;
         }
     }
 }

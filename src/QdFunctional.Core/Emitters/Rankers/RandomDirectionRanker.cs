@@ -24,7 +24,8 @@ public sealed record RandomDirectionRanker : IRanker
     {
         if (Direction is null)
             throw new InvalidOperationException("RandomDirectionRanker: reset it (draw a direction) before ranking.");
-        int n = evaluation.Count, k = evaluation.MeasureDim;
+        int n = evaluation.Count,
+            k = evaluation.MeasureDim;
         if (Direction.Length != k)
             throw new ArgumentException($"RandomDirectionRanker: direction has {Direction.Length} values, measures have {k}.");
         var projections = new double[n];

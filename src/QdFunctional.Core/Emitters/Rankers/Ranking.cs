@@ -12,13 +12,16 @@ internal static class Ranking
         var indices = new int[n];
         for (int i = 0; i < n; i++)
             indices[i] = i;
-        Array.Sort(indices, (a, b) =>
-        {
-            if (status is not null && status[a] != status[b])
-                return status[b].CompareTo(status[a]);
-            int byValue = values[b].CompareTo(values[a]);
-            return byValue != 0 ? byValue : a.CompareTo(b);
-        });
+        Array.Sort(
+            indices,
+            (a, b) =>
+            {
+                if (status is not null && status[a] != status[b])
+                    return status[b].CompareTo(status[a]);
+                int byValue = values[b].CompareTo(values[a]);
+                return byValue != 0 ? byValue : a.CompareTo(b);
+            }
+        );
         var ranked = new double[n];
         for (int i = 0; i < n; i++)
             ranked[i] = values[indices[i]];
