@@ -57,7 +57,7 @@ public sealed class SolutionBatch
         }
         if (parts.Count == 1)
             return parts[0];
-        var all = new double[(long)total * dim];
+        var all = GC.AllocateUninitializedArray<double>(checked(total * dim));
         int offset = 0;
         foreach (var p in parts)
         {
