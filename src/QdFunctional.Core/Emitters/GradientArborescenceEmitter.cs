@@ -135,12 +135,7 @@ public sealed record GradientArborescenceEmitter : IGradientEmitter
             var x = block.AsSpan(i * d, d);
             Theta.CopyTo(x);
             for (int r = 0; r < rows; r++)
-                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(
-                    Jacobian.AsSpan(r * d, d),
-                    coefficients[i * rows + r],
-                    (ReadOnlySpan<double>)x,
-                    x
-                );
+                QdFunctional.Diff.Unfused.MultiplyAdd(Jacobian.AsSpan(r * d, d), coefficients[i * rows + r], (ReadOnlySpan<double>)x, x);
         }
         Bounds?.Clip(block);
         return (this with { AskedCoefficients = coefficients }, new SolutionBatch(n, d, block));
@@ -168,7 +163,7 @@ public sealed record GradientArborescenceEmitter : IGradientEmitter
             for (int p = 0; p < parents; p++)
             {
                 double w = (PortableMath.Log(parents + 0.5) - PortableMath.Log(p + 1)) / total;
-                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(solutions.Row(indices[p]), w, step, step);
+                QdFunctional.Diff.Unfused.MultiplyAdd(solutions.Row(indices[p]), w, step, step);
             }
             System.Numerics.Tensors.TensorPrimitives.Subtract(step, Theta, step);
             (optimizer, theta) = Optimizer.Step(Theta, step);

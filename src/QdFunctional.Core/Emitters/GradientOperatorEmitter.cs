@@ -132,7 +132,7 @@ public sealed record GradientOperatorEmitter : IGradientEmitter
             {
                 double c = coefficients[i * rows + r];
                 if (c != 0)
-                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(Jacobians.AsSpan((i * rows + r) * d, d), c, x, x);
+                    QdFunctional.Diff.Unfused.MultiplyAdd(Jacobians.AsSpan((i * rows + r) * d, d), c, x, x);
             }
         }
         Bounds?.Clip(block);

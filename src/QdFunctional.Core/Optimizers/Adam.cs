@@ -78,8 +78,8 @@ public sealed class Adam : IGradientOptimizer
         TensorPrimitives.Multiply(square, 1 - Beta2, newV);
         if (m is not null && v is not null)
         {
-            TensorPrimitives.MultiplyAdd(m, Beta1, newM, newM);
-            TensorPrimitives.MultiplyAdd(v, Beta2, newV, newV);
+            QdFunctional.Diff.Unfused.MultiplyAdd(m, Beta1, newM, newM);
+            QdFunctional.Diff.Unfused.MultiplyAdd(v, Beta2, newV, newV);
         }
         double alpha = LearningRate * Math.Sqrt(1 - PortableMath.Pow(Beta2, t)) / (1 - PortableMath.Pow(Beta1, t));
         var next = new double[n];

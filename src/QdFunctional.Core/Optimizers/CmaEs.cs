@@ -278,13 +278,13 @@ public sealed class CmaEs : IEvolutionStrategy
         var (steps, yw) = Recombination.Parents(n, solutions, rankingIndices, p.Weights, mean, Sigma);
 
         var newMean = new double[n];
-        TensorPrimitives.MultiplyAdd(yw, Sigma, mean, newMean);
+        QdFunctional.Diff.Unfused.MultiplyAdd(yw, Sigma, mean, newMean);
 
         // p_σ with C^{-1/2} y_w = B D⁻¹ Bᵀ y_w from the cached decomposition.
         var whitened = InverseSqrtTimes(yw);
         var newPSigma = new double[n];
         TensorPrimitives.Multiply(pSigma, 1 - p.CSigma, newPSigma);
-        TensorPrimitives.MultiplyAdd(whitened, Math.Sqrt(p.CSigma * (2 - p.CSigma) * p.MuEff), newPSigma, newPSigma);
+        QdFunctional.Diff.Unfused.MultiplyAdd(whitened, Math.Sqrt(p.CSigma * (2 - p.CSigma) * p.MuEff), newPSigma, newPSigma);
         double psNorm = FixedOrder.Norm(newPSigma);
         double chiN = CmaParameters.ExpectedNorm(n);
 
@@ -294,7 +294,7 @@ public sealed class CmaEs : IEvolutionStrategy
         var newPC = new double[n];
         TensorPrimitives.Multiply(pC, 1 - p.CC, newPC);
         if (hSigma)
-            TensorPrimitives.MultiplyAdd(yw, Math.Sqrt(p.CC * (2 - p.CC) * p.MuEff), newPC, newPC);
+            QdFunctional.Diff.Unfused.MultiplyAdd(yw, Math.Sqrt(p.CC * (2 - p.CC) * p.MuEff), newPC, newPC);
 
         double delta = hSigma ? 0 : p.CC * (2 - p.CC);
         var newCov = UpdateCovariance(n, cov, 1 + p.C1 * delta - p.C1 - p.CMu, p.C1, newPC, p.CMu, p.Weights, steps);
@@ -341,7 +341,7 @@ public sealed class CmaEs : IEvolutionStrategy
         int n = Dimension;
         var u = new double[n];
         for (int i = 0; i < n; i++)
-            TensorPrimitives.MultiplyAdd(vectors.AsSpan(i * n, n), v[i], u, u);
+            QdFunctional.Diff.Unfused.MultiplyAdd(vectors.AsSpan(i * n, n), v[i], u, u);
         TensorPrimitives.Divide(u, scales, u);
         var result = new double[n];
         for (int i = 0; i < n; i++)
@@ -376,11 +376,11 @@ public sealed class CmaEs : IEvolutionStrategy
                 {
                     var row = result.AsSpan(i * n, i + 1);
                     TensorPrimitives.Multiply(c.AsSpan(i * n, i + 1), a, row);
-                    TensorPrimitives.MultiplyAdd(path.AsSpan(0, i + 1), c1 * path[i], row, row);
+                    QdFunctional.Diff.Unfused.MultiplyAdd(path.AsSpan(0, i + 1), c1 * path[i], row, row);
                     for (int k = 0; k < mu; k++)
                     {
                         double coefficient = cMu * w[k] * steps[k * n + i];
-                        TensorPrimitives.MultiplyAdd(steps.AsSpan(k * n, i + 1), coefficient, row, row);
+                        QdFunctional.Diff.Unfused.MultiplyAdd(steps.AsSpan(k * n, i + 1), coefficient, row, row);
                     }
                 }
             }

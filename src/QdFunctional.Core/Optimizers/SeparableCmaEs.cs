@@ -152,7 +152,7 @@ public sealed class SeparableCmaEs : IEvolutionStrategy
                 {
                     var xr = x.Slice(r * n, n);
                     TensorPrimitives.Multiply(z.Slice(r * n, n), s, xr);
-                    TensorPrimitives.MultiplyAdd(xr, sigma, m, xr);
+                    QdFunctional.Diff.Unfused.MultiplyAdd(xr, sigma, m, xr);
                 }
             }
         );
@@ -180,12 +180,12 @@ public sealed class SeparableCmaEs : IEvolutionStrategy
         var (steps, yw) = Recombination.Parents(n, solutions, rankingIndices, p.Weights, mean, Sigma);
 
         var newMean = new double[n];
-        TensorPrimitives.MultiplyAdd(yw, Sigma, mean, newMean);
+        QdFunctional.Diff.Unfused.MultiplyAdd(yw, Sigma, mean, newMean);
 
         var newPSigma = new double[n];
         TensorPrimitives.Divide(yw, scales, newPSigma);
         TensorPrimitives.Multiply(newPSigma, Math.Sqrt(p.CSigma * (2 - p.CSigma) * p.MuEff), newPSigma);
-        TensorPrimitives.MultiplyAdd(pSigma, 1 - p.CSigma, newPSigma, newPSigma);
+        QdFunctional.Diff.Unfused.MultiplyAdd(pSigma, 1 - p.CSigma, newPSigma, newPSigma);
         double psNorm = FixedOrder.Norm(newPSigma);
         double chiN = CmaParameters.ExpectedNorm(n);
 
@@ -194,20 +194,20 @@ public sealed class SeparableCmaEs : IEvolutionStrategy
         var newPC = new double[n];
         TensorPrimitives.Multiply(pC, 1 - p.CC, newPC);
         if (hSigma)
-            TensorPrimitives.MultiplyAdd(yw, Math.Sqrt(p.CC * (2 - p.CC) * p.MuEff), newPC, newPC);
+            QdFunctional.Diff.Unfused.MultiplyAdd(yw, Math.Sqrt(p.CC * (2 - p.CC) * p.MuEff), newPC, newPC);
 
         double delta = hSigma ? 0 : p.CC * (2 - p.CC);
         var newVariances = new double[n];
         TensorPrimitives.Multiply(variances, 1 + p.C1 * delta - p.C1 - p.CMu, newVariances);
         var square = new double[n];
         TensorPrimitives.Multiply(newPC, newPC, square);
-        TensorPrimitives.MultiplyAdd(square, p.C1, newVariances, newVariances);
+        QdFunctional.Diff.Unfused.MultiplyAdd(square, p.C1, newVariances, newVariances);
         var w = p.Weights;
         for (int k = 0; k < w.Length; k++)
         {
             var y = steps.AsSpan(k * n, n);
             TensorPrimitives.Multiply(y, y, square);
-            TensorPrimitives.MultiplyAdd(square, p.CMu * w[k], newVariances, newVariances);
+            QdFunctional.Diff.Unfused.MultiplyAdd(square, p.CMu * w[k], newVariances, newVariances);
         }
 
         double newSigma = Sigma * PortableMath.Exp(Math.Min(1, p.CSigma / p.DSigma * (psNorm / chiN - 1)));

@@ -6,6 +6,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using QdFunctional.Core.Parallelism;
+using QdFunctional.Diff;
 using MathMatrix = MathNet.Numerics.LinearAlgebra.Matrix<double>;
 
 /// <summary>
@@ -77,7 +78,7 @@ public static class SymmetricEigen
             int m = n - k - 1,
                 s = k + 1;
             var v = a.AsSpan(k * n + s, m);
-            double tail = m > 1 ? TensorPrimitives.SumOfSquares<double>(v[1..]) : 0;
+            double tail = m > 1 ? FixedOrder.Dot(v[1..], v[1..]) : 0;
             if (tail == 0)
             {
                 e[k] = v[0];
@@ -100,11 +101,11 @@ public static class SymmetricEigen
                 {
                     var vv = vArray.AsSpan(vStart, m);
                     for (int i = start; i < end; i++)
-                        p[i] = t * TensorPrimitives.Dot(a.AsSpan((s + i) * n + s, m), vv);
+                        p[i] = t * FixedOrder.Dot(a.AsSpan((s + i) * n + s, m), vv);
                 }
             );
-            double half = 0.5 * t * TensorPrimitives.Dot(p.AsSpan(0, m), v);
-            TensorPrimitives.MultiplyAdd(v, -half, p.AsSpan(0, m), p.AsSpan(0, m));
+            double half = 0.5 * t * FixedOrder.Dot(p.AsSpan(0, m), v);
+            QdFunctional.Diff.Unfused.MultiplyAdd(v, -half, p.AsSpan(0, m), p.AsSpan(0, m));
             Rows(
                 m,
                 2L * m,
@@ -154,8 +155,8 @@ public static class SymmetricEigen
                     for (int i = start; i < end; i++)
                     {
                         var row = y.AsSpan((s + i) * n + s, m);
-                        double c = t * TensorPrimitives.Dot(row, v);
-                        TensorPrimitives.MultiplyAdd(v, -c, row, row);
+                        double c = t * FixedOrder.Dot(row, v);
+                        QdFunctional.Diff.Unfused.MultiplyAdd(v, -c, row, row);
                     }
                 }
             );

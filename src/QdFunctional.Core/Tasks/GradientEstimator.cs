@@ -90,12 +90,7 @@ public sealed record GradientEstimator(int Pairs = 50, double Sigma = 0.02)
                     for (int p = 0; p < Pairs; p++)
                     {
                         double weight = (ranks[2 * p] - ranks[2 * p + 1]) / (probes * Sigma);
-                        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(
-                            noise.AsSpan((i * Pairs + p) * d, d),
-                            weight,
-                            (ReadOnlySpan<double>)g,
-                            g
-                        );
+                        QdFunctional.Diff.Unfused.MultiplyAdd(noise.AsSpan((i * Pairs + p) * d, d), weight, (ReadOnlySpan<double>)g, g);
                     }
                 }
             }
