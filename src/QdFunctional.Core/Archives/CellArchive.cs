@@ -85,11 +85,7 @@ public sealed class CellArchive : IArchive
     /// <inheritdoc/>
     public int CellOf(ReadOnlySpan<double> measures)
     {
-        if (measures.Length != MeasureDim)
-            throw new ArgumentException($"CellOf: expected {MeasureDim} measures, got {measures.Length}.", nameof(measures));
-        for (int j = 0; j < measures.Length; j++)
-            if (!double.IsFinite(measures[j]))
-                throw new ArgumentException($"CellOf: measure {j} is {measures[j]}; measures must be finite.", nameof(measures));
+        AddChecks.Measures(measures, MeasureDim, "CellOf");
         return Tessellation.CellOf(measures);
     }
 
@@ -232,35 +228,11 @@ public sealed class CellArchive : IArchive
 
     void Validate(SolutionBatch solutions, Evaluation evaluation)
     {
-        if (solutions.Dim != SolutionDim)
-            throw new ArgumentException($"Add: solutions have dimension {solutions.Dim}; the archive holds dimension {SolutionDim}.");
-        if (evaluation.Count != solutions.Count)
-            throw new ArgumentException($"Add: {solutions.Count} solutions but {evaluation.Count} evaluations.");
         if (evaluation.ObjectiveCount > 1)
             throw new ArgumentException(
                 $"Add: a cell archive takes one objective (or none), got {evaluation.ObjectiveCount}; use a multi-objective archive."
             );
-        if (evaluation.MeasureDim != MeasureDim)
-            throw new ArgumentException($"Add: measures have {evaluation.MeasureDim} dimensions; the archive has {MeasureDim}.");
-        foreach (var name in extraFields)
-            if (!evaluation.Extra.ContainsKey(name))
-                throw new ArgumentException($"Add: the archive keeps extra field '{name}', which the evaluation lacks.");
-        var obj = evaluation.Objectives;
-        for (int i = 0; i < obj.Length; i++)
-            if (!double.IsFinite(obj[i]))
-                throw new ArgumentException($"Add: objective of row {i} is {obj[i]}; objectives must be finite.");
-        var m = evaluation.Measures;
-        int k = MeasureDim;
-        for (int i = 0; i < m.Length; i++)
-            if (!double.IsFinite(m[i]))
-                throw new ArgumentException($"Add: measure {i % k} of row {i / k} is {m[i]}; measures must be finite.");
-        foreach (var name in extraFields)
-        {
-            var column = evaluation.Extra[name];
-            for (int i = 0; i < column.Length; i++)
-                if (double.IsNaN(column[i]))
-                    throw new ArgumentException($"Add: extra field '{name}' of row {i} is NaN.");
-        }
+        AddChecks.Batch(solutions, evaluation, SolutionDim, MeasureDim, extraFields);
     }
 
     /// <summary>The number the next inserted elite gets as its <see cref="Elite.Index"/>.</summary>

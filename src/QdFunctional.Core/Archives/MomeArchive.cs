@@ -202,11 +202,7 @@ public sealed class MomeArchive : IArchive
     /// <inheritdoc/>
     public int CellOf(ReadOnlySpan<double> measures)
     {
-        if (measures.Length != MeasureDim)
-            throw new ArgumentException($"CellOf: expected {MeasureDim} measures, got {measures.Length}.", nameof(measures));
-        for (int j = 0; j < measures.Length; j++)
-            if (!double.IsFinite(measures[j]))
-                throw new ArgumentException($"CellOf: measure {j} is {measures[j]}; measures must be finite.", nameof(measures));
+        AddChecks.Measures(measures, MeasureDim, "CellOf");
         return Tessellation.CellOf(measures);
     }
 
@@ -463,36 +459,11 @@ public sealed class MomeArchive : IArchive
 
     void Validate(SolutionBatch solutions, Evaluation evaluation)
     {
-        if (solutions.Dim != SolutionDim)
-            throw new ArgumentException($"Add: solutions have dimension {solutions.Dim}; the archive holds dimension {SolutionDim}.");
-        if (evaluation.Count != solutions.Count)
-            throw new ArgumentException($"Add: {solutions.Count} solutions but {evaluation.Count} evaluations.");
         if (evaluation.ObjectiveCount != ObjectiveCount)
             throw new ArgumentException(
                 $"Add: the MOME archive has {ObjectiveCount} objectives; the evaluation has {evaluation.ObjectiveCount}."
             );
-        if (evaluation.MeasureDim != MeasureDim)
-            throw new ArgumentException($"Add: measures have {evaluation.MeasureDim} dimensions; the archive has {MeasureDim}.");
-        foreach (var name in extraFields)
-            if (!evaluation.Extra.ContainsKey(name))
-                throw new ArgumentException($"Add: the archive keeps extra field '{name}', which the evaluation lacks.");
-        foreach (var name in extraFields)
-        {
-            var column = evaluation.Extra[name];
-            for (int i = 0; i < column.Length; i++)
-                if (double.IsNaN(column[i]))
-                    throw new ArgumentException($"Add: extra field '{name}' of row {i} is NaN.");
-        }
-        var obj = evaluation.Objectives;
-        int m = ObjectiveCount,
-            k = MeasureDim;
-        for (int i = 0; i < obj.Length; i++)
-            if (!double.IsFinite(obj[i]))
-                throw new ArgumentException($"Add: objective {i % m} of row {i / m} is {obj[i]}; objectives must be finite.");
-        var meas = evaluation.Measures;
-        for (int i = 0; i < meas.Length; i++)
-            if (!double.IsFinite(meas[i]))
-                throw new ArgumentException($"Add: measure {i % k} of row {i / k} is {meas[i]}; measures must be finite.");
+        AddChecks.Batch(solutions, evaluation, SolutionDim, MeasureDim, extraFields);
     }
 
     /// <summary>
