@@ -22,21 +22,33 @@ type RunArgs =
     | Step_Size of float
     | Init_Pop of int
     | Checkpoint_Every of int
+    | Mome_Emitter of name: string
+    | Pareto_Length of int
+    | Objective of index: int
+    | Temperature of float
+    | Dynamic_Temperature
+    | Crossover_Share of float
+    | Eta of float
+    | Mutation_Proportion of float
+    | Gradient_Noise of float
     | Out of dir: string
     | Quiet
 
     interface IArgParserTemplate with
         member a.Usage =
             match a with
-            | Task _ -> "benchmark task: lp-sphere, lp-rastrigin or arm (default lp-sphere)."
-            | Dim _ -> "solution dimension (default 1000)."
+            | Task _ ->
+                "benchmark task: lp-sphere, lp-rastrigin or arm (default lp-sphere); mo-rastrigin or mo-sphere "
+                + "(several objectives, with --algorithm mome)."
+            | Dim _ -> "solution dimension (default 1000; 100 for the mo- tasks)."
             | Algorithm _ ->
                 "map-elites (Gaussian, sigma 0.5 on LP tasks, 0.1 on arm), map-elites-line (Iso+LineDD, "
                 + "line sigma 0.2), og-map-elites (objective gradient, sigma_g 0.5 LP / 100 arm) or omg-mega "
                 + "(objective and measure gradients, normalized, sigma_g 10 LP / 1 arm), cma-me (CMA-ES with improvement ranking, "
                 + "sigma 0.5 LP / 0.1 arm, batch 36), cma-mega (gradient arborescence, sigma_g 10 LP / 0.05 arm, "
                 + "35 branches, gradient ascent step 1), cma-mega-adam (Adam, step 0.002), cma-mae or cma-maega (archive learning "
-                + "rate 0.01, minimum threshold 0, result archive beside the search archive); default map-elites-line. "
+                + "rate 0.01, minimum threshold 0, result archive beside the search archive), mome (multi-objective "
+                + "MAP-Elites over cvt:128, batch 100; see --mome-emitter); default map-elites-line. "
                 + "Presets follow the DQD paper (Fontaine and Nikolaidis 2021)."
             | Archive _ -> "grid:RxR (default grid:100x100) or cvt:CELLS (centroids by k-means)."
             | Iterations _ -> "iterations after the initial population (default 10000)."
@@ -59,6 +71,17 @@ type RunArgs =
                 "CMA-MEGA's step size for its search point (default 1.0 gradient ascent; 0.002 for cma-mega-adam)."
             | Init_Pop _ -> "initial population drawn from N(0, I) (default 100; 0 for the CMA algorithms)."
             | Checkpoint_Every _ -> "iterations between checkpoints, 0 for only the end (default 1000)."
+            | Mome_Emitter _ ->
+                "mome: standard (mixing: iso-line crossover + polynomial mutation), biased (softmax parents), "
+                + "gradient (MOME-OMG-MEGA), hybrid, hybrid-gradient or mega-hybrid (default standard)."
+            | Pareto_Length _ -> "mome: most solutions per cell's Pareto front (default 50)."
+            | Objective _ -> "mome: objective (0-based) the biased and gradient emitters favour (default 0)."
+            | Temperature _ -> "mome: softmax temperature of the biased emitter (default 0.25)."
+            | Dynamic_Temperature -> "mome: lower the biased emitter's temperature as coverage grows."
+            | Crossover_Share _ -> "mome: share of each mixing batch made by crossover (default 0.5)."
+            | Eta _ -> "mome: eta of the polynomial mutation (default 1)."
+            | Mutation_Proportion _ -> "mome: share of genes one mutation changes (default 0.6)."
+            | Gradient_Noise _ -> "mome: Gaussian sigma added to gradient branches (default 0)."
             | Out _ -> "run directory (default data/runs/<algorithm>-<task>-<seed>)."
             | Quiet -> "print only the output paths."
 

@@ -16,13 +16,8 @@ let configOf (args: ParseResults<RunArgs>) =
     let task = args.GetResult(RunArgs.Task, d.Task)
     let algorithm = args.GetResult(RunArgs.Algorithm, d.Algorithm)
 
-    let p =
-        RunConfig.preset
-            task
-            algorithm
-            { d with
-                Dim = args.GetResult(RunArgs.Dim, d.Dim)
-            }
+    let dim = args.GetResult(RunArgs.Dim, RunConfig.defaultDim task)
+    let p = RunConfig.preset task algorithm { d with Dim = dim }
 
     let seed = args.GetResult(RunArgs.Seed, int64 d.Seed)
 
@@ -31,9 +26,9 @@ let configOf (args: ParseResults<RunArgs>) =
 
     { d with
         Task = task
-        Dim = args.GetResult(RunArgs.Dim, d.Dim)
+        Dim = dim
         Algorithm = algorithm
-        Archive = args.GetResult(RunArgs.Archive, d.Archive)
+        Archive = args.GetResult(RunArgs.Archive, p.Archive)
         Iterations = args.GetResult(RunArgs.Iterations, d.Iterations)
         Batch = args.GetResult(RunArgs.Batch, p.Batch)
         Emitters = args.GetResult(RunArgs.Emitters, d.Emitters)
@@ -49,6 +44,20 @@ let configOf (args: ParseResults<RunArgs>) =
         StepSize = args.GetResult(RunArgs.Step_Size, p.StepSize)
         InitialPopulation = args.GetResult(RunArgs.Init_Pop, p.InitialPopulation)
         CheckpointEvery = args.GetResult(RunArgs.Checkpoint_Every, d.CheckpointEvery)
+        Mome =
+            let m = d.Mome
+
+            {
+                Emitter = args.GetResult(RunArgs.Mome_Emitter, m.Emitter)
+                ParetoLength = args.GetResult(RunArgs.Pareto_Length, m.ParetoLength)
+                CrossoverShare = args.GetResult(RunArgs.Crossover_Share, m.CrossoverShare)
+                Eta = args.GetResult(RunArgs.Eta, m.Eta)
+                MutationProportion = args.GetResult(RunArgs.Mutation_Proportion, m.MutationProportion)
+                Objective = args.GetResult(RunArgs.Objective, m.Objective)
+                Temperature = args.GetResult(RunArgs.Temperature, m.Temperature)
+                DynamicTemperature = args.Contains RunArgs.Dynamic_Temperature || m.DynamicTemperature
+                GradientNoise = args.GetResult(RunArgs.Gradient_Noise, m.GradientNoise)
+            }
     }
     |> RunConfig.validate
 
@@ -80,7 +89,20 @@ let execute (dir: string) (mode: Progress.Mode) (progress: RunProgress) =
 
             interrupted
         else
-            if mode <> Progress.Silent then
+            match final.State.Archive with
+            | :? QdFunctional.Core.Archives.MomeArchive as mome when mode <> Progress.Silent ->
+                let m = QdFunctional.Core.Metrics.MomeMetrics.Of mome
+
+                printfn
+                    "Done: %d iterations, %d evaluations, coverage %.2f%%, MOQD score %.6g, global hypervolume %.6g, max sum of scores %.4g, %d solutions"
+                    final.State.Iteration
+                    final.State.Evaluations
+                    (100.0 * m.Coverage)
+                    m.MoqdScore
+                    m.GlobalHypervolume
+                    m.MaxSumOfScores
+                    m.NumSolutions
+            | _ when mode <> Progress.Silent ->
                 printfn
                     "Done: %d iterations, %d evaluations, coverage %.2f%%, QD score %.1f, normalized %.3f, best %.3f"
                     final.State.Iteration
@@ -89,6 +111,7 @@ let execute (dir: string) (mode: Progress.Mode) (progress: RunProgress) =
                     s.QdScore
                     s.NormQdScore
                     s.ObjMax
+            | _ -> ()
 
             for path in
                 [

@@ -1,5 +1,6 @@
 namespace QdFunctional
 
+open System
 open QdFunctional.Core.Archives
 open QdFunctional.Core.Batches
 open QdFunctional.Core.Emitters
@@ -49,20 +50,79 @@ module Run =
             CvtTessellation.FromKMeans(cells, task.MeasureLow, task.MeasureHigh, kCentroids)
 
     /// Empty archives for the config: the search archive (with CMA-MAE's learning rate and minimum
-    /// threshold) and, when the learning rate is below 1, a plain result archive beside it.
-    let emptyArchives (config: RunConfig) (task: ITask) : CellArchive * CellArchive option =
+    /// threshold) and, when the learning rate is below 1, a plain result archive beside it. A
+    /// multi-objective task gets a MOME archive (fronts of at most P solutions, the task's
+    /// reference point).
+    let emptyArchives (config: RunConfig) (task: ITask) : IArchive * IArchive option =
         let cells = tessellation config task
 
-        if config.ArchiveLearningRate < 1.0 then
+        match task with
+        | :? IMultiObjectiveTask as mo ->
+            let options =
+                MomeOptions(ParetoFrontMaxLength = (RunConfig.mome config).ParetoLength)
+
+            MomeArchive.Create(task.SolutionDim, task.ObjectiveCount, cells, mo.ReferencePoint, options) :> IArchive,
+            None
+        | _ when config.ArchiveLearningRate < 1.0 ->
             let options =
                 ArchiveOptions(LearningRate = config.ArchiveLearningRate, ThresholdMin = config.ThresholdMin)
 
-            CellArchive.Create(task.SolutionDim, cells, options), Some(CellArchive.Create(task.SolutionDim, cells))
-        else
-            CellArchive.Create(task.SolutionDim, cells), None
+            CellArchive.Create(task.SolutionDim, cells, options),
+            Some(CellArchive.Create(task.SolutionDim, cells) :> IArchive)
+        | _ -> CellArchive.Create(task.SolutionDim, cells), None
 
     /// An empty (search) archive for the config's archive spec over the task's measure bounds.
-    let emptyArchive (config: RunConfig) (task: ITask) : CellArchive = fst (emptyArchives config task)
+    let emptyArchive (config: RunConfig) (task: ITask) : IArchive = fst (emptyArchives config task)
+
+    /// MOME's emitter for the config (see MomeSettings.Emitter); hybrids split the batch by the
+    /// stated shares (hybrid and hybrid-gradient half and half).
+    let momeEmitter (config: RunConfig) (task: IMultiObjectiveTask) : IEmitter =
+        let s = RunConfig.mome config
+        let d = task.SolutionDim
+
+        if s.Objective >= task.ObjectiveCount then
+            invalidArg
+                "objective"
+                $"objective {s.Objective} asked for; task '{task.Name}' has {task.ObjectiveCount} (0-based)."
+
+        let bounds = EmitterBounds(task.SolutionLow, task.SolutionHigh)
+
+        let mixing (selection: ParentSelection) n =
+            MixingEmitter(
+                d,
+                n,
+                bounds,
+                selection,
+                s.CrossoverShare,
+                config.Sigma,
+                config.LineSigma,
+                s.Eta,
+                s.MutationProportion
+            )
+            :> IEmitter
+
+        let standard n = mixing ParentSelection.Uniform n
+
+        let biased n =
+            mixing (SoftmaxParents(s.Objective, s.Temperature, s.DynamicTemperature)) n
+
+        let gradient n =
+            MomeGradientEmitter(d, n, s.Objective, config.SigmaG, s.GradientNoise, config.NormalizeGradients, bounds)
+            :> IEmitter
+
+        let hybrid batch (parts: (float * (int -> IEmitter)) list) =
+            HybridEmitter.FromShares(batch, [| for share, make in parts -> struct (share, Func<int, IEmitter> make) |])
+            :> IEmitter
+
+        match s.Emitter with
+        | "standard" -> standard config.Batch
+        | "biased" -> biased config.Batch
+        | "gradient" -> gradient config.Batch
+        | "hybrid" -> hybrid config.Batch [ 0.5, standard; 0.5, biased ]
+        | "hybrid-gradient" -> hybrid config.Batch [ 0.5, standard; 0.5, gradient ]
+        | "mega-hybrid" ->
+            hybrid config.Batch [ 0.2, gradient; 0.8, (fun n -> hybrid n [ 0.2, biased; 0.8, standard ]) ]
+        | other -> invalidArg "mome-emitter" $"Unknown MOME emitter '{other}'."
 
     let private ranker (config: RunConfig) : IRanker =
         match config.Ranker with
@@ -131,6 +191,10 @@ module Run =
                         restart config,
                         ranker config
                     )
+                | "mome" ->
+                    match task with
+                    | :? IMultiObjectiveTask as mo -> momeEmitter config mo
+                    | _ -> invalidArg "algorithm" $"mome needs a multi-objective task; '{task.Name}' has one objective."
                 | "og-map-elites"
                 | "omg-mega" ->
                     needsGradients ()
@@ -209,8 +273,16 @@ module Run =
         }
 
     /// The metrics row of a state (from the archive's incremental statistics).
+    /// For MOME the QD score is the MOQD score (sum of the fronts' hypervolumes), the normalized
+    /// score that sum over the cell count, ObjMax the maximum sum of objectives, and ObjMean the
+    /// mean front hypervolume.
     let metrics (elapsedSeconds: float) (state: RunState) =
         let s = state.Archive.Stats
+
+        let objMax =
+            match state.Archive with
+            | :? MomeArchive as mome -> mome.MaxSumOfScores
+            | _ -> s.ObjMax
 
         MetricsRow(
             state.Iteration,
@@ -218,8 +290,10 @@ module Run =
             s.NumElites,
             s.Coverage,
             s.QdScore,
-            s.NormQdScore,
-            s.ObjMax,
+            (match state.Archive with
+             | :? MomeArchive as mome -> mome.MoqdScore / float mome.CellCount
+             | _ -> s.NormQdScore),
+            objMax,
             s.ObjMean,
             elapsedSeconds
         )

@@ -4,6 +4,32 @@ open System
 open QdFunctional.Core.Archives
 open QdFunctional.Core.Tasks
 
+/// MOME's settings (Pierrot et al. 2022), used when the algorithm is "mome". The iso-line
+/// crossover takes its sigmas from the run's Sigma and LineSigma, and the gradient emitter its
+/// step spread from SigmaG.
+type MomeSettings =
+    {
+        /// standard, biased, gradient, hybrid (standard + biased), hybrid-gradient (standard +
+        /// gradient) or mega-hybrid (20% gradient, 80% a hybrid of 20% biased and 80% standard).
+        Emitter: string
+        /// P: the most solutions one cell's Pareto front holds.
+        ParetoLength: int
+        /// Share of a mixing batch made by iso-line crossover; the rest is polynomial mutation.
+        CrossoverShare: float
+        /// η of the polynomial mutation.
+        Eta: float
+        /// Share of the genes one polynomial mutation changes.
+        MutationProportion: float
+        /// The objective (0-based) the biased and gradient emitters favour.
+        Objective: int
+        /// Softmax temperature of the biased emitter (over objectives rescaled to [0, 1]).
+        Temperature: float
+        /// Whether the biased emitter's temperature falls as coverage grows.
+        DynamicTemperature: bool
+        /// Gaussian noise σ added to each gradient branch.
+        GradientNoise: float
+    }
+
 /// Everything that defines a run, stored as `config.json` beside its results so that the run
 /// can be repeated exactly (same config, same version, same archive). Presets are resolved
 /// when the config is made, so the file always holds the concrete values used.
@@ -56,6 +82,8 @@ type RunConfig =
         InitialPopulation: int
         /// Iterations between checkpoints (0: only at the end).
         CheckpointEvery: int
+        /// MOME's settings (null in configs written before MOME existed; read as the defaults).
+        Mome: MomeSettings
         /// QdFunctional version that wrote the config.
         Version: string
     }
@@ -75,7 +103,39 @@ module RunConfig =
             "cma-mega-adam"
             "cma-mae"
             "cma-maega"
+            "mome"
         ]
+
+    /// MOME emitters `--mome-emitter` accepts.
+    let momeEmitters =
+        [ "standard"; "biased"; "gradient"; "hybrid"; "hybrid-gradient"; "mega-hybrid" ]
+
+    /// MOME's defaults: QDax's MOME example (P = 50, η = 1, 60% of genes mutated) with half of
+    /// each batch by crossover, and the biased emitter at temperature 0.25 on objective 0.
+    let momeDefaults =
+        {
+            Emitter = "standard"
+            ParetoLength = 50
+            CrossoverShare = 0.5
+            Eta = 1.0
+            MutationProportion = 0.6
+            Objective = 0
+            Temperature = 0.25
+            DynamicTemperature = false
+            GradientNoise = 0.0
+        }
+
+    /// The config's MOME settings (the defaults when an older config has none).
+    let mome (config: RunConfig) =
+        if obj.ReferenceEquals(config.Mome, null) then
+            momeDefaults
+        else
+            config.Mome
+
+    /// Default solution dimension of a task: 100 for the multi-objective tasks (QDax's MOME
+    /// example), 1000 for the others (the DQD paper's).
+    let defaultDim (task: string) =
+        if task.StartsWith "mo-" then 100 else 1000
 
     let private knownAlgorithms = String.concat ", " algorithms
     let private knownTasks = String.concat ", " TaskCatalog.Names
@@ -190,6 +250,19 @@ module RunConfig =
                 ThresholdMin = 0.0
                 Restart = "basic"
             }
+        // MOME (Pierrot et al. 2022; QDax's example): 100 children per iteration over 128 CVT
+        // cells, the first batch uniform in the task's bounds, iso σ 0.01 and line σ 0.2 for the
+        // crossover, and normalized gradient steps with σ_g = 1 for the gradient emitter.
+        | "mome" ->
+            { config with
+                Sigma = 0.01
+                LineSigma = 0.2
+                SigmaG = 1.0
+                NormalizeGradients = true
+                Batch = 100
+                InitialPopulation = 0
+                Archive = "cvt:128"
+            }
         | other -> invalidArg "algorithm" $"Unknown algorithm '{other}'; known: {knownAlgorithms}."
 
     /// The defaults of `qd run`: MAP-Elites (line) on LP-sphere, dimension 1000, 100×100 grid.
@@ -218,6 +291,7 @@ module RunConfig =
             EsSigma = 0.02
             InitialPopulation = 100
             CheckpointEvery = 1000
+            Mome = momeDefaults
             Version = version
         }
 
@@ -310,6 +384,45 @@ module RunConfig =
 
         if c.CheckpointEvery < 0 then
             fail "checkpoint-every" $"checkpoint interval must be 0 or more, got {c.CheckpointEvery}."
+
+        let multiObjective = TaskCatalog.IsMultiObjective c.Task
+
+        if c.Algorithm = "mome" && not multiObjective then
+            fail
+                "algorithm"
+                $"mome needs a multi-objective task (mo-rastrigin, mo-sphere); '{c.Task}' has one objective."
+
+        if c.Algorithm <> "mome" && multiObjective then
+            fail "algorithm" $"task '{c.Task}' has several objectives: run it with --algorithm mome."
+
+        let m = mome c
+
+        if c.Algorithm = "mome" then
+            if not (List.contains m.Emitter momeEmitters) then
+                fail
+                    "mome-emitter"
+                    $"""MOME emitter must be one of {String.concat ", " momeEmitters}, got '{m.Emitter}'."""
+
+            if m.ParetoLength < 1 then
+                fail "pareto-length" $"Pareto front length must be at least 1, got {m.ParetoLength}."
+
+            if not (m.CrossoverShare >= 0.0 && m.CrossoverShare <= 1.0) then
+                fail "crossover-share" $"crossover share must be in [0, 1], got {m.CrossoverShare}."
+
+            if not (m.MutationProportion >= 0.0 && m.MutationProportion <= 1.0) then
+                fail "mutation-proportion" $"mutation proportion must be in [0, 1], got {m.MutationProportion}."
+
+            if not (m.Eta >= 0.0 && Double.IsFinite m.Eta) then
+                fail "eta" $"eta must be finite and non-negative, got {m.Eta}."
+
+            if m.Objective < 0 then
+                fail "objective" $"objective index must be 0 or more, got {m.Objective}."
+
+            if not (m.Temperature > 0.0 && Double.IsFinite m.Temperature) then
+                fail "temperature" $"temperature must be positive and finite, got {m.Temperature}."
+
+            if not (m.GradientNoise >= 0.0 && Double.IsFinite m.GradientNoise) then
+                fail "gradient-noise" $"gradient noise must be finite and non-negative, got {m.GradientNoise}."
 
         match c.Archive with
         | GridSpec dims when dims.Length <> 2 ->

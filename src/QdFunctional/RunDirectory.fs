@@ -37,19 +37,14 @@ module RunDirectory =
         Results.saveMetrics (metricsPath dir) (List.rev progress.Metrics)
         let scheduler = progress.State.Scheduler
 
-        let result =
-            match scheduler.ResultArchive with
-            | null -> null
-            | r -> r :?> CellArchive
-
         ArchiveCheckpoint.Write(
             checkpointPath dir,
             CheckpointState(
                 progress.State.Iteration,
                 progress.State.Evaluations,
                 elapsed,
-                scheduler.Archive :?> CellArchive,
-                result,
+                scheduler.Archive,
+                scheduler.ResultArchive,
                 Seq.toArray scheduler.Emitters
             )
         )

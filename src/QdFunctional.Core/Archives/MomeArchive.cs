@@ -401,6 +401,66 @@ public sealed class MomeArchive : IArchive
         return (archive, report);
     }
 
+    /// <summary>
+    /// This empty archive holding <paramref name="fronts"/> (occupied cells in the order they were
+    /// first filled, each front in its stored order), with the insertion counter, the MOQD score's
+    /// compensated sum and the index of the best solution by sum of objectives as they were saved,
+    /// so that a resumed run continues bit for bit (a checkpoint's restore).
+    /// </summary>
+    internal MomeArchive Restore(IReadOnlyList<Elite[]> fronts, long next, double sum, double comp, long bestIndex)
+    {
+        if (!IsEmpty)
+            throw new InvalidOperationException("Restore starts from an empty archive.");
+        var cells = new int[fronts.Count];
+        var updates = new MomeCell[fronts.Count];
+        int numSolutions = 0;
+        Elite? top = null;
+        for (int u = 0; u < fronts.Count; u++)
+        {
+            var front = fronts[u];
+            if (front.Length == 0 || front.Length > Options.ParetoFrontMaxLength)
+                throw new ArgumentException($"Restore: a front of {front.Length} solutions (at most {Options.ParetoFrontMaxLength}).");
+            int cell = front[0].Cell;
+            if (cell < 0 || cell >= CellCount || store[cell] is not null || cells.AsSpan(0, u).Contains(cell))
+                throw new ArgumentException($"Restore: cell {cell} does not fit this archive or appears twice.");
+            foreach (var e in front)
+            {
+                if (e.Cell != cell || e.ObjectiveCount != ObjectiveCount || e.Solution.Length != SolutionDim)
+                    throw new ArgumentException($"Restore: solution {e.Index} does not fit cell {cell} of this archive.");
+                if (e.Index == bestIndex)
+                    top = e;
+            }
+            cells[u] = cell;
+            updates[u] = new MomeCell(front, FrontHypervolume(front));
+            numSolutions += front.Length;
+        }
+        if (fronts.Count > 0 && top is null)
+            throw new ArgumentException($"Restore: the best solution (index {bestIndex}) is not among the saved ones.");
+        var stats = new ArchiveStats(CellCount, 0.0, fronts.Count, sum, comp, null);
+        double topSum = top is null ? double.NegativeInfinity : MomeCell.SumOf(top);
+        return new MomeArchive(
+            SolutionDim,
+            ObjectiveCount,
+            Tessellation,
+            reference,
+            Options,
+            store.With(cells, updates, cells),
+            stats,
+            numSolutions,
+            top,
+            topSum,
+            next
+        );
+    }
+
+    /// <summary>The occupied cells' fronts in the order the cells were first filled (what a checkpoint saves).</summary>
+    internal IEnumerable<Elite[]> FrontsInFillOrder()
+    {
+        var occupied = store.Occupied;
+        for (int i = 0; i < occupied.Count; i++)
+            yield return store[occupied[i]]!.Front;
+    }
+
     double[] ExtraRow(Evaluation evaluation, int row)
     {
         if (extraFields.Length == 0)

@@ -7,14 +7,19 @@ using QdFunctional.Core.Persistence;
 /// <summary>
 /// A run's resumable state in one binary file: iteration, evaluations, elapsed time, the whole
 /// archive (elites in the order their cells were first filled, their thresholds and insertion
-/// indices, and the statistics' compensated sums), CMA-MAE's result archive, and each emitter's
+/// indices, and the statistics' compensated sums; for MOME every cell's front in its order),
+/// CMA-MAE's result archive, and each emitter's
 /// evolving state, so a resumed run reproduces an uninterrupted one bit for bit. Written atomically (temporary file, flush,
 /// rename) and ended by a checksum, so a torn or altered file is refused, never half-read.
 /// </summary>
 public static class ArchiveCheckpoint
 {
     const uint Magic = 0x4B434451; // "QDCK"
-    const int FormatVersion = 2;
+    const int FormatVersion = 3;
+
+    // Format 3 tags each archive with its kind; format 2 held cell archives only, untagged.
+    const byte CellKind = 0,
+        MomeKind = 1;
 
     /// <summary>Writes <paramref name="state"/> to <paramref name="path"/> atomically.</summary>
     public static void Write(string path, CheckpointState state)
@@ -42,8 +47,8 @@ public static class ArchiveCheckpoint
     /// <param name="emitters">Emitters made from the run's configuration: their saved states are restored into them.</param>
     public static CheckpointState Read(
         string path,
-        CellArchive empty,
-        CellArchive? emptyResult = null,
+        IArchive empty,
+        IArchive? emptyResult = null,
         IReadOnlyList<Emitters.IEmitter>? emitters = null
     )
     {
@@ -94,7 +99,53 @@ public static class ArchiveCheckpoint
         return memory.ToArray();
     }
 
-    static void WriteArchive(BinaryWriter w, CellArchive archive)
+    static void WriteArchive(BinaryWriter w, IArchive archive)
+    {
+        switch (archive)
+        {
+            case CellArchive cells:
+                w.Write(CellKind);
+                WriteCells(w, cells);
+                break;
+            case MomeArchive mome:
+                w.Write(MomeKind);
+                WriteMome(w, mome);
+                break;
+            default:
+                throw new NotSupportedException($"Checkpoints cannot save archives of type {archive.GetType().Name}.");
+        }
+    }
+
+    static void WriteMome(BinaryWriter w, MomeArchive archive)
+    {
+        w.Write(archive.CellCount);
+        w.Write(archive.SolutionDim);
+        w.Write(archive.MeasureDim);
+        w.Write(archive.ObjectiveCount);
+        w.Write(archive.ExtraFields.Count);
+        foreach (var name in archive.ExtraFields)
+            w.Write(name);
+        w.Write(archive.NextIndex);
+        w.Write(archive.Stats.ObjectiveSum);
+        w.Write(archive.Stats.ObjectiveSumCompensation);
+        w.Write(archive.BestBySum?.Index ?? -1L);
+        w.Write(archive.OccupiedCount);
+        foreach (var front in archive.FrontsInFillOrder())
+        {
+            w.Write(front.Length);
+            foreach (var e in front)
+            {
+                w.Write(e.Cell);
+                w.Write(e.Index);
+                WriteDoubles(w, e.Objectives);
+                WriteDoubles(w, e.Solution);
+                WriteDoubles(w, e.Measures);
+                WriteDoubles(w, e.Extra);
+            }
+        }
+    }
+
+    static void WriteCells(BinaryWriter w, CellArchive archive)
     {
         {
             w.Write(archive.CellCount);
@@ -125,8 +176,8 @@ public static class ArchiveCheckpoint
     static CheckpointState Decode(
         string path,
         byte[] payload,
-        CellArchive empty,
-        CellArchive? emptyResult,
+        IArchive empty,
+        IArchive? emptyResult,
         IReadOnlyList<Emitters.IEmitter>? templates
     )
     {
@@ -134,19 +185,19 @@ public static class ArchiveCheckpoint
         if (r.ReadUInt32() != Magic)
             throw new CorruptFileException(path, "not a QdFunctional checkpoint");
         int version = r.ReadInt32();
-        if (version != FormatVersion)
-            throw new CorruptFileException(path, $"checkpoint format {version}; this version reads format {FormatVersion}");
+        if (version != FormatVersion && version != 2)
+            throw new CorruptFileException(path, $"checkpoint format {version}; this version reads formats 2 and {FormatVersion}");
         int iteration = r.ReadInt32();
         long evaluations = r.ReadInt64();
         double elapsed = r.ReadDouble();
-        var archive = ReadArchive(path, r, empty);
+        var archive = ReadArchive(path, r, empty, version);
         bool hasResult = r.ReadBoolean();
         if (hasResult != emptyResult is not null)
             throw new CorruptFileException(
                 path,
                 hasResult ? "checkpoint holds a result archive, but the run has none" : "checkpoint lacks the result archive the run needs"
             );
-        var result = hasResult ? ReadArchive(path, r, emptyResult!) : null;
+        var result = hasResult ? ReadArchive(path, r, emptyResult!, version) : null;
         int count = r.ReadInt32();
         List<Emitters.IEmitter>? emitters = null;
         if (templates is not null)
@@ -164,7 +215,69 @@ public static class ArchiveCheckpoint
         return new CheckpointState(iteration, evaluations, elapsed, archive, result, emitters);
     }
 
-    static CellArchive ReadArchive(string path, BinaryReader r, CellArchive empty)
+    static IArchive ReadArchive(string path, BinaryReader r, IArchive empty, int version)
+    {
+        byte kind = version == 2 ? CellKind : r.ReadByte();
+        return (kind, empty) switch
+        {
+            (CellKind, CellArchive cells) => ReadCells(path, r, cells),
+            (MomeKind, MomeArchive mome) => ReadMome(path, r, mome),
+            (CellKind or MomeKind, _) => throw new CorruptFileException(
+                path,
+                $"checkpoint holds a {(kind == CellKind ? "cell" : "MOME")} archive; the run's archive is a {empty.GetType().Name}"
+            ),
+            _ => throw new CorruptFileException(path, $"unknown archive kind {kind}"),
+        };
+    }
+
+    static MomeArchive ReadMome(string path, BinaryReader r, MomeArchive empty)
+    {
+        int cells = r.ReadInt32(),
+            d = r.ReadInt32(),
+            k = r.ReadInt32(),
+            m = r.ReadInt32(),
+            extraCount = r.ReadInt32();
+        if (cells != empty.CellCount || d != empty.SolutionDim || k != empty.MeasureDim || m != empty.ObjectiveCount)
+            throw new CorruptFileException(
+                path,
+                $"checkpoint holds {cells} cells, dimension {d}, {k} measures, {m} objectives; the run's MOME archive has "
+                    + $"{empty.CellCount}, {empty.SolutionDim}, {empty.MeasureDim}, {empty.ObjectiveCount}"
+            );
+        if (extraCount != empty.ExtraFields.Count)
+            throw new CorruptFileException(path, "checkpoint's extra fields differ from the run's");
+        for (int j = 0; j < extraCount; j++)
+            if (r.ReadString() != empty.ExtraFields[j])
+                throw new CorruptFileException(path, "checkpoint's extra fields differ from the run's");
+        long next = r.ReadInt64();
+        double sum = r.ReadDouble(),
+            comp = r.ReadDouble();
+        long best = r.ReadInt64();
+        int occupied = r.ReadInt32();
+        if (occupied < 0 || occupied > cells)
+            throw new CorruptFileException(path, $"checkpoint claims {occupied} occupied cells of {cells}");
+        var fronts = new List<Elite[]>(occupied);
+        for (int c = 0; c < occupied; c++)
+        {
+            int length = r.ReadInt32();
+            if (length < 1 || length > empty.Options.ParetoFrontMaxLength)
+                throw new CorruptFileException(path, $"checkpoint holds a front of {length} solutions");
+            var front = new Elite[length];
+            for (int i = 0; i < length; i++)
+            {
+                int cell = r.ReadInt32();
+                long index = r.ReadInt64();
+                var objectives = ReadDoubles(r, m);
+                var solution = ReadDoubles(r, d);
+                var measures = ReadDoubles(r, k);
+                var extra = ReadDoubles(r, extraCount);
+                front[i] = new Elite(cell, objectives, solution, measures, extra, index);
+            }
+            fronts.Add(front);
+        }
+        return empty.Restore(fronts, next, sum, comp, best);
+    }
+
+    static CellArchive ReadCells(string path, BinaryReader r, CellArchive empty)
     {
         int cells = r.ReadInt32(),
             d = r.ReadInt32(),
@@ -238,7 +351,7 @@ public sealed record CheckpointState(
     int Iteration,
     long Evaluations,
     double ElapsedSeconds,
-    CellArchive Archive,
-    CellArchive? ResultArchive = null,
+    IArchive Archive,
+    IArchive? ResultArchive = null,
     IReadOnlyList<Emitters.IEmitter>? Emitters = null
 );

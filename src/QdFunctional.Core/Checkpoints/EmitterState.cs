@@ -14,7 +14,8 @@ public static class EmitterState
 {
     const byte Stateless = 0,
         Evolution = 1,
-        Arborescence = 2;
+        Arborescence = 2,
+        Hybrid = 3;
 
     /// <summary>Writes the evolving state of <paramref name="emitter"/>.</summary>
     public static void Write(BinaryWriter w, IEmitter emitter)
@@ -39,7 +40,17 @@ public static class EmitterState
                 w.Write(g.IterationsSinceRestart);
                 w.Write(g.PendingRestart);
                 break;
-            case GaussianEmitter or IsoLineEmitter or GradientOperatorEmitter { Points: null }:
+            case HybridEmitter { PendingCounts.Length: 0 } h:
+                w.Write(Hybrid);
+                w.Write(h.Parts.Length);
+                foreach (var part in h.Parts)
+                    Write(w, part);
+                break;
+            case GaussianEmitter
+            or IsoLineEmitter
+            or MixingEmitter
+            or GradientOperatorEmitter { Points: null }
+            or MomeGradientEmitter { Points: null }:
                 w.Write(Stateless);
                 break;
             default:
@@ -79,7 +90,16 @@ public static class EmitterState
                     IterationsSinceRestart = r.ReadInt32(),
                     PendingRestart = r.ReadBoolean(),
                 };
-            case GaussianEmitter or IsoLineEmitter or GradientOperatorEmitter when kind == Stateless:
+            case HybridEmitter h when kind == Hybrid:
+                int count = r.ReadInt32();
+                if (count != h.Parts.Length)
+                    throw new ArgumentException($"saved hybrid has {count} parts, the emitter {h.Parts.Length}");
+                return new HybridEmitter(h.Parts.Select(part => Read(r, part)).ToArray());
+            case GaussianEmitter
+            or IsoLineEmitter
+            or MixingEmitter
+            or GradientOperatorEmitter
+            or MomeGradientEmitter when kind == Stateless:
                 return template;
             default:
                 throw new ArgumentException($"saved emitter state of kind {kind} does not fit a {template.GetType().Name}");

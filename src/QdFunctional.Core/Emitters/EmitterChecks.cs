@@ -15,6 +15,12 @@ internal static class EmitterChecks
             throw new ArgumentOutOfRangeException(name, value, $"{name} must be finite and non-negative.");
     }
 
+    public static void Fraction(double value, string name)
+    {
+        if (!(value >= 0 && value <= 1))
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be between 0 and 1.");
+    }
+
     public static void BatchSize(int batchSize, int atLeast = 1)
     {
         if (batchSize < atLeast)

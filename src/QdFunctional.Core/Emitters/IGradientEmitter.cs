@@ -13,6 +13,12 @@ using QdFunctional.Core.Random;
 /// </summary>
 public interface IGradientEmitter : IEmitter
 {
+    /// <summary>
+    /// Whether this emitter has a gradient stage; a composite (a hybrid of gradient-free parts)
+    /// says no, and the scheduler then skips the stage.
+    /// </summary>
+    bool NeedsGradients => true;
+
     /// <summary>Points to evaluate with Jacobians this iteration.</summary>
     (IGradientEmitter Emitter, SolutionBatch Solutions) AskGradients(IArchive archive, Key key);
 

@@ -67,7 +67,7 @@ public sealed class Scheduler
         get
         {
             foreach (var e in Emitters)
-                if (e is IGradientEmitter)
+                if (e is IGradientEmitter { NeedsGradients: true })
                     return true;
             return false;
         }
@@ -88,7 +88,7 @@ public sealed class Scheduler
         for (int i = 0; i < Emitters.Length; i++)
         {
             int count = 0;
-            if (Emitters[i] is IGradientEmitter g)
+            if (Emitters[i] is IGradientEmitter { NeedsGradients: true } g)
             {
                 var (emitter, solutions) = g.AskGradients(Archive, key.FoldIn(i));
                 next[i] = emitter;

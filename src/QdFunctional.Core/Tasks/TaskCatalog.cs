@@ -6,7 +6,10 @@ namespace QdFunctional.Core.Tasks;
 public static class TaskCatalog
 {
     /// <summary>Names <see cref="Create"/> accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["lp-sphere", "lp-rastrigin", "arm"];
+    public static IReadOnlyList<string> Names { get; } = ["lp-sphere", "lp-rastrigin", "arm", "mo-rastrigin", "mo-sphere"];
+
+    /// <summary>True for the tasks with several objectives (they run with MOME).</summary>
+    public static bool IsMultiObjective(string name) => name is "mo-rastrigin" or "mo-sphere";
 
     /// <summary>The task called <paramref name="name"/> with solution dimension <paramref name="dim"/>.</summary>
     /// <exception cref="ArgumentException">The name is unknown (the message lists the known ones).</exception>
@@ -16,16 +19,21 @@ public static class TaskCatalog
             "lp-sphere" => new LinearProjection(LinearProjection.Function.Sphere, dim),
             "lp-rastrigin" => new LinearProjection(LinearProjection.Function.Rastrigin, dim),
             "arm" => new PlanarArm(dim),
+            "mo-rastrigin" => new MultiObjectiveRastrigin(dim),
+            "mo-sphere" => new MultiObjectiveSphere(dim),
             _ => throw new ArgumentException($"Unknown task '{name}'; known tasks: {string.Join(", ", Names)}.", nameof(name)),
         };
 
     /// <summary>
     /// The same task written in the differentiable engine: equal values (to rounding), with
-    /// Jacobians from reverse-mode differentiation instead of hand-derived formulas.
+    /// Jacobians from reverse-mode differentiation instead of hand-derived formulas. The
+    /// multi-objective tasks come as they are (mo-sphere is written in the engine already).
     /// </summary>
     public static ITask CreateInEngine(string name, int dim)
     {
         var plain = Create(name, dim);
+        if (plain is IMultiObjectiveTask)
+            return plain;
         Func<Diff.Tensor, Diff.Tensor> f = name switch
         {
             "lp-sphere" => Diff.Benchmarks.LinearProjection.Sphere,
