@@ -40,7 +40,7 @@ public sealed record SoftmaxParents : ParentSelection
             throw new ArgumentOutOfRangeException(nameof(objective), objective, "Objective index must be 0 or more.");
         if (!(temperature > 0) || double.IsInfinity(temperature))
             throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "Temperature must be positive and finite.");
-        if (!(finalTemperature > 0) || finalTemperature > temperature)
+        if (!(finalTemperature > 0) || (dynamicTemperature && finalTemperature > temperature))
             throw new ArgumentOutOfRangeException(
                 nameof(finalTemperature),
                 finalTemperature,
