@@ -22,6 +22,7 @@ type RunArgs =
     | Step_Size of float
     | Init_Pop of int
     | Checkpoint_Every of int
+    | Stagnation of int
     | Mome_Emitter of name: string
     | Pareto_Length of int
     | Objective of index: int
@@ -71,6 +72,8 @@ type RunArgs =
                 "CMA-MEGA's step size for its search point (default 1.0 gradient ascent; 0.002 for cma-mega-adam)."
             | Init_Pop _ -> "initial population drawn from N(0, I) (default 100; 0 for the CMA algorithms)."
             | Checkpoint_Every _ -> "iterations between checkpoints, 0 for only the end (default 1000)."
+            | Stagnation _ ->
+                "stop with exit code 3 after this many iterations without a QD-score gain (default 0: never)."
             | Mome_Emitter _ ->
                 "mome: standard (mixing: iso-line crossover + polynomial mutation), biased (softmax parents), "
                 + "gradient (MOME-OMG-MEGA), hybrid, hybrid-gradient or mega-hybrid (default standard)."
@@ -85,6 +88,51 @@ type RunArgs =
             | Out _ -> "run directory (default data/runs/<algorithm>-<task>-<seed>)."
             | Quiet -> "print only the output paths."
 
+/// `qd pipeline`: the combined sweep of Adam and MOME runs.
+type PipelineArgs =
+    | Task of name: string
+    | Dim of int
+    | Objective_A of int
+    | Objective_B of int
+    | Steps of int
+    | Single_Iterations of int
+    | Mome_Iterations of int
+    | Population of int
+    | Step_Size of float
+    | Mome_Emitter of name: string
+    | Batch of int
+    | Archive of spec: string
+    | Seed of int64
+    | Seed_Count of int
+    | Stagnation of int
+    | Max_Restarts of int
+    | Checkpoint_Every of int
+    | Out of dir: string
+    | Quiet
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Task _ -> "multi-objective task with gradients: mo-sphere (default) or mo-rastrigin."
+            | Dim _ -> "solution dimension (default 10)."
+            | Objective_A _ -> "first objective of the sweep (default 0)."
+            | Objective_B _ -> "second objective of the sweep (default 1)."
+            | Steps _ -> "steps of the weight sweep from (1, 0) to (0, 1) (default 11)."
+            | Single_Iterations _ -> "iterations of each Adam run (default 60)."
+            | Mome_Iterations _ -> "iterations of each MOME run (default 60)."
+            | Population _ -> "points per Adam run (default 16)."
+            | Step_Size _ -> "Adam's learning rate (default 0.02)."
+            | Mome_Emitter _ -> "MOME's emitter (default hybrid-gradient; see qd run --mome-emitter)."
+            | Batch _ -> "children per MOME iteration (default 64)."
+            | Archive _ -> "MOME's archive (default cvt:64)."
+            | Seed _ -> "root seed (default 42)."
+            | Seed_Count _ -> "best earlier solutions that seed each run (default 32)."
+            | Stagnation _ -> "iterations without a QD-score gain before a restart (default 20; 0 off)."
+            | Max_Restarts _ -> "restarts per run after a crash or stagnation (default 3)."
+            | Checkpoint_Every _ -> "iterations between each run's checkpoints (default 10)."
+            | Out _ -> "pipeline directory (default data/pipelines/<task>-s<seed>)."
+            | Quiet -> "print only the output path."
+
 /// `qd resume`: continue a run from its last checkpoint.
 type ResumeArgs =
     | [<MainCommand; Mandatory>] Run_Dir of dir: string
@@ -94,7 +142,7 @@ type ResumeArgs =
     interface IArgParserTemplate with
         member a.Usage =
             match a with
-            | Run_Dir _ -> "the run directory (holds config.json and checkpoint.bin)."
+            | Run_Dir _ -> "the run directory (holds config.json and checkpoint.bin), or a pipeline directory."
             | Iterations _ -> "new total iteration count (default: the config's)."
             | Quiet -> "print only the output paths."
 
@@ -134,6 +182,7 @@ type BenchArgs =
 /// The `qd` command.
 type QdArgs =
     | [<CliPrefix(CliPrefix.None)>] Run of ParseResults<RunArgs>
+    | [<CliPrefix(CliPrefix.None)>] Pipeline of ParseResults<PipelineArgs>
     | [<CliPrefix(CliPrefix.None)>] Resume of ParseResults<ResumeArgs>
     | [<CliPrefix(CliPrefix.None)>] Report of ParseResults<ReportArgs>
     | [<CliPrefix(CliPrefix.None)>] Bench of ParseResults<BenchArgs>
@@ -143,7 +192,10 @@ type QdArgs =
         member a.Usage =
             match a with
             | Run _ -> "run MAP-Elites on a benchmark and write archive.parquet, metrics.parquet and config.json."
-            | Resume _ -> "continue a stopped or killed run from its last checkpoint."
+            | Pipeline _ ->
+                "the combined pipeline: a sweep of weights between two objectives, each step two Adam runs "
+                + "side by side then one MOME run, seeded by all earlier runs, under a watchdog."
+            | Resume _ -> "continue a stopped or killed run, or pipeline, from its last checkpoint."
             | Report _ -> "draw a run's archive heatmap and metric curves as PNG files."
             | Bench _ -> "print timings: iterations per second, archive insertion, engine, centroids."
             | Version -> "print the version."

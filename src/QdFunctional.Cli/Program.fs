@@ -14,6 +14,9 @@ let main argv =
 
         match args.GetSubCommand() with
         | Run r -> RunCommand.run r
+        | Pipeline p -> PipelineCommand.pipeline p
+        | Resume r when Pipeline.isPipeline (r.GetResult ResumeArgs.Run_Dir) ->
+            PipelineCommand.resume (r.GetResult ResumeArgs.Run_Dir) (r.Contains ResumeArgs.Quiet)
         | Resume r -> RunCommand.resume r
         | Report r -> ReportCommand.report r
         | Bench b -> BenchCommand.bench b

@@ -10,6 +10,13 @@ open QdFunctional.Cli.Arguments
 /// Exit code of a run stopped by Ctrl-C after saving its checkpoint (128 + SIGINT).
 let interrupted = 130
 
+/// Exit code of a run that stopped because its QD score stagnated (RunConfig.Stagnation).
+let stagnated = 3
+
+/// Set in the environment, makes a run crash (FailFast, as a real fault would) right after that
+/// iteration's checkpoint. For the watchdog's tests; the watchdog drops it when it restarts a run.
+let crashVariable = "QD_TEST_CRASH_AT"
+
 /// The config `qd run` builds from its arguments: defaults, then the algorithm's presets, then explicit values.
 let configOf (args: ParseResults<RunArgs>) =
     let d = RunConfig.defaults
@@ -44,6 +51,7 @@ let configOf (args: ParseResults<RunArgs>) =
         StepSize = args.GetResult(RunArgs.Step_Size, p.StepSize)
         InitialPopulation = args.GetResult(RunArgs.Init_Pop, p.InitialPopulation)
         CheckpointEvery = args.GetResult(RunArgs.Checkpoint_Every, d.CheckpointEvery)
+        Stagnation = args.GetResult(RunArgs.Stagnation, d.Stagnation)
         Mome =
             let m = d.Mome
 
@@ -75,12 +83,31 @@ let execute (dir: string) (mode: Progress.Mode) (progress: RunProgress) =
     try
         let total = progress.Config.Iterations
 
+        let crashAt =
+            match Int32.TryParse(Environment.GetEnvironmentVariable crashVariable) with
+            | true, i -> i
+            | _ -> -1
+
         let final =
-            Progress.show mode total (fun observe -> RunDirectory.execute dir cancel.Token observe progress)
+            Progress.show mode total (fun observe ->
+                let observe (row: QdFunctional.Core.Metrics.MetricsRow) =
+                    observe row
+
+                    if row.Iteration = crashAt + 1 then
+                        Environment.FailFast $"{crashVariable}: crashing after iteration {crashAt} as asked"
+
+                RunDirectory.execute dir cancel.Token observe progress)
 
         let s = final.State.Archive.Stats
 
-        if final.State.Iteration < total then
+        if final.Stagnated then
+            eprintfn
+                "Stagnated: no QD-score gain for %d iterations; stopped at iteration %d (results and checkpoint saved)."
+                progress.Config.Stagnation
+                final.State.Iteration
+
+            stagnated
+        elif final.State.Iteration < total then
             eprintfn
                 "Stopped at iteration %d of %d; checkpoint saved. Continue with: qd resume %s"
                 final.State.Iteration

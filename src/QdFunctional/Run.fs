@@ -39,8 +39,39 @@ module Run =
         let struct (init, loop) = (Key.Of config.Seed).Split2()
         init, loop
 
-    /// The key iteration `i` draws from.
-    let iterationKey (config: RunConfig) (i: int) = (snd (keys config)).FoldIn i
+    /// The key iteration `i` draws from (after a watchdog restart, salted by its number).
+    let iterationKey (config: RunConfig) (i: int) =
+        let key = (snd (keys config)).FoldIn i
+
+        if config.RestartSalt = 0 then
+            key
+        else
+            key.FoldIn(config.RestartSalt)
+
+    /// The solutions of the config's seeds file (n × d), or none.
+    let seeds (config: RunConfig) (task: ITask) =
+        if isNull config.Seeds then
+            SolutionBatch(0, task.SolutionDim, [||])
+        else
+            let table = QdFunctional.Core.Persistence.ArchiveParquet.Read config.Seeds
+
+            if table.SolutionDim <> task.SolutionDim then
+                invalidArg
+                    "seeds"
+                    $"seeds in {config.Seeds} have dimension {table.SolutionDim}; the task has {task.SolutionDim}."
+
+            SolutionBatch(table.Cells.Length, task.SolutionDim, table.Solutions)
+
+    /// The objective weights of an "adam" run (all on objective 0 unless given).
+    let weights (config: RunConfig) (task: ITask) =
+        if isNull config.Weights then
+            Array.init task.ObjectiveCount (fun j -> if j = 0 then 1.0 else 0.0)
+        elif config.Weights.Length <> task.ObjectiveCount then
+            invalidArg
+                "weights"
+                $"{config.Weights.Length} objective weights given; task '{task.Name}' has {task.ObjectiveCount} objectives."
+        else
+            config.Weights
 
     let private tessellation (config: RunConfig) (task: ITask) : ITessellation =
         match config.Archive with
@@ -191,6 +222,33 @@ module Run =
                         restart config,
                         ranker config
                     )
+                | "adam" ->
+                    // Seeds first, then uniform draws in the task's box (N(0, I) without one).
+                    let seeded = seeds config task
+                    let n = config.Batch
+                    let d = task.SolutionDim
+                    let start: float[] = Array.zeroCreate (n * d)
+                    let taken = min n seeded.Count
+                    seeded.Values.Slice(0, taken * d).CopyTo(Span<float>(start))
+                    let rest = Span<float>(start, taken * d, (n - taken) * d)
+                    let kStart = (fst (keys config)).FoldIn 2
+
+                    let bounds =
+                        match task with
+                        | :? IMultiObjectiveTask as mo ->
+                            kStart.Uniform(
+                                rest,
+                                ReadOnlySpan<float>(mo.SolutionLow),
+                                ReadOnlySpan<float>(mo.SolutionHigh)
+                            )
+                            |> ignore
+
+                            EmitterBounds(mo.SolutionLow, mo.SolutionHigh)
+                        | _ ->
+                            kStart.Normal(rest)
+                            null
+
+                    AdamPopulationEmitter(SolutionBatch(n, d, start), weights config task, config.StepSize, bounds)
                 | "mome" ->
                     match task with
                     | :? IMultiObjectiveTask as mo -> momeEmitter config mo
@@ -221,8 +279,15 @@ module Run =
     /// The state after the initial population (iteration 0).
     let init (config: RunConfig) (task: ITask) : RunState =
         let archive, result = emptyArchives config task
+        let seeded = seeds config task
 
         let add (a: IArchive) =
+            let a =
+                if seeded.Count > 0 then
+                    let struct (added, _) = a.Add(seeded, task.Evaluate seeded) in added
+                else
+                    a
+
             if config.InitialPopulation > 0 then
                 let pop = initialPopulation config task
                 let struct (added, _) = a.Add(pop, task.Evaluate pop) in
@@ -235,7 +300,7 @@ module Run =
         {
             Scheduler = Scheduler.Create(add archive, emitters config task, result)
             Iteration = 0
-            Evaluations = int64 config.InitialPopulation
+            Evaluations = int64 (config.InitialPopulation + seeded.Count)
         }
 
     /// One iteration: ask, evaluate, tell; gradient emitters first get their gradient stage
@@ -264,12 +329,26 @@ module Run =
                 state.Scheduler, 0, key
 
         let struct (scheduler, solutions) = scheduler.Ask branchKey
-        let struct (scheduler, _) = scheduler.Tell(task.Evaluate solutions)
+
+        // Gradient descent on a population learns from its own points' Jacobians.
+        let withJacobians =
+            scheduler.Emitters |> Seq.exists (fun e -> e :? IJacobianEmitter)
+
+        let evaluation, branchEvaluations =
+            if not withJacobians then
+                task.Evaluate solutions, solutions.Count
+            elif config.Gradients = "es" then
+                let estimator = GradientEstimator(config.EsPairs, config.EsSigma)
+                estimator.Estimate(task, solutions, branchKey.FoldIn 1), solutions.Count * estimator.EvaluationsPerPoint
+            else
+                task.Evaluate(solutions, true), solutions.Count
+
+        let struct (scheduler, _) = scheduler.Tell evaluation
 
         {
             Scheduler = scheduler
             Iteration = i
-            Evaluations = state.Evaluations + int64 (gradientEvaluations + solutions.Count)
+            Evaluations = state.Evaluations + int64 (gradientEvaluations + branchEvaluations)
         }
 
     /// The metrics row of a state (from the archive's incremental statistics).

@@ -84,6 +84,18 @@ type RunConfig =
         CheckpointEvery: int
         /// MOME's settings (null in configs written before MOME existed; read as the defaults).
         Mome: MomeSettings
+        /// "adam": the weight of each objective in the ascended sum (null: all on objective 0).
+        Weights: float[]
+        /// A Parquet archive file (relative to the run directory) whose solutions seed the run:
+        /// they are evaluated first and start Adam's population (null: no seeds).
+        Seeds: string
+        /// Stop (exit code 3 from `qd`) after this many iterations without a QD-score gain; 0: never.
+        Stagnation: int
+        /// 0 for a first attempt; the watchdog's restart number after a stagnation, folded into
+        /// every later iteration's key so the restarted run draws afresh.
+        RestartSalt: int
+        /// The iteration the latest restart began at: the stagnation clock starts again there.
+        RestartedAt: int
         /// QdFunctional version that wrote the config.
         Version: string
     }
@@ -104,6 +116,7 @@ module RunConfig =
             "cma-mae"
             "cma-maega"
             "mome"
+            "adam"
         ]
 
     /// MOME emitters `--mome-emitter` accepts.
@@ -263,6 +276,14 @@ module RunConfig =
                 InitialPopulation = 0
                 Archive = "cvt:128"
             }
+        // The pipeline's single-objective runs: 32 points climbing by Adam with step 0.01.
+        | "adam" ->
+            { config with
+                Batch = 32
+                StepSize = 0.01
+                InitialPopulation = 0
+                Archive = "cvt:128"
+            }
         | other -> invalidArg "algorithm" $"Unknown algorithm '{other}'; known: {knownAlgorithms}."
 
     /// The defaults of `qd run`: MAP-Elites (line) on LP-sphere, dimension 1000, 100×100 grid.
@@ -292,6 +313,11 @@ module RunConfig =
             InitialPopulation = 100
             CheckpointEvery = 1000
             Mome = momeDefaults
+            Weights = null
+            Seeds = null
+            Stagnation = 0
+            RestartSalt = 0
+            RestartedAt = 0
             Version = version
         }
 
@@ -392,8 +418,18 @@ module RunConfig =
                 "algorithm"
                 $"mome needs a multi-objective task (mo-rastrigin, mo-sphere); '{c.Task}' has one objective."
 
-        if c.Algorithm <> "mome" && multiObjective then
+        if c.Algorithm <> "mome" && c.Algorithm <> "adam" && multiObjective then
             fail "algorithm" $"task '{c.Task}' has several objectives: run it with --algorithm mome."
+
+        if c.Stagnation < 0 then
+            fail "stagnation" $"stagnation must be 0 (off) or a number of iterations, got {c.Stagnation}."
+
+        if
+            not (isNull c.Weights)
+            && (c.Weights.Length = 0
+                || c.Weights |> Array.exists (fun w -> not (Double.IsFinite w)))
+        then
+            fail "weights" "objective weights must be finite, one per objective."
 
         let m = mome c
 

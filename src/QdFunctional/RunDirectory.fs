@@ -18,6 +18,8 @@ type RunProgress =
         Metrics: MetricsRow list
         /// Seconds spent by earlier processes (a resumed run keeps counting).
         ElapsedBefore: float
+        /// True when the run stopped early because its QD score stagnated (see RunConfig.Stagnation).
+        Stagnated: bool
     }
 
 /// The files of a run under `data/runs/NAME/`: `config.json`, `archive.parquet`,
@@ -54,11 +56,21 @@ module RunDirectory =
         checkpoint dir progress elapsed
         Results.saveArchive (archivePath dir) progress.State.Archive
 
+    /// The config with its seeds file found from the run directory (config.json keeps it relative).
+    let private resolve dir (config: RunConfig) =
+        if isNull config.Seeds || Path.IsPathRooted config.Seeds then
+            config
+        else
+            { config with
+                Seeds = Path.Combine(dir, config.Seeds)
+            }
+
     /// A new run: validates the config, writes `config.json`, evaluates the initial population.
     let start dir (config: RunConfig) =
         let config = RunConfig.validate config
         Directory.CreateDirectory dir |> ignore
         JsonFile.Write(configPath dir, config)
+        let config = resolve dir config
         let task = Run.task config
         let state = Run.init config task
 
@@ -67,10 +79,13 @@ module RunDirectory =
             State = state
             Metrics = [ Run.metrics 0.0 state ]
             ElapsedBefore = 0.0
+            Stagnated = false
         }
 
     /// Reads a run's config and last checkpoint; `iterations` (if given) extends or shortens the run.
-    let resume dir (iterations: int option) =
+    /// A run directory with a config and no checkpoint yet (prepared by a pipeline, or killed
+    /// before its first checkpoint) starts from the beginning.
+    let rec resume dir (iterations: int option) =
         if not (File.Exists(configPath dir)) then
             raise (FileNotFoundException($"{dir} is not a run directory: it has no config.json.", configPath dir))
 
@@ -81,40 +96,46 @@ module RunDirectory =
             | Some n -> { config with Iterations = n }
             | None -> config
 
-        let task = Run.task config
-        let empty, emptyResult = Run.emptyArchives config task
+        if not (File.Exists(checkpointPath dir)) then
+            start dir config
+        else
 
-        let saved =
-            ArchiveCheckpoint.Read(
-                checkpointPath dir,
-                empty,
-                Option.toObj emptyResult,
-                List.toArray (Run.emitters config task)
-            )
+            JsonFile.Write(configPath dir, config)
+            let config = resolve dir config
+            let task = Run.task config
+            let empty, emptyResult = Run.emptyArchives config task
 
-        let metrics =
-            if File.Exists(metricsPath dir) then
-                Results.loadMetrics (metricsPath dir)
-                |> Array.filter (fun m -> m.Iteration <= saved.Iteration)
-                |> Array.toList
-                |> List.rev
-            else
-                []
+            let saved =
+                ArchiveCheckpoint.Read(
+                    checkpointPath dir,
+                    empty,
+                    Option.toObj emptyResult,
+                    List.toArray (Run.emitters config task)
+                )
 
-        JsonFile.Write(configPath dir, config)
-        let scheduler = Scheduler.Create(saved.Archive, saved.Emitters, saved.ResultArchive)
+            let metrics =
+                if File.Exists(metricsPath dir) then
+                    Results.loadMetrics (metricsPath dir)
+                    |> Array.filter (fun m -> m.Iteration <= saved.Iteration)
+                    |> Array.toList
+                    |> List.rev
+                else
+                    []
 
-        {
-            Config = config
-            State =
-                {
-                    Scheduler = scheduler
-                    Iteration = saved.Iteration
-                    Evaluations = saved.Evaluations
-                }
-            Metrics = metrics
-            ElapsedBefore = saved.ElapsedSeconds
-        }
+            let scheduler = Scheduler.Create(saved.Archive, saved.Emitters, saved.ResultArchive)
+
+            {
+                Config = config
+                State =
+                    {
+                        Scheduler = scheduler
+                        Iteration = saved.Iteration
+                        Evaluations = saved.Evaluations
+                    }
+                Metrics = metrics
+                ElapsedBefore = saved.ElapsedSeconds
+                Stagnated = false
+            }
 
     /// Runs to the config's iteration count, checkpointing every `CheckpointEvery` iterations and
     /// when `cancel` fires (then it stops early). `observe` sees each iteration's metrics.
@@ -128,7 +149,22 @@ module RunDirectory =
 
         let mutable p = progress
 
-        while p.State.Iteration < config.Iterations && not cancel.IsCancellationRequested do
+        // The best QD score so far and when it was reached, from the metrics on record.
+        let mutable best, bestAt = Double.NegativeInfinity, 0
+
+        for m in List.rev p.Metrics do
+            if m.QdScore > best then
+                best <- m.QdScore
+                bestAt <- m.Iteration
+
+        bestAt <- max bestAt config.RestartedAt
+
+        let stagnated () =
+            config.Stagnation > 0 && p.State.Iteration - bestAt >= config.Stagnation
+
+        while p.State.Iteration < config.Iterations
+              && not cancel.IsCancellationRequested
+              && not (stagnated ()) do
             let state = Run.step config task p.State
             let row = Run.metrics (elapsed ()) state
 
@@ -140,12 +176,21 @@ module RunDirectory =
 
             observe row
 
+            if row.QdScore > best then
+                best <- row.QdScore
+                bestAt <- row.Iteration
+
             if config.CheckpointEvery > 0 && state.Iteration % config.CheckpointEvery = 0 then
                 checkpoint dir p (elapsed ())
 
         if p.State.Iteration >= config.Iterations then
             finish dir p (elapsed ())
+            p
+        elif stagnated () && not cancel.IsCancellationRequested then
+            // Results so far are written too: a pipeline may end the run here.
+            finish dir p (elapsed ())
+            { p with Stagnated = true }
         else
-            checkpoint dir p (elapsed ())
-
-        p
+            // Stopped early: the results so far are written with the checkpoint.
+            finish dir p (elapsed ())
+            p

@@ -15,7 +15,8 @@ public static class EmitterState
     const byte Stateless = 0,
         Evolution = 1,
         Arborescence = 2,
-        Hybrid = 3;
+        Hybrid = 3,
+        AdamPopulation = 4;
 
     /// <summary>Writes the evolving state of <paramref name="emitter"/>.</summary>
     public static void Write(BinaryWriter w, IEmitter emitter)
@@ -39,6 +40,11 @@ public static class EmitterState
                 w.Write(g.Restarts);
                 w.Write(g.IterationsSinceRestart);
                 w.Write(g.PendingRestart);
+                break;
+            case AdamPopulationEmitter a:
+                w.Write(AdamPopulation);
+                WriteDoubles(w, a.Points);
+                WriteOptimizer(w, a.Optimizer);
                 break;
             case HybridEmitter { PendingCounts.Length: 0 } h:
                 w.Write(Hybrid);
@@ -90,6 +96,11 @@ public static class EmitterState
                     IterationsSinceRestart = r.ReadInt32(),
                     PendingRestart = r.ReadBoolean(),
                 };
+            case AdamPopulationEmitter a when kind == AdamPopulation:
+                var points = ReadDoubles(r);
+                if (points.Length != a.Points.Length)
+                    throw new ArgumentException($"saved population has {points.Length} values, the emitter {a.Points.Length}");
+                return a with { Points = points, Optimizer = ReadOptimizer(r, a.Optimizer) };
             case HybridEmitter h when kind == Hybrid:
                 int count = r.ReadInt32();
                 if (count != h.Parts.Length)
