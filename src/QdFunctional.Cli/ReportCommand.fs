@@ -5,22 +5,62 @@ open Argu
 open QdFunctional
 open QdFunctional.Cli.Arguments
 
-/// `qd report RUN`: heatmap.png of the archive and metrics.png of the curves, beside the run's files.
+/// front.png: every solution of a multi-objective table in the space of its first two objectives.
+let private frontPicture dir (table: QdFunctional.Core.Persistence.EliteTable) =
+    let front = Path.Combine(dir, "front.png")
+    ParetoPlot.front table.Objectives table.ObjectiveCount 0 1 front
+    printfn "%s" front
+
+/// `qd report PIPELINE`: the global Pareto front of all its runs.
+let private reportPipeline dir =
+    let path = Path.Combine(dir, "front.parquet")
+
+    if not (File.Exists path) then
+        raise (
+            FileNotFoundException($"{dir} has no front.parquet yet; finish the pipeline first (qd resume {dir}).", path)
+        )
+
+    frontPicture dir (Results.loadArchive path)
+    0
+
+/// `qd report RUN`: heatmap.png of the archive and metrics.png of the curves, beside the run's files;
+/// for MOME also hypervolume.png (each cell's front hypervolume) and front.png (the global Pareto front).
 let report (args: ParseResults<ReportArgs>) =
     let dir = args.GetResult ReportArgs.Run_Dir
-    let archive = RunDirectory.archivePath dir
-    let metrics = RunDirectory.metricsPath dir
 
-    if not (File.Exists archive) then
-        raise (FileNotFoundException($"{dir} has no archive.parquet; finish the run first (qd resume {dir}).", archive))
+    if Pipeline.isPipeline dir then
+        reportPipeline dir
+    else
 
-    let heatmap = Path.Combine(dir, "heatmap.png")
-    Plot.heatmap (Results.loadArchive archive) heatmap
-    printfn "%s" heatmap
+        let archive = RunDirectory.archivePath dir
+        let metrics = RunDirectory.metricsPath dir
 
-    if File.Exists metrics then
-        let curves = Path.Combine(dir, "metrics.png")
-        Plot.metrics (Results.loadMetrics metrics) curves
-        printfn "%s" curves
+        if not (File.Exists archive) then
+            raise (
+                FileNotFoundException($"{dir} has no archive.parquet; finish the run first (qd resume {dir}).", archive)
+            )
 
-    0
+        let table = Results.loadArchive archive
+        let heatmap = Path.Combine(dir, "heatmap.png")
+        Plot.heatmap table heatmap
+        printfn "%s" heatmap
+
+        if table.ObjectiveCount >= 2 then
+            let config =
+                QdFunctional.Core.Persistence.JsonFile.Read<RunConfig>(RunDirectory.configPath dir)
+
+            match Run.task config with
+            | :? QdFunctional.Core.Tasks.IMultiObjectiveTask as task ->
+                let volumes = Path.Combine(dir, "hypervolume.png")
+                ParetoPlot.hypervolumeMap table task.ReferencePoint volumes
+                printfn "%s" volumes
+            | _ -> ()
+
+            frontPicture dir table
+
+        if File.Exists metrics then
+            let curves = Path.Combine(dir, "metrics.png")
+            Plot.metrics (Results.loadMetrics metrics) curves
+            printfn "%s" curves
+
+        0

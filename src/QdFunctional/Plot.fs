@@ -23,7 +23,7 @@ module Plot =
     let projectionBins = 64
 
     /// Encodes a finished ScottPlot image as PNG and writes it atomically.
-    let private savePng (image: ScottPlot.Image) (path: string) =
+    let savePng (image: ScottPlot.Image) (path: string) =
         let bytes = image.GetImageBytes(ScottPlot.ImageFormat.Png, 100)
         AtomicFile.Write(path, fun stream -> stream.Write(bytes, 0, bytes.Length))
 
@@ -243,14 +243,18 @@ module Plot =
     /// with a colour bar. Grid archives show one rectangle per cell; CVT archives a Voronoi picture
     /// (every pixel coloured by its nearest centroid); more than two measures are projected on the first two.
     /// Without objectives the colour shows occupancy.
-    let heatmap (table: EliteTable) (path: string) =
-        let raster, how = rasterAndKind table
-        let k = table.Layout.MeasureDim
-
+    let rec heatmap (table: EliteTable) (path: string) =
         let label =
             match table.ObjectiveCount with
             | 1 -> "objective"
             | m -> $"objective_0 (of {m})"
+
+        heatmapLabelled label table path
+
+    /// The archive picture of `heatmap` with the colour bar named `label` (for values other than an objective).
+    and heatmapLabelled (label: string) (table: EliteTable) (path: string) =
+        let raster, how = rasterAndKind table
+        let k = table.Layout.MeasureDim
 
         let (x0, x1), (y0, y1) = bounds table 0, bounds table 1
         use plt = new ScottPlot.Plot()

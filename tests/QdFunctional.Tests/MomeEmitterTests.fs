@@ -374,6 +374,48 @@ let tests =
                     QdFunctional.Core.Checkpoints.ArchiveCheckpoint.Read(RunDirectory.checkpointPath dir, cell)
                     |> ignore)
 
+            testCase
+                "qd report on a MOME run draws the hypervolume map and the front; the map's cells sum to the MOQD score"
+            <| fun () ->
+                let dir = Path.Combine(Path.GetTempPath(), "qd-tests", Guid.NewGuid().ToString("N"))
+
+                let code =
+                    QdFunctional.Cli.Program.main
+                        [|
+                            "run"
+                            "--task"
+                            "mo-rastrigin"
+                            "--algorithm"
+                            "mome"
+                            "--dim"
+                            "6"
+                            "--iterations"
+                            "15"
+                            "--archive"
+                            "cvt:24"
+                            "--out"
+                            dir
+                            "--quiet"
+                        |]
+
+                Expect.equal code 0 "run"
+                Expect.equal (QdFunctional.Cli.Program.main [| "report"; dir |]) 0 "report"
+
+                for picture in [ "heatmap.png"; "hypervolume.png"; "front.png"; "metrics.png" ] do
+                    Expect.isGreaterThan (FileInfo(Path.Combine(dir, picture)).Length) 1000L $"{picture} drawn"
+
+                let table = Results.loadArchive (RunDirectory.archivePath dir)
+                let task = MultiObjectiveRastrigin 6
+                let cells = ParetoPlot.cellHypervolumes table task.ReferencePoint
+                let metrics = Results.loadMetrics (RunDirectory.metricsPath dir)
+                Expect.equal cells.Count (table.Cells |> Array.distinct |> Array.length) "one row per occupied cell"
+
+                Expect.floatClose
+                    Accuracy.high
+                    (Array.sum cells.Objectives)
+                    (Array.last metrics).QdScore
+                    "per-cell hypervolumes add up to the MOQD score"
+
             testCase "mome configurations are checked by field"
             <| fun () ->
                 let mome =
