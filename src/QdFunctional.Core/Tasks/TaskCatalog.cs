@@ -21,9 +21,10 @@ public static class TaskCatalog
 
     /// <summary>
     /// The same task written in the differentiable engine: equal values (to rounding), with
-    /// Jacobians from reverse-mode differentiation instead of hand-derived formulas.
+    /// Jacobians from reverse-mode differentiation instead of hand-derived formulas, computed in
+    /// <paramref name="dtype"/> (float64 unless asked).
     /// </summary>
-    public static ITask CreateInEngine(string name, int dim)
+    public static ITask CreateInEngine(string name, int dim, Diff.Dtype dtype = Diff.Dtype.Float64)
     {
         var plain = Create(name, dim);
         Func<Diff.Tensor, Diff.Tensor> f = name switch
@@ -32,6 +33,6 @@ public static class TaskCatalog
             "lp-rastrigin" => Diff.Benchmarks.LinearProjection.Rastrigin,
             _ => Diff.Benchmarks.PlanarArm.Evaluate,
         };
-        return new DifferentiableTask(plain.Name, dim, 1, plain.MeasureLow, plain.MeasureHigh, plain.ObjectiveRange, f);
+        return new DifferentiableTask(plain.Name, dim, 1, plain.MeasureLow, plain.MeasureHigh, plain.ObjectiveRange, f, dtype);
     }
 }
