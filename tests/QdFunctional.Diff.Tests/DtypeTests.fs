@@ -306,6 +306,115 @@ let private reproducibility =
                     $"allocated {allocated} bytes for {results} bytes of results")
         ]
 
+/// float32 kernels of the SIMD backend against the reference at every length 0..67 (every tail of an
+/// eight-lane float32 vector) and across a partition block boundary.
+let private kernels =
+    let lengths = [ 0..67 ] @ [ 1000; 65537 ]
+
+    let vec (seed: int) (n: int) (lo: float) (hi: float) =
+        let rng = Random(seed)
+        Array.init n (fun _ -> float32 (lo + (hi - lo) * rng.NextDouble()))
+
+    let transcendental op =
+        List.contains
+            op
+            [
+                UnaryOp.Exp
+                UnaryOp.Log
+                UnaryOp.Sin
+                UnaryOp.Cos
+                UnaryOp.Tanh
+                UnaryOp.Sigmoid
+                UnaryOp.PowScalar
+            ]
+
+    let check exact what (expected: float32[]) (actual: float32[]) =
+        if exact then
+            Expect.sequenceEqual (bits32 actual) (bits32 expected) what
+        else
+            expectClose 2e-6 what (widen expected) (widen actual)
+
+    let simd = SimdBackend(2) :> IBackend
+
+    testList
+        "float32 kernels (simd vs scalar)"
+        [
+            for op in Enum.GetValues<UnaryOp>() ->
+                testCase $"unary {op}" (fun () ->
+                    for n in lengths do
+                        let lo, hi =
+                            match op with
+                            | UnaryOp.Sqrt
+                            | UnaryOp.Log
+                            | UnaryOp.PowScalar
+                            | UnaryOp.ScalarDiv -> 0.1, 3.0
+                            | _ -> -3.0, 3.0
+
+                        let x = vec n n lo hi
+                        let p, q = (if op = UnaryOp.Clamp then -1.0, 1.0 else 1.7, 0.0)
+                        let y1, y2 = Array.zeroCreate n, Array.zeroCreate n
+                        simd.Unary(op, p, q, x, y1, n)
+                        Backends.Scalar.Unary(op, p, q, x, y2, n)
+                        check (transcendental op) $"{op} forward n={n}" y2 y1
+                        let dy = vec (n + 1) n -1.0 1.0
+                        let dx1, dx2 = vec (n + 2) n -1.0 1.0, vec (n + 2) n -1.0 1.0
+                        simd.UnaryBackward(op, p, q, x, y2, dy, dx1, n)
+                        Backends.Scalar.UnaryBackward(op, p, q, x, y2, dy, dx2, n)
+                        check (transcendental op) $"{op} backward n={n}" dx2 dx1)
+
+            for op in Enum.GetValues<BinaryOp>() ->
+                testCase $"binary {op} under broadcasting" (fun () ->
+                    for n in [ 0..67 ] do
+                        for (ar, ac), (br, bc) in [ (3, n), (3, n); (3, n), (1, n); (3, 1), (3, n); (1, 1), (3, n) ] do
+                            let lo = if op = BinaryOp.Pow then 0.2 else -2.0
+                            let a = Operand(vec 1 (ar * ac) lo 2.0, ar, ac)
+                            let b = Operand(vec 2 (br * bc) 0.2 2.0, br, bc)
+                            let what = $"{op} {ar}x{ac} {br}x{bc}"
+                            let y1, y2 = Array.zeroCreate (3 * n), Array.zeroCreate (3 * n)
+                            simd.Binary(op, a, b, y1, 3, n)
+                            Backends.Scalar.Binary(op, a, b, y2, 3, n)
+                            check (op = BinaryOp.Pow) what y2 y1
+                            let dy = vec 3 (3 * n) -1.0 1.0
+                            let da1, da2 = Array.zeroCreate (ar * ac), Array.zeroCreate (ar * ac)
+                            let db1, db2 = Array.zeroCreate (br * bc), Array.zeroCreate (br * bc)
+                            simd.BinaryBackward(op, a, b, y2, dy, 3, n, da1, db1)
+                            Backends.Scalar.BinaryBackward(op, a, b, y2, dy, 3, n, da2, db2)
+                            // broadcast operands sum their gradients in a different order per backend
+                            expectClose 1e-5 (what + " da") (widen da2) (widen da1)
+                            expectClose 1e-5 (what + " db") (widen db2) (widen db1))
+
+            testCase "sums, cumulative sums, copies, matrix products and conversions" (fun () ->
+                for n in lengths do
+                    let rows = 3
+                    let x = vec n (rows * n) -1.0 1.0
+                    let s1, s2 = Array.zeroCreate rows, Array.zeroCreate rows
+                    simd.SumColumns(x, rows, n, s1)
+                    Backends.Scalar.SumColumns(x, rows, n, s2)
+                    expectClose 1e-4 $"sum n={n}" (widen s2) (widen s1)
+                    let c1, c2 = Array.zeroCreate (rows * n), Array.zeroCreate (rows * n)
+                    simd.CumSum(x, rows, n, c1)
+                    Backends.Scalar.CumSum(x, rows, n, c2)
+                    check true "cumsum" c2 c1
+                    let w1, w2 = Array.zeroCreate (rows * n), Array.zeroCreate (rows * n)
+                    let wide = Array.map float x
+                    simd.Convert(wide, w1, wide.Length, false)
+                    Backends.Scalar.Convert(wide, w2, wide.Length, false)
+                    check true "narrow" w2 w1
+                    check true "narrow is the float32 rounding" x w1
+                    let a1, a2 = Array.create (rows * n) 0.5, Array.create (rows * n) 0.5
+                    simd.Convert(x, a1, x.Length, true)
+                    Backends.Scalar.Convert(x, a2, x.Length, true)
+                    Expect.sequenceEqual a1 a2 "widen and accumulate"
+
+                for inner in [ 1; 3; 17 ] do
+                    for cols in [ 1; 5; 33 ] do
+                        let a, w = vec 1 (7 * inner) -1.0 1.0, vec 2 (inner * cols) -1.0 1.0
+                        let y1, y2 = Array.zeroCreate (7 * cols), Array.zeroCreate (7 * cols)
+                        simd.MatMul(a, w, y1, 7, inner, cols)
+                        Backends.Scalar.MatMul(a, w, y2, 7, inner, cols)
+                        expectClose 1e-5 "matmul" (widen y2) (widen y1))
+        ]
+
 let private task =
     testList
         "float32 differentiable task"
@@ -332,4 +441,5 @@ let private task =
                     Expect.isTrue differs "the float32 task really computes in float32")
         ]
 
-let tests = testList "dtype" [ operations; rules; precision; reproducibility; task ]
+let tests =
+    testList "dtype" [ operations; rules; precision; reproducibility; kernels; task ]
