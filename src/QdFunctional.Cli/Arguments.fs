@@ -16,6 +16,7 @@ type RunArgs =
     | Line_Sigma of float
     | Sigma_G of float
     | Gradients of source: string
+    | Dtype of name: string
     | Ranker of name: string
     | Restart of rule: string
     | Strategy of name: string
@@ -63,6 +64,7 @@ type RunArgs =
             | Gradients _ ->
                 "analytic (hand-derived Jacobians, default), engine (the differentiable engine's reverse mode) or es "
                 + "(estimated from values alone with 50 mirrored probe pairs, sigma 0.02, as CMA-MEGA (ES) does)."
+            | Dtype _ -> "engine precision with --gradients engine: float64 (default) or float32."
             | Ranker _ ->
                 "CMA-ME / CMA-MEGA ranker: imp (two-stage improvement, default), rd (random direction) or obj (objective)."
             | Restart _ ->

@@ -45,6 +45,7 @@ let configOf (args: ParseResults<RunArgs>) =
         SigmaG = args.GetResult(RunArgs.Sigma_G, p.SigmaG)
         NormalizeGradients = p.NormalizeGradients
         Gradients = args.GetResult(RunArgs.Gradients, d.Gradients)
+        Dtype = args.GetResult(RunArgs.Dtype, d.Dtype)
         Ranker = args.GetResult(RunArgs.Ranker, d.Ranker)
         Restart = args.GetResult(RunArgs.Restart, d.Restart)
         Strategy = args.GetResult(RunArgs.Strategy, d.Strategy)

@@ -2,13 +2,15 @@ namespace QdFunctional.Diff;
 
 /// <summary>The record of one evaluation: the operations in creation order, their value and gradient
 /// buffers, and the backend that computes them.</summary>
-/// <remarks>Buffers come from a pool keyed by length and go back on <see cref="Reset"/>, so repeated
+/// <remarks>Buffers come from pools (one per dtype) keyed by length and go back on <see cref="Reset"/>, so repeated
 /// evaluations of the same task allocate nothing new once warm. Tensors of a reset tape are stale and
 /// refuse to be used (their buffers now belong to the next evaluation).</remarks>
 internal sealed class Tape(IBackend backend)
 {
     private readonly Dictionary<int, Stack<double[]>> free = [];
     private readonly List<double[]> lent = [];
+    private readonly Dictionary<int, Stack<float[]>> free32 = [];
+    private readonly List<float[]> lent32 = [];
 
     internal IBackend Backend { get; } = backend;
 
@@ -29,14 +31,28 @@ internal sealed class Tape(IBackend backend)
         return buffer;
     }
 
+    internal float[] Rent32(int length)
+    {
+        if (!free32.TryGetValue(length, out var stack) || !stack.TryPop(out var buffer))
+            buffer = new float[length];
+        lent32.Add(buffer);
+        return buffer;
+    }
+
     internal void Reset()
     {
         Generation++;
         Nodes.Clear();
+        Return(lent, free);
+        Return(lent32, free32);
+    }
+
+    private static void Return<T>(List<T[]> lent, Dictionary<int, Stack<T[]>> free)
+    {
         foreach (var b in lent)
         {
             if (!free.TryGetValue(b.Length, out var stack))
-                free[b.Length] = stack = new Stack<double[]>();
+                free[b.Length] = stack = new Stack<T[]>();
             stack.Push(b);
         }
         lent.Clear();
@@ -47,9 +63,10 @@ internal sealed class Tape(IBackend backend)
     {
         Reset();
         free.Clear();
+        free32.Clear();
     }
 
-    /// <summary>Makes t's gradient buffer live for this sweep, zeroed on first touch.</summary>
+    /// <summary>Makes t's (float64) gradient buffer live for this sweep, zeroed on first touch.</summary>
     internal double[] GradOf(Tensor t)
     {
         if (t.GradSweep != Sweep || t.Grad is null)
@@ -59,6 +76,18 @@ internal sealed class Tape(IBackend backend)
             t.GradSweep = Sweep;
         }
         return t.Grad;
+    }
+
+    /// <summary>Makes t's float32 gradient buffer live for this sweep, zeroed on first touch.</summary>
+    internal float[] GradOf32(Tensor t)
+    {
+        if (t.GradSweep != Sweep || t.Grad32 is null)
+        {
+            t.Grad32 ??= Rent32(t.Data32.Length);
+            Array.Clear(t.Grad32);
+            t.GradSweep = Sweep;
+        }
+        return t.Grad32;
     }
 
     /// <summary>One reverse sweep from output column <paramref name="column"/> of every row at once.</summary>
@@ -79,9 +108,18 @@ internal sealed class Tape(IBackend backend)
         }
         if (!seed.RequiresGrad)
             return;
-        var g = GradOf(seed);
-        for (int i = 0; i < seed.Rows; i++)
-            g[i * seed.Cols + column] = 1.0;
+        if (seed.Dtype == Dtype.Float32)
+        {
+            var g = GradOf32(seed);
+            for (int i = 0; i < seed.Rows; i++)
+                g[i * seed.Cols + column] = 1f;
+        }
+        else
+        {
+            var g = GradOf(seed);
+            for (int i = 0; i < seed.Rows; i++)
+                g[i * seed.Cols + column] = 1.0;
+        }
         for (int k = Nodes.Count - 1; k >= 0; k--)
         {
             var node = Nodes[k];
@@ -91,5 +129,5 @@ internal sealed class Tape(IBackend backend)
     }
 
     /// <summary>True when t received a gradient in the current sweep.</summary>
-    internal bool Reached(Tensor t) => t.GradSweep == Sweep && t.Grad is not null;
+    internal bool Reached(Tensor t) => t.GradSweep == Sweep && (t.Grad is not null || t.Grad32 is not null);
 }

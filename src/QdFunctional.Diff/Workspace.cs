@@ -37,34 +37,51 @@ public sealed class Workspace
             int batch = x.Rows,
                 m = y.Cols,
                 n = x.Cols;
-            var result =
-                into is not null && into.Batch == batch && into.Outputs == m && into.Dim == n
-                    ? into
-                    : new JacobianResult(batch, m, n, new double[batch * m], GC.AllocateUninitializedArray<double>(batch * m * n));
-            Array.Copy(y.Data, result.Values, batch * m);
-            var jac = result.Jacobian;
-            for (int j = 0; j < m; j++)
+            bool reuse = into is not null && into.Batch == batch && into.Outputs == m && into.Dim == n && into.Dtype == x.Dtype;
+            if (x.Dtype == Dtype.Float32)
             {
-                bool reached = false;
-                if (y.RequiresGrad)
-                {
-                    tape.Backward(y, j);
-                    reached = tape.Reached(leaf);
-                }
-                var g = reached ? leaf.Grad! : null;
-                for (int i = 0; i < batch; i++)
-                {
-                    if (g is null)
-                        Array.Clear(jac, (i * m + j) * n, n);
-                    else
-                        Array.Copy(g, i * n, jac, (i * m + j) * n, n);
-                }
+                var result32 = reuse
+                    ? into!
+                    : new JacobianResult(batch, m, n, new float[batch * m], GC.AllocateUninitializedArray<float>(batch * m * n));
+                Array.Copy(y.Data32, result32.Values32, batch * m);
+                Sweeps(leaf, y, result32.Jacobian32, static t => t.Grad32);
+                return result32;
             }
+            var result = reuse
+                ? into!
+                : new JacobianResult(batch, m, n, new double[batch * m], GC.AllocateUninitializedArray<double>(batch * m * n));
+            Array.Copy(y.Data, result.Values, batch * m);
+            Sweeps(leaf, y, result.Jacobian, static t => t.Grad);
             return result;
         }
         finally
         {
             Finish();
+        }
+    }
+
+    // One backward sweep per output column, each copying the leaf's gradient rows into the Jacobian.
+    private void Sweeps<T>(Tensor leaf, Tensor y, T[] jac, Func<Tensor, T[]?> grad)
+    {
+        int batch = leaf.Rows,
+            m = y.Cols,
+            n = leaf.Cols;
+        for (int j = 0; j < m; j++)
+        {
+            bool reached = false;
+            if (y.RequiresGrad)
+            {
+                tape.Backward(y, j);
+                reached = tape.Reached(leaf);
+            }
+            var g = reached ? grad(leaf) : null;
+            for (int i = 0; i < batch; i++)
+            {
+                if (g is null)
+                    Array.Clear(jac, (i * m + j) * n, n);
+                else
+                    Array.Copy(g, i * n, jac, (i * m + j) * n, n);
+            }
         }
     }
 
@@ -77,7 +94,7 @@ public sealed class Workspace
             throw new ArgumentException(
                 $"grad: f must return batch × 1, got {r.Batch}×{r.Outputs}; use valueAndJacobian for several outputs"
             );
-        return (r.ValuesTensor, new Tensor(r.Batch, r.Dim, r.Jacobian, null));
+        return (r.ValuesTensor, r.GradientOf(0));
     }
 
     /// <summary>The values of f at every row of x, without recording derivatives.</summary>
@@ -89,7 +106,9 @@ public sealed class Workspace
         var (_, y) = Run("evaluate", f, x, grad: false);
         try
         {
-            return new Tensor(y.Rows, y.Cols, (double[])y.Data.Clone(), null);
+            return y.Dtype == Dtype.Float32
+                ? new Tensor(y.Rows, y.Cols, (float[])y.Data32.Clone(), null)
+                : new Tensor(y.Rows, y.Cols, (double[])y.Data.Clone(), null);
         }
         finally
         {
@@ -117,7 +136,10 @@ public sealed class Workspace
         tape.Reset();
         // The leaf shares x's storage: operations never write into their inputs, and only rented
         // buffers go back to the pool, so the population is not copied.
-        var leaf = new Tensor(x.Rows, x.Cols, x.Data, tape) { RequiresGrad = grad };
+        var leaf =
+            x.Dtype == Dtype.Float32
+                ? new Tensor(x.Rows, x.Cols, x.Data32, tape) { RequiresGrad = grad }
+                : new Tensor(x.Rows, x.Cols, x.Data, tape) { RequiresGrad = grad };
         Tensor y;
         try
         {
@@ -138,6 +160,13 @@ public sealed class Workspace
             Finish();
             throw new ArgumentException($"{name}: f maps {x.Shape} to {y.Shape}; it must return one row per solution ({x.Rows} rows)");
         }
+        if (y.Dtype != x.Dtype)
+        {
+            Finish();
+            throw new ArgumentException(
+                $"{name}: f maps a {x.Dtype.Name()} input to a {y.Dtype.Name()} output; return the input's dtype (Tensor.Cast)"
+            );
+        }
         return (leaf, y);
     }
 
@@ -149,12 +178,17 @@ public sealed class Workspace
 
     private static void CheckFinite(string name, Tensor x)
     {
-        var d = x.Data;
+        int k = x.Dtype == Dtype.Float32 ? FirstNaN<float>(x.Data32) : FirstNaN<double>(x.Data);
+        if (k >= 0)
+            throw new ArgumentException($"{name}: input X is NaN at row {k / x.Cols}, column {k % x.Cols} (shape {x.Shape})", nameof(x));
+    }
+
+    private static int FirstNaN<T>(T[] d)
+        where T : System.Numerics.IFloatingPointIeee754<T>
+    {
         for (int k = 0; k < d.Length; k++)
-            if (double.IsNaN(d[k]))
-                throw new ArgumentException(
-                    $"{name}: input X is NaN at row {k / x.Cols}, column {k % x.Cols} (shape {x.Shape})",
-                    nameof(x)
-                );
+            if (T.IsNaN(d[k]))
+                return k;
+        return -1;
     }
 }

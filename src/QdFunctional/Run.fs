@@ -31,7 +31,7 @@ module Run =
     /// The run's task.
     let task (config: RunConfig) =
         if config.Gradients = "engine" then
-            TaskCatalog.CreateInEngine(config.Task, config.Dim)
+            TaskCatalog.CreateInEngine(config.Task, config.Dim, QdFunctional.Diff.Dtypes.Parse config.Dtype)
         else
             TaskCatalog.Create(config.Task, config.Dim)
 

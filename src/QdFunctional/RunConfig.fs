@@ -62,6 +62,9 @@ type RunConfig =
         /// Where Jacobians come from: "analytic" (hand-derived, the default), "engine" (reverse mode)
         /// or "es" (estimated from the task's values alone, as for a black-box task).
         Gradients: string
+        /// Precision of the differentiable engine when Gradients = "engine": "float64" (default) or
+        /// "float32". Configs written before this field existed read it as null, taken as "float64".
+        Dtype: string
         /// Mirrored probe pairs per point when gradients are estimated.
         EsPairs: int
         /// Spread of the probes when gradients are estimated.
@@ -302,6 +305,7 @@ module RunConfig =
             SigmaG = 0.0
             NormalizeGradients = false
             Gradients = "analytic"
+            Dtype = "float64"
             Ranker = "imp"
             Restart = "no-improvement"
             Strategy = "cma-es"
@@ -372,6 +376,18 @@ module RunConfig =
 
         if not (List.contains c.Gradients [ "analytic"; "engine"; "es" ]) then
             fail "gradients" $"gradients must be 'analytic', 'engine' or 'es', got '{c.Gradients}'."
+
+        let c =
+            if isNull c.Dtype then
+                { c with Dtype = "float64" } // a config from before the field existed
+            else
+                c
+
+        if not (List.contains c.Dtype [ "float64"; "float32" ]) then
+            fail "dtype" $"dtype must be 'float64' or 'float32', got '{c.Dtype}'."
+
+        if c.Dtype = "float32" && c.Gradients <> "engine" then
+            fail "dtype" "dtype float32 is the differentiable engine's precision; it needs gradients 'engine'."
 
         if
             c.Gradients = "es"

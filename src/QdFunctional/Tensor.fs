@@ -3,18 +3,40 @@ namespace QdFunctional
 open System
 open QdFunctional.Diff
 
-/// The engine's batch × features tensor (float64), with F# operators: + - * / on tensors and floats,
-/// unary minus, and ** (a float or tensor exponent). Rows are solutions; every operation applies to
-/// the whole population at once.
+/// The engine's batch × features tensor (float64 by default, float32 on request), with F# operators:
+/// + - * / on tensors and floats, unary minus, and ** (a float or tensor exponent). Rows are solutions;
+/// every operation applies to the whole population at once. The creation members take an optional
+/// dtype as DiffSharp's do: `Tensor.FromArray(values, rows, cols, dtype = Dtype.Float32)`.
 type Tensor = QdFunctional.Diff.Tensor
+
+/// A tensor's element type: `Dtype.Float64` (the default) or `Dtype.Float32`.
+type Dtype = QdFunctional.Diff.Dtype
 
 /// Lowercase functions over tensors, in the style of DiffSharp: `Tensor.sum`, `Tensor.sin`, ...
 /// Reductions go over the features of each row (batch × n → batch × 1), never across solutions.
 [<RequireQualifiedAccess>]
 [<CompilationRepresentation(CompilationRepresentationFlags.ModuleSuffix)>]
 module Tensor =
-    /// A rows × cols tensor from row-major values (copied).
+    /// A rows × cols tensor from row-major values (copied), in the default dtype (float64 unless set).
     let ofArray (rows: int) (cols: int) (values: float[]) = Tensor.FromArray(values, rows, cols)
+
+    /// A rows × cols float32 tensor from row-major float32 values (copied).
+    let ofArray32 (rows: int) (cols: int) (values: float32[]) = Tensor.FromArray(values, rows, cols)
+
+    /// The element type of x.
+    let dtype (x: Tensor) = x.Dtype
+
+    /// x converted to the given dtype (differentiable; x itself when it already is).
+    let cast (dtype: Dtype) (x: Tensor) = Tensor.Cast(x, dtype)
+
+    /// x in float32 (differentiable), like DiffSharp's `t.float32()`.
+    let float32 (x: Tensor) = x.Float32()
+
+    /// x in float64 (differentiable), like DiffSharp's `t.float64()`.
+    let float64 (x: Tensor) = x.Float64()
+
+    /// The values of a float32 tensor row-major as float32 (a copy; float64 tensors round).
+    let toArray32 (x: Tensor) = x.ToArray32()
 
     /// A tensor whose rows are the given arrays (one solution each).
     let ofRows (rows: seq<float[]>) = Tensor.FromRows(Seq.toArray rows)
@@ -162,3 +184,7 @@ module AD =
 
     /// Chooses the backend every later computation uses (the one setting; e.g. Backends.Scalar).
     let useBackend (backend: IBackend) = Engine.Backend <- backend
+
+    /// Chooses the dtype creation functions use when given none (like DiffSharp's `dsharp.config(dtype=...)`);
+    /// float64 until changed. For one block only: `use _ = Engine.UseDtype Dtype.Float32`.
+    let useDtype (dtype: Dtype) = Engine.DefaultDtype <- dtype

@@ -75,6 +75,9 @@ let checkJacobian (tol: float) (f: Tensor -> Tensor) (x: Tensor) =
     expectClose 1e-12 "values" (Autodiff.Evaluate(Func<_, _> f, x).ToArray()) r.Values
     expectClose tol "jacobian vs finite differences" (finiteJacobian f x 1e-6) r.Jacobian
 
+/// A constant tensor in x's dtype (itself when the dtypes already agree), so one case serves both dtypes.
+let like (x: Tensor) (c: Tensor) = Tensor.Cast(c, x.Dtype)
+
 /// A test case that runs with the given backend in effect on its thread.
 let testOn (backend: IBackend) (name: string) (body: unit -> unit) =
     testCase name (fun () ->

@@ -37,10 +37,56 @@ let private reference (terms: float[]) =
 
     s
 
+/// The same order with float32 additions (the float32 overloads promise it).
+let private reference32 (terms: float32[]) =
+    let n = terms.Length
+    let acc = Array.zeroCreate<float32> 16
+    let mutable i = 0
+    let mutable s = 0.0f
+
+    if n >= 4 then
+        while i <= n - 16 do
+            for j in 0..15 do
+                acc.[j] <- acc.[j] + terms.[i + j]
+
+            i <- i + 16
+
+        while i <= n - 4 do
+            for j in 0..3 do
+                acc.[j] <- acc.[j] + terms.[i + j]
+
+            i <- i + 4
+
+        for l in 0..3 do
+            s <- s + ((acc.[l] + acc.[4 + l]) + (acc.[8 + l] + acc.[12 + l]))
+
+    while i < n do
+        s <- s + terms.[i]
+        i <- i + 1
+
+    s
+
 let tests =
     testList
         "fixed-order reductions"
         [
+            testCase "float32 sum and dot follow the documented order bit for bit, in float32" (fun () ->
+                let rng = Random(22)
+
+                for n in [ 0..70 ] @ [ 1000; 1001; 4099 ] do
+                    let a =
+                        Array.init n (fun _ ->
+                            float32 ((rng.NextDouble() - 0.5) * Math.Pow(10.0, float (rng.Next(-4, 5)))))
+
+                    let b = Array.init n (fun _ -> float32 (rng.NextDouble() - 0.5))
+                    let bits (x: float32) = BitConverter.SingleToInt32Bits x
+                    Expect.equal (bits (FixedOrder.Sum(ReadOnlySpan a))) (bits (reference32 a)) $"sum n={n}"
+
+                    Expect.equal
+                        (bits (FixedOrder.Dot(ReadOnlySpan a, ReadOnlySpan b)))
+                        (bits (reference32 (Array.map2 (*) a b)))
+                        $"dot n={n}")
+
             testCase "sum, dot and norm follow the documented order bit for bit at every length" (fun () ->
                 let rng = Random(21)
 

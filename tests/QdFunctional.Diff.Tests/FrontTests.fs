@@ -33,6 +33,29 @@ let tests =
                 Expect.equal j.[0, 1, 2] 0.0 "not in the slice"
                 checkJacobian 2e-6 task x)
 
+            testOn
+                b
+                "float32 from the front: creation with a dtype, casts, and the same gradient in single precision"
+                (fun () ->
+                    let x =
+                        Tensor.FromArray([| 1.0; 2.0; 3.5; -1.0; 0.0; 4.0 |], 2, 3, dtype = Dtype.Float32)
+
+                    Expect.equal (Tensor.dtype x) Dtype.Float32 "dtype argument"
+                    let g = AD.grad sphere x
+                    Expect.equal (Tensor.dtype g) Dtype.Float32 "gradient dtype"
+                    Expect.equal (Tensor.toArray32 g) [| -2.0f; 0.0f; 3.0f; -6.0f; -4.0f; 4.0f |] "gradient"
+                    let y = Tensor.ofArray32 1 2 [| 0.5f; 1.5f |]
+
+                    Expect.equal
+                        (y |> Tensor.float64 |> Tensor.float32 |> Tensor.toArray32)
+                        [| 0.5f; 1.5f |]
+                        "round trip"
+
+                    Expect.equal (Tensor.cast Dtype.Float64 y |> Tensor.dtype) Dtype.Float64 "cast"
+
+                    (use _ = QdFunctional.Diff.Engine.UseDtype Dtype.Float32
+                     Expect.equal (Tensor.zeros 1 1 |> Tensor.dtype) Dtype.Float32 "default dtype scope"))
+
             testOn b "operators mix tensors and floats on both sides, and ** takes a tensor exponent" (fun () ->
                 let x = Tensor.ofRows [ [| 1.0; 2.0 |] ]
                 let y = (2.0 * x + 1.0) / 2.0 - x * x ** 2.0 + x ** Tensor.scalar 0.5 - 1.0 / x

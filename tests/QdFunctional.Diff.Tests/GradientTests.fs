@@ -7,7 +7,8 @@ open Common
 
 let private t = 2e-6
 
-let private unaryCases: (string * (Tensor -> Tensor) * float * float) list =
+/// Every unary-style operation with its input range (shared with the float32 suite in DtypeTests).
+let unaryCases: (string * (Tensor -> Tensor) * float * float) list =
     [
         "negate", (fun x -> -x), -3.0, 3.0
         "square", Tensor.Square, -3.0, 3.0
@@ -55,7 +56,8 @@ let private col = Tensor.Column [| 2.0; -0.5; 1.0; 3.0 |]
 let private w =
     Tensor.FromArray(Array.init 15 (fun k -> float (k % 7) * 0.3 - 0.8), 5, 3)
 
-let private binaryCases: (string * (Tensor -> Tensor) * float * float) list =
+/// Binary operations, broadcasting patterns, selection and matrix products with their input ranges.
+let binaryCases: (string * (Tensor -> Tensor) * float * float) list =
     [
         "x + sin x", (fun x -> x + Tensor.Sin x), -2.0, 2.0
         "x - cos x", (fun x -> x - Tensor.Cos x), -2.0, 2.0
@@ -69,17 +71,17 @@ let private binaryCases: (string * (Tensor -> Tensor) * float * float) list =
         (fun x -> Tensor.Where(Tensor.Greater(x, 0.0), Tensor.Sin x, Tensor.Square x)),
         -2.0,
         2.0
-        "x + feature row", (fun x -> Tensor.Sin(x + row)), -2.0, 2.0
-        "feature row - x", (fun x -> row - Tensor.Square x), -2.0, 2.0
-        "x * feature row", (fun x -> x * row), -2.0, 2.0
-        "feature row / x", (fun x -> row / x), 0.3, 2.0
-        "batch column * x", (fun x -> col * Tensor.Sin x), -2.0, 2.0
-        "x / batch column", (fun x -> Tensor.Sin x / col), -2.0, 2.0
+        "x + feature row", (fun x -> Tensor.Sin(x + like x row)), -2.0, 2.0
+        "feature row - x", (fun x -> like x row - Tensor.Square x), -2.0, 2.0
+        "x * feature row", (fun x -> x * like x row), -2.0, 2.0
+        "feature row / x", (fun x -> like x row / x), 0.3, 2.0
+        "batch column * x", (fun x -> like x col * Tensor.Sin x), -2.0, 2.0
+        "x / batch column", (fun x -> Tensor.Sin x / like x col), -2.0, 2.0
         "x - mean x (batch vector right)", (fun x -> x - Tensor.Mean x), -2.0, 2.0
         "sum x * x (batch vector left)", (fun x -> Tensor.Sum x * x), -2.0, 2.0
         "x / sum x² (batch vector divisor)", (fun x -> x / Tensor.Sum(Tensor.Square x)), -2.0, 2.0
         "max(x, 1x1 scalar tensor)", (fun x -> Tensor.Max(x, Tensor.Scalar 0.3)), -2.0, 2.0
-        "matmul constant w", (fun x -> Tensor.MatMul(x, w)), -2.0, 2.0
+        "matmul constant w", (fun x -> Tensor.MatMul(x, like x w)), -2.0, 2.0
         "per-solution policy (weights are x)",
         (fun x ->
             let obs = Tensor.FromArray([| 0.5; -1.0; 2.0; 0.25; 1.0; -0.5; 1.5; 0.0 |], 4, 2)
@@ -95,7 +97,7 @@ let private binaryCases: (string * (Tensor -> Tensor) * float * float) list =
         -1.0,
         1.0
         "two-layer tanh policy",
-        (fun x -> Tensor.MatMul(Tensor.Tanh(Tensor.MatMul(x, w)), Tensor.FromArray([| 1.0; -2.0; 0.5 |], 3, 1))),
+        (fun x -> Tensor.MatMul(Tensor.Tanh(Tensor.MatMul(x, like x w)), Tensor.FromArray([| 1.0; -2.0; 0.5 |], 3, 1))),
         -2.0,
         2.0
     ]

@@ -16,6 +16,7 @@ let private allTests =
             FrontTests.tests
             PortableMathTests.tests
             FixedOrderTests.tests
+            DtypeTests.tests
         ]
 
 /// Runs the suite; with --bench [backend] runs the engine benchmark instead (never part of the tests).

@@ -244,4 +244,46 @@ let tests =
 
                 throwsWith<ArgumentException> [ "sigma" ] (fun () ->
                     RunConfig.validate { small with Sigma = nan } |> ignore)
+
+                throwsWith<ArgumentException> [ "dtype must be 'float64' or 'float32'"; "float16" ] (fun () ->
+                    RunConfig.validate
+                        { small with
+                            Gradients = "engine"
+                            Dtype = "float16"
+                        }
+                    |> ignore)
+
+                throwsWith<ArgumentException> [ "needs gradients 'engine'" ] (fun () ->
+                    RunConfig.validate { small with Dtype = "float32" } |> ignore)
+
+            testCase "a config written before the dtype field existed reads as float64 and resumes"
+            <| fun () ->
+                let dir = tempDir ()
+                let config = { small with Iterations = 10 }
+                runTo dir config |> ignore
+                let path = RunDirectory.configPath dir
+                let json = Text.Json.Nodes.JsonNode.Parse(File.ReadAllText path).AsObject()
+                Expect.isTrue (json.Remove "Dtype") "the field was written"
+                File.WriteAllText(path, json.ToJsonString())
+                let resumed = RunDirectory.resume dir (Some 20)
+                Expect.equal resumed.Config { config with Iterations = 20 } "dtype defaults to float64"
+
+            testCase "an engine run in float32 ends close to the float64 one"
+            <| fun () ->
+                let config =
+                    { small with
+                        Algorithm = "og-map-elites"
+                        Gradients = "engine"
+                        SigmaG = 0.5
+                        Iterations = 5
+                    }
+
+                let run c =
+                    let dir = tempDir ()
+                    (runTo dir c).State.Archive.Stats
+
+                let s64, s32 = run config, run { config with Dtype = "float32" }
+                Expect.isGreaterThan s32.NumElites 0 "float32 run fills the archive"
+                Expect.floatClose { absolute = 0.0; relative = 0.05 } s32.QdScore s64.QdScore "QD score within 5%"
+                Expect.notEqual s32.QdScore s64.QdScore "the objectives really come from float32"
         ]

@@ -8,12 +8,18 @@ using QdFunctional.Diff;
 /// (n × d) to n × (m + k) outputs, objectives first, then measures. Values come from one forward
 /// pass; Jacobians, when asked for, from m + k backward sweeps over the whole batch. This is
 /// how users bring their own differentiable tasks without deriving a single gradient.
+/// The engine computes in <see cref="Dtype"/> (float64 by default; float32 on request): a float32
+/// task rounds the solutions to float32 on the way in and widens the values and Jacobians back
+/// to the double arrays of <see cref="Evaluation"/> on the way out (exactly), so everything past
+/// this boundary — archives, emitters, checkpoints — is unchanged.
 /// </summary>
 public sealed class DifferentiableTask : ITask
 {
     readonly Func<Tensor, Tensor> function;
 
-    /// <summary>A task named <paramref name="name"/> computed by <paramref name="function"/>.</summary>
+    /// <summary>A task named <paramref name="name"/> computed by <paramref name="function"/> in <paramref name="dtype"/>.</summary>
+    /// <remarks>The function receives a tensor of that dtype and, while it runs, constants it creates
+    /// without a dtype (Tensor.Row, Tensor.Scalar…) default to it as well.</remarks>
     public DifferentiableTask(
         string name,
         int solutionDim,
@@ -21,9 +27,12 @@ public sealed class DifferentiableTask : ITask
         double[] measureLow,
         double[] measureHigh,
         (double Low, double High) objectiveRange,
-        Func<Tensor, Tensor> function
+        Func<Tensor, Tensor> function,
+        Dtype dtype = Dtype.Float64
     )
     {
+        if (!Enum.IsDefined(dtype))
+            throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "Not a dtype.");
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(measureLow);
         ArgumentNullException.ThrowIfNull(measureHigh);
@@ -41,7 +50,11 @@ public sealed class DifferentiableTask : ITask
         MeasureHigh = (double[])measureHigh.Clone();
         ObjectiveRange = objectiveRange;
         this.function = function;
+        Dtype = dtype;
     }
+
+    /// <summary>The precision the engine computes this task in.</summary>
+    public Dtype Dtype { get; }
 
     /// <inheritdoc/>
     public string Name { get; }
@@ -77,12 +90,13 @@ public sealed class DifferentiableTask : ITask
             m = ObjectiveCount,
             k = MeasureDim,
             outputs = m + k;
-        var x = Tensor.FromArray(solutions.Values.ToArray(), n, SolutionDim);
+        var x = Tensor.FromArray(solutions.Values.ToArray(), n, SolutionDim, Dtype);
         double[] values;
         double[]? jacobians = null;
+        using var scope = Engine.UseDtype(Dtype);
         if (withJacobians)
         {
-            var result = Autodiff.ValueAndJacobian(function, x);
+            var result = Autodiff.ValueAndJacobian(function, x).ToFloat64();
             CheckOutputs(result.Outputs, result.Batch, n);
             values = result.Values;
             jacobians = result.Jacobian;

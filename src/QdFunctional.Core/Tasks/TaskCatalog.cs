@@ -26,10 +26,11 @@ public static class TaskCatalog
 
     /// <summary>
     /// The same task written in the differentiable engine: equal values (to rounding), with
-    /// Jacobians from reverse-mode differentiation instead of hand-derived formulas. The
-    /// multi-objective tasks come as they are (mo-sphere is written in the engine already).
+    /// Jacobians from reverse-mode differentiation instead of hand-derived formulas, computed in
+    /// <paramref name="dtype"/> (float64 unless asked). The multi-objective tasks come as they
+    /// are (mo-sphere is written in the engine already, in float64).
     /// </summary>
-    public static ITask CreateInEngine(string name, int dim)
+    public static ITask CreateInEngine(string name, int dim, Diff.Dtype dtype = Diff.Dtype.Float64)
     {
         var plain = Create(name, dim);
         if (plain is IMultiObjectiveTask)
@@ -40,6 +41,6 @@ public static class TaskCatalog
             "lp-rastrigin" => Diff.Benchmarks.LinearProjection.Rastrigin,
             _ => Diff.Benchmarks.PlanarArm.Evaluate,
         };
-        return new DifferentiableTask(plain.Name, dim, 1, plain.MeasureLow, plain.MeasureHigh, plain.ObjectiveRange, f);
+        return new DifferentiableTask(plain.Name, dim, 1, plain.MeasureLow, plain.MeasureHigh, plain.ObjectiveRange, f, dtype);
     }
 }

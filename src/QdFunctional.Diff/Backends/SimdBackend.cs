@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using QdFunctional.Diff.Numerics;
 using TP = System.Numerics.Tensors.TensorPrimitives;
 
@@ -10,7 +11,9 @@ namespace QdFunctional.Diff;
 /// only exactly rounded TensorPrimitives operations are used (add, multiply, divide, sqrt, min, max…);
 /// the transcendental functions come from <see cref="Numerics.PortableMath"/>, whose vector and scalar forms agree bit for bit.
 /// So results are bit-identical whatever <see cref="MaxDegreeOfParallelism"/> is, wherever buffers
-/// live, and from the first call on.</remarks>
+/// live, and from the first call on. Every kernel is written once, generic over the element type, and
+/// instantiated for float64 (double) and float32 (float): the JIT specializes each, so float32 runs
+/// twice as many lanes per vector with the same code.</remarks>
 public sealed class SimdBackend : IBackend
 {
     /// <summary>Creates the backend; -1 uses every core, 1 runs on the calling thread only.</summary>
@@ -24,18 +27,196 @@ public sealed class SimdBackend : IBackend
     /// <inheritdoc />
     public string Name => "simd";
 
+    // The seam's overloads, one pair per kernel; each forwards to the kernel written once over T.
+
     /// <inheritdoc />
-    public void Unary(UnaryOp op, double p, double q, double[] x, double[] y, int length) =>
-        Partition.Elements(length, MaxDegreeOfParallelism, (s, e) => UnarySpan(op, p, q, x.AsSpan(s, e - s), y.AsSpan(s, e - s)));
+    public void Unary(UnaryOp op, double p, double q, double[] x, double[] y, int length) => UnaryKernel(op, p, q, x, y, length);
+
+    /// <inheritdoc />
+    public void Unary(UnaryOp op, double p, double q, float[] x, float[] y, int length) => UnaryKernel(op, p, q, x, y, length);
 
     /// <inheritdoc />
     public void UnaryBackward(UnaryOp op, double p, double q, double[] x, double[] y, double[] dy, double[] dx, int length) =>
+        UnaryBackwardKernel(op, p, q, x, y, dy, dx, length);
+
+    /// <inheritdoc />
+    public void UnaryBackward(UnaryOp op, double p, double q, float[] x, float[] y, float[] dy, float[] dx, int length) =>
+        UnaryBackwardKernel(op, p, q, x, y, dy, dx, length);
+
+    /// <inheritdoc />
+    public void Binary(BinaryOp op, Operand<double> a, Operand<double> b, double[] y, int rows, int cols) =>
+        BinaryKernel(op, a, b, y, rows, cols);
+
+    /// <inheritdoc />
+    public void Binary(BinaryOp op, Operand<float> a, Operand<float> b, float[] y, int rows, int cols) =>
+        BinaryKernel(op, a, b, y, rows, cols);
+
+    /// <inheritdoc />
+    public void BinaryBackward(
+        BinaryOp op,
+        Operand<double> a,
+        Operand<double> b,
+        double[] y,
+        double[] dy,
+        int rows,
+        int cols,
+        double[]? da,
+        double[]? db
+    ) => BinaryBackwardKernel(op, a, b, y, dy, rows, cols, da, db);
+
+    /// <inheritdoc />
+    public void BinaryBackward(
+        BinaryOp op,
+        Operand<float> a,
+        Operand<float> b,
+        float[] y,
+        float[] dy,
+        int rows,
+        int cols,
+        float[]? da,
+        float[]? db
+    ) => BinaryBackwardKernel(op, a, b, y, dy, rows, cols, da, db);
+
+    /// <inheritdoc />
+    public void Select(double[] mask, Operand<double> a, Operand<double> b, double[] y, int rows, int cols) =>
+        SelectKernel(mask, a, b, y, rows, cols);
+
+    /// <inheritdoc />
+    public void Select(float[] mask, Operand<float> a, Operand<float> b, float[] y, int rows, int cols) =>
+        SelectKernel(mask, a, b, y, rows, cols);
+
+    /// <inheritdoc />
+    public void SelectBackward(
+        double[] mask,
+        Operand<double> a,
+        Operand<double> b,
+        double[] dy,
+        int rows,
+        int cols,
+        double[]? da,
+        double[]? db
+    ) => SelectBackwardKernel(mask, a, b, dy, rows, cols, da, db);
+
+    /// <inheritdoc />
+    public void SelectBackward(
+        float[] mask,
+        Operand<float> a,
+        Operand<float> b,
+        float[] dy,
+        int rows,
+        int cols,
+        float[]? da,
+        float[]? db
+    ) => SelectBackwardKernel(mask, a, b, dy, rows, cols, da, db);
+
+    /// <inheritdoc />
+    public void SumColumns(double[] x, int rows, int cols, double[] y) => SumColumnsKernel(x, rows, cols, y);
+
+    /// <inheritdoc />
+    public void SumColumns(float[] x, int rows, int cols, float[] y) => SumColumnsKernel(x, rows, cols, y);
+
+    /// <inheritdoc />
+    public void SumColumnsBackward(double[] dy, int rows, int cols, double[] dx) => SumColumnsBackwardKernel(dy, rows, cols, dx);
+
+    /// <inheritdoc />
+    public void SumColumnsBackward(float[] dy, int rows, int cols, float[] dx) => SumColumnsBackwardKernel(dy, rows, cols, dx);
+
+    /// <inheritdoc />
+    public void CumSum(double[] x, int rows, int cols, double[] y) => CumSumKernel(x, rows, cols, y);
+
+    /// <inheritdoc />
+    public void CumSum(float[] x, int rows, int cols, float[] y) => CumSumKernel(x, rows, cols, y);
+
+    /// <inheritdoc />
+    public void CumSumBackward(double[] dy, int rows, int cols, double[] dx) => CumSumBackwardKernel(dy, rows, cols, dx);
+
+    /// <inheritdoc />
+    public void CumSumBackward(float[] dy, int rows, int cols, float[] dx) => CumSumBackwardKernel(dy, rows, cols, dx);
+
+    /// <inheritdoc />
+    public void CopyColumns(
+        double[] src,
+        int srcCols,
+        int srcStart,
+        double[] dst,
+        int dstCols,
+        int dstStart,
+        int count,
+        int rows,
+        bool accumulate
+    ) => CopyColumnsKernel(src, srcCols, srcStart, dst, dstCols, dstStart, count, rows, accumulate);
+
+    /// <inheritdoc />
+    public void CopyColumns(
+        float[] src,
+        int srcCols,
+        int srcStart,
+        float[] dst,
+        int dstCols,
+        int dstStart,
+        int count,
+        int rows,
+        bool accumulate
+    ) => CopyColumnsKernel(src, srcCols, srcStart, dst, dstCols, dstStart, count, rows, accumulate);
+
+    /// <inheritdoc />
+    public void MatMul(double[] a, double[] w, double[] y, int rows, int inner, int cols) => MatMulKernel(a, w, y, rows, inner, cols);
+
+    /// <inheritdoc />
+    public void MatMul(float[] a, float[] w, float[] y, int rows, int inner, int cols) => MatMulKernel(a, w, y, rows, inner, cols);
+
+    /// <inheritdoc />
+    public void MatMulBackward(double[] a, double[] w, double[] dy, int rows, int inner, int cols, double[]? da, double[]? dw) =>
+        MatMulBackwardKernel(a, w, dy, rows, inner, cols, da, dw);
+
+    /// <inheritdoc />
+    public void MatMulBackward(float[] a, float[] w, float[] dy, int rows, int inner, int cols, float[]? da, float[]? dw) =>
+        MatMulBackwardKernel(a, w, dy, rows, inner, cols, da, dw);
+
+    /// <inheritdoc />
+    public void BatchedMatMul(double[] x, double[] w, double[] y, int rows, int inner, int cols) =>
+        BatchedMatMulKernel(x, w, y, rows, inner, cols);
+
+    /// <inheritdoc />
+    public void BatchedMatMul(float[] x, float[] w, float[] y, int rows, int inner, int cols) =>
+        BatchedMatMulKernel(x, w, y, rows, inner, cols);
+
+    /// <inheritdoc />
+    public void BatchedMatMulBackward(double[] x, double[] w, double[] dy, int rows, int inner, int cols, double[]? dx, double[]? dw) =>
+        BatchedMatMulBackwardKernel(x, w, dy, rows, inner, cols, dx, dw);
+
+    /// <inheritdoc />
+    public void BatchedMatMulBackward(float[] x, float[] w, float[] dy, int rows, int inner, int cols, float[]? dx, float[]? dw) =>
+        BatchedMatMulBackwardKernel(x, w, dy, rows, inner, cols, dx, dw);
+
+    /// <inheritdoc />
+    public void Convert(double[] src, float[] dst, int length, bool accumulate) =>
+        Partition.Elements(
+            length,
+            MaxDegreeOfParallelism,
+            (s, e) => Precision.Narrow(src.AsSpan(s, e - s), dst.AsSpan(s, e - s), accumulate)
+        );
+
+    /// <inheritdoc />
+    public void Convert(float[] src, double[] dst, int length, bool accumulate) =>
+        Partition.Elements(
+            length,
+            MaxDegreeOfParallelism,
+            (s, e) => Precision.Widen(src.AsSpan(s, e - s), dst.AsSpan(s, e - s), accumulate)
+        );
+
+    private void UnaryKernel<T>(UnaryOp op, double p, double q, T[] x, T[] y, int length)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        Partition.Elements(length, MaxDegreeOfParallelism, (s, e) => UnarySpan(op, p, q, x.AsSpan(s, e - s), y.AsSpan(s, e - s)));
+
+    private void UnaryBackwardKernel<T>(UnaryOp op, double p, double q, T[] x, T[] y, T[] dy, T[] dx, int length)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
         Partition.Elements(
             length,
             MaxDegreeOfParallelism,
             (s, e) =>
             {
-                double[] t = ArrayPool<double>.Shared.Rent(e - s);
+                T[] t = ArrayPool<T>.Shared.Rent(e - s);
                 UnaryBackwardSpan(
                     op,
                     p,
@@ -46,11 +227,12 @@ public sealed class SimdBackend : IBackend
                     dx.AsSpan(s, e - s),
                     t.AsSpan(0, e - s)
                 );
-                ArrayPool<double>.Shared.Return(t);
+                ArrayPool<T>.Shared.Return(t);
             }
         );
 
-    private static void UnarySpan(UnaryOp op, double p, double q, ReadOnlySpan<double> x, Span<double> y)
+    private static void UnarySpan<T>(UnaryOp op, double p, double q, ReadOnlySpan<T> x, Span<T> y)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         switch (op)
         {
@@ -75,7 +257,7 @@ public sealed class SimdBackend : IBackend
                 Transcendental.Unary(op, p, x, y);
                 break;
             case UnaryOp.Relu:
-                TP.Max(x, 0.0, y);
+                TP.Max(x, T.Zero, y);
                 break;
             case UnaryOp.PowScalar:
                 if (p == 2.0)
@@ -84,36 +266,37 @@ public sealed class SimdBackend : IBackend
                     Transcendental.Unary(op, p, x, y);
                 break;
             case UnaryOp.Clamp:
-                TP.Max(x, p, y);
-                TP.Min(y, q, y);
+                TP.Max(x, T.CreateTruncating(p), y);
+                TP.Min(y, T.CreateTruncating(q), y);
                 break;
             case UnaryOp.AddScalar:
-                TP.Add(x, p, y);
+                TP.Add(x, T.CreateTruncating(p), y);
                 break;
             case UnaryOp.MulScalar:
-                TP.Multiply(x, p, y);
+                TP.Multiply(x, T.CreateTruncating(p), y);
                 break;
             case UnaryOp.ScalarSub:
-                TP.Subtract(p, x, y);
+                TP.Subtract(T.CreateTruncating(p), x, y);
                 break;
             case UnaryOp.ScalarDiv:
-                TP.Divide(p, x, y);
+                TP.Divide(T.CreateTruncating(p), x, y);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(op));
         }
     }
 
-    private static void UnaryBackwardSpan(
+    private static void UnaryBackwardSpan<T>(
         UnaryOp op,
         double p,
         double q,
-        ReadOnlySpan<double> x,
-        ReadOnlySpan<double> y,
-        ReadOnlySpan<double> dy,
-        Span<double> dx,
-        Span<double> t
+        ReadOnlySpan<T> x,
+        ReadOnlySpan<T> y,
+        ReadOnlySpan<T> dy,
+        Span<T> dx,
+        Span<T> t
     )
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         switch (op)
         {
@@ -125,21 +308,21 @@ public sealed class SimdBackend : IBackend
                 TP.Add(dx, dy, dx);
                 break;
             case UnaryOp.MulScalar:
-                TP.MultiplyAdd(dy, p, dx, dx);
+                TP.MultiplyAdd(dy, T.CreateTruncating(p), dx, dx);
                 break;
             case UnaryOp.Square:
                 TP.Multiply(x, dy, t);
-                TP.MultiplyAdd(t, 2.0, dx, dx);
+                TP.MultiplyAdd(t, T.CreateTruncating(2.0), dx, dx);
                 break;
             case UnaryOp.Sqrt:
                 TP.Divide(dy, y, t);
-                TP.MultiplyAdd(t, 0.5, dx, dx);
+                TP.MultiplyAdd(t, T.CreateTruncating(0.5), dx, dx);
                 break;
             case UnaryOp.Exp:
                 TP.MultiplyAdd(dy, y, dx, dx);
                 break;
             case UnaryOp.Log:
-                TP.Divide(1.0, x, t);
+                TP.Divide(T.One, x, t);
                 TP.MultiplyAdd(t, dy, dx, dx);
                 break; // dy·(1/x), as the scalar rule
             case UnaryOp.Sin:
@@ -153,11 +336,11 @@ public sealed class SimdBackend : IBackend
                 break;
             case UnaryOp.Tanh:
                 TP.Multiply(y, y, t);
-                TP.Subtract(1.0, t, t);
+                TP.Subtract(T.One, t, t);
                 TP.MultiplyAdd(t, dy, dx, dx);
                 break;
             case UnaryOp.Sigmoid:
-                TP.Subtract(1.0, y, t);
+                TP.Subtract(T.One, y, t);
                 TP.Multiply(t, y, t);
                 TP.MultiplyAdd(t, dy, dx, dx);
                 break;
@@ -165,34 +348,36 @@ public sealed class SimdBackend : IBackend
                 if (p == 0.0)
                     break;
                 if (p == 2.0)
-                    TP.Multiply(x, 2.0, t);
+                    TP.Multiply(x, T.CreateTruncating(2.0), t);
                 else
                 {
                     Transcendental.Unary(UnaryOp.PowScalar, p - 1.0, x, t);
-                    TP.Multiply(t, p, t);
+                    TP.Multiply(t, T.CreateTruncating(p), t);
                 }
                 TP.MultiplyAdd(t, dy, dx, dx);
                 break;
             case UnaryOp.ScalarDiv:
                 TP.Multiply(x, x, t);
                 TP.Divide(dy, t, t);
-                TP.MultiplyAdd(t, -p, dx, dx);
+                TP.MultiplyAdd(t, T.CreateTruncating(-p), dx, dx);
                 break;
             case UnaryOp.Abs:
                 for (int i = 0; i < x.Length; i++)
                     dx[i] +=
-                        x[i] > 0 ? dy[i]
-                        : x[i] < 0 ? -dy[i]
-                        : 0.0;
+                        x[i] > T.Zero ? dy[i]
+                        : x[i] < T.Zero ? -dy[i]
+                        : T.Zero;
                 break;
             case UnaryOp.Relu:
                 for (int i = 0; i < x.Length; i++)
-                    if (x[i] > 0)
+                    if (x[i] > T.Zero)
                         dx[i] += dy[i];
                 break;
             case UnaryOp.Clamp:
+                T lo = T.CreateTruncating(p),
+                    hi = T.CreateTruncating(q);
                 for (int i = 0; i < x.Length; i++)
-                    if (x[i] >= p && x[i] <= q)
+                    if (x[i] >= lo && x[i] <= hi)
                         dx[i] += dy[i];
                 break;
             default:
@@ -200,8 +385,8 @@ public sealed class SimdBackend : IBackend
         }
     }
 
-    /// <inheritdoc />
-    public void Binary(BinaryOp op, Operand a, Operand b, double[] y, int rows, int cols)
+    private void BinaryKernel<T>(BinaryOp op, Operand<T> a, Operand<T> b, T[] y, int rows, int cols)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (IsFull(a, rows, cols) && IsFull(b, rows, cols))
         {
@@ -218,17 +403,18 @@ public sealed class SimdBackend : IBackend
             MaxDegreeOfParallelism,
             (s, e) =>
             {
-                double[] ta = ArrayPool<double>.Shared.Rent(cols),
-                    tb = ArrayPool<double>.Shared.Rent(cols);
+                T[] ta = ArrayPool<T>.Shared.Rent(cols),
+                    tb = ArrayPool<T>.Shared.Rent(cols);
                 for (int i = s; i < e; i++)
                     BinarySpan(op, RowOf(a, i, cols, ta), RowOf(b, i, cols, tb), y.AsSpan(i * cols, cols));
-                ArrayPool<double>.Shared.Return(ta);
-                ArrayPool<double>.Shared.Return(tb);
+                ArrayPool<T>.Shared.Return(ta);
+                ArrayPool<T>.Shared.Return(tb);
             }
         );
     }
 
-    private static void BinarySpan(BinaryOp op, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> y)
+    private static void BinarySpan<T>(BinaryOp op, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         switch (op)
         {
@@ -255,27 +441,27 @@ public sealed class SimdBackend : IBackend
                 break;
             case BinaryOp.Less:
                 for (int i = 0; i < y.Length; i++)
-                    y[i] = a[i] < b[i] ? 1.0 : 0.0;
+                    y[i] = a[i] < b[i] ? T.One : T.Zero;
                 break;
             case BinaryOp.LessOrEqual:
                 for (int i = 0; i < y.Length; i++)
-                    y[i] = a[i] <= b[i] ? 1.0 : 0.0;
+                    y[i] = a[i] <= b[i] ? T.One : T.Zero;
                 break;
             case BinaryOp.Greater:
                 for (int i = 0; i < y.Length; i++)
-                    y[i] = a[i] > b[i] ? 1.0 : 0.0;
+                    y[i] = a[i] > b[i] ? T.One : T.Zero;
                 break;
             case BinaryOp.GreaterOrEqual:
                 for (int i = 0; i < y.Length; i++)
-                    y[i] = a[i] >= b[i] ? 1.0 : 0.0;
+                    y[i] = a[i] >= b[i] ? T.One : T.Zero;
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(op));
         }
     }
 
-    /// <inheritdoc />
-    public void BinaryBackward(BinaryOp op, Operand a, Operand b, double[] y, double[] dy, int rows, int cols, double[]? da, double[]? db)
+    private void BinaryBackwardKernel<T>(BinaryOp op, Operand<T> a, Operand<T> b, T[] y, T[] dy, int rows, int cols, T[]? da, T[]? db)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (op >= BinaryOp.Less || (da is null && db is null))
             return;
@@ -285,8 +471,8 @@ public sealed class SimdBackend : IBackend
         bool parallel = (da is null || a.Rows == rows) && (db is null || b.Rows == rows);
         void Body(int s, int e)
         {
-            var pool = ArrayPool<double>.Shared;
-            double[] ta = pool.Rent(cols),
+            var pool = ArrayPool<T>.Shared;
+            T[] ta = pool.Rent(cols),
                 tb = pool.Rent(cols),
                 ga = pool.Rent(cols),
                 gb = pool.Rent(cols);
@@ -322,15 +508,16 @@ public sealed class SimdBackend : IBackend
     }
 
     // ga = dy·∂y/∂a, gb = dy·∂y/∂b (an empty span is not wanted).
-    private static void BinaryPartials(
+    private static void BinaryPartials<T>(
         BinaryOp op,
-        ReadOnlySpan<double> a,
-        ReadOnlySpan<double> b,
-        ReadOnlySpan<double> y,
-        ReadOnlySpan<double> dy,
-        Span<double> ga,
-        Span<double> gb
+        ReadOnlySpan<T> a,
+        ReadOnlySpan<T> b,
+        ReadOnlySpan<T> y,
+        ReadOnlySpan<T> dy,
+        Span<T> ga,
+        Span<T> gb
     )
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         bool wantA = !ga.IsEmpty,
             wantB = !gb.IsEmpty;
@@ -369,9 +556,9 @@ public sealed class SimdBackend : IBackend
                 for (int j = 0; j < a.Length; j++)
                 {
                     if (wantA)
-                        ga[j] = b[j] == 0 ? 0.0 : dy[j] * (b[j] * PortableMath.Pow(a[j], b[j] - 1.0));
+                        ga[j] = b[j] == T.Zero ? T.Zero : dy[j] * (b[j] * Transcendental.Pow(a[j], b[j] - T.One));
                     if (wantB)
-                        gb[j] = a[j] > 0 ? dy[j] * (y[j] * PortableMath.Log(a[j])) : 0.0;
+                        gb[j] = a[j] > T.Zero ? dy[j] * (y[j] * Transcendental.Log(a[j])) : T.Zero;
                 }
                 break;
             case BinaryOp.Min:
@@ -379,9 +566,9 @@ public sealed class SimdBackend : IBackend
                 {
                     bool toA = a[j] <= b[j];
                     if (wantA)
-                        ga[j] = toA ? dy[j] : 0.0;
+                        ga[j] = toA ? dy[j] : T.Zero;
                     if (wantB)
-                        gb[j] = toA ? 0.0 : dy[j];
+                        gb[j] = toA ? T.Zero : dy[j];
                 }
                 break;
             case BinaryOp.Max:
@@ -389,9 +576,9 @@ public sealed class SimdBackend : IBackend
                 {
                     bool toA = a[j] >= b[j];
                     if (wantA)
-                        ga[j] = toA ? dy[j] : 0.0;
+                        ga[j] = toA ? dy[j] : T.Zero;
                     if (wantB)
-                        gb[j] = toA ? 0.0 : dy[j];
+                        gb[j] = toA ? T.Zero : dy[j];
                 }
                 break;
             default:
@@ -399,8 +586,8 @@ public sealed class SimdBackend : IBackend
         }
     }
 
-    /// <inheritdoc />
-    public void Select(double[] mask, Operand a, Operand b, double[] y, int rows, int cols) =>
+    private void SelectKernel<T>(T[] mask, Operand<T> a, Operand<T> b, T[] y, int rows, int cols)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
         Partition.Rows(
             rows,
             cols,
@@ -416,13 +603,13 @@ public sealed class SimdBackend : IBackend
                     var m = mask.AsSpan(i * cols, cols);
                     var yr = y.AsSpan(i * cols, cols);
                     for (int j = 0; j < cols; j++)
-                        yr[j] = m[j] != 0 ? a.Data[ia + sa * j] : b.Data[ib + sb * j];
+                        yr[j] = m[j] != T.Zero ? a.Data[ia + sa * j] : b.Data[ib + sb * j];
                 }
             }
         );
 
-    /// <inheritdoc />
-    public void SelectBackward(double[] mask, Operand a, Operand b, double[] dy, int rows, int cols, double[]? da, double[]? db)
+    private void SelectBackwardKernel<T>(T[] mask, Operand<T> a, Operand<T> b, T[] dy, int rows, int cols, T[]? da, T[]? db)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         void Body(int s, int e)
         {
@@ -436,7 +623,7 @@ public sealed class SimdBackend : IBackend
                 var g = dy.AsSpan(i * cols, cols);
                 for (int j = 0; j < cols; j++)
                 {
-                    if (m[j] != 0)
+                    if (m[j] != T.Zero)
                     {
                         if (da is not null)
                             da[ia + sa * j] += g[j];
@@ -453,8 +640,8 @@ public sealed class SimdBackend : IBackend
             Body(0, rows);
     }
 
-    /// <inheritdoc />
-    public void SumColumns(double[] x, int rows, int cols, double[] y) =>
+    private void SumColumnsKernel<T>(T[] x, int rows, int cols, T[] y)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
         Partition.Rows(
             rows,
             cols,
@@ -462,12 +649,12 @@ public sealed class SimdBackend : IBackend
             (s, e) =>
             {
                 for (int i = s; i < e; i++)
-                    y[i] = FixedOrder.Sum(x.AsSpan(i * cols, cols));
+                    y[i] = FixedOrder.SumOf(x.AsSpan(i * cols, cols));
             }
         );
 
-    /// <inheritdoc />
-    public void SumColumnsBackward(double[] dy, int rows, int cols, double[] dx) =>
+    private void SumColumnsBackwardKernel<T>(T[] dy, int rows, int cols, T[] dx)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
         Partition.Rows(
             rows,
             cols,
@@ -479,8 +666,8 @@ public sealed class SimdBackend : IBackend
             }
         );
 
-    /// <inheritdoc />
-    public void CumSum(double[] x, int rows, int cols, double[] y) =>
+    private void CumSumKernel<T>(T[] x, int rows, int cols, T[] y)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
         Partition.Rows(
             rows,
             cols,
@@ -491,7 +678,7 @@ public sealed class SimdBackend : IBackend
                 {
                     var xr = x.AsSpan(i * cols, cols);
                     var yr = y.AsSpan(i * cols, cols);
-                    double acc = 0;
+                    T acc = T.Zero;
                     for (int j = 0; j < xr.Length; j++)
                     {
                         acc += xr[j];
@@ -501,8 +688,8 @@ public sealed class SimdBackend : IBackend
             }
         );
 
-    /// <inheritdoc />
-    public void CumSumBackward(double[] dy, int rows, int cols, double[] dx) =>
+    private void CumSumBackwardKernel<T>(T[] dy, int rows, int cols, T[] dx)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
         Partition.Rows(
             rows,
             cols,
@@ -513,7 +700,7 @@ public sealed class SimdBackend : IBackend
                 {
                     var gr = dy.AsSpan(i * cols, cols);
                     var xr = dx.AsSpan(i * cols, cols);
-                    double acc = 0;
+                    T acc = T.Zero;
                     for (int j = gr.Length - 1; j >= 0; j--)
                     {
                         acc += gr[j];
@@ -523,18 +710,18 @@ public sealed class SimdBackend : IBackend
             }
         );
 
-    /// <inheritdoc />
-    public void CopyColumns(
-        double[] src,
+    private void CopyColumnsKernel<T>(
+        T[] src,
         int srcCols,
         int srcStart,
-        double[] dst,
+        T[] dst,
         int dstCols,
         int dstStart,
         int count,
         int rows,
         bool accumulate
-    ) =>
+    )
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
         Partition.Rows(
             rows,
             count,
@@ -553,8 +740,8 @@ public sealed class SimdBackend : IBackend
             }
         );
 
-    /// <inheritdoc />
-    public void MatMul(double[] a, double[] w, double[] y, int rows, int inner, int cols) =>
+    private void MatMulKernel<T>(T[] a, T[] w, T[] y, int rows, int inner, int cols)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
         Partition.Rows(
             rows,
             inner * Math.Max(1, cols),
@@ -571,8 +758,8 @@ public sealed class SimdBackend : IBackend
             }
         );
 
-    /// <inheritdoc />
-    public void MatMulBackward(double[] a, double[] w, double[] dy, int rows, int inner, int cols, double[]? da, double[]? dw)
+    private void MatMulBackwardKernel<T>(T[] a, T[] w, T[] dy, int rows, int inner, int cols, T[]? da, T[]? dw)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (da is not null)
             Partition.Rows(
@@ -585,7 +772,7 @@ public sealed class SimdBackend : IBackend
                     {
                         var g = dy.AsSpan(i * cols, cols);
                         for (int k = 0; k < inner; k++)
-                            da[i * inner + k] += FixedOrder.Dot(g, w.AsSpan(k * cols, cols));
+                            da[i * inner + k] += FixedOrder.DotOf(g, w.AsSpan(k * cols, cols));
                     }
                 }
             );
@@ -607,8 +794,8 @@ public sealed class SimdBackend : IBackend
             );
     }
 
-    /// <inheritdoc />
-    public void BatchedMatMul(double[] x, double[] w, double[] y, int rows, int inner, int cols) =>
+    private void BatchedMatMulKernel<T>(T[] x, T[] w, T[] y, int rows, int inner, int cols)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
         Partition.Rows(
             rows,
             inner * Math.Max(1, cols),
@@ -625,8 +812,8 @@ public sealed class SimdBackend : IBackend
             }
         );
 
-    /// <inheritdoc />
-    public void BatchedMatMulBackward(double[] x, double[] w, double[] dy, int rows, int inner, int cols, double[]? dx, double[]? dw) =>
+    private void BatchedMatMulBackwardKernel<T>(T[] x, T[] w, T[] dy, int rows, int inner, int cols, T[]? dx, T[]? dw)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
         Partition.Rows(
             rows,
             inner * Math.Max(1, cols),
@@ -640,7 +827,7 @@ public sealed class SimdBackend : IBackend
                     {
                         int at = (i * inner + k) * cols;
                         if (dx is not null)
-                            dx[i * inner + k] += FixedOrder.Dot(g, w.AsSpan(at, cols));
+                            dx[i * inner + k] += FixedOrder.DotOf(g, w.AsSpan(at, cols));
                         if (dw is not null)
                         {
                             var wr = dw.AsSpan(at, cols);
@@ -651,10 +838,12 @@ public sealed class SimdBackend : IBackend
             }
         );
 
-    private static bool IsFull(Operand o, int rows, int cols) => o.Rows == rows && o.Cols == cols;
+    private static bool IsFull<T>(Operand<T> o, int rows, int cols)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => o.Rows == rows && o.Cols == cols;
 
     // The row of o that output row i reads, expanded to cols entries (a width-1 operand is filled into t).
-    private static ReadOnlySpan<double> RowOf(Operand o, int i, int cols, double[] t)
+    private static ReadOnlySpan<T> RowOf<T>(Operand<T> o, int i, int cols, T[] t)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         int r = o.Rows == 1 ? 0 : i;
         if (o.Cols == cols)
@@ -664,7 +853,8 @@ public sealed class SimdBackend : IBackend
     }
 
     // Adds the per-element gradient g of output row i into the operand's gradient under broadcasting.
-    private static void Reduce(ReadOnlySpan<double> g, Operand o, int i, double[] target)
+    private static void Reduce<T>(ReadOnlySpan<T> g, Operand<T> o, int i, T[] target)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         int r = o.Rows == 1 ? 0 : i;
         if (o.Cols == g.Length)
@@ -673,6 +863,6 @@ public sealed class SimdBackend : IBackend
             TP.Add(t, g, t);
         }
         else
-            target[r] += FixedOrder.Sum(g);
+            target[r] += FixedOrder.SumOf(g);
     }
 }

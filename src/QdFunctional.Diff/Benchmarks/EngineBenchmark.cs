@@ -5,13 +5,14 @@ namespace QdFunctional.Diff.Benchmarks;
 
 /// <summary>Times value + Jacobian against value-only evaluation for the benchmark tasks.</summary>
 /// <remarks>A good reverse-mode engine costs a small constant factor (about 1 + m sweeps) over the
-/// forward pass; this prints that factor so regressions show. Not a test: timings vary by machine.</remarks>
+/// forward pass; this prints that factor so regressions show, for float64 and float32 side by side.
+/// Not a test: timings vary by machine.</remarks>
 public static class EngineBenchmark
 {
-    /// <summary>Runs every task at dimension 1000, batch 36 and 4096, on the current backend, writing one line per case.</summary>
+    /// <summary>Runs every task at dimension 1000, batch 36 and 4096, in float64 and float32, on the current backend, writing one line per case.</summary>
     /// <remarks>Callable from the CLI (qd bench). budgetSeconds bounds the time spent per measurement. Both
     /// sides run warm on one workspace, and the Jacobian is written into a reused result, as in an
-    /// optimization loop.</remarks>
+    /// optimization loop. The float32 population is the float64 one rounded to float32.</remarks>
     public static void Run(TextWriter output, double budgetSeconds = 1.0, int dim = 1000)
     {
         ArgumentNullException.ThrowIfNull(output);
@@ -25,16 +26,20 @@ public static class EngineBenchmark
         output.WriteLine(
             string.Create(CultureInfo.InvariantCulture, $"backend {ws.Backend.Name}, {Environment.ProcessorCount} cores, dimension {dim}")
         );
-        output.WriteLine("task          batch   value ms   value+jacobian ms   ratio");
+        output.WriteLine("task          batch  dtype     value ms   value+jacobian ms   ratio");
         foreach (var (name, f) in tasks)
         foreach (int batch in new[] { 36, 4096 })
+        foreach (var dtype in new[] { Dtype.Float64, Dtype.Float32 })
         {
-            var x = Population(batch, dim, name == "arm" ? Math.PI : 5.12);
+            var x = Tensor.Cast(Population(batch, dim, name == "arm" ? Math.PI : 5.12), dtype);
             var result = ws.ValueAndJacobian(f, x);
             double value = Time(() => ws.Evaluate(f, x), budgetSeconds);
             double both = Time(() => ws.ValueAndJacobian(f, x, result), budgetSeconds);
             output.WriteLine(
-                string.Create(CultureInfo.InvariantCulture, $"{name, -13} {batch, 5} {value, 10:F3} {both, 19:F3} {both / value, 7:F2}")
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{name, -13} {batch, 5}  {dtype.Name(), -7} {value, 10:F3} {both, 19:F3} {both / value, 7:F2}"
+                )
             );
         }
         ws.ReleaseBuffers();
@@ -67,6 +72,6 @@ public static class EngineBenchmark
             s = s * 6364136223846793005UL + 1442695040888963407UL;
             data[k] = ((s >> 11) * (1.0 / (1UL << 53)) * 2 - 1) * scale;
         }
-        return Tensor.FromArray(data, batch, dim);
+        return Tensor.FromArray(data, batch, dim, Dtype.Float64);
     }
 }

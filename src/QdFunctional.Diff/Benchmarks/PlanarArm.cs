@@ -24,7 +24,7 @@ public static class PlanarArm
         ArgumentNullException.ThrowIfNull(linkLengths);
         if (linkLengths.Length != theta.Cols)
             throw new ArgumentException($"planarArm: {linkLengths.Length} link lengths for {theta.Cols} joints");
-        var l = Tensor.Row(linkLengths);
+        var l = Tensor.FromArray(linkLengths, 1, linkLengths.Length, theta.Dtype);
         var phi = Tensor.CumSum(theta);
         return Assemble(theta, Tensor.Sum(Tensor.Cos(phi) * l), Tensor.Sum(Tensor.Sin(phi) * l));
     }

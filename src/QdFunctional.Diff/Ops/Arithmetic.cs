@@ -26,7 +26,10 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(b);
         var (rows, cols) = Broadcast(name, a, b);
         var y = Result(name, rows, cols, a, b);
-        y.Backend.Binary(op, a.AsOperand, b.AsOperand, y.Data, rows, cols);
+        if (y.Dtype == Dtype.Float32)
+            y.Backend.Binary(op, a.AsOperand32, b.AsOperand32, y.Data32, rows, cols);
+        else
+            y.Backend.Binary(op, a.AsOperand, b.AsOperand, y.Data, rows, cols);
         if (op >= BinaryOp.Less)
         {
             y.RequiresGrad = false; // a mask is a constant: no derivative flows through comparisons
@@ -39,17 +42,30 @@ public sealed partial class Tensor
                 var tape = n.Tape!;
                 Tensor a = n.A!,
                     b = n.B!;
-                tape.Backend.BinaryBackward(
-                    (BinaryOp)n.Code,
-                    a.AsOperand,
-                    b.AsOperand,
-                    n.Data,
-                    n.Grad!,
-                    n.Rows,
-                    n.Cols,
-                    a.RequiresGrad ? tape.GradOf(a) : null,
-                    b.RequiresGrad ? tape.GradOf(b) : null
-                );
+                if (n.Dtype == Dtype.Float32)
+                    tape.Backend.BinaryBackward(
+                        (BinaryOp)n.Code,
+                        a.AsOperand32,
+                        b.AsOperand32,
+                        n.Data32,
+                        n.Grad32!,
+                        n.Rows,
+                        n.Cols,
+                        a.RequiresGrad ? tape.GradOf32(a) : null,
+                        b.RequiresGrad ? tape.GradOf32(b) : null
+                    );
+                else
+                    tape.Backend.BinaryBackward(
+                        (BinaryOp)n.Code,
+                        a.AsOperand,
+                        b.AsOperand,
+                        n.Data,
+                        n.Grad!,
+                        n.Rows,
+                        n.Cols,
+                        a.RequiresGrad ? tape.GradOf(a) : null,
+                        b.RequiresGrad ? tape.GradOf(b) : null
+                    );
             },
             a,
             b
@@ -86,11 +102,11 @@ public sealed partial class Tensor
 
     /// <summary>min(a, c) elementwise with a constant.</summary>
     /// <remarks>On a tie the derivative goes to a.</remarks>
-    public static Tensor Min(Tensor a, double c) => Min(a, Scalar(c));
+    public static Tensor Min(Tensor a, double c) => Min(a, Scalar(c, a.Dtype));
 
     /// <summary>max(a, c) elementwise with a constant.</summary>
     /// <remarks>On a tie the derivative goes to a.</remarks>
-    public static Tensor Max(Tensor a, double c) => Max(a, Scalar(c));
+    public static Tensor Max(Tensor a, double c) => Max(a, Scalar(c, a.Dtype));
 
     /// <summary>The 0/1 mask a &lt; b (broadcasting); a constant with no derivative.</summary>
     /// <remarks>For <see cref="Where(Tensor, Tensor, Tensor)"/>.</remarks>
@@ -110,17 +126,17 @@ public sealed partial class Tensor
 
     /// <summary>The 0/1 mask a &lt; c.</summary>
     /// <remarks>Comparison with a constant.</remarks>
-    public static Tensor Less(Tensor a, double c) => Less(a, Scalar(c));
+    public static Tensor Less(Tensor a, double c) => Less(a, Scalar(c, a.Dtype));
 
     /// <summary>The 0/1 mask a ≤ c.</summary>
     /// <remarks>Comparison with a constant.</remarks>
-    public static Tensor LessOrEqual(Tensor a, double c) => LessOrEqual(a, Scalar(c));
+    public static Tensor LessOrEqual(Tensor a, double c) => LessOrEqual(a, Scalar(c, a.Dtype));
 
     /// <summary>The 0/1 mask a &gt; c.</summary>
     /// <remarks>Comparison with a constant.</remarks>
-    public static Tensor Greater(Tensor a, double c) => Greater(a, Scalar(c));
+    public static Tensor Greater(Tensor a, double c) => Greater(a, Scalar(c, a.Dtype));
 
     /// <summary>The 0/1 mask a ≥ c.</summary>
     /// <remarks>Comparison with a constant.</remarks>
-    public static Tensor GreaterOrEqual(Tensor a, double c) => GreaterOrEqual(a, Scalar(c));
+    public static Tensor GreaterOrEqual(Tensor a, double c) => GreaterOrEqual(a, Scalar(c, a.Dtype));
 }

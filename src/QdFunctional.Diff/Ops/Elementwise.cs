@@ -7,7 +7,10 @@ public sealed partial class Tensor
     internal static Tensor Unary(string name, UnaryOp op, Tensor x, double p = 0, double q = 0)
     {
         var y = Result(name, x.Rows, x.Cols, x);
-        y.Backend.Unary(op, p, q, x.Data, y.Data, x.Data.Length);
+        if (y.Dtype == Dtype.Float32)
+            y.Backend.Unary(op, p, q, x.Data32, y.Data32, x.Length);
+        else
+            y.Backend.Unary(op, p, q, x.Data, y.Data, x.Length);
         y.P = p;
         y.Q = q;
         y.Code = (int)op;
@@ -15,7 +18,10 @@ public sealed partial class Tensor
             static n =>
             {
                 var tape = n.Tape!;
-                tape.Backend.UnaryBackward((UnaryOp)n.Code, n.P, n.Q, n.A!.Data, n.Data, n.Grad!, tape.GradOf(n.A), n.Data.Length);
+                if (n.Dtype == Dtype.Float32)
+                    tape.Backend.UnaryBackward((UnaryOp)n.Code, n.P, n.Q, n.A!.Data32, n.Data32, n.Grad32!, tape.GradOf32(n.A), n.Length);
+                else
+                    tape.Backend.UnaryBackward((UnaryOp)n.Code, n.P, n.Q, n.A!.Data, n.Data, n.Grad!, tape.GradOf(n.A), n.Length);
             },
             x
         );

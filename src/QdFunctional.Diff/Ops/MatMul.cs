@@ -13,23 +13,38 @@ public sealed partial class Tensor
         if (x.Cols != w.Rows)
             throw new ArgumentException($"matmul: shapes {x.Shape} and {w.Shape} do not align ({x.Cols} ≠ {w.Rows})");
         var y = Result("matmul", x.Rows, w.Cols, x, w);
-        y.Backend.MatMul(x.Data, w.Data, y.Data, x.Rows, x.Cols, w.Cols);
+        if (y.Dtype == Dtype.Float32)
+            y.Backend.MatMul(x.Data32, w.Data32, y.Data32, x.Rows, x.Cols, w.Cols);
+        else
+            y.Backend.MatMul(x.Data, w.Data, y.Data, x.Rows, x.Cols, w.Cols);
         return y.Record(
             static n =>
             {
                 var tape = n.Tape!;
                 Tensor x = n.A!,
                     w = n.B!;
-                tape.Backend.MatMulBackward(
-                    x.Data,
-                    w.Data,
-                    n.Grad!,
-                    x.Rows,
-                    x.Cols,
-                    w.Cols,
-                    x.RequiresGrad ? tape.GradOf(x) : null,
-                    w.RequiresGrad ? tape.GradOf(w) : null
-                );
+                if (n.Dtype == Dtype.Float32)
+                    tape.Backend.MatMulBackward(
+                        x.Data32,
+                        w.Data32,
+                        n.Grad32!,
+                        x.Rows,
+                        x.Cols,
+                        w.Cols,
+                        x.RequiresGrad ? tape.GradOf32(x) : null,
+                        w.RequiresGrad ? tape.GradOf32(w) : null
+                    );
+                else
+                    tape.Backend.MatMulBackward(
+                        x.Data,
+                        w.Data,
+                        n.Grad!,
+                        x.Rows,
+                        x.Cols,
+                        w.Cols,
+                        x.RequiresGrad ? tape.GradOf(x) : null,
+                        w.RequiresGrad ? tape.GradOf(w) : null
+                    );
             },
             x,
             w
@@ -48,23 +63,38 @@ public sealed partial class Tensor
             throw new ArgumentException($"batchedMatMul: shapes {x.Shape} and {w.Shape} do not align (need batch × n and batch × n·p)");
         int p = w.Cols / x.Cols;
         var y = Result("batchedMatMul", x.Rows, p, x, w);
-        y.Backend.BatchedMatMul(x.Data, w.Data, y.Data, x.Rows, x.Cols, p);
+        if (y.Dtype == Dtype.Float32)
+            y.Backend.BatchedMatMul(x.Data32, w.Data32, y.Data32, x.Rows, x.Cols, p);
+        else
+            y.Backend.BatchedMatMul(x.Data, w.Data, y.Data, x.Rows, x.Cols, p);
         return y.Record(
             static n =>
             {
                 var tape = n.Tape!;
                 Tensor x = n.A!,
                     w = n.B!;
-                tape.Backend.BatchedMatMulBackward(
-                    x.Data,
-                    w.Data,
-                    n.Grad!,
-                    x.Rows,
-                    x.Cols,
-                    n.Cols,
-                    x.RequiresGrad ? tape.GradOf(x) : null,
-                    w.RequiresGrad ? tape.GradOf(w) : null
-                );
+                if (n.Dtype == Dtype.Float32)
+                    tape.Backend.BatchedMatMulBackward(
+                        x.Data32,
+                        w.Data32,
+                        n.Grad32!,
+                        x.Rows,
+                        x.Cols,
+                        n.Cols,
+                        x.RequiresGrad ? tape.GradOf32(x) : null,
+                        w.RequiresGrad ? tape.GradOf32(w) : null
+                    );
+                else
+                    tape.Backend.BatchedMatMulBackward(
+                        x.Data,
+                        w.Data,
+                        n.Grad!,
+                        x.Rows,
+                        x.Cols,
+                        n.Cols,
+                        x.RequiresGrad ? tape.GradOf(x) : null,
+                        w.RequiresGrad ? tape.GradOf(w) : null
+                    );
             },
             x,
             w

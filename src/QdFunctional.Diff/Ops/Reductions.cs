@@ -8,12 +8,18 @@ public sealed partial class Tensor
     public static Tensor Sum(Tensor x)
     {
         var y = Result("sum", x.Rows, 1, x);
-        y.Backend.SumColumns(x.Data, x.Rows, x.Cols, y.Data);
+        if (y.Dtype == Dtype.Float32)
+            y.Backend.SumColumns(x.Data32, x.Rows, x.Cols, y.Data32);
+        else
+            y.Backend.SumColumns(x.Data, x.Rows, x.Cols, y.Data);
         return y.Record(
             static n =>
             {
                 var tape = n.Tape!;
-                tape.Backend.SumColumnsBackward(n.Grad!, n.A!.Rows, n.A.Cols, tape.GradOf(n.A));
+                if (n.Dtype == Dtype.Float32)
+                    tape.Backend.SumColumnsBackward(n.Grad32!, n.A!.Rows, n.A.Cols, tape.GradOf32(n.A));
+                else
+                    tape.Backend.SumColumnsBackward(n.Grad!, n.A!.Rows, n.A.Cols, tape.GradOf(n.A));
             },
             x
         );
@@ -45,12 +51,18 @@ public sealed partial class Tensor
     public static Tensor CumSum(Tensor x)
     {
         var y = Result("cumsum", x.Rows, x.Cols, x);
-        y.Backend.CumSum(x.Data, x.Rows, x.Cols, y.Data);
+        if (y.Dtype == Dtype.Float32)
+            y.Backend.CumSum(x.Data32, x.Rows, x.Cols, y.Data32);
+        else
+            y.Backend.CumSum(x.Data, x.Rows, x.Cols, y.Data);
         return y.Record(
             static n =>
             {
                 var tape = n.Tape!;
-                tape.Backend.CumSumBackward(n.Grad!, n.Rows, n.Cols, tape.GradOf(n.A!));
+                if (n.Dtype == Dtype.Float32)
+                    tape.Backend.CumSumBackward(n.Grad32!, n.Rows, n.Cols, tape.GradOf32(n.A!));
+                else
+                    tape.Backend.CumSumBackward(n.Grad!, n.Rows, n.Cols, tape.GradOf(n.A!));
             },
             x
         );

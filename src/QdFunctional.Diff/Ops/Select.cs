@@ -16,7 +16,10 @@ public sealed partial class Tensor
         if (r1 != mask.Rows || c1 != mask.Cols || r2 != mask.Rows || c2 != mask.Cols)
             throw new ArgumentException($"where: branches {a.Shape} and {b.Shape} must broadcast to the mask's shape {mask.Shape}");
         var y = Result("where", mask.Rows, mask.Cols, a, b, mask);
-        y.Backend.Select(mask.Data, a.AsOperand, b.AsOperand, y.Data, y.Rows, y.Cols);
+        if (y.Dtype == Dtype.Float32)
+            y.Backend.Select(mask.Data32, a.AsOperand32, b.AsOperand32, y.Data32, y.Rows, y.Cols);
+        else
+            y.Backend.Select(mask.Data, a.AsOperand, b.AsOperand, y.Data, y.Rows, y.Cols);
         return y.Record(
             static n =>
             {
@@ -24,16 +27,28 @@ public sealed partial class Tensor
                 Tensor a = n.A!,
                     b = n.B!,
                     m = n.C!;
-                tape.Backend.SelectBackward(
-                    m.Data,
-                    a.AsOperand,
-                    b.AsOperand,
-                    n.Grad!,
-                    n.Rows,
-                    n.Cols,
-                    a.RequiresGrad ? tape.GradOf(a) : null,
-                    b.RequiresGrad ? tape.GradOf(b) : null
-                );
+                if (n.Dtype == Dtype.Float32)
+                    tape.Backend.SelectBackward(
+                        m.Data32,
+                        a.AsOperand32,
+                        b.AsOperand32,
+                        n.Grad32!,
+                        n.Rows,
+                        n.Cols,
+                        a.RequiresGrad ? tape.GradOf32(a) : null,
+                        b.RequiresGrad ? tape.GradOf32(b) : null
+                    );
+                else
+                    tape.Backend.SelectBackward(
+                        m.Data,
+                        a.AsOperand,
+                        b.AsOperand,
+                        n.Grad!,
+                        n.Rows,
+                        n.Cols,
+                        a.RequiresGrad ? tape.GradOf(a) : null,
+                        b.RequiresGrad ? tape.GradOf(b) : null
+                    );
             },
             a,
             b,
@@ -43,9 +58,9 @@ public sealed partial class Tensor
 
     /// <summary>mask != 0 ? a : b with a constant a.</summary>
     /// <remarks>See <see cref="Where(Tensor, Tensor, Tensor)"/>.</remarks>
-    public static Tensor Where(Tensor mask, double a, Tensor b) => Where(mask, Scalar(a), b);
+    public static Tensor Where(Tensor mask, double a, Tensor b) => Where(mask, Scalar(a, b.Dtype), b);
 
     /// <summary>mask != 0 ? a : b with a constant b.</summary>
     /// <remarks>See <see cref="Where(Tensor, Tensor, Tensor)"/>.</remarks>
-    public static Tensor Where(Tensor mask, Tensor a, double b) => Where(mask, a, Scalar(b));
+    public static Tensor Where(Tensor mask, Tensor a, double b) => Where(mask, a, Scalar(b, a.Dtype));
 }
