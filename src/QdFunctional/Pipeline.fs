@@ -110,7 +110,9 @@ module Pipeline =
             fail "objective-b" "the sweep needs two different objectives."
 
         if c.Steps < 2 || c.Steps > 100 then
-            fail "steps" $"a sweep needs at least 2 steps and at most 100 (runs are named step-00 to step-99), got {c.Steps}."
+            fail
+                "steps"
+                $"a sweep needs at least 2 steps and at most 100 (runs are named step-00 to step-99), got {c.Steps}."
 
         for field, v in
             [
