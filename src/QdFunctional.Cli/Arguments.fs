@@ -98,7 +98,8 @@ type BenchArgs =
         member a.Usage =
             match a with
             | Suite _ ->
-                "what to time: map-elites, archive, engine, centroids, optimizers or all (default all); "
+                "what to time: map-elites, archive, engine, centroids, optimizers, novelty (proximity archive at 100,000 entries) "
+                + "or all (default all); "
                 + "or dqd: the DQD paper's table (six algorithms × three tasks × seeds)."
             | Seconds _ -> "approximate seconds per measurement (default 3)."
             | Seeds _ -> "dqd: seeds per configuration (default 3)."
