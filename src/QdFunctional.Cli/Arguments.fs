@@ -28,17 +28,22 @@ type RunArgs =
     interface IArgParserTemplate with
         member a.Usage =
             match a with
-            | Task _ -> "benchmark task: lp-sphere, lp-rastrigin or arm (default lp-sphere)."
-            | Dim _ -> "solution dimension (default 1000)."
+            | Task _ ->
+                "benchmark task: lp-sphere, lp-rastrigin, arm or maze (deceptive point-robot maze) (default lp-sphere)."
+            | Dim _ -> "solution dimension (default 1000; 20 for the maze: 10 velocity commands)."
             | Algorithm _ ->
                 "map-elites (Gaussian, sigma 0.5 on LP tasks, 0.1 on arm), map-elites-line (Iso+LineDD, "
                 + "line sigma 0.2), og-map-elites (objective gradient, sigma_g 0.5 LP / 100 arm) or omg-mega "
                 + "(objective and measure gradients, normalized, sigma_g 10 LP / 1 arm), cma-me (CMA-ES with improvement ranking, "
                 + "sigma 0.5 LP / 0.1 arm, batch 36), cma-mega (gradient arborescence, sigma_g 10 LP / 0.05 arm, "
                 + "35 branches, gradient ascent step 1), cma-mega-adam (Adam, step 0.002), cma-mae or cma-maega (archive learning "
-                + "rate 0.01, minimum threshold 0, result archive beside the search archive); default map-elites-line. "
+                + "rate 0.01, minimum threshold 0, result archive beside the search archive), novelty-search (Gaussian "
+                + "mutation over a proximity archive, told no objective) or nslc (novelty search with local "
+                + "competition); default map-elites-line. "
                 + "Presets follow the DQD paper (Fontaine and Nikolaidis 2021)."
-            | Archive _ -> "grid:RxR (default grid:100x100) or cvt:CELLS (centroids by k-means)."
+            | Archive _ ->
+                "grid:RxR (default grid:100x100), cvt:CELLS (centroids by k-means), or for novelty-search and nslc "
+                + "proximity:k=K,threshold=T[,max=N][,capacity=N] (default k 15, threshold 5% of the measure box's side)."
             | Iterations _ -> "iterations after the initial population (default 10000)."
             | Batch _ ->
                 "solutions per emitter per iteration (default 36; 18 gradient points + 18 branches for og/omg)."

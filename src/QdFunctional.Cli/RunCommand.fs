@@ -21,7 +21,7 @@ let configOf (args: ParseResults<RunArgs>) =
             task
             algorithm
             { d with
-                Dim = args.GetResult(RunArgs.Dim, d.Dim)
+                Dim = args.GetResult(RunArgs.Dim, RunConfig.defaultDim task)
             }
 
     let seed = args.GetResult(RunArgs.Seed, int64 d.Seed)
@@ -31,9 +31,9 @@ let configOf (args: ParseResults<RunArgs>) =
 
     { d with
         Task = task
-        Dim = args.GetResult(RunArgs.Dim, d.Dim)
+        Dim = args.GetResult(RunArgs.Dim, RunConfig.defaultDim task)
         Algorithm = algorithm
-        Archive = args.GetResult(RunArgs.Archive, d.Archive)
+        Archive = args.GetResult(RunArgs.Archive, p.Archive)
         Iterations = args.GetResult(RunArgs.Iterations, d.Iterations)
         Batch = args.GetResult(RunArgs.Batch, p.Batch)
         Emitters = args.GetResult(RunArgs.Emitters, d.Emitters)

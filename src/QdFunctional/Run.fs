@@ -61,6 +61,25 @@ module Run =
         else
             CellArchive.Create(task.SolutionDim, cells), None
 
+    /// The empty search archive and optional result archive as the scheduler takes them: a proximity
+    /// archive for novelty search (local competition for NSLC), else the cell archives above.
+    let searchArchives (config: RunConfig) (task: ITask) : IArchive * IArchive option =
+        match ProximitySpec.tryParse config.Archive with
+        | Some spec ->
+            let options = ProximitySpec.options spec (config.Algorithm = "nslc")
+            ProximityArchive.Create(task.SolutionDim, task.MeasureLow, task.MeasureHigh, options), None
+        | None ->
+            let archive, result = emptyArchives config task
+            archive, result |> Option.map (fun r -> r :> IArchive)
+
+    /// What the scheduler is told: novelty search drops the objective (diversity only, the Tell
+    /// without objective); every other algorithm tells the evaluation as it is.
+    let toTell (config: RunConfig) (evaluation: Evaluation) =
+        if config.Algorithm = "novelty-search" then
+            evaluation.WithoutObjectives()
+        else
+            evaluation
+
     /// An empty (search) archive for the config's archive spec over the task's measure bounds.
     let emptyArchive (config: RunConfig) (task: ITask) : CellArchive = fst (emptyArchives config task)
 
@@ -97,7 +116,9 @@ module Run =
         [
             for _ in 1 .. config.Emitters ->
                 match config.Algorithm with
-                | "map-elites" ->
+                | "map-elites"
+                | "novelty-search"
+                | "nslc" ->
                     GaussianEmitter(task.SolutionDim, config.Sigma, config.Batch, EmitterStart.FromPoint x0) :> IEmitter
                 | "map-elites-line" ->
                     IsoLineEmitter(
@@ -156,12 +177,12 @@ module Run =
 
     /// The state after the initial population (iteration 0).
     let init (config: RunConfig) (task: ITask) : RunState =
-        let archive, result = emptyArchives config task
+        let archive, result = searchArchives config task
 
         let add (a: IArchive) =
             if config.InitialPopulation > 0 then
                 let pop = initialPopulation config task
-                let struct (added, _) = a.Add(pop, task.Evaluate pop) in
+                let struct (added, _) = a.Add(pop, toTell config (task.Evaluate pop)) in
                 added
             else
                 a
@@ -200,7 +221,7 @@ module Run =
                 state.Scheduler, 0, key
 
         let struct (scheduler, solutions) = scheduler.Ask branchKey
-        let struct (scheduler, _) = scheduler.Tell(task.Evaluate solutions)
+        let struct (scheduler, _) = scheduler.Tell(toTell config (task.Evaluate solutions))
 
         {
             Scheduler = scheduler
