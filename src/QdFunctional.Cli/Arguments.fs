@@ -87,7 +87,20 @@ type ReportArgs =
     interface IArgParserTemplate with
         member a.Usage =
             match a with
-            | Run_Dir _ -> "the run directory; heatmap.png and metrics.png are written into it."
+            | Run_Dir _ ->
+                "the run directory; heatmap.png, metrics.png, parallel.png (more than two measures) and "
+                + "report.html (all of them in one self-contained page) are written into it."
+
+/// `qd compare`: several runs' metrics on one chart.
+type CompareArgs =
+    | [<MainCommand; Mandatory>] Run_Dirs of dirs: string list
+    | Out of file: string
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Run_Dirs _ -> "run directories (each holds metrics.parquet); each line is named after its directory."
+            | Out _ -> "the chart (default data/runs/comparison.png)."
 
 /// `qd bench`: timings (never part of the tests).
 type BenchArgs =
@@ -119,6 +132,7 @@ type QdArgs =
     | [<CliPrefix(CliPrefix.None)>] Run of ParseResults<RunArgs>
     | [<CliPrefix(CliPrefix.None)>] Resume of ParseResults<ResumeArgs>
     | [<CliPrefix(CliPrefix.None)>] Report of ParseResults<ReportArgs>
+    | [<CliPrefix(CliPrefix.None)>] Compare of ParseResults<CompareArgs>
     | [<CliPrefix(CliPrefix.None)>] Bench of ParseResults<BenchArgs>
     | Version
 
@@ -128,5 +142,6 @@ type QdArgs =
             | Run _ -> "run MAP-Elites on a benchmark and write archive.parquet, metrics.parquet and config.json."
             | Resume _ -> "continue a stopped or killed run from its last checkpoint."
             | Report _ -> "draw a run's archive heatmap and metric curves as PNG files."
+            | Compare _ -> "draw several runs' coverage, QD score and best objective against evaluations on one chart."
             | Bench _ -> "print timings: iterations per second, archive insertion, engine, centroids."
             | Version -> "print the version."

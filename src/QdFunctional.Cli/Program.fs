@@ -16,6 +16,7 @@ let main argv =
         | Run r -> RunCommand.run r
         | Resume r -> RunCommand.resume r
         | Report r -> ReportCommand.report r
+        | Compare c -> CompareCommand.compare c
         | Bench b -> BenchCommand.bench b
         | Version ->
             printfn "qd %s" RunConfig.version

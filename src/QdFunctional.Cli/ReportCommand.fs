@@ -5,7 +5,8 @@ open Argu
 open QdFunctional
 open QdFunctional.Cli.Arguments
 
-/// `qd report RUN`: heatmap.png of the archive and metrics.png of the curves, beside the run's files.
+/// `qd report RUN`: heatmap.png of the archive, metrics.png of the curves, parallel.png when there are
+/// more than two measures, and report.html collecting them, beside the run's files.
 let report (args: ParseResults<ReportArgs>) =
     let dir = args.GetResult ReportArgs.Run_Dir
     let archive = RunDirectory.archivePath dir
@@ -23,4 +24,20 @@ let report (args: ParseResults<ReportArgs>) =
         Plot.metrics (Results.loadMetrics metrics) curves
         printfn "%s" curves
 
+    // More than two measures: a heatmap shows two, parallel coordinates show them all.
+    let table = Results.loadArchive archive
+    let coordinates = Path.Combine(dir, "parallel.png")
+
+    if table.Layout.MeasureDim > 2 then
+        ParallelCoordinates.plot table coordinates
+        printfn "%s" coordinates
+
+    let pictures =
+        [
+            "Archive", heatmap
+            "Measures (parallel coordinates)", coordinates
+            "Metrics", Path.Combine(dir, "metrics.png")
+        ]
+
+    printfn "%s" (HtmlReport.write dir pictures)
     0
