@@ -79,6 +79,37 @@ let tests =
                     (fun () -> ParallelCoordinates.plot (wideTable 1 10) (Path.Combine(dir, "one.png")))
                     "one measure"
 
+            testCase "Elites.filter keeps whole rows (objectives, measures, solutions, extra fields) and the layout"
+            <| fun () ->
+                let t = wideTable 3 50
+                let extra = Dictionary<string, double[]>()
+                extra["age"] <- Array.init 50 float
+
+                let t =
+                    EliteTable(t.Layout, 2, 1, t.Cells, t.Objectives, t.Measures, Array.init 100 float, extra)
+
+                let kept = t |> Elites.filter (fun r -> r.Measures[1] > 0.5)
+
+                let expected =
+                    Elites.rows t |> Seq.filter (fun r -> r.Measures[1] > 0.5) |> Seq.toList
+
+                Expect.equal (Elites.rows kept |> Seq.toList) expected "the same rows, in order"
+
+                Expect.equal
+                    kept.Extra["age"]
+                    (expected |> List.map (fun r -> float r.Cell) |> List.toArray)
+                    "extra fields follow"
+
+                Expect.equal kept.Layout t.Layout "layout"
+                Expect.equal (Elites.top 1 t).[0].Objective (Array.max t.Objectives) "top"
+                let path = Path.Combine(tempDir (), "kept.parquet")
+                ArchiveParquet.Write(path, kept)
+
+                Expect.equal
+                    (ArchiveParquet.Read path |> Elites.rows |> Seq.toList)
+                    expected
+                    "a valid table for Parquet"
+
             testCase "run comparison: one chart for several runs, and a table of their final rows"
             <| fun () ->
                 let dir = tempDir ()
