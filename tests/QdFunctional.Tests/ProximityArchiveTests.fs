@@ -104,6 +104,7 @@ let tests =
                 Expect.equal r2.Cells[0] 0 "a refused row reports its nearest entry (older first among equals)"
                 Expect.equal a2.Count 3 "three entries"
                 Expect.equal a1.Count 2 "the older version is unchanged"
+                Expect.isTrue (obj.ReferenceEquals(a1.EliteAt 1, a2.EliteAt 1)) "versions share untouched entries"
                 Expect.equal (a2.Nearest(ReadOnlySpan [| 0.5; 0.5 |], 3)) [| 0; 1; 2 |] "ties go to the older entry"
                 Expect.equal (a2.CellOf(ReadOnlySpan [| 0.8; 0.95 |])) 2 "CellOf is the nearest entry"
                 Expect.equal a2.Stats.QdScore 0.0 "no objectives: QD score 0"

@@ -35,15 +35,19 @@ public static class ProximityBenchmark
         var archive = ProximityArchive.Create(1, low, high, new ProximityOptions(Neighbours: 15, NoveltyThreshold: 0.0));
         const int Batch = 1_000;
         var clock = Stopwatch.StartNew();
+        var one = new Stopwatch();
+        double slowest = 0;
         for (uint b = 0; archive.Count < entries; b++)
         {
             var (s, e) = Uniform(key.FoldIn(b), Math.Min(Batch, entries - archive.Count), k);
+            one.Restart();
             archive = archive.Add(s, e).Archive;
+            slowest = Math.Max(slowest, one.Elapsed.TotalMilliseconds);
         }
         double fill = clock.Elapsed.TotalSeconds;
         output.WriteLine(
             $"proximity archive, {k}-D, k = 15: filled to {archive.Count:N0} entries in batches of {Batch}: {fill:F2} s, "
-                + $"{archive.Count / fill:N0} adds/s ({archive.IndexTreeCount} k-d trees)"
+                + $"{archive.Count / fill:N0} adds/s ({archive.IndexTreeCount} k-d trees; slowest add {slowest:F1} ms, when the trees merge)"
         );
 
         var (probe, probeEval) = Uniform(key.FoldIn(1u << 30), 36, k);
