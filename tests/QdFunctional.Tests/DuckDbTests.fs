@@ -135,8 +135,18 @@ let tests =
                     (ours |> Array.map (fun m -> m.Iteration, m.Evaluations, m.NumElites))
                     "iterations, evaluations and archive sizes"
 
-                // The novelty run's archive: proximity layout, cells are entry slots 0..n-1.
+                // The novelty run's archive: told no objective, so no objective column; cells are entry slots 0..n-1.
                 let archive = RunDirectory.archivePath dir
+
+                Expect.equal
+                    (describe archive)
+                    [|
+                        "cell", "INTEGER"
+                        "measure_0", "DOUBLE"
+                        "measure_1", "DOUBLE"
+                        "solution", "DOUBLE[]"
+                    |]
+                    "diversity-only columns"
 
                 let slots =
                     query $"SELECT min(cell), max(cell), count(*) FROM read_parquet('{archive}')"

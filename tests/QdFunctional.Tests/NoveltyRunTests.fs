@@ -188,6 +188,7 @@ let tests =
                 let final = Run.init ns task |> Run.fold ns task ignore
                 Expect.isTrue (final.Archive :? ProximityArchive) "a proximity archive"
                 Expect.isTrue (final.Archive.Elites |> Seq.forall (fun e -> e.Objective = 0.0)) "no objectives"
+                Expect.equal (final.Archive.ToTable().ObjectiveCount) 0 "and no objective column to save"
 
                 let lc = maze "nslc" 40
                 let task = Run.task lc
@@ -196,6 +197,7 @@ let tests =
                 Expect.isGreaterThan final.Archive.Stats.ObjMax 0.5 "objectives kept"
                 let archive = final.Archive :?> ProximityArchive
                 Expect.isTrue archive.Options.LocalCompetition "local competition on"
+                Expect.equal (archive.ToTable().ObjectiveCount) 1 "NSLC saves its objectives"
                 // Some entry was replaced: its insertion index is newer than entries in later slots.
                 let indices = archive.Elites |> Seq.map (fun e -> e.Index) |> Seq.toArray
 

@@ -239,6 +239,7 @@ let tests =
                     ArchiveParquet.Write(path, a.ToTable())
                     let t = ArchiveParquet.Read path
                     Expect.equal t.Layout.Kind "proximity" "kind"
+                    Expect.equal t.ObjectiveCount 0 "told no objective: no objective column"
                     Expect.equal t.Count 30 "rows"
                     Expect.equal t.Cells [| 0..29 |] "slots"
                     Expect.equal t.Measures (a.ToTable().Measures) "measures"

@@ -40,9 +40,11 @@ public sealed class ProximityArchive : IArchive
         EntryLog entries,
         NeighbourIndex index,
         ArchiveStats stats,
-        long nextIndex
+        long nextIndex,
+        bool hasObjectives
     )
     {
+        HasObjectives = hasObjectives;
         SolutionDim = solutionDim;
         this.low = low;
         this.high = high;
@@ -79,7 +81,8 @@ public sealed class ProximityArchive : IArchive
             EntryLog.Empty,
             NeighbourIndex.Empty(low.Length),
             ArchiveStats.Empty(1, options.QdOffset),
-            0
+            0,
+            false
         );
     }
 
@@ -127,6 +130,12 @@ public sealed class ProximityArchive : IArchive
 
     /// <summary>The number the next inserted entry gets as its <see cref="Elite.Index"/>.</summary>
     public long NextIndex { get; }
+
+    /// <summary>
+    /// True once any added batch carried an objective. A diversity-only archive (novelty search told
+    /// no objective) saves no objective column, rather than a column of zeros.
+    /// </summary>
+    public bool HasObjectives { get; }
 
     /// <summary>The nearest entry's slot, like pyribs' index_of.</summary>
     /// <exception cref="InvalidOperationException">The archive is empty.</exception>
@@ -265,8 +274,9 @@ public sealed class ProximityArchive : IArchive
             }
         }
         var report = new AddReport(status, novelty, cells);
+        bool hasObjectives = HasObjectives || evaluation.ObjectiveCount == 1;
         if (appendedRows.Count == 0 && winners.Count == 0)
-            return (this, report);
+            return (hasObjectives == HasObjectives ? this : With(hasObjectives), report);
 
         long next = NextIndex;
         int numElites = Stats.NumElites;
@@ -303,8 +313,10 @@ public sealed class ProximityArchive : IArchive
         var nextEntries = entries.With(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(replaced), appended);
         var nextIndex = index.With(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(added), replaced.Count, nextEntries);
         var stats = new ArchiveStats(Math.Max(1, nextEntries.Count), Options.QdOffset, numElites, sum, comp, best);
-        return (new ProximityArchive(SolutionDim, low, high, Options, nextEntries, nextIndex, stats, next), report);
+        return (new ProximityArchive(SolutionDim, low, high, Options, nextEntries, nextIndex, stats, next, hasObjectives), report);
     }
+
+    ProximityArchive With(bool hasObjectives) => new(SolutionDim, low, high, Options, entries, index, Stats, NextIndex, hasObjectives);
 
     Elite MakeElite(int slot, double objective, SolutionBatch solutions, Evaluation evaluation, int row, long insertion)
     {
@@ -319,7 +331,7 @@ public sealed class ProximityArchive : IArchive
     /// and the statistics' compensated sums. Used by checkpoints, so a resumed run continues bit for bit
     /// (queries break distance ties by insertion index, so the rebuilt trees give the same answers).
     /// </summary>
-    internal ProximityArchive Restore(IReadOnlyList<Elite> elites, long next, double objSum, double objComp)
+    internal ProximityArchive Restore(IReadOnlyList<Elite> elites, long next, double objSum, double objComp, bool hasObjectives)
     {
         if (!IsEmpty)
             throw new InvalidOperationException("Restore starts from an empty archive.");
@@ -337,7 +349,7 @@ public sealed class ProximityArchive : IArchive
         var log = EntryLog.Empty.With([], all);
         var idx = index.With(all, 0, log);
         var stats = new ArchiveStats(Math.Max(1, all.Length), Options.QdOffset, all.Length, objSum, objComp, best);
-        return new ProximityArchive(SolutionDim, low, high, Options, log, idx, stats, next);
+        return new ProximityArchive(SolutionDim, low, high, Options, log, idx, stats, next, hasObjectives);
     }
 
     /// <inheritdoc/>
@@ -368,14 +380,15 @@ public sealed class ProximityArchive : IArchive
     /// <summary>The layout stored with the entries: kind "proximity" with the measure bounds.</summary>
     public ArchiveLayout Layout => new("proximity", (double[])low.Clone(), (double[])high.Clone(), [], []);
 
-    /// <inheritdoc/>
+    /// <summary>The entries as columns, in slot order; no objective column unless some batch carried one.</summary>
     public EliteTable ToTable()
     {
         int n = entries.Count,
             d = SolutionDim,
-            k = MeasureDim;
+            k = MeasureDim,
+            m = HasObjectives ? 1 : 0;
         var cells = new int[n];
-        var objectives = new double[n];
+        var objectives = new double[n * m];
         var measures = new double[n * k];
         var solutions = new double[(long)n * d];
         var extra = new Dictionary<string, double[]>();
@@ -385,12 +398,13 @@ public sealed class ProximityArchive : IArchive
         {
             var e = entries[i];
             cells[i] = i;
-            objectives[i] = e.Objective;
+            if (m == 1)
+                objectives[i] = e.Objective;
             e.Measures.CopyTo(measures.AsSpan(i * k));
             e.Solution.CopyTo(solutions.AsSpan(i * d));
             for (int j = 0; j < extraFields.Length; j++)
                 extra[extraFields[j]][i] = e.Extra[j];
         }
-        return new EliteTable(Layout, d, 1, cells, objectives, measures, solutions, extra);
+        return new EliteTable(Layout, d, m, cells, objectives, measures, solutions, extra);
     }
 }

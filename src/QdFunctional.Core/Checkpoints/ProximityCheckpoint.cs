@@ -7,8 +7,8 @@ using QdFunctional.Core.Persistence;
 
 /// <summary>
 /// A novelty-search run's resumable state in one binary file: iteration, evaluations, elapsed
-/// time, the proximity archive (entries in slot order with their insertion indices, and the
-/// statistics' compensated sums) and each emitter's evolving state, so a resumed run reproduces an
+/// time, the proximity archive (entries in slot order with their insertion indices, whether it
+/// was ever told objectives, and the statistics' compensated sums) and each emitter's evolving state, so a resumed run reproduces an
 /// uninterrupted one bit for bit. Same envelope as <see cref="ArchiveCheckpoint"/>: written
 /// atomically and ended by a checksum, so a torn or altered file is refused, never half-read.
 /// </summary>
@@ -34,6 +34,7 @@ public static class ProximityCheckpoint
             w.Write(a.MeasureDim);
             w.Write(a.ExtraFields.Count);
             w.Write(a.NextIndex);
+            w.Write(a.HasObjectives);
             w.Write(a.Stats.ObjectiveSum);
             w.Write(a.Stats.ObjectiveSumCompensation);
             w.Write(a.Count);
@@ -118,6 +119,7 @@ public static class ProximityCheckpoint
                 $"checkpoint holds dimension {d}, {k} measures, {extraCount} extra fields; the run's archive has {empty.SolutionDim}, {empty.MeasureDim}, {empty.ExtraFields.Count}"
             );
         long next = r.ReadInt64();
+        bool hasObjectives = r.ReadBoolean();
         double sum = r.ReadDouble(),
             comp = r.ReadDouble();
         int count = r.ReadInt32();
@@ -139,7 +141,13 @@ public static class ProximityCheckpoint
             emitters.Add(EmitterState.Read(r, templates[i]));
         if (r.BaseStream.Position != payload.Length)
             throw new CorruptFileException(path, "checkpoint has trailing bytes");
-        return new ProximityCheckpointState(iteration, evaluations, elapsed, empty.Restore(elites, next, sum, comp), emitters);
+        return new ProximityCheckpointState(
+            iteration,
+            evaluations,
+            elapsed,
+            empty.Restore(elites, next, sum, comp, hasObjectives),
+            emitters
+        );
     }
 
     static double[] Doubles(BinaryReader r, int n)
