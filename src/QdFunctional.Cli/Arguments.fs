@@ -117,11 +117,11 @@ type BenchArgs =
             match a with
             | Suite _ ->
                 "what to time: map-elites, archive, engine, centroids, optimizers, novelty (proximity archive at 100,000 entries) "
-                + "or all (default all); "
+                + "or all (default all); maze: novelty search against objective-driven search on the deceptive maze; "
                 + "or dqd: the DQD paper's table (six algorithms × three tasks × seeds)."
             | Seconds _ -> "approximate seconds per measurement (default 3)."
-            | Seeds _ -> "dqd: seeds per configuration (default 3)."
-            | Iterations _ -> "dqd: iterations per run (default 10000, the paper's)."
+            | Seeds _ -> "dqd and maze: seeds per configuration (default 3)."
+            | Iterations _ -> "dqd: iterations per run (default 10000, the paper's); maze: default 1000."
             | Tasks _ -> "dqd: tasks (default lp-sphere lp-rastrigin arm)."
             | Algorithms _ ->
                 "dqd: algorithms (default map-elites map-elites-line cma-me og-map-elites omg-mega cma-mega)."

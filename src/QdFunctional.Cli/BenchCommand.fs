@@ -123,6 +123,8 @@ let bench (args: ParseResults<BenchArgs>) =
     | "centroids" -> QdFunctional.Core.Archives.Cvt.CentroidBenchmark.Run Console.Out
     | "optimizers" -> QdFunctional.Core.Optimizers.OptimizerBenchmark.Run Console.Out
     | "novelty" -> QdFunctional.Core.Archives.Proximity.ProximityBenchmark.Run(Console.Out)
+    | "maze" ->
+        MazeStudy.report Console.Out (args.GetResult(BenchArgs.Seeds, 3)) (args.GetResult(BenchArgs.Iterations, 1000))
     | "dqd" ->
         DqdTable.run
             (args.GetResult(BenchArgs.Seeds, 3))
@@ -143,6 +145,6 @@ let bench (args: ParseResults<BenchArgs>) =
     | other ->
         invalidArg
             "suite"
-            $"Unknown benchmark '{other}'; known: map-elites, archive, engine, centroids, optimizers, novelty, dqd, all."
+            $"Unknown benchmark '{other}'; known: map-elites, archive, engine, centroids, optimizers, novelty, maze, dqd, all."
 
     0

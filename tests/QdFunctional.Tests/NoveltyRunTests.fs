@@ -33,39 +33,6 @@ let private maze algorithm iterations =
         CheckpointEvery = 0
     }
 
-/// A task that remembers the measures of every solution it evaluates (the positions the search reached).
-type private Recording(inner: ITask) =
-    let reached = ResizeArray<float[]>()
-    member _.Reached = reached
-
-    interface ITask with
-        member _.Name = inner.Name
-        member _.SolutionDim = inner.SolutionDim
-        member _.ObjectiveCount = inner.ObjectiveCount
-        member _.MeasureDim = inner.MeasureDim
-        member _.MeasureLow = inner.MeasureLow
-        member _.MeasureHigh = inner.MeasureHigh
-        member _.ObjectiveRange = inner.ObjectiveRange
-        member _.HasGradients = inner.HasGradients
-
-        member _.Evaluate(solutions, withJacobians) =
-            let e = inner.Evaluate(solutions, withJacobians)
-
-            for i in 0 .. e.Count - 1 do
-                reached.Add(e.MeasuresOf(i).ToArray())
-
-            e
-
-let private distanceToGoal (p: float[]) =
-    let struct (gx, gy) = QdFunctional.Diff.Benchmarks.Maze.Goal
-    sqrt ((p[0] - gx) ** 2.0 + (p[1] - gy) ** 2.0)
-
-/// Cells of a 10 × 10 grid over the maze that some evaluated solution ended in.
-let private cellsReached (points: float[] seq) =
-    points
-    |> Seq.map (fun p -> min 9 (int (p[0] * 10.0)), min 9 (int (p[1] * 10.0)))
-    |> Seq.distinct
-    |> Seq.length
 
 [<Tests>]
 let tests =
@@ -130,55 +97,37 @@ let tests =
             testCase
                 "novelty search reaches the goal region; objective-only search, same budget and seed, stalls under the ceiling"
             <| fun () ->
-                let iterations = 1000
-                let novelty = maze "novelty-search" iterations
-                // Objective only: the same Gaussian mutation (sigma 0.2) and budget, keeping the single best solution.
-                let objective =
-                    { maze "map-elites" iterations with
-                        Archive = "grid:1x1"
-                        Sigma = novelty.Sigma
-                    }
-                    |> RunConfig.validate
-
-                let run config =
-                    let task = Recording(Run.task config)
-                    let final = Run.init config task |> Run.fold config task ignore
-                    final, task.Reached
-
-                let ns, nsReached = run novelty
-                let obj, objReached = run objective
+                let ns = MazeStudy.run "novelty-search" 42UL 1000
+                let obj = MazeStudy.run "objective-only" 42UL 1000
                 Expect.equal ns.Evaluations obj.Evaluations "same budget"
-                let nsBest = nsReached |> Seq.map distanceToGoal |> Seq.min
-                let objBest = objReached |> Seq.map distanceToGoal |> Seq.min
-                Expect.isLessThan nsBest 0.1 "novelty search ends a solution within 0.1 of the goal"
+                Expect.equal ns.Evaluations 36100L "100 initial solutions and 1,000 iterations of 36"
+                Expect.isLessThan ns.NearestToGoal 0.1 "novelty search ends a solution within 0.1 of the goal"
 
                 Expect.isGreaterThan
-                    objBest
+                    obj.NearestToGoal
                     0.25
                     "objective-only search never gets past the ceiling (0.3 below the goal)"
 
+                Expect.isGreaterThan
+                    (float ns.Cells)
+                    (1.5 * float obj.Cells)
+                    $"novelty search covers more cells ({ns.Cells} vs {obj.Cells})"
+
+                Expect.isGreaterThan
+                    ns.CellsAboveCeiling
+                    (3 * obj.CellsAboveCeiling)
+                    $"above the ceiling, novelty search ends in far more cells ({ns.CellsAboveCeiling} vs {obj.CellsAboveCeiling})"
+
+                let config = MazeStudy.config "novelty-search" 42UL 1000
+                let task = Run.task config
+                let final = Run.init config task |> Run.fold config task ignore
+
                 let inArchive =
-                    ns.Archive.Elites
-                    |> Seq.map (fun e -> distanceToGoal (e.Measures.ToArray()))
+                    final.Archive.Elites
+                    |> Seq.map (fun e -> MazeStudy.distanceToGoal (e.Measures.ToArray()))
                     |> Seq.min
 
                 Expect.isLessThan inArchive 0.1 "the goal-reaching solution is in the archive"
-                let nsCells, objCells = cellsReached nsReached, cellsReached objReached
-
-                Expect.isGreaterThan
-                    (float nsCells)
-                    (1.5 * float objCells)
-                    $"novelty search covers more cells ({nsCells} vs {objCells})"
-
-                let above (points: float[] seq) =
-                    points |> Seq.filter (fun p -> p[1] > 0.6) |> cellsReached
-
-                let nsAbove, objAbove = above nsReached, above objReached
-
-                Expect.isGreaterThan
-                    nsAbove
-                    (3 * objAbove)
-                    $"above the ceiling, novelty search ends in far more cells ({nsAbove} vs {objAbove})"
 
             testCase
                 "novelty search is told no objective: every entry scores 0; NSLC keeps objectives and replaces by them"
