@@ -140,6 +140,37 @@ let tests =
                 throwsWith<ArgumentException> [ "local competition"; "objective" ] (fun () ->
                     a2.Add(indexed 1 2, diversity [| 0.3; 0.3 |]) |> ignore)
 
+            property
+                "local competition never replaces an entry by a worse one, and the QD score is the sum of the entries"
+                40
+            <| fun (seed: uint32) (threshold: byte) ->
+                let options =
+                    ProximityOptions(
+                        Neighbours = 3,
+                        NoveltyThreshold = float threshold / 1000.0,
+                        LocalCompetition = true
+                    )
+
+                let mutable a = unit2 options
+
+                for step in 0u .. 7u do
+                    let key = (Key.Of(uint64 seed)).FoldIn step
+                    let s, e = uniform key 25 2
+                    let objectives = Array.zeroCreate 25
+                    key.FoldIn(9u).Uniform(Span<float> objectives, -1.0, 1.0)
+                    let next, _ = add a (s, Evaluation(25, 1, 2, objectives, e.Measures))
+
+                    for slot in 0 .. a.Count - 1 do
+                        if (next.EliteAt slot).Objective < (a.EliteAt slot).Objective then
+                            failwith $"slot {slot} got worse at step {step}"
+
+                    a <- next
+
+                let sum = a.Elites |> Seq.sumBy (fun e -> e.Objective)
+
+                if abs (a.Stats.QdScore - sum) > 1e-9 then
+                    failwith $"QD score {a.Stats.QdScore} <> sum {sum}"
+
             testCase "capacity doubles from the initial capacity; MaxSize turns novel solutions away"
             <| fun () ->
                 let a =
