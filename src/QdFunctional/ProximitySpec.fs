@@ -21,7 +21,7 @@ type ProximitySpec =
 
 [<RequireQualifiedAccess>]
 module ProximitySpec =
-    /// The spec's defaults: pyribs' k of 15, a threshold the caller sets, no limit, capacity 128.
+    /// The spec's defaults: k = 15 (Lehman and Stanley's), a threshold the caller sets, no limit, capacity 128.
     let defaults =
         {
             Neighbours = 15

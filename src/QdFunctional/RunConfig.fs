@@ -193,8 +193,9 @@ module RunConfig =
                 Restart = "basic"
             }
         // Novelty search (Lehman and Stanley 2011) with Gaussian mutation over a proximity archive:
-        // k = 15 (pyribs' examples) and a threshold of 5% of the measure box's root-mean-square side
-        // (0.05 on the maze's unit square); on the maze (commands clamped to [-1, 1]) sigma 0.2.
+        // k = 15 (as in Lehman and Stanley's maze experiments) and a threshold of 5% of the measure
+        // box's root-mean-square side (0.05 on the maze's unit square); on the maze (commands
+        // clamped to [-1, 1]) sigma 0.2.
         // NSLC keeps the objective for local competition.
         | "novelty-search"
         | "nslc" ->
