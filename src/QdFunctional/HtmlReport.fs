@@ -8,7 +8,7 @@ open System.Text.Json
 open QdFunctional.Core.Persistence
 
 /// One self-contained HTML page per run (`report.html`): the configuration, the final metrics,
-/// the best elites, and every picture of the run embedded as a data URI, so the page can be
+/// the best elites (the first entries of a diversity-only archive), and every picture of the run embedded as a data URI, so the page can be
 /// mailed or archived alone.
 [<RequireQualifiedAccess>]
 module HtmlReport =
@@ -87,15 +87,26 @@ module HtmlReport =
                 |> Array.sortBy (fun i -> -(objective i), i)
                 |> Array.truncate topElites
 
-            b.Append($"<h2>Best elites</h2>\n<p>{t.Count} elites, layout <code>{encode t.Layout.Kind}</code>.</p>\n")
+            // Without objectives there is no "best": list the first entries instead, without an objective column.
+            let scored = t.ObjectiveCount > 0
+
+            let heading =
+                if scored then
+                    "Best elites"
+                else
+                    "First entries (no objective)"
+
+            b.Append($"<h2>{heading}</h2>\n<p>{t.Count} elites, layout <code>{encode t.Layout.Kind}</code>.</p>\n")
             |> ignore
 
             table
-                ([ "cell"; "objective" ]
+                ([ "cell" ]
+                 @ (if scored then [ "objective" ] else [])
                  @ [ for j in 0 .. k - 1 -> ArchiveColumns.MeasureColumn j ])
                 [
                     for i in best ->
-                        [ string t.Cells[i]; $"{objective i:G6}" ]
+                        [ string t.Cells[i] ]
+                        @ (if scored then [ $"{objective i:G6}" ] else [])
                         @ [ for j in 0 .. k - 1 -> $"{t.Measures[i * k + j]:G6}" ]
                 ]
                 b

@@ -154,6 +154,9 @@ let tests =
                 Expect.isFalse (Regex.IsMatch(html, "src=\"(?!data:)")) "no external files: the page stands alone"
                 Expect.stringContains html "<td>Task</td><td>arm</td>" "the configuration table"
                 Expect.stringContains html "Best elites" "the best elites table"
+                let noveltyHtml = File.ReadAllText(Path.Combine(novelty, "report.html"))
+                Expect.stringContains noveltyHtml "First entries (no objective)" "a diversity-only archive has no best"
+                Expect.isFalse (noveltyHtml.Contains "<th>objective</th>") "and no objective column"
                 let out = Path.Combine(root, "cmp", "comparison.png")
                 Expect.equal (Program.main [| "compare"; grid; novelty; "--out"; out |]) 0 "qd compare"
                 Expect.equal (pngSize (File.ReadAllBytes out)) RunComparison.size "the chart"
