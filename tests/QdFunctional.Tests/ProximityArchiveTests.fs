@@ -171,6 +171,28 @@ let tests =
                 if abs (a.Stats.QdScore - sum) > 1e-9 then
                     failwith $"QD score {a.Stats.QdScore} <> sum {sum}"
 
+            testCase "from F#: Archive.proximity and the diversity-only Tell of the scheduler"
+            <| fun () ->
+                let search threshold =
+                    let archive = QdFunctional.Archive.proximity 2 4 threshold [ 0.0, 1.0; 0.0, 1.0 ]
+                    let emitter = QdFunctional.Emitter.gaussian 0.1 16 [| 0.5; 0.5 |]
+                    let mutable scheduler = QdFunctional.Scheduler.create archive [ emitter ]
+
+                    for i in 0..20 do
+                        let key = QdFunctional.Key.ofSeed 3UL |> QdFunctional.Key.foldIn i
+                        let next, solutions = scheduler |> QdFunctional.Scheduler.ask key
+                        // Measures are the solutions wrapped into the unit square; no objective.
+                        let m = solutions.Values.ToArray() |> Array.map (fun v -> v - floor v)
+                        let told = Evaluation(solutions.Count, 0, 2, [||], m)
+                        scheduler <- next |> QdFunctional.Scheduler.tell told |> fst
+
+                    (scheduler |> QdFunctional.Scheduler.archive :?> ProximityArchive).Count
+
+                let loose, strict = search 0.02, search 0.1
+                Expect.isGreaterThan loose 16 "entries accumulate over iterations"
+                Expect.isLessThan loose (21 * 16) "not every solution is novel enough"
+                Expect.isLessThan strict loose "a higher threshold admits fewer"
+
             testCase "capacity doubles from the initial capacity; MaxSize turns novel solutions away"
             <| fun () ->
                 let a =
