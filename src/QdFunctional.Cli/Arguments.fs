@@ -40,19 +40,24 @@ type RunArgs =
         member a.Usage =
             match a with
             | Task _ ->
-                "benchmark task: lp-sphere, lp-rastrigin or arm (default lp-sphere); mo-rastrigin or mo-sphere "
-                + "(several objectives, with --algorithm mome)."
-            | Dim _ -> "solution dimension (default 1000; 100 for the mo- tasks)."
+                "benchmark task: lp-sphere, lp-rastrigin, arm or maze (deceptive point-robot maze) (default lp-sphere); "
+                + "mo-rastrigin or mo-sphere (several objectives, with --algorithm mome)."
+            | Dim _ ->
+                "solution dimension (default 1000; 20 for the maze: 10 velocity commands; 100 for the mo- tasks)."
             | Algorithm _ ->
                 "map-elites (Gaussian, sigma 0.5 on LP tasks, 0.1 on arm), map-elites-line (Iso+LineDD, "
                 + "line sigma 0.2), og-map-elites (objective gradient, sigma_g 0.5 LP / 100 arm) or omg-mega "
                 + "(objective and measure gradients, normalized, sigma_g 10 LP / 1 arm), cma-me (CMA-ES with improvement ranking, "
                 + "sigma 0.5 LP / 0.1 arm, batch 36), cma-mega (gradient arborescence, sigma_g 10 LP / 0.05 arm, "
                 + "35 branches, gradient ascent step 1), cma-mega-adam (Adam, step 0.002), cma-mae or cma-maega (archive learning "
-                + "rate 0.01, minimum threshold 0, result archive beside the search archive), mome (multi-objective "
-                + "MAP-Elites over cvt:128, batch 100; see --mome-emitter); default map-elites-line. "
+                + "rate 0.01, minimum threshold 0, result archive beside the search archive), novelty-search (Gaussian "
+                + "mutation over a proximity archive, told no objective), nslc (novelty search with local "
+                + "competition), mome (multi-objective MAP-Elites over cvt:128, batch 100; see --mome-emitter) or adam "
+                + "(gradient ascent of a population on weighted objectives); default map-elites-line. "
                 + "Presets follow the DQD paper (Fontaine and Nikolaidis 2021)."
-            | Archive _ -> "grid:RxR (default grid:100x100) or cvt:CELLS (centroids by k-means)."
+            | Archive _ ->
+                "grid:RxR (default grid:100x100), cvt:CELLS (centroids by k-means), or for novelty-search and nslc "
+                + "proximity:k=K,threshold=T[,max=N][,capacity=N] (default k 15, threshold 5% of the measure box's side)."
             | Iterations _ -> "iterations after the initial population (default 10000)."
             | Batch _ ->
                 "solutions per emitter per iteration (default 36; 18 gradient points + 18 branches for og/omg)."
@@ -155,7 +160,20 @@ type ReportArgs =
     interface IArgParserTemplate with
         member a.Usage =
             match a with
-            | Run_Dir _ -> "the run directory; heatmap.png and metrics.png are written into it."
+            | Run_Dir _ ->
+                "the run directory; heatmap.png, metrics.png, parallel.png (more than two measures) and "
+                + "report.html (all of them in one self-contained page) are written into it."
+
+/// `qd compare`: several runs' metrics on one chart.
+type CompareArgs =
+    | [<MainCommand; Mandatory>] Run_Dirs of dirs: string list
+    | Out of file: string
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Run_Dirs _ -> "run directories (each holds metrics.parquet); each line is named after its directory."
+            | Out _ -> "the chart (default data/runs/comparison.png)."
 
 /// `qd bench`: timings (never part of the tests).
 type BenchArgs =
@@ -171,11 +189,12 @@ type BenchArgs =
         member a.Usage =
             match a with
             | Suite _ ->
-                "what to time: map-elites, archive, engine, centroids, optimizers or all (default all); "
+                "what to time: map-elites, archive, engine, centroids, optimizers, novelty (proximity archive at 100,000 entries) "
+                + "or all (default all); maze: novelty search against objective-driven search on the deceptive maze; "
                 + "or dqd: the DQD paper's table (six algorithms × three tasks × seeds)."
             | Seconds _ -> "approximate seconds per measurement (default 3)."
-            | Seeds _ -> "dqd: seeds per configuration (default 3)."
-            | Iterations _ -> "dqd: iterations per run (default 10000, the paper's)."
+            | Seeds _ -> "dqd and maze: seeds per configuration (default 3)."
+            | Iterations _ -> "dqd: iterations per run (default 10000, the paper's); maze: default 1000."
             | Tasks _ -> "dqd: tasks (default lp-sphere lp-rastrigin arm)."
             | Algorithms _ ->
                 "dqd: algorithms (default map-elites map-elites-line cma-me og-map-elites omg-mega cma-mega)."
@@ -187,6 +206,7 @@ type QdArgs =
     | [<CliPrefix(CliPrefix.None)>] Pipeline of ParseResults<PipelineArgs>
     | [<CliPrefix(CliPrefix.None)>] Resume of ParseResults<ResumeArgs>
     | [<CliPrefix(CliPrefix.None)>] Report of ParseResults<ReportArgs>
+    | [<CliPrefix(CliPrefix.None)>] Compare of ParseResults<CompareArgs>
     | [<CliPrefix(CliPrefix.None)>] Bench of ParseResults<BenchArgs>
     | Version
 
@@ -199,5 +219,6 @@ type QdArgs =
                 + "side by side then one MOME run, seeded by all earlier runs, under a watchdog."
             | Resume _ -> "continue a stopped or killed run, or pipeline, from its last checkpoint."
             | Report _ -> "draw a run's archive heatmap and metric curves as PNG files."
+            | Compare _ -> "draw several runs' coverage, QD score and best objective against evaluations on one chart."
             | Bench _ -> "print timings: iterations per second, archive insertion, engine, centroids."
             | Version -> "print the version."

@@ -122,6 +122,9 @@ let bench (args: ParseResults<BenchArgs>) =
     | "archive" -> archive seconds
     | "centroids" -> QdFunctional.Core.Archives.Cvt.CentroidBenchmark.Run Console.Out
     | "optimizers" -> QdFunctional.Core.Optimizers.OptimizerBenchmark.Run Console.Out
+    | "novelty" -> QdFunctional.Core.Archives.Proximity.ProximityBenchmark.Run(Console.Out)
+    | "maze" ->
+        MazeStudy.report Console.Out (args.GetResult(BenchArgs.Seeds, 3)) (args.GetResult(BenchArgs.Iterations, 1000))
     | "dqd" ->
         DqdTable.run
             (args.GetResult(BenchArgs.Seeds, 3))
@@ -138,9 +141,10 @@ let bench (args: ParseResults<BenchArgs>) =
         QdFunctional.Core.Archives.Cvt.CentroidBenchmark.Run Console.Out
         QdFunctional.Diff.Benchmarks.EngineBenchmark.Run(Console.Out, seconds / 3.0)
         QdFunctional.Core.Optimizers.OptimizerBenchmark.Run Console.Out
+        QdFunctional.Core.Archives.Proximity.ProximityBenchmark.Run(Console.Out)
     | other ->
         invalidArg
             "suite"
-            $"Unknown benchmark '{other}'; known: map-elites, archive, engine, centroids, optimizers, dqd, all."
+            $"Unknown benchmark '{other}'; known: map-elites, archive, engine, centroids, optimizers, novelty, maze, dqd, all."
 
     0

@@ -19,6 +19,7 @@ let main argv =
             PipelineCommand.resume (r.GetResult ResumeArgs.Run_Dir) (r.Contains ResumeArgs.Quiet)
         | Resume r -> RunCommand.resume r
         | Report r -> ReportCommand.report r
+        | Compare c -> CompareCommand.compare c
         | Bench b -> BenchCommand.bench b
         | Version ->
             printfn "qd %s" RunConfig.version

@@ -23,8 +23,9 @@ let private reportPipeline dir =
     frontPicture dir (Results.loadArchive path)
     0
 
-/// `qd report RUN`: heatmap.png of the archive and metrics.png of the curves, beside the run's files;
-/// for MOME also hypervolume.png (each cell's front hypervolume) and front.png (the global Pareto front).
+/// `qd report RUN`: heatmap.png of the archive, metrics.png of the curves, parallel.png when there are
+/// more than two measures, for MOME hypervolume.png (each cell's front hypervolume) and front.png
+/// (the global Pareto front), and report.html collecting them, beside the run's files.
 let report (args: ParseResults<ReportArgs>) =
     let dir = args.GetResult ReportArgs.Run_Dir
 
@@ -45,13 +46,15 @@ let report (args: ParseResults<ReportArgs>) =
         Plot.heatmap table heatmap
         printfn "%s" heatmap
 
+        let volumes = Path.Combine(dir, "hypervolume.png")
+        let front = Path.Combine(dir, "front.png")
+
         if table.ObjectiveCount >= 2 then
             let config =
                 QdFunctional.Core.Persistence.JsonFile.Read<RunConfig>(RunDirectory.configPath dir)
 
             match Run.task config with
             | :? QdFunctional.Core.Tasks.IMultiObjectiveTask as task ->
-                let volumes = Path.Combine(dir, "hypervolume.png")
                 ParetoPlot.hypervolumeMap table task.ReferencePoint volumes
                 printfn "%s" volumes
             | _ -> ()
@@ -63,4 +66,21 @@ let report (args: ParseResults<ReportArgs>) =
             Plot.metrics (Results.loadMetrics metrics) curves
             printfn "%s" curves
 
+        // More than two measures: a heatmap shows two, parallel coordinates show them all.
+        let coordinates = Path.Combine(dir, "parallel.png")
+
+        if table.Layout.MeasureDim > 2 then
+            ParallelCoordinates.plot table coordinates
+            printfn "%s" coordinates
+
+        let pictures =
+            [
+                "Archive", heatmap
+                "Front hypervolume per cell", volumes
+                "Global Pareto front", front
+                "Measures (parallel coordinates)", coordinates
+                "Metrics", Path.Combine(dir, "metrics.png")
+            ]
+
+        printfn "%s" (HtmlReport.write dir pictures)
         0

@@ -26,6 +26,16 @@ module Archive =
             options
         )
 
+    /// A proximity archive for novelty search: a solution enters when the mean distance to its `k`
+    /// nearest entries in measure space is at least `threshold`; `bounds` only frame the pictures.
+    let proximity (solutionDim: int) (k: int) (threshold: float) (bounds: (float * float) list) =
+        ProximityArchive.Create(
+            solutionDim,
+            bounds |> List.map fst |> List.toArray,
+            bounds |> List.map snd |> List.toArray,
+            Proximity.ProximityOptions(Neighbours = k, NoveltyThreshold = threshold)
+        )
+
     /// Adds an evaluated batch; returns the new archive and the per-solution report.
     let add (solutions: SolutionBatch) (evaluation: Evaluation) (archive: IArchive) =
         let struct (next, report) = archive.Add(solutions, evaluation)

@@ -198,7 +198,12 @@ module Plot =
         let raster = Array2D.create projectionBins projectionBins nan
 
         for i in 0 .. t.Count - 1 do
-            let r = bin y0 y1 projectionBins t.Measures[i * k + 1]
+            let r =
+                if k >= 2 then
+                    bin y0 y1 projectionBins t.Measures[i * k + 1]
+                else
+                    0
+
             let c = bin x0 x1 projectionBins t.Measures[i * k]
             keepMax raster r c (eliteValue t i)
 
@@ -232,7 +237,13 @@ module Plot =
         | "grid" -> gridRaster table, (if k > 2 then $"grid, first 2 of {k} measures" else "grid")
         | "cvt" when k > 2 -> projectedRaster table, $"CVT, first 2 of {k} measures"
         | "cvt" -> cvtRasterOf table, "CVT"
-        | kind -> invalidArg (nameof table) $"layout kind '{kind}' is neither 'grid' nor 'cvt'"
+        | "proximity" ->
+            projectedRaster table,
+            (if k > 2 then
+                 $"proximity, first 2 of {k} measures binned"
+             else
+                 "proximity, binned")
+        | kind -> invalidArg (nameof table) $"layout kind '{kind}' is not 'grid', 'cvt' or 'proximity'"
 
     /// The values the archive picture shows: a float[rows, cols] over the first two measures' bounds,
     /// row 0 at the lowest measure_1, NaN for empty cells; grid archives give one entry per cell of the
@@ -305,7 +316,11 @@ module Plot =
             else
                 "elites"
 
-        plt.Title($"Archive ({how}): {table.Count} {what}, {coverage:F1}%% of {cells} cells")
+        if table.Layout.Kind = "proximity" then
+            plt.Title($"Archive ({how}): {table.Count} entries")
+        else
+            plt.Title($"Archive ({how}): {table.Count} {what}, {coverage:F1}%% of {cells} cells")
+
         plt.XLabel(ArchiveColumns.MeasureColumn 0)
         plt.YLabel(if k >= 2 then ArchiveColumns.MeasureColumn 1 else "")
         plt.Axes.SetLimits(x0, x1, y0, y1)

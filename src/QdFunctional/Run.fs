@@ -102,6 +102,23 @@ module Run =
             Some(CellArchive.Create(task.SolutionDim, cells) :> IArchive)
         | _ -> CellArchive.Create(task.SolutionDim, cells), None
 
+    /// The empty search archive and optional result archive as the scheduler takes them: a proximity
+    /// archive for novelty search (local competition for NSLC), else the cell archives above.
+    let searchArchives (config: RunConfig) (task: ITask) : IArchive * IArchive option =
+        match ProximitySpec.tryParse config.Archive with
+        | Some spec ->
+            let options = ProximitySpec.options spec (config.Algorithm = "nslc")
+            ProximityArchive.Create(task.SolutionDim, task.MeasureLow, task.MeasureHigh, options), None
+        | None -> emptyArchives config task
+
+    /// What the scheduler is told: novelty search drops the objective (diversity only, the Tell
+    /// without objective); every other algorithm tells the evaluation as it is.
+    let toTell (config: RunConfig) (evaluation: Evaluation) =
+        if config.Algorithm = "novelty-search" then
+            evaluation.WithoutObjectives()
+        else
+            evaluation
+
     /// An empty (search) archive for the config's archive spec over the task's measure bounds.
     let emptyArchive (config: RunConfig) (task: ITask) : IArchive = fst (emptyArchives config task)
 
@@ -188,7 +205,9 @@ module Run =
         [
             for _ in 1 .. config.Emitters ->
                 match config.Algorithm with
-                | "map-elites" ->
+                | "map-elites"
+                | "novelty-search"
+                | "nslc" ->
                     GaussianEmitter(task.SolutionDim, config.Sigma, config.Batch, EmitterStart.FromPoint x0) :> IEmitter
                 | "map-elites-line" ->
                     IsoLineEmitter(
@@ -278,19 +297,19 @@ module Run =
 
     /// The state after the initial population (iteration 0).
     let init (config: RunConfig) (task: ITask) : RunState =
-        let archive, result = emptyArchives config task
+        let archive, result = searchArchives config task
         let seeded = seeds config task
 
         let add (a: IArchive) =
             let a =
                 if seeded.Count > 0 then
-                    let struct (added, _) = a.Add(seeded, task.Evaluate seeded) in added
+                    let struct (added, _) = a.Add(seeded, toTell config (task.Evaluate seeded)) in added
                 else
                     a
 
             if config.InitialPopulation > 0 then
                 let pop = initialPopulation config task
-                let struct (added, _) = a.Add(pop, task.Evaluate pop) in
+                let struct (added, _) = a.Add(pop, toTell config (task.Evaluate pop)) in
                 added
             else
                 a
@@ -343,7 +362,7 @@ module Run =
             else
                 task.Evaluate(solutions, true), solutions.Count
 
-        let struct (scheduler, _) = scheduler.Tell evaluation
+        let struct (scheduler, _) = scheduler.Tell(toTell config evaluation)
 
         {
             Scheduler = scheduler

@@ -41,7 +41,7 @@ type RunConfig =
         Dim: int
         /// "map-elites" (Gaussian) or "map-elites-line" (Iso+LineDD).
         Algorithm: string
-        /// "grid:RxR" or "cvt:CELLS".
+        /// "grid:RxR", "cvt:CELLS", or "proximity:k=K,threshold=T" (novelty search's archive).
         Archive: string
         /// Iterations after the initial population.
         Iterations: int
@@ -120,6 +120,8 @@ module RunConfig =
             "cma-maega"
             "mome"
             "adam"
+            "novelty-search"
+            "nslc"
         ]
 
     /// MOME emitters `--mome-emitter` accepts.
@@ -148,10 +150,6 @@ module RunConfig =
         else
             config.Mome
 
-    /// Default solution dimension of a task: 100 for the multi-objective tasks (QDax's MOME
-    /// example), 1000 for the others (the DQD paper's).
-    let defaultDim (task: string) =
-        if task.StartsWith "mo-" then 100 else 1000
 
     let private knownAlgorithms = String.concat ", " algorithms
     let private knownTasks = String.concat ", " TaskCatalog.Names
@@ -287,7 +285,45 @@ module RunConfig =
                 InitialPopulation = 0
                 Archive = "cvt:128"
             }
+        // Novelty search (Lehman and Stanley 2011) with Gaussian mutation over a proximity archive:
+        // k = 15 (as in Lehman and Stanley's maze experiments) and a threshold of 5% of the measure
+        // box's root-mean-square side (0.05 on the maze's unit square); on the maze (commands
+        // clamped to [-1, 1]) sigma 0.2.
+        // NSLC keeps the objective for local competition.
+        | "novelty-search"
+        | "nslc" ->
+            let measures = TaskCatalog.Create(task, max 2 (config.Dim + config.Dim % 2))
+
+            let side =
+                Seq.zip measures.MeasureLow measures.MeasureHigh
+                |> Seq.averageBy (fun (lo, hi) -> (hi - lo) * (hi - lo))
+                |> sqrt
+
+            { config with
+                Sigma = (if task = "maze" then 0.2 else iso)
+                LineSigma = 0.0
+                SigmaG = 0.0
+                NormalizeGradients = false
+                Batch = 36
+                Archive =
+                    ProximitySpec.format
+                        { ProximitySpec.defaults with
+                            Threshold = Math.Round(0.05 * side, 6)
+                        }
+            }
         | other -> invalidArg "algorithm" $"Unknown algorithm '{other}'; known: {knownAlgorithms}."
+
+    /// The solution dimension a task gets unless one is given: 20 for the maze (10 commands), 100 for
+    /// the multi-objective tasks (QDax's MOME example), else 1000 (the DQD paper's).
+    let defaultDim (task: string) =
+        match task with
+        | "maze" -> 20
+        | t when t.StartsWith "mo-" -> 100
+        | _ -> 1000
+
+    /// True for the algorithms that search with a proximity (novelty) archive.
+    let isNovelty (c: RunConfig) =
+        c.Algorithm = "novelty-search" || c.Algorithm = "nslc"
 
     /// The defaults of `qd run`: MAP-Elites (line) on LP-sphere, dimension 1000, 100×100 grid.
     let defaults =
@@ -476,8 +512,16 @@ module RunConfig =
             if not (m.GradientNoise >= 0.0 && Double.IsFinite m.GradientNoise) then
                 fail "gradient-noise" $"gradient noise must be finite and non-negative, got {m.GradientNoise}."
 
-        match c.Archive with
-        | GridSpec dims when dims.Length <> 2 ->
+        match ProximitySpec.tryParse c.Archive, c.Archive with
+        | Some _, _ when not (isNovelty c) ->
+            fail
+                "archive"
+                $"A proximity archive is novelty search's: use --algorithm novelty-search or nslc with '{c.Archive}'."
+        | None, _ when isNovelty c ->
+            fail
+                "archive"
+                $"{c.Algorithm} searches with a proximity archive (proximity:k=K,threshold=T), got '{c.Archive}'."
+        | None, GridSpec dims when dims.Length <> 2 ->
             fail "archive" $"The built-in tasks have 2 measures; '{c.Archive}' has {dims.Length}."
         | _ -> ()
 

@@ -33,9 +33,8 @@ module RunDirectory =
     let metricsPath dir = Path.Combine(dir, "metrics.parquet")
     let checkpointPath dir = Path.Combine(dir, "checkpoint.bin")
 
-    /// Writes the checkpoint and the metrics that go with it (metrics first: a checkpoint never
-    /// points past the metrics on disk).
-    let checkpoint dir (progress: RunProgress) (elapsed: float) =
+    /// The checkpoint of a cell-archive run (grid or CVT, with CMA-MAE's result archive).
+    let private checkpointCells dir (progress: RunProgress) (elapsed: float) =
         Results.saveMetrics (metricsPath dir) (List.rev progress.Metrics)
         let scheduler = progress.State.Scheduler
 
@@ -50,6 +49,26 @@ module RunDirectory =
                 Seq.toArray scheduler.Emitters
             )
         )
+
+    /// Writes the checkpoint and the metrics that go with it (metrics first: a checkpoint never
+    /// points past the metrics on disk). Novelty search's proximity archive has its own format.
+    let checkpoint dir (progress: RunProgress) (elapsed: float) =
+        match progress.State.Scheduler.Archive with
+        | :? ProximityArchive as archive ->
+            Results.saveMetrics (metricsPath dir) (List.rev progress.Metrics)
+            let state = progress.State
+
+            ProximityCheckpoint.Write(
+                checkpointPath dir,
+                ProximityCheckpointState(
+                    state.Iteration,
+                    state.Evaluations,
+                    elapsed,
+                    archive,
+                    Seq.toArray state.Scheduler.Emitters
+                )
+            )
+        | _ -> checkpointCells dir progress elapsed
 
     /// Writes the final results (archive, metrics, checkpoint).
     let finish dir (progress: RunProgress) (elapsed: float) =
@@ -82,10 +101,18 @@ module RunDirectory =
             Stagnated = false
         }
 
-    /// Reads a run's config and last checkpoint; `iterations` (if given) extends or shortens the run.
-    /// A run directory with a config and no checkpoint yet (prepared by a pipeline, or killed
-    /// before its first checkpoint) starts from the beginning.
-    let rec resume dir (iterations: int option) =
+    /// The metrics rows on record up to `iteration` (a checkpoint's), newest first.
+    let private metricsUpTo dir (iteration: int) =
+        if File.Exists(metricsPath dir) then
+            Results.loadMetrics (metricsPath dir)
+            |> Array.filter (fun m -> m.Iteration <= iteration)
+            |> Array.toList
+            |> List.rev
+        else
+            []
+
+    /// Resumes a cell- or MOME-archive run (see `resume`).
+    let private resumeCells dir (iterations: int option) =
         if not (File.Exists(configPath dir)) then
             raise (FileNotFoundException($"{dir} is not a run directory: it has no config.json.", configPath dir))
 
@@ -113,14 +140,7 @@ module RunDirectory =
                     List.toArray (Run.emitters config task)
                 )
 
-            let metrics =
-                if File.Exists(metricsPath dir) then
-                    Results.loadMetrics (metricsPath dir)
-                    |> Array.filter (fun m -> m.Iteration <= saved.Iteration)
-                    |> Array.toList
-                    |> List.rev
-                else
-                    []
+            let metrics = metricsUpTo dir saved.Iteration
 
             let scheduler = Scheduler.Create(saved.Archive, saved.Emitters, saved.ResultArchive)
 
@@ -136,6 +156,56 @@ module RunDirectory =
                 ElapsedBefore = saved.ElapsedSeconds
                 Stagnated = false
             }
+
+    /// Resumes a novelty-search run from its proximity checkpoint (see `resume`).
+    let private resumeNovelty dir (config: RunConfig) =
+        let task = Run.task config
+
+        let empty =
+            match Run.searchArchives config task with
+            | :? ProximityArchive as p, _ -> p
+            | _ -> invalidArg "archive" $"{config.Archive} is not a proximity archive."
+
+        let saved =
+            ProximityCheckpoint.Read(checkpointPath dir, empty, List.toArray (Run.emitters config task))
+
+        let metrics = metricsUpTo dir saved.Iteration
+
+        JsonFile.Write(configPath dir, config)
+
+        {
+            Config = config
+            State =
+                {
+                    Scheduler = Scheduler.Create(saved.Archive, saved.Emitters)
+                    Iteration = saved.Iteration
+                    Evaluations = saved.Evaluations
+                }
+            Metrics = metrics
+            ElapsedBefore = saved.ElapsedSeconds
+            Stagnated = false
+        }
+
+    /// Reads a run's config and last checkpoint; `iterations` (if given) extends or shortens the run.
+    /// A run directory with a config and no checkpoint yet (prepared by a pipeline, or killed
+    /// before its first checkpoint) starts from the beginning.
+    let resume dir (iterations: int option) =
+        let configFile = configPath dir
+
+        if
+            File.Exists configFile
+            && File.Exists(checkpointPath dir)
+            && RunConfig.isNovelty (JsonFile.Read<RunConfig> configFile)
+        then
+            let config = JsonFile.Read<RunConfig> configFile |> RunConfig.validate
+
+            resumeNovelty
+                dir
+                (match iterations with
+                 | Some n -> { config with Iterations = n }
+                 | None -> config)
+        else
+            resumeCells dir iterations
 
     /// Runs to the config's iteration count, checkpointing every `CheckpointEvery` iterations and
     /// when `cancel` fires (then it stops early). `observe` sees each iteration's metrics.

@@ -331,7 +331,7 @@ public static class ArchiveCheckpoint
         return values;
     }
 
-    static ulong Fnv1a(ReadOnlySpan<byte> data)
+    internal static ulong Fnv1a(ReadOnlySpan<byte> data)
     {
         ulong hash = 14695981039346656037UL;
         foreach (byte b in data)

@@ -72,8 +72,12 @@ public static class ArchiveParquet
                 if (k < 1 || layout.Centroids.Length % k != 0)
                     return $"{layout.Centroids.Length} centroid numbers are not a whole number of {k}-d centroids";
                 return null;
+            case "proximity":
+                if (k < 1 || layout.Resolution.Length != 0 || layout.Centroids.Length != 0)
+                    return "a proximity layout has measure bounds only";
+                return null;
             default:
-                return $"layout kind '{layout.Kind}' is neither 'grid' nor 'cvt'";
+                return $"layout kind '{layout.Kind}' is not 'grid', 'cvt' or 'proximity'";
         }
     }
 

@@ -6,7 +6,7 @@ namespace QdFunctional.Core.Tasks;
 public static class TaskCatalog
 {
     /// <summary>Names <see cref="Create"/> accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["lp-sphere", "lp-rastrigin", "arm", "mo-rastrigin", "mo-sphere"];
+    public static IReadOnlyList<string> Names { get; } = ["lp-sphere", "lp-rastrigin", "arm", "maze", "mo-rastrigin", "mo-sphere"];
 
     /// <summary>True for the tasks with several objectives (they run with MOME).</summary>
     public static bool IsMultiObjective(string name) => name is "mo-rastrigin" or "mo-sphere";
@@ -19,6 +19,7 @@ public static class TaskCatalog
             "lp-sphere" => new LinearProjection(LinearProjection.Function.Sphere, dim),
             "lp-rastrigin" => new LinearProjection(LinearProjection.Function.Rastrigin, dim),
             "arm" => new PlanarArm(dim),
+            "maze" => Maze(dim),
             "mo-rastrigin" => new MultiObjectiveRastrigin(dim),
             "mo-sphere" => new MultiObjectiveSphere(dim),
             _ => throw new ArgumentException($"Unknown task '{name}'; known tasks: {string.Join(", ", Names)}.", nameof(name)),
@@ -32,6 +33,8 @@ public static class TaskCatalog
     /// </summary>
     public static ITask CreateInEngine(string name, int dim, Diff.Dtype dtype = Diff.Dtype.Float64)
     {
+        if (name == "maze")
+            return Maze(dim);
         var plain = Create(name, dim);
         if (plain is IMultiObjectiveTask)
             return plain;
@@ -42,5 +45,19 @@ public static class TaskCatalog
             _ => Diff.Benchmarks.PlanarArm.Evaluate,
         };
         return new DifferentiableTask(plain.Name, dim, 1, plain.MeasureLow, plain.MeasureHigh, plain.ObjectiveRange, f, dtype);
+    }
+
+    /// <summary>
+    /// The deceptive maze (<see cref="Diff.Benchmarks.Maze"/>): d/2 velocity commands, measures the
+    /// final position in [0, 1]², objective 1 − distance to the goal / √2. Written in the engine only.
+    /// </summary>
+    static DifferentiableTask Maze(int dim)
+    {
+        if (dim < 2 || dim % 2 != 0)
+            throw new ArgumentException(
+                $"maze: the dimension is two commands per step, so it must be even and at least 2, got {dim}.",
+                nameof(dim)
+            );
+        return new DifferentiableTask("maze", dim, 1, [0.0, 0.0], [1.0, 1.0], (0.0, 1.0), Diff.Benchmarks.Maze.Evaluate);
     }
 }
