@@ -33,6 +33,10 @@ type RunArgs =
     | Eta of float
     | Mutation_Proportion of float
     | Gradient_Noise of float
+    | Cluster of connection: string
+    | Chunk_Size of int
+    | Chunk_Timeout of seconds: float
+    | Cluster_Wait of seconds: float
     | Out of dir: string
     | Quiet
 
@@ -92,6 +96,14 @@ type RunArgs =
             | Eta _ -> "mome: eta of the polynomial mutation (default 1)."
             | Mutation_Proportion _ -> "mome: share of genes one mutation changes (default 0.6)."
             | Gradient_Noise _ -> "mome: Gaussian sigma added to gradient branches (default 0)."
+            | Cluster _ ->
+                "evaluate on a cluster of `qd worker` processes: localhost[:PORT], postgres:CONNECTION-STRING or "
+                + "redis:CONFIGURATION (default: in this process). The archive is the same either way."
+            | Chunk_Size _ -> "with --cluster: rows per chunk sent to a worker (default 0: two chunks per live worker)."
+            | Chunk_Timeout _ ->
+                "with --cluster: seconds before an unanswered chunk is re-sent to another worker (default 30)."
+            | Cluster_Wait _ ->
+                "with --cluster: seconds to wait when no worker is left before stopping with a checkpoint (default 300)."
             | Out _ -> "run directory (default data/runs/<algorithm>-<task>-<seed>)."
             | Quiet -> "print only the output paths."
 
@@ -144,6 +156,10 @@ type PipelineArgs =
 type ResumeArgs =
     | [<MainCommand; Mandatory>] Run_Dir of dir: string
     | Iterations of int
+    | Cluster of connection: string
+    | Chunk_Size of int
+    | Chunk_Timeout of seconds: float
+    | Cluster_Wait of seconds: float
     | Quiet
 
     interface IArgParserTemplate with
@@ -151,6 +167,14 @@ type ResumeArgs =
             match a with
             | Run_Dir _ -> "the run directory (holds config.json and checkpoint.bin), or a pipeline directory."
             | Iterations _ -> "new total iteration count (default: the config's)."
+            | Cluster _ ->
+                "evaluate on a cluster of `qd worker` processes: localhost[:PORT], postgres:CONNECTION-STRING or "
+                + "redis:CONFIGURATION (default: in this process). The archive is the same either way."
+            | Chunk_Size _ -> "with --cluster: rows per chunk sent to a worker (default 0: two chunks per live worker)."
+            | Chunk_Timeout _ ->
+                "with --cluster: seconds before an unanswered chunk is re-sent to another worker (default 30)."
+            | Cluster_Wait _ ->
+                "with --cluster: seconds to wait when no worker is left before stopping with a checkpoint (default 300)."
             | Quiet -> "print only the output paths."
 
 /// `qd report`: pictures of a run.
@@ -190,7 +214,7 @@ type BenchArgs =
             match a with
             | Suite _ ->
                 "what to time: map-elites, archive, engine, centroids, optimizers, novelty (proximity archive at 100,000 entries) "
-                + "or all (default all); maze: novelty search against objective-driven search on the deceptive maze; "
+                + "or all (default all); cluster: evaluations/s with 1, 2, 4 and 8 local workers (sleep-50ms); maze: novelty search against objective-driven search on the deceptive maze; "
                 + "or dqd: the DQD paper's table (six algorithms × three tasks × seeds)."
             | Seconds _ -> "approximate seconds per measurement (default 3)."
             | Seeds _ -> "dqd and maze: seeds per configuration (default 3)."
@@ -200,6 +224,35 @@ type BenchArgs =
                 "dqd: algorithms (default map-elites map-elites-line cma-me og-map-elites omg-mega cma-mega)."
             | Out _ -> "dqd: where the table goes (default docs)."
 
+/// `qd worker`: an evaluation worker (an Orleans silo) that joins a cluster until stopped.
+type WorkerArgs =
+    | [<Mandatory>] Cluster of connection: string
+    | Port of int
+    | Host of address: string
+    | Tasks_From of assemblies: string list
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Cluster _ -> "the cluster to join: localhost[:PORT], postgres:CONNECTION-STRING or redis:CONFIGURATION."
+            | Port _ ->
+                "silo port; the gateway port is this + 1 (default: localhost's PORT, else 11111). Workers on one "
+                + "machine need ports two apart."
+            | Host _ ->
+                "address other machines reach this worker at (default 127.0.0.1; use the node's address on a cluster)."
+            | Tasks_From _ -> "assemblies with public ITaskSource classes: user tasks the worker also evaluates."
+
+/// `qd cluster`: look at or prepare a cluster.
+type ClusterArgs =
+    | [<MainCommand; Mandatory>] Action of action: string * connection: string
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Action _ ->
+                "status CONNECTION: live workers, their load and evaluations served; setup postgres:CONNECTION-STRING: "
+                + "create the membership tables (safe to repeat)."
+
 /// The `qd` command.
 type QdArgs =
     | [<CliPrefix(CliPrefix.None)>] Run of ParseResults<RunArgs>
@@ -208,6 +261,8 @@ type QdArgs =
     | [<CliPrefix(CliPrefix.None)>] Report of ParseResults<ReportArgs>
     | [<CliPrefix(CliPrefix.None)>] Compare of ParseResults<CompareArgs>
     | [<CliPrefix(CliPrefix.None)>] Bench of ParseResults<BenchArgs>
+    | [<CliPrefix(CliPrefix.None)>] Worker of ParseResults<WorkerArgs>
+    | [<CliPrefix(CliPrefix.None)>] Cluster of ParseResults<ClusterArgs>
     | Version
 
     interface IArgParserTemplate with
@@ -221,4 +276,6 @@ type QdArgs =
             | Report _ -> "draw a run's archive heatmap and metric curves as PNG files."
             | Compare _ -> "draw several runs' coverage, QD score and best objective against evaluations on one chart."
             | Bench _ -> "print timings: iterations per second, archive insertion, engine, centroids."
+            | Worker _ -> "run an evaluation worker that joins a cluster (see qd run --cluster)."
+            | Cluster _ -> "show a cluster's workers (status) or create PostgreSQL membership tables (setup)."
             | Version -> "print the version."

@@ -135,6 +135,7 @@ let bench (args: ParseResults<BenchArgs>) =
             (args.GetResult(BenchArgs.Out, "docs"))
         |> ignore
     | "engine" -> QdFunctional.Diff.Benchmarks.EngineBenchmark.Run(Console.Out, seconds / 3.0)
+    | "cluster" -> ClusterCommand.bench seconds
     | "all" ->
         mapElites seconds
         archive seconds
@@ -145,6 +146,6 @@ let bench (args: ParseResults<BenchArgs>) =
     | other ->
         invalidArg
             "suite"
-            $"Unknown benchmark '{other}'; known: map-elites, archive, engine, centroids, optimizers, novelty, maze, dqd, all."
+            $"Unknown benchmark '{other}'; known: map-elites, archive, engine, centroids, optimizers, novelty, maze, dqd, cluster, all."
 
     0

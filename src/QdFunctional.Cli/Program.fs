@@ -21,6 +21,8 @@ let main argv =
         | Report r -> ReportCommand.report r
         | Compare c -> CompareCommand.compare c
         | Bench b -> BenchCommand.bench b
+        | Worker w -> ClusterCommand.worker w
+        | Cluster c -> ClusterCommand.cluster c
         | Version ->
             printfn "qd %s" RunConfig.version
             0
@@ -33,6 +35,9 @@ let main argv =
     | :? ArgumentException as e ->
         eprintfn "qd: %s" e.Message
         2
+    | :? QdFunctional.Core.Tasks.EvaluationUnavailableException as e ->
+        eprintfn "qd: %s" e.Message
+        1
     | :? IO.IOException as e ->
         eprintfn "qd: %s" e.Message
         1

@@ -71,7 +71,7 @@ let configOf (args: ParseResults<RunArgs>) =
     |> RunConfig.validate
 
 /// Runs to the end or to Ctrl-C, showing progress; prints where the files are.
-let execute (dir: string) (mode: Progress.Mode) (progress: RunProgress) =
+let executeOn (evaluator: ClusterRun.Evaluator) (dir: string) (mode: Progress.Mode) (progress: RunProgress) =
     use cancel = new CancellationTokenSource()
 
     let onCancel =
@@ -97,7 +97,7 @@ let execute (dir: string) (mode: Progress.Mode) (progress: RunProgress) =
                     if row.Iteration = crashAt + 1 then
                         Environment.FailFast $"{crashVariable}: crashing after iteration {crashAt} as asked"
 
-                RunDirectory.execute dir cancel.Token observe progress)
+                RunDirectory.executeOn evaluator.MakeTask dir cancel.Token observe progress)
 
         let s = final.State.Archive.Stats
 
@@ -153,6 +153,10 @@ let execute (dir: string) (mode: Progress.Mode) (progress: RunProgress) =
     finally
         Console.CancelKeyPress.RemoveHandler onCancel
 
+/// Runs in this process (see `executeOn`).
+let execute (dir: string) (mode: Progress.Mode) (progress: RunProgress) =
+    executeOn ClusterRun.local dir mode progress
+
 /// `qd run`.
 let run (args: ParseResults<RunArgs>) =
     let config = configOf args
@@ -175,15 +179,37 @@ let run (args: ParseResults<RunArgs>) =
             config.Seed
             dir
 
-    RunDirectory.start dir config |> execute dir mode
+    let evaluator =
+        ClusterRun.connect
+            (args.TryGetResult RunArgs.Cluster)
+            (args.GetResult(RunArgs.Chunk_Size, 0))
+            (args.GetResult(RunArgs.Chunk_Timeout, 30.0))
+            (args.GetResult(RunArgs.Cluster_Wait, 300.0))
+
+    try
+        RunDirectory.startOn evaluator.MakeTask dir config
+        |> executeOn evaluator dir mode
+    finally
+        evaluator.Close()
 
 /// `qd resume`.
 let resume (args: ParseResults<ResumeArgs>) =
     let dir = args.GetResult ResumeArgs.Run_Dir
     let progress = RunDirectory.resume dir (args.TryGetResult ResumeArgs.Iterations)
+
+    let evaluator =
+        ClusterRun.connect
+            (args.TryGetResult ResumeArgs.Cluster)
+            (args.GetResult(ResumeArgs.Chunk_Size, 0))
+            (args.GetResult(ResumeArgs.Chunk_Timeout, 30.0))
+            (args.GetResult(ResumeArgs.Cluster_Wait, 300.0))
+
     let mode = Progress.detect (args.Contains ResumeArgs.Quiet)
 
     if mode <> Progress.Silent then
         printfn "Resuming %s at iteration %d of %d" dir progress.State.Iteration progress.Config.Iterations
 
-    execute dir mode progress
+    try
+        executeOn evaluator dir mode progress
+    finally
+        evaluator.Close()

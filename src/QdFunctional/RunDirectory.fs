@@ -84,13 +84,14 @@ module RunDirectory =
                 Seeds = Path.Combine(dir, config.Seeds)
             }
 
-    /// A new run: validates the config, writes `config.json`, evaluates the initial population.
-    let start dir (config: RunConfig) =
+    /// A new run whose evaluations `makeTask` provides (a cluster's, say): validates the config,
+    /// writes `config.json`, evaluates the initial population.
+    let startOn (makeTask: RunConfig -> QdFunctional.Core.Tasks.ITask) dir (config: RunConfig) =
         let config = RunConfig.validate config
         Directory.CreateDirectory dir |> ignore
         JsonFile.Write(configPath dir, config)
         let config = resolve dir config
-        let task = Run.task config
+        let task = makeTask config
         let state = Run.init config task
 
         {
@@ -100,6 +101,9 @@ module RunDirectory =
             ElapsedBefore = 0.0
             Stagnated = false
         }
+
+    /// A new run evaluated in this process (see `startOn`).
+    let start dir (config: RunConfig) = startOn Run.task dir config
 
     /// The metrics rows on record up to `iteration` (a checkpoint's), newest first.
     let private metricsUpTo dir (iteration: int) =
@@ -209,9 +213,19 @@ module RunDirectory =
 
     /// Runs to the config's iteration count, checkpointing every `CheckpointEvery` iterations and
     /// when `cancel` fires (then it stops early). `observe` sees each iteration's metrics.
-    let execute dir (cancel: CancellationToken) (observe: MetricsRow -> unit) (progress: RunProgress) =
+    /// `makeTask` gives the evaluations (`Run.task` in this process); when it cannot evaluate any
+    /// more (EvaluationUnavailableException: a cluster with no worker left), the run stops early
+    /// with its checkpoint, as on cancel.
+    let executeOn
+        (makeTask: RunConfig -> QdFunctional.Core.Tasks.ITask)
+        dir
+        (cancel: CancellationToken)
+        (observe: MetricsRow -> unit)
+        (progress: RunProgress)
+        =
         let config = progress.Config
-        let task = Run.task config
+        let task = makeTask config
+        let mutable unavailable = false
         let clock = Stopwatch.StartNew()
 
         let elapsed () =
@@ -234,24 +248,33 @@ module RunDirectory =
 
         while p.State.Iteration < config.Iterations
               && not cancel.IsCancellationRequested
+              && not unavailable
               && not (stagnated ()) do
-            let state = Run.step config task p.State
-            let row = Run.metrics (elapsed ()) state
+            match
+                (try
+                    Some(Run.step config task p.State)
+                 with :? QdFunctional.Core.Tasks.EvaluationUnavailableException ->
+                     unavailable <- true
+                     None)
+            with
+            | None -> ()
+            | Some state ->
+                let row = Run.metrics (elapsed ()) state
 
-            p <-
-                { p with
-                    State = state
-                    Metrics = row :: p.Metrics
-                }
+                p <-
+                    { p with
+                        State = state
+                        Metrics = row :: p.Metrics
+                    }
 
-            observe row
+                observe row
 
-            if row.QdScore > best then
-                best <- row.QdScore
-                bestAt <- row.Iteration
+                if row.QdScore > best then
+                    best <- row.QdScore
+                    bestAt <- row.Iteration
 
-            if config.CheckpointEvery > 0 && state.Iteration % config.CheckpointEvery = 0 then
-                checkpoint dir p (elapsed ())
+                if config.CheckpointEvery > 0 && state.Iteration % config.CheckpointEvery = 0 then
+                    checkpoint dir p (elapsed ())
 
         if p.State.Iteration >= config.Iterations then
             finish dir p (elapsed ())
@@ -264,3 +287,7 @@ module RunDirectory =
             // Stopped early: the results so far are written with the checkpoint.
             finish dir p (elapsed ())
             p
+
+    /// Runs in this process (see `executeOn`).
+    let execute dir (cancel: CancellationToken) (observe: MetricsRow -> unit) (progress: RunProgress) =
+        executeOn Run.task dir cancel observe progress

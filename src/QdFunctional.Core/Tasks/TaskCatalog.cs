@@ -6,7 +6,8 @@ namespace QdFunctional.Core.Tasks;
 public static class TaskCatalog
 {
     /// <summary>Names <see cref="Create"/> accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["lp-sphere", "lp-rastrigin", "arm", "maze", "mo-rastrigin", "mo-sphere"];
+    public static IReadOnlyList<string> Names { get; } =
+    ["lp-sphere", "lp-rastrigin", "arm", "maze", "mo-rastrigin", "mo-sphere", "sleep-50ms"];
 
     /// <summary>True for the tasks with several objectives (they run with MOME).</summary>
     public static bool IsMultiObjective(string name) => name is "mo-rastrigin" or "mo-sphere";
@@ -22,6 +23,12 @@ public static class TaskCatalog
             "maze" => Maze(dim),
             "mo-rastrigin" => new MultiObjectiveRastrigin(dim),
             "mo-sphere" => new MultiObjectiveSphere(dim),
+            // A benchmark of distributed evaluation, not a problem: lp-sphere after 50 ms of waiting per solution.
+            "sleep-50ms" => new SleepingTask(
+                new LinearProjection(LinearProjection.Function.Sphere, dim),
+                TimeSpan.FromMilliseconds(50),
+                "sleep-50ms"
+            ),
             _ => throw new ArgumentException($"Unknown task '{name}'; known tasks: {string.Join(", ", Names)}.", nameof(name)),
         };
 
@@ -29,14 +36,14 @@ public static class TaskCatalog
     /// The same task written in the differentiable engine: equal values (to rounding), with
     /// Jacobians from reverse-mode differentiation instead of hand-derived formulas, computed in
     /// <paramref name="dtype"/> (float64 unless asked). The multi-objective tasks come as they
-    /// are (mo-sphere is written in the engine already, in float64).
+    /// are (mo-sphere is written in the engine already, in float64), and so does the sleep-50ms benchmark.
     /// </summary>
     public static ITask CreateInEngine(string name, int dim, Diff.Dtype dtype = Diff.Dtype.Float64)
     {
         if (name == "maze")
             return Maze(dim);
         var plain = Create(name, dim);
-        if (plain is IMultiObjectiveTask)
+        if (plain is IMultiObjectiveTask or SleepingTask)
             return plain;
         Func<Diff.Tensor, Diff.Tensor> f = name switch
         {

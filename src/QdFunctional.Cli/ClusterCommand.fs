@@ -1,0 +1,166 @@
+/// `qd worker`, `qd cluster status|setup` and `qd bench cluster`.
+module QdFunctional.Cli.ClusterCommand
+
+open System
+open System.Diagnostics
+open System.Net
+open System.Threading
+open Argu
+open QdFunctional
+open QdFunctional.Cli.Arguments
+open QdFunctional.Cluster
+open QdFunctional.Core.Batches
+open QdFunctional.Core.Tasks
+
+/// `qd worker`: joins the cluster and evaluates until stopped.
+let worker (args: ParseResults<WorkerArgs>) =
+    let connection = ClusterConnection.Parse(args.GetResult WorkerArgs.Cluster)
+    let port = args.GetResult(WorkerArgs.Port, connection.PrimaryPort)
+
+    if port < 1 || port > 65534 then
+        invalidArg "port" $"port must be from 1 to 65534 (the gateway takes the next one), got {port}."
+
+    let host =
+        match IPAddress.TryParse(args.GetResult(WorkerArgs.Host, "127.0.0.1")) with
+        | true, address -> address
+        | _ -> invalidArg "host" $"host must be an IP address, got '{args.GetResult WorkerArgs.Host}'."
+
+    let tasks = WorkerTasks.FromAssemblies(args.GetResult(WorkerArgs.Tasks_From, []))
+    Worker.Run(connection, port, host, tasks, CancellationToken.None).GetAwaiter().GetResult()
+    0
+
+/// `qd cluster status CONNECTION`: one line per live worker.
+let status (connection: ClusterConnection) =
+    use client =
+        ClusterClient
+            .Connect(connection, TimeSpan.FromSeconds 10.0, TimeSpan.FromSeconds 10.0, Console.Error)
+            .GetAwaiter()
+            .GetResult()
+
+    let workers = client.Status(TimeSpan.FromSeconds 10.0).GetAwaiter().GetResult()
+    printfn "cluster %O: %d live worker(s)" connection workers.Count
+    printfn "%-36s %8s %10s %14s %10s  %s" "worker" "in-flight" "chunks" "evaluations" "uptime-s" "version"
+
+    for w in workers do
+        printfn
+            "%-36s %8d %10d %14d %10.0f  %s"
+            w.Worker
+            w.InFlight
+            w.ChunksServed
+            w.EvaluationsServed
+            w.UptimeSeconds
+            w.Version
+
+    0
+
+/// `qd cluster`.
+let cluster (args: ParseResults<ClusterArgs>) =
+    let action, text = args.GetResult ClusterArgs.Action
+    let connection = ClusterConnection.Parse text
+
+    match action with
+    | "status" -> status connection
+    | "setup" when connection.Store = ClusterConnection.Kind.Postgres ->
+        PostgresMembership.Setup(connection.Target).GetAwaiter().GetResult()
+        printfn "cluster %O: membership tables ready." connection
+        0
+    | "setup" -> invalidArg "cluster" "setup prepares PostgreSQL only (localhost and Redis need no tables)."
+    | other -> invalidArg "action" $"unknown cluster action '{other}'; known: status, setup."
+
+/// One measurement of `qd bench cluster`.
+type ClusterBenchRow =
+    {
+        Workers: int
+        EvaluationsPerSecond: float
+        /// Evaluations per second if the workers did nothing but wait: workers / 50 ms.
+        Ideal: float
+        /// Milliseconds per round trip of a one-row chunk of lp-sphere (no evaluation cost), per worker.
+        ChunkOverheadMs: float
+    }
+
+/// Times `batches` batches of `batch` solutions through a cluster task.
+let private time (task: ITask) (batches: int) (batch: int) =
+    let d = task.SolutionDim
+    let values = Array.init (batch * d) (fun i -> float (i % 7) * 0.1)
+    let solutions = SolutionBatch(batch, d, values)
+    task.Evaluate solutions |> ignore // warm-up: activations, code paths
+    let clock = Stopwatch.StartNew()
+
+    for _ in 1..batches do
+        task.Evaluate solutions |> ignore
+
+    clock.Elapsed.TotalSeconds
+
+/// Measures `workers` local worker processes: sleep-50ms throughput and one-row chunk overhead.
+let measure (workers: int) (seconds: float) =
+    let ports = WorkerProcess.freePorts workers
+    let connection = $"localhost:{List.head ports}"
+
+    let started = WorkerProcess.startMany connection ports (TimeSpan.FromSeconds 120.0)
+
+    try
+        let where = ClusterConnection.Parse connection
+
+        use client =
+            ClusterClient
+                .Connect(where, TimeSpan.FromSeconds 30.0, TimeSpan.FromSeconds 60.0, Console.Error)
+                .GetAwaiter()
+                .GetResult()
+
+        // Membership settles after the last worker joined: wait until the client sees them all.
+        let deadline = DateTime.UtcNow.AddSeconds 60.0
+
+        while client.LiveWorkers().GetAwaiter().GetResult().Count < workers
+              && DateTime.UtcNow < deadline do
+            Thread.Sleep 250
+
+        let options = ClusterRunOptions(ChunkTimeout = TimeSpan.FromSeconds 60.0)
+        let spec d = TaskSpec(Dim = d)
+
+        let sleeping =
+            ClusterTask.Create(TaskCatalog.Create("sleep-50ms", 10), spec 10, client, options, Console.Error)
+
+        // Batches of 16 per worker, two chunks per worker: about 0.8 s per batch whatever the count.
+        let batch = 16 * workers
+        let batches = max 2 (int (seconds / 0.8))
+        let elapsed = time sleeping batches batch
+
+        let oneRow =
+            ClusterTask.Create(
+                TaskCatalog.Create("lp-sphere", 10),
+                spec 10,
+                client,
+                ClusterRunOptions(ChunkSize = 1, ChunkTimeout = TimeSpan.FromSeconds 60.0),
+                Console.Error
+            )
+
+        let chunks = 64 * workers
+        let overhead = time oneRow 5 chunks
+
+        {
+            Workers = workers
+            EvaluationsPerSecond = float (batches * batch) / elapsed
+            Ideal = float workers / 0.05
+            ChunkOverheadMs = 1000.0 * overhead * float workers / float (5 * chunks)
+        }
+    finally
+        for w in started do
+            (w :> IDisposable).Dispose()
+
+/// `qd bench cluster`: 1, 2, 4 and 8 worker processes on loopback.
+let bench (seconds: float) =
+    printfn "cluster: local worker processes (Orleans localhost clustering), sleep-50ms d = 10 (50 ms per"
+    printfn "evaluation, no CPU), batches of 16 per worker in two chunks per worker; chunk overhead from"
+    printfn "lp-sphere d = 10 in one-row chunks. brittle-star: not measured (the task is not on this branch)."
+    printfn "%8s %14s %14s %11s %18s" "workers" "evals/s" "ideal evals/s" "efficiency" "chunk overhead ms"
+
+    for n in [ 1; 2; 4; 8 ] do
+        let r = measure n seconds
+
+        printfn
+            "%8d %14.1f %14.1f %10.1f%% %18.2f"
+            r.Workers
+            r.EvaluationsPerSecond
+            r.Ideal
+            (100.0 * r.EvaluationsPerSecond / r.Ideal)
+            r.ChunkOverheadMs

@@ -1,0 +1,71 @@
+namespace QdFunctional.Cluster;
+
+using Microsoft.Extensions.Logging;
+using QdFunctional.Core.Batches;
+
+/// <summary>
+/// A worker's evaluation service (see <see cref="IEvaluatorGrain"/>): one activation per worker,
+/// evaluating one chunk at a time, so a worker's load is its queue and its counters are exact.
+/// </summary>
+[SiloTargetedPlacement]
+public sealed class EvaluatorGrain(WorkerTasks tasks, WorkerCounters counters, ILocalSiloDetails silo, ILogger<EvaluatorGrain> log)
+    : Grain,
+        IEvaluatorGrain
+{
+    string Self => silo.SiloAddress.ToParsableString();
+
+    /// <inheritdoc/>
+    public Task<string?> Check(string version, string task, TaskSpec spec)
+    {
+        var refusal = Refusal(version, task, spec);
+        if (refusal is not null)
+        {
+            counters.Refuse();
+            log.LogWarning("qd worker: refused: {Refusal}", refusal);
+        }
+        return Task.FromResult(refusal);
+    }
+
+    /// <inheritdoc/>
+    public Task<EvaluationReply> Evaluate(EvaluationRequest request)
+    {
+        var refusal = Refusal(request.Version, request.Task, request.Spec);
+        if (refusal is not null)
+        {
+            counters.Refuse();
+            log.LogWarning("qd worker: refused: {Refusal}", refusal);
+            return Task.FromResult(new EvaluationReply { Refusal = refusal, Worker = Self });
+        }
+        var task = tasks.Get(request.Task, request.Spec);
+        counters.Begin();
+        try
+        {
+            var batch = new SolutionBatch(request.Count, task.SolutionDim, request.Solutions);
+            var evaluation = task.Evaluate(batch, request.WithJacobians);
+            return Task.FromResult(EvaluationReply.Of(evaluation, Self));
+        }
+        finally
+        {
+            counters.End(request.Count);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<WorkerStatus> Status() => Task.FromResult(counters.Snapshot(Self));
+
+    /// <summary>Null when this worker takes the work; else one line saying why not.</summary>
+    string? Refusal(string version, string task, TaskSpec spec)
+    {
+        if (version != ClusterVersion.Current)
+            return $"worker {Self} is qd {ClusterVersion.Current}; the client is qd {version}: run the same build on both sides.";
+        try
+        {
+            tasks.Get(task, spec);
+            return null;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            return $"worker {Self} cannot build task '{task}' (d = {spec.Dim}): {e.Message}";
+        }
+    }
+}
