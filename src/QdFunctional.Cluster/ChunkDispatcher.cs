@@ -30,10 +30,23 @@ public sealed class ChunkDispatcher(ClusterClient cluster, ClusterRunOptions opt
         return live.Where(w => !dropped.ContainsKey(w)).ToList();
     }
 
+    /// <summary>The live workers, or none when the cluster cannot even be asked (its gateways are gone).</summary>
+    async Task<IReadOnlyList<string>> WorkersOrNone()
+    {
+        try
+        {
+            return await Workers().WaitAsync(options.ChunkTimeout);
+        }
+        catch (Exception e) when (e is not ClusterRefusedException)
+        {
+            return [];
+        }
+    }
+
     /// <summary>Workers to use now, waiting (with one message) while there are none.</summary>
     async Task<IReadOnlyList<string>> WorkersOrWait()
     {
-        var workers = await Workers();
+        var workers = await WorkersOrNone();
         if (workers.Count > 0)
             return workers;
         Say($"cluster: no live worker; waiting up to {options.Wait.TotalSeconds:0} s for one to join (--cluster-wait).");
@@ -41,14 +54,7 @@ public sealed class ChunkDispatcher(ClusterClient cluster, ClusterRunOptions opt
         while (DateTime.UtcNow < deadline)
         {
             await Task.Delay(TimeSpan.FromSeconds(1));
-            try
-            {
-                workers = await Workers();
-            }
-            catch (Exception e) when (e is OrleansException or TimeoutException)
-            {
-                continue;
-            }
+            workers = await WorkersOrNone();
             if (workers.Count > 0)
             {
                 Say($"cluster: {workers.Count} worker(s) available again.");

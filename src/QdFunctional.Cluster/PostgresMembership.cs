@@ -163,6 +163,19 @@ public static class PostgresMembership
         }
     }
 
+    /// <summary>Forgets every member of the cluster (after one shut down uncleanly): the next worker starts a new table version.</summary>
+    public static async Task Forget(string connectionString)
+    {
+        await using var db = new NpgsqlConnection(connectionString);
+        await db.OpenAsync();
+        foreach (var table in new[] { "orleansmembershiptable", "orleansmembershipversiontable" })
+        {
+            await using var delete = new NpgsqlCommand($"DELETE FROM {table} WHERE deploymentid = $1", db);
+            delete.Parameters.AddWithValue(ClusterConnection.ClusterId);
+            await delete.ExecuteNonQueryAsync();
+        }
+    }
+
     /// <summary>The silos the table lists as active (status 3), as address:port.</summary>
     public static async Task<IReadOnlyList<string>> ActiveMembers(string connectionString)
     {

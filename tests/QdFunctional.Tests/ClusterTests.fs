@@ -1,0 +1,386 @@
+/// Distributed evaluation with real `qd worker` processes on loopback: the archive equals the
+/// local run's byte for byte, a worker killed mid-batch loses nothing, a run with no worker left
+/// stops resumable, refusals are one line, and PostgreSQL membership lists the workers.
+module ClusterTests
+
+open System
+open System.Diagnostics
+open System.IO
+open System.Threading
+open Expecto
+open QdFunctional.Cli
+open QdFunctional.Cluster
+open QdFunctional.Core.Tasks
+
+let private tempDir () =
+    Path.Combine(Path.GetTempPath(), "qd-cluster-tests", Guid.NewGuid().ToString("N"))
+
+/// A finished `qd` child process: exit code, standard output, standard error.
+type private Finished = { Code: int; Out: string; Err: string }
+
+/// Starts `qd args`; `onErr` sees each standard-error line as it comes.
+let private start (args: string list) (onErr: string -> unit) =
+    let p = new Process(StartInfo = WorkerProcess.command args)
+    let out = Text.StringBuilder()
+    let err = Text.StringBuilder()
+
+    p.OutputDataReceived.Add(fun e ->
+        if not (isNull e.Data) then
+            lock out (fun () -> out.AppendLine e.Data |> ignore))
+
+    p.ErrorDataReceived.Add(fun e ->
+        if not (isNull e.Data) then
+            lock err (fun () -> err.AppendLine e.Data |> ignore)
+            onErr e.Data)
+
+    p.Start() |> ignore
+    p.BeginOutputReadLine()
+    p.BeginErrorReadLine()
+
+    let finish () =
+        if not (p.WaitForExit 240_000) then
+            p.Kill true
+            failtest $"qd {String.Join(' ', args)} did not finish within 4 minutes"
+
+        p.WaitForExit()
+
+        let result =
+            {
+                Code = p.ExitCode
+                Out = lock out (fun () -> string out)
+                Err = lock err (fun () -> string err)
+            }
+
+        p.Dispose()
+        result
+
+    finish
+
+let private qd (args: string list) = start args ignore ()
+
+let private archive dir =
+    File.ReadAllBytes(Path.Combine(dir, "archive.parquet"))
+
+/// Runs `body connection workers` with `n` local workers, killing them afterwards whatever happens.
+let private withWorkers (n: int) (body: string -> WorkerProcess.Started list -> unit) =
+    let ports = WorkerProcess.freePorts n
+    let connection = $"localhost:{List.head ports}"
+
+    let workers = WorkerProcess.startMany connection ports (TimeSpan.FromSeconds 120.0)
+
+    try
+        body connection workers
+    finally
+        for w in workers do
+            (w :> IDisposable).Dispose()
+
+/// A local run of `args` into a new directory; its archive.
+let private localArchive (args: string list) =
+    let dir = tempDir ()
+    let r = qd ([ "run" ] @ args @ [ "--out"; dir; "--quiet" ])
+    Expect.equal r.Code 0 $"local run: {r.Err}"
+    archive dir
+
+let private mapElites =
+    [
+        "--task"
+        "lp-sphere"
+        "--dim"
+        "20"
+        "--algorithm"
+        "map-elites"
+        "--archive"
+        "grid:20x20"
+        "--iterations"
+        "30"
+    ]
+
+/// CMA-MEGA on the arm: gradient stages ask the workers for Jacobians.
+let private cmaMega =
+    [
+        "--task"
+        "arm"
+        "--dim"
+        "10"
+        "--algorithm"
+        "cma-mega"
+        "--archive"
+        "grid:20x20"
+        "--iterations"
+        "20"
+    ]
+
+/// sleep-50ms with small batches: slow enough to kill a worker mid-run, quick locally.
+let private sleeping (batch: int) (iterations: int) =
+    [
+        "--task"
+        "sleep-50ms"
+        "--dim"
+        "10"
+        "--algorithm"
+        "map-elites"
+        "--archive"
+        "grid:10x10"
+        "--batch"
+        string batch
+        "--init-pop"
+        string batch
+        "--iterations"
+        string iterations
+        "--checkpoint-every"
+        "1"
+    ]
+
+/// Starts a cluster run of `args` and kills `victim` with SIGKILL a second after the run connected.
+let private runAndKill (args: string list) (victim: WorkerProcess.Started) =
+    let connected = new ManualResetEventSlim()
+
+    let finish =
+        start args (fun line ->
+            if line.Contains "live worker(s)" then
+                connected.Set())
+
+    if not (connected.Wait(TimeSpan.FromSeconds 120.0)) then
+        failtest "the run never connected to the cluster"
+
+    Thread.Sleep 1000
+    use kill = Process.Start("kill", $"-9 {victim.Process.Id}")
+    kill.WaitForExit()
+    finish ()
+
+/// A PostgreSQL connection string for the tests: QD_TEST_POSTGRES (set by .ci/run: then it must
+/// work), else one from tools/services.sh start (stopped again afterwards), else None and why.
+let private postgres () =
+    match Environment.GetEnvironmentVariable "QD_TEST_POSTGRES" with
+    | s when not (String.IsNullOrEmpty s) -> Ok(s, ignore)
+    | _ ->
+        let root =
+            let rec up (d: DirectoryInfo) =
+                if isNull d then
+                    None
+                elif File.Exists(Path.Combine(d.FullName, "tools", "services.sh")) then
+                    Some d.FullName
+                else
+                    up d.Parent
+
+            up (DirectoryInfo AppContext.BaseDirectory)
+
+        match root with
+        | None -> Error "tools/services.sh not found"
+        | Some root ->
+            let script = Path.Combine(root, "tools", "services.sh")
+
+            try
+                let info = ProcessStartInfo("bash", [ script; "start" ])
+                info.RedirectStandardOutput <- true
+                info.RedirectStandardError <- true
+                use p = Process.Start info
+                let out = p.StandardOutput.ReadToEnd()
+                let err = p.StandardError.ReadToEnd()
+                p.WaitForExit()
+
+                if p.ExitCode = 0 then
+                    let stop () =
+                        use s = Process.Start("bash", [ script; "stop" ])
+                        s.WaitForExit()
+
+                    Ok(out.Trim(), stop)
+                else
+                    Error $"tools/services.sh start failed: {err.Trim()}"
+            with e ->
+                Error e.Message
+
+[<Tests>]
+let tests =
+    testSequenced
+    <| testList
+        "cluster"
+        [
+            testCase "three worker processes give the local archive byte for byte, with and without Jacobians"
+            <| fun () ->
+                let localMapElites = localArchive mapElites
+                let localCmaMega = localArchive cmaMega
+
+                withWorkers 3 (fun connection _ ->
+                    for args, expected in [ mapElites, localMapElites; cmaMega, localCmaMega ] do
+                        let dir = tempDir ()
+
+                        let r = qd ([ "run" ] @ args @ [ "--cluster"; connection; "--out"; dir; "--quiet" ])
+
+                        Expect.equal r.Code 0 $"cluster run: {r.Err}"
+                        Expect.stringContains r.Err "3 live worker(s)" "the run saw three workers"
+                        Expect.isTrue (archive dir = expected) $"{args[1]}: same archive.parquet as the local run"
+
+                    // Every worker took a share, and status lists each with what it served.
+                    let status = qd [ "cluster"; "status"; connection ]
+                    Expect.equal status.Code 0 status.Err
+                    Expect.stringContains status.Out "3 live worker(s)" status.Out
+
+                    let served =
+                        status.Out.Split('\n')
+                        |> Array.filter (fun l -> l.StartsWith "127.0.0.1:")
+                        |> Array.map (fun l -> l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3] |> int64)
+
+                    Expect.equal served.Length 3 "one line per worker"
+                    Expect.all served (fun s -> s > 0L) "each worker evaluated some solutions")
+
+            testCase "a worker killed mid-batch: its chunks are re-sent and the archive is unchanged"
+            <| fun () ->
+                let args = sleeping 12 12
+                let expected = localArchive args
+
+                withWorkers 3 (fun connection workers ->
+                    let dir = tempDir ()
+
+                    let r =
+                        runAndKill
+                            ([ "run" ]
+                             @ args
+                             @ [ "--cluster"; connection; "--chunk-timeout"; "2"; "--out"; dir; "--quiet" ])
+                            workers[2]
+
+                    Expect.equal r.Code 0 $"the run finished: {r.Err}"
+                    Expect.stringContains r.Err "re-sent: worker" "the log names the re-sent chunks"
+                    Expect.isTrue (archive dir = expected) "same archive.parquet as the local run")
+
+            testCase "with every worker gone the run waits, stops with a checkpoint, and resumes to the same archive"
+            <| fun () ->
+                let args = sleeping 4 20
+                let expected = localArchive args
+
+                withWorkers 1 (fun connection workers ->
+                    let dir = tempDir ()
+
+                    let r =
+                        runAndKill
+                            ([ "run" ]
+                             @ args
+                             @ [
+                                 "--cluster"
+                                 connection
+                                 "--chunk-timeout"
+                                 "2"
+                                 "--cluster-wait"
+                                 "3"
+                                 "--out"
+                                 dir
+                                 "--quiet"
+                             ])
+                            workers[0]
+
+                    Expect.equal r.Code RunCommand.interrupted $"stopped early: {r.Err}"
+                    Expect.stringContains r.Err "waiting up to 3 s" "says it waits, and how long"
+                    Expect.stringContains r.Err "Continue with: qd resume" "says how to go on"
+                    let resumed = qd [ "resume"; dir; "--quiet" ]
+                    Expect.equal resumed.Code 0 resumed.Err
+                    Expect.isTrue (archive dir = expected) "resumed locally: same archive as an uninterrupted run")
+
+            testCase "a worker of another build, or an unknown task, is refused in one line on both sides"
+            <| fun () ->
+                withWorkers 1 (fun connection workers ->
+                    use client =
+                        ClusterClient
+                            .Connect(
+                                ClusterConnection.Parse connection,
+                                TimeSpan.FromSeconds 30.0,
+                                TimeSpan.FromSeconds 30.0,
+                                TextWriter.Null
+                            )
+                            .GetAwaiter()
+                            .GetResult()
+
+                    let spec = TaskSpec(Dim = 10)
+                    let local = TaskCatalog.Create("lp-sphere", 10)
+
+                    let refused =
+                        try
+                            ClusterTask.Create(
+                                local,
+                                spec,
+                                client,
+                                ClusterRunOptions(Version = "0.0.0+other"),
+                                TextWriter.Null
+                            )
+                            |> ignore
+
+                            ""
+                        with :? ClusterRefusedException as e ->
+                            e.Message
+
+                    Expect.isNotEmpty refused "a worker of another build refuses the run before it starts"
+                    Expect.stringContains refused "0.0.0+other" "names the client's build"
+                    Expect.stringContains refused ClusterVersion.Current "names the worker's build"
+                    Expect.isFalse (refused.Contains '\n') "one line"
+
+                    let worker = client.LiveWorkers().GetAwaiter().GetResult()[0]
+
+                    let unknown =
+                        client
+                            .Evaluator(worker)
+                            .Check(ClusterVersion.Current, "no-such-task", spec)
+                            .GetAwaiter()
+                            .GetResult()
+
+                    Expect.stringContains unknown "'no-such-task'" "names the task"
+                    Expect.isFalse (unknown.Contains '\n') "one line"
+
+                    // The worker said so too, one line each.
+                    let deadline = DateTime.UtcNow.AddSeconds 10.0
+
+                    let said () =
+                        workers[0].Output |> Seq.filter (fun l -> l.Contains "refused:") |> Seq.length
+
+                    while said () < 2 && DateTime.UtcNow < deadline do
+                        Thread.Sleep 100
+
+                    Expect.isGreaterThanOrEqual (said ()) 2 "the worker logged each refusal")
+
+            testCase "PostgreSQL membership: workers appear in the table, serve a run, and leave it"
+            <| fun () ->
+                match postgres () with
+                | Error why -> skiptest $"PostgreSQL could not be started here ({why}); .ci/run starts it."
+                | Ok(connectionString, stop) ->
+                    try
+                        let connection = $"postgres:{connectionString}"
+                        let setup = qd [ "cluster"; "setup"; connection ]
+                        Expect.equal setup.Code 0 setup.Err
+                        PostgresMembership.Forget(connectionString).GetAwaiter().GetResult()
+                        let ports = WorkerProcess.freePorts 2
+
+                        let workers = WorkerProcess.startMany connection ports (TimeSpan.FromSeconds 120.0)
+
+                        try
+                            let members () =
+                                PostgresMembership.ActiveMembers(connectionString).GetAwaiter().GetResult()
+
+                            let expected = ports |> List.map (fun p -> $"127.0.0.1:{p}") |> List.sort
+
+                            Expect.equal
+                                (members () |> Seq.sort |> Seq.toList)
+                                expected
+                                "both workers are active members"
+
+                            let dir = tempDir ()
+
+                            let r =
+                                qd ([ "run" ] @ mapElites @ [ "--cluster"; connection; "--out"; dir; "--quiet" ])
+
+                            Expect.equal r.Code 0 r.Err
+                            Expect.isTrue (archive dir = localArchive mapElites) "same archive as the local run"
+
+                            // A worker stopped with SIGTERM leaves the cluster: its row is no longer active.
+                            use term = Process.Start("kill", $"-TERM {workers[1].Process.Id}")
+                            term.WaitForExit()
+                            workers[1].Process.WaitForExit 30_000 |> ignore
+                            let deadline = DateTime.UtcNow.AddSeconds 30.0
+
+                            while members().Count > 1 && DateTime.UtcNow < deadline do
+                                Thread.Sleep 250
+
+                            Expect.equal (members () |> Seq.toList) [ expected[0] ] "only the first worker is left"
+                        finally
+                            for w in workers do
+                                (w :> IDisposable).Dispose()
+                    finally
+                        stop ()
+        ]
