@@ -148,10 +148,11 @@ let private runAndKill (args: string list) (victim: WorkerProcess.Started) =
     kill.WaitForExit()
     finish ()
 
-/// A PostgreSQL connection string for the tests: QD_TEST_POSTGRES (set by .ci/run: then it must
-/// work), else one from tools/services.sh start (stopped again afterwards), else None and why.
-let private postgres () =
-    match Environment.GetEnvironmentVariable "QD_TEST_POSTGRES" with
+/// A membership store for the tests (`postgres` or `redis`): the connection in `variable` (set
+/// by .ci/run: then it must work), else one from tools/services.sh start (stopped afterwards),
+/// else why not.
+let private store (name: string) (variable: string) =
+    match Environment.GetEnvironmentVariable variable with
     | s when not (String.IsNullOrEmpty s) -> Ok(s, ignore)
     | _ ->
         let root =
@@ -171,7 +172,7 @@ let private postgres () =
             let script = Path.Combine(root, "tools", "services.sh")
 
             try
-                let info = ProcessStartInfo("bash", [ script; "start" ])
+                let info = ProcessStartInfo("bash", [ script; "start"; name ])
                 info.RedirectStandardOutput <- true
                 info.RedirectStandardError <- true
                 use p = Process.Start info
@@ -181,12 +182,12 @@ let private postgres () =
 
                 if p.ExitCode = 0 then
                     let stop () =
-                        use s = Process.Start("bash", [ script; "stop" ])
+                        use s = Process.Start("bash", [ script; "stop"; name ])
                         s.WaitForExit()
 
                     Ok(out.Trim(), stop)
                 else
-                    Error $"tools/services.sh start failed: {err.Trim()}"
+                    Error $"tools/services.sh start {name} failed: {err.Trim()}"
             with e ->
                 Error e.Message
 
@@ -337,7 +338,7 @@ let tests =
 
             testCase "PostgreSQL membership: workers appear in the table, serve a run, and leave it"
             <| fun () ->
-                match postgres () with
+                match store "postgres" "QD_TEST_POSTGRES" with
                 | Error why -> skiptest $"PostgreSQL could not be started here ({why}); .ci/run starts it."
                 | Ok(connectionString, stop) ->
                     try
@@ -378,6 +379,33 @@ let tests =
                                 Thread.Sleep 250
 
                             Expect.equal (members () |> Seq.toList) [ expected[0] ] "only the first worker is left"
+                        finally
+                            for w in workers do
+                                (w :> IDisposable).Dispose()
+                    finally
+                        stop ()
+
+            testCase "Redis membership: two workers serve a run and show in qd cluster status"
+            <| fun () ->
+                match store "redis" "QD_TEST_REDIS" with
+                | Error why -> skiptest $"Redis could not be started here ({why}); .ci/run starts it."
+                | Ok(address, stop) ->
+                    try
+                        let connection = $"redis:{address}"
+                        let ports = WorkerProcess.freePorts 2
+
+                        let workers = WorkerProcess.startMany connection ports (TimeSpan.FromSeconds 120.0)
+
+                        try
+                            let dir = tempDir ()
+
+                            let r =
+                                qd ([ "run" ] @ mapElites @ [ "--cluster"; connection; "--out"; dir; "--quiet" ])
+
+                            Expect.equal r.Code 0 r.Err
+                            Expect.isTrue (archive dir = localArchive mapElites) "same archive as the local run"
+                            let status = qd [ "cluster"; "status"; connection ]
+                            Expect.stringContains status.Out "2 live worker(s)" status.Out
                         finally
                             for w in workers do
                                 (w :> IDisposable).Dispose()
