@@ -28,7 +28,10 @@ type RunArgs =
     interface IArgParserTemplate with
         member a.Usage =
             match a with
-            | Task _ -> "benchmark task: lp-sphere, lp-rastrigin or arm (default lp-sphere)."
+            | Task _ ->
+                "benchmark task: lp-sphere, lp-rastrigin or arm (default lp-sphere); robot tasks on MuJoCo 2.2.2: "
+                + "brittle-star (CPG tutorial: 26-number genome, grid 30x30 over the final position, sigma 0.1, "
+                + "batch 128, 100 iterations) or quadruped (24-number gait, cvt:1024 over foot contacts)."
             | Dim _ -> "solution dimension (default 1000)."
             | Algorithm _ ->
                 "map-elites (Gaussian, sigma 0.5 on LP tasks, 0.1 on arm), map-elites-line (Iso+LineDD, "

@@ -28,8 +28,10 @@ type RunState =
 [<RequireQualifiedAccess>]
 module Run =
     /// The run's task.
-    let task (config: RunConfig) =
-        if config.Gradients = "engine" then
+    let task (config: RunConfig) : ITask =
+        if QdFunctional.Physics.PhysicsCatalog.Contains config.Task then
+            QdFunctional.Physics.PhysicsCatalog.Create config.Task
+        elif config.Gradients = "engine" then
             TaskCatalog.CreateInEngine(config.Task, config.Dim)
         else
             TaskCatalog.Create(config.Task, config.Dim)
@@ -52,14 +54,26 @@ module Run =
     /// threshold) and, when the learning rate is below 1, a plain result archive beside it.
     let emptyArchives (config: RunConfig) (task: ITask) : CellArchive * CellArchive option =
         let cells = tessellation config task
+        // Objectives below zero (robot tasks) count from the task's floor, so QD scores stay positive.
+        let struct (offset, _) = task.ObjectiveRange
+
+        let plain () =
+            if offset = 0.0 then
+                CellArchive.Create(task.SolutionDim, cells)
+            else
+                CellArchive.Create(task.SolutionDim, cells, ArchiveOptions(QdOffset = offset))
 
         if config.ArchiveLearningRate < 1.0 then
             let options =
-                ArchiveOptions(LearningRate = config.ArchiveLearningRate, ThresholdMin = config.ThresholdMin)
+                ArchiveOptions(
+                    LearningRate = config.ArchiveLearningRate,
+                    ThresholdMin = config.ThresholdMin,
+                    QdOffset = offset
+                )
 
-            CellArchive.Create(task.SolutionDim, cells, options), Some(CellArchive.Create(task.SolutionDim, cells))
+            CellArchive.Create(task.SolutionDim, cells, options), Some(plain ())
         else
-            CellArchive.Create(task.SolutionDim, cells), None
+            plain (), None
 
     /// An empty (search) archive for the config's archive spec over the task's measure bounds.
     let emptyArchive (config: RunConfig) (task: ITask) : CellArchive = fst (emptyArchives config task)
@@ -84,9 +98,21 @@ module Run =
         else
             CmaEs.Create(x0, config.Sigma, config.Batch, EvolutionStrategyOptions(LazyGapFactor = 0.5))
 
-    /// The config's emitters, all starting from x0 = 0 (the paper's set-up).
+    /// Solution bounds of a bounded task (a robot's genome box), for emitters to clip into.
+    let bounds (task: ITask) : EmitterBounds option =
+        match task with
+        | :? IBoundedTask as b -> Some(EmitterBounds(b.SolutionLower, b.SolutionUpper))
+        | _ -> None
+
+    /// The config's emitters, all starting from x0 = 0 (the paper's set-up), or from the centre
+    /// of a bounded task's box.
     let emitters (config: RunConfig) (task: ITask) : IEmitter list =
-        let x0 = Array.zeroCreate task.SolutionDim
+        let box = bounds task
+
+        let x0 =
+            match box with
+            | Some b -> Array.map2 (fun l h -> 0.5 * (l + h)) b.Lower b.Upper
+            | None -> Array.zeroCreate task.SolutionDim
 
         let needsGradients () =
             if not task.HasGradients && config.Gradients <> "es" then
@@ -98,14 +124,22 @@ module Run =
             for _ in 1 .. config.Emitters ->
                 match config.Algorithm with
                 | "map-elites" ->
-                    GaussianEmitter(task.SolutionDim, config.Sigma, config.Batch, EmitterStart.FromPoint x0) :> IEmitter
+                    GaussianEmitter(
+                        task.SolutionDim,
+                        config.Sigma,
+                        config.Batch,
+                        EmitterStart.FromPoint x0,
+                        Option.toObj box
+                    )
+                    :> IEmitter
                 | "map-elites-line" ->
                     IsoLineEmitter(
                         task.SolutionDim,
                         config.Sigma,
                         config.LineSigma,
                         config.Batch,
-                        EmitterStart.FromPoint x0
+                        EmitterStart.FromPoint x0,
+                        Option.toObj box
                     )
                 | "cma-me" -> EvolutionStrategyEmitter(strategy config x0, ranker config, restart config)
                 | "cma-mae" -> EvolutionStrategyEmitter(strategy config x0, ranker config, restart config, false)
@@ -147,12 +181,18 @@ module Run =
                 | other -> invalidArg "algorithm" $"Unknown algorithm '{other}'."
         ]
 
-    /// The initial population: `InitialPopulation` solutions from N(0, I), drawn from the first half of the root key.
+    /// The initial population: `InitialPopulation` solutions from N(0, I) (uniform within the box of
+    /// a bounded task), drawn from the first half of the root key.
     let initialPopulation (config: RunConfig) (task: ITask) =
         let n = config.InitialPopulation
-        let values: float[] = Array.zeroCreate (n * task.SolutionDim)
-        (fst (keys config)).FoldIn(0).Normal(System.Span<float>(values))
-        SolutionBatch(n, task.SolutionDim, values)
+        let key = (fst (keys config)).FoldIn(0)
+
+        match bounds task with
+        | Some b -> SolutionBatch(n, task.SolutionDim, b.SampleUniform(key, n))
+        | None ->
+            let values: float[] = Array.zeroCreate (n * task.SolutionDim)
+            key.Normal(System.Span<float>(values))
+            SolutionBatch(n, task.SolutionDim, values)
 
     /// The state after the initial population (iteration 0).
     let init (config: RunConfig) (task: ITask) : RunState =

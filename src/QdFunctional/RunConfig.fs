@@ -78,7 +78,13 @@ module RunConfig =
         ]
 
     let private knownAlgorithms = String.concat ", " algorithms
-    let private knownTasks = String.concat ", " TaskCatalog.Names
+
+    /// Every task name `--task` accepts: the core's benchmarks and the robot tasks.
+    let taskNames =
+        List.ofSeq TaskCatalog.Names
+        @ List.ofSeq QdFunctional.Physics.PhysicsCatalog.Names
+
+    let private knownTasks = String.concat ", " taskNames
 
     /// The library version, written into every config.
     let version =
@@ -95,7 +101,7 @@ module RunConfig =
     /// OMG-MEGA uses σ0 = 0 and σ_g = 10 (LP) or 1 (arm) with normalized gradients. The gradient
     /// algorithms split the paper's 36 evaluations per iteration into 18 gradient points and 18 branches.
     /// Set `Dim` before calling: OG-MAP-Elites' step depends on it.
-    let rec preset (task: string) (algorithm: string) (config: RunConfig) =
+    let rec private algorithmPreset (task: string) (algorithm: string) (config: RunConfig) =
         let arm = task = "arm"
         let iso = if arm then 0.1 else 0.5
 
@@ -173,24 +179,61 @@ module RunConfig =
                 InitialPopulation = 0
             }
         | "cma-mega-adam" ->
-            { preset task "cma-mega" config with
+            { algorithmPreset task "cma-mega" config with
                 StepSize = 0.002
             }
         // CMA-MAE and CMA-MAEGA (Fontaine and Nikolaidis 2023): archive learning rate 0.01 over
         // a minimum threshold of 0 (the objectives' floor), restarts on stop conditions only.
         | "cma-mae" ->
-            { preset task "cma-me" config with
+            { algorithmPreset task "cma-me" config with
                 ArchiveLearningRate = 0.01
                 ThresholdMin = 0.0
                 Restart = "basic"
             }
         | "cma-maega" ->
-            { preset task "cma-mega" config with
+            { algorithmPreset task "cma-mega" config with
                 ArchiveLearningRate = 0.01
                 ThresholdMin = 0.0
                 Restart = "basic"
             }
         | other -> invalidArg "algorithm" $"Unknown algorithm '{other}'; known: {knownAlgorithms}."
+
+    /// Settings of the robot tasks: the CPG tutorial's for the brittle star (26-number genome,
+    /// 30 × 30 grid over the final position, Gaussian σ 0.1 within the genome box, 128 episodes per
+    /// iteration), and a 1,024-cell CVT over the four foot-contact fractions for the quadruped.
+    let private robotPreset (task: string) (algorithm: string) (config: RunConfig) =
+        let mapElites = algorithm = "map-elites" || algorithm = "map-elites-line"
+
+        let config =
+            { config with
+                Iterations = 100
+                CheckpointEvery = 10
+                InitialPopulation = (if config.InitialPopulation > 0 then 128 else 0)
+                Sigma = (if config.Sigma > 0.0 then 0.1 else 0.0)
+                Batch = (if mapElites then 128 else config.Batch)
+            }
+
+        match task with
+        | "brittle-star" ->
+            { config with
+                Dim = 26
+                Archive = "grid:30x30"
+            }
+        | _ ->
+            { config with
+                Dim = 24
+                Archive = "cvt:1024"
+            }
+
+    /// The literature's settings for a task and algorithm (see the two functions above); for a
+    /// robot task, the task's own settings on top.
+    let preset (task: string) (algorithm: string) (config: RunConfig) =
+        let config = algorithmPreset task algorithm config
+
+        if QdFunctional.Physics.PhysicsCatalog.Contains task then
+            robotPreset task algorithm config
+        else
+            config
 
     /// The defaults of `qd run`: MAP-Elites (line) on LP-sphere, dimension 1000, 100×100 grid.
     let defaults =
@@ -243,8 +286,13 @@ module RunConfig =
     let validate (c: RunConfig) =
         let fail field (msg: string) = invalidArg field msg
 
-        if not (List.contains c.Task (List.ofSeq TaskCatalog.Names)) then
+        if not (List.contains c.Task taskNames) then
             fail "task" $"Unknown task '{c.Task}'; known: {knownTasks}."
+
+        match c.Task with
+        | "brittle-star" when c.Dim <> 26 -> fail "dim" $"brittle-star's genome has 26 numbers, got dim {c.Dim}."
+        | "quadruped" when c.Dim <> 24 -> fail "dim" $"quadruped's genome has 24 numbers, got dim {c.Dim}."
+        | _ -> ()
 
         if not (List.contains c.Algorithm algorithms) then
             fail "algorithm" $"Unknown algorithm '{c.Algorithm}'; known: {knownAlgorithms}."
@@ -311,9 +359,11 @@ module RunConfig =
         if c.CheckpointEvery < 0 then
             fail "checkpoint-every" $"checkpoint interval must be 0 or more, got {c.CheckpointEvery}."
 
+        let measures = if c.Task = "quadruped" then 4 else 2
+
         match c.Archive with
-        | GridSpec dims when dims.Length <> 2 ->
-            fail "archive" $"The built-in tasks have 2 measures; '{c.Archive}' has {dims.Length}."
+        | GridSpec dims when dims.Length <> measures ->
+            fail "archive" $"Task {c.Task} has {measures} measures; '{c.Archive}' has {dims.Length}."
         | _ -> ()
 
         c

@@ -62,9 +62,10 @@ module RunDirectory =
     /// A new run: validates the config, writes `config.json`, evaluates the initial population.
     let start dir (config: RunConfig) =
         let config = RunConfig.validate config
+        // The task first: a robot task without MuJoCo fails before anything is written.
+        let task = Run.task config
         Directory.CreateDirectory dir |> ignore
         JsonFile.Write(configPath dir, config)
-        let task = Run.task config
         let state = Run.init config task
 
         {
