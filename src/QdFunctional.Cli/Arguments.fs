@@ -87,6 +87,19 @@ type ReportArgs =
             match a with
             | Run_Dir _ -> "the run directory; heatmap.png and metrics.png are written into it."
 
+/// `qd replay`: one elite of a robot run, simulated again, its trajectory in Parquet.
+type ReplayArgs =
+    | [<MainCommand; Mandatory>] Run_Dir of dir: string
+    | Cell of int
+    | Out of file: string
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Run_Dir _ -> "the run directory of a brittle-star or quadruped run."
+            | Cell _ -> "the archive cell whose elite to replay (default: the best elite)."
+            | Out _ -> "where the trajectory goes (default RUN/replay-cell-N.parquet)."
+
 /// `qd bench`: timings (never part of the tests).
 type BenchArgs =
     | [<MainCommand>] Suite of name: string
@@ -101,7 +114,8 @@ type BenchArgs =
         member a.Usage =
             match a with
             | Suite _ ->
-                "what to time: map-elites, archive, engine, centroids, optimizers or all (default all); "
+                "what to time: map-elites, archive, engine, centroids, optimizers, physics (robot episodes per second "
+                + "and ms per physics step on 1 and 2 workers) or all (default all; physics only when MuJoCo is installed); "
                 + "or dqd: the DQD paper's table (six algorithms × three tasks × seeds)."
             | Seconds _ -> "approximate seconds per measurement (default 3)."
             | Seeds _ -> "dqd: seeds per configuration (default 3)."
@@ -117,6 +131,7 @@ type QdArgs =
     | [<CliPrefix(CliPrefix.None)>] Resume of ParseResults<ResumeArgs>
     | [<CliPrefix(CliPrefix.None)>] Report of ParseResults<ReportArgs>
     | [<CliPrefix(CliPrefix.None)>] Bench of ParseResults<BenchArgs>
+    | [<CliPrefix(CliPrefix.None)>] Replay of ParseResults<ReplayArgs>
     | Version
 
     interface IArgParserTemplate with
@@ -125,5 +140,7 @@ type QdArgs =
             | Run _ -> "run MAP-Elites on a benchmark and write archive.parquet, metrics.parquet and config.json."
             | Resume _ -> "continue a stopped or killed run from its last checkpoint."
             | Report _ -> "draw a run's archive heatmap and metric curves as PNG files."
+            | Replay _ ->
+                "re-simulate one elite of a robot run and write its trajectory (time, root position, joint angles) to Parquet."
             | Bench _ -> "print timings: iterations per second, archive insertion, engine, centroids."
             | Version -> "print the version."

@@ -132,15 +132,19 @@ let bench (args: ParseResults<BenchArgs>) =
             (args.GetResult(BenchArgs.Out, "docs"))
         |> ignore
     | "engine" -> QdFunctional.Diff.Benchmarks.EngineBenchmark.Run(Console.Out, seconds / 3.0)
+    | "physics" -> QdFunctional.Physics.PhysicsBenchmark.Run(Console.Out, seconds)
     | "all" ->
         mapElites seconds
         archive seconds
         QdFunctional.Core.Archives.Cvt.CentroidBenchmark.Run Console.Out
         QdFunctional.Diff.Benchmarks.EngineBenchmark.Run(Console.Out, seconds / 3.0)
         QdFunctional.Core.Optimizers.OptimizerBenchmark.Run Console.Out
+
+        if QdFunctional.Physics.Native.MuJoCoLibrary.IsAvailable() then
+            QdFunctional.Physics.PhysicsBenchmark.Run(Console.Out, seconds)
     | other ->
         invalidArg
             "suite"
-            $"Unknown benchmark '{other}'; known: map-elites, archive, engine, centroids, optimizers, dqd, all."
+            $"Unknown benchmark '{other}'; known: map-elites, archive, engine, centroids, optimizers, physics, dqd, all."
 
     0

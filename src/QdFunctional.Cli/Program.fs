@@ -17,6 +17,7 @@ let main argv =
         | Resume r -> RunCommand.resume r
         | Report r -> ReportCommand.report r
         | Bench b -> BenchCommand.bench b
+        | Replay r -> ReplayCommand.replay r
         | Version ->
             printfn "qd %s" RunConfig.version
             0

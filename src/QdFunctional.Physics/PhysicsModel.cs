@@ -112,6 +112,13 @@ public sealed unsafe class PhysicsModel : IDisposable
     /// <summary>The actuator called <paramref name="name"/>.</summary>
     public int ActuatorId(string name) => IdOf(18, "actuator", name);
 
+    /// <summary>Joint <paramref name="joint"/>'s name ("joint_N" when it has none).</summary>
+    public string JointName(int joint)
+    {
+        var name = Library.IdToName(handle.Pointer, 3, Check(joint, JointCount, "joint"));
+        return name is null ? $"joint_{joint}" : new string((sbyte*)name);
+    }
+
     /// <summary>Where joint <paramref name="joint"/>'s first coordinate sits in qpos.</summary>
     public int JointPositionAddress(int joint) => ReadInt(Layout.ModelJointQposAddress, Check(joint, JointCount, "joint"));
 

@@ -209,7 +209,6 @@ module RunConfig =
                 Iterations = 100
                 CheckpointEvery = 10
                 InitialPopulation = (if config.InitialPopulation > 0 then 128 else 0)
-                Sigma = (if config.Sigma > 0.0 then 0.1 else 0.0)
                 Batch = (if mapElites then 128 else config.Batch)
             }
 
@@ -225,15 +224,14 @@ module RunConfig =
                 Archive = "cvt:1024"
             }
 
-    /// The literature's settings for a task and algorithm (see the two functions above); for a
-    /// robot task, the task's own settings on top.
+    /// The literature's settings for a task and algorithm (see the two functions above). A robot
+    /// task's genome lives in a small box, like the arm's angles, so it starts from the arm's
+    /// settings (σ 0.1, the arm's gradient steps) and takes the task's own on top.
     let preset (task: string) (algorithm: string) (config: RunConfig) =
-        let config = algorithmPreset task algorithm config
-
         if QdFunctional.Physics.PhysicsCatalog.Contains task then
-            robotPreset task algorithm config
+            algorithmPreset "arm" algorithm config |> robotPreset task algorithm
         else
-            config
+            algorithmPreset task algorithm config
 
     /// The defaults of `qd run`: MAP-Elites (line) on LP-sphere, dimension 1000, 100×100 grid.
     let defaults =

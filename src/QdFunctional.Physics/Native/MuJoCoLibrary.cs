@@ -35,6 +35,7 @@ public sealed unsafe class MuJoCoLibrary
     internal readonly delegate* unmanaged<void*, void*, void> Step;
     internal readonly delegate* unmanaged<void*, void*, void> Forward;
     internal readonly delegate* unmanaged<void*, int, byte*, int> NameToId;
+    internal readonly delegate* unmanaged<void*, int, int, byte*> IdToName;
     internal readonly delegate* unmanaged<void*, void> DefaultVfs;
     internal readonly delegate* unmanaged<void*, byte*, int, int> MakeEmptyFileVfs;
     internal readonly delegate* unmanaged<void*, byte*, int> FindFileVfs;
@@ -52,6 +53,7 @@ public sealed unsafe class MuJoCoLibrary
         Step = (delegate* unmanaged<void*, void*, void>)Export(handle, name, "mj_step");
         Forward = (delegate* unmanaged<void*, void*, void>)Export(handle, name, "mj_forward");
         NameToId = (delegate* unmanaged<void*, int, byte*, int>)Export(handle, name, "mj_name2id");
+        IdToName = (delegate* unmanaged<void*, int, int, byte*>)Export(handle, name, "mj_id2name");
         DefaultVfs = (delegate* unmanaged<void*, void>)Export(handle, name, "mj_defaultVFS");
         MakeEmptyFileVfs = (delegate* unmanaged<void*, byte*, int, int>)Export(handle, name, "mj_makeEmptyFileVFS");
         FindFileVfs = (delegate* unmanaged<void*, byte*, int>)Export(handle, name, "mj_findFileVFS");

@@ -37,7 +37,7 @@ public abstract class LocomotionTask : IBoundedTask, IDisposable
         {
             int joint = Model.ActuatorJoint(a);
             jointAddresses[a] = Model.JointPositionAddress(joint);
-            jointNames[a] = $"joint_{a}";
+            jointNames[a] = Model.JointName(joint);
         }
         episodes = new ParallelEpisodes(Model, workers);
     }
