@@ -23,4 +23,16 @@ let report (args: ParseResults<ReportArgs>) =
         Plot.metrics (Results.loadMetrics metrics) curves
         printfn "%s" curves
 
+    // Robot runs add the CPG tutorial's curves and the elites' paths (simulated again: needs MuJoCo).
+    let configFile = RunDirectory.configPath dir
+
+    if
+        File.Exists configFile
+        && QdFunctional.Physics.PhysicsCatalog.Contains(
+            QdFunctional.Core.Persistence.JsonFile.Read<RunConfig>(configFile).Task
+        )
+    then
+        for png in RobotReport.write dir 6 do
+            printfn "%s" png
+
     0

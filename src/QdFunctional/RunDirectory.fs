@@ -133,10 +133,16 @@ module RunDirectory =
             progress.ElapsedBefore + clock.Elapsed.TotalSeconds
 
         let mutable p = progress
+        // Robot tasks also log the CPG tutorial's metrics, saved just before each checkpoint.
+        let robot = RobotLog.start dir task p.State
+
+        let saveRobot () =
+            robot |> Option.iter (fun r -> r.Save())
 
         while p.State.Iteration < config.Iterations && not cancel.IsCancellationRequested do
             let state = Run.step config task p.State
             let row = Run.metrics (elapsed ()) state
+            robot |> Option.iter (fun r -> r.Add state)
 
             p <-
                 { p with
@@ -147,7 +153,10 @@ module RunDirectory =
             observe row
 
             if config.CheckpointEvery > 0 && state.Iteration % config.CheckpointEvery = 0 then
+                saveRobot ()
                 checkpoint dir p (elapsed ())
+
+        saveRobot ()
 
         if p.State.Iteration >= config.Iterations then
             finish dir p (elapsed ())
