@@ -438,3 +438,80 @@ let tests =
                     |> ignore)
                 |> ignore
         ]
+
+let private qd (args: string list) =
+    QdFunctional.Cli.Program.main (List.toArray args)
+
+/// Column names and row count of a Parquet file.
+let private parquetShape (path: string) =
+    task {
+        use stream = File.OpenRead path
+        use! reader = Parquet.ParquetReader.CreateAsync(stream)
+        let names = reader.Schema.GetDataFields() |> Array.map (fun f -> f.Name)
+        let rows = [ 0 .. reader.RowGroupCount - 1 ] |> List.sumBy (fun g -> reader.OpenRowGroupReader(g).RowCount)
+        return names, rows
+    }
+    |> Async.AwaitTask
+    |> Async.RunSynchronously
+
+[<Tests>]
+let cliTests =
+    testSequenced
+    <| testList
+        "Physics CLI"
+        [
+            testCase "a stopped brittle-star run resumes to the same archive and robot metrics; replay and report follow"
+            <| fun () ->
+                let root = Path.Combine(Path.GetTempPath(), "qd-physics-cli", Guid.NewGuid().ToString("N"))
+                let whole, split = Path.Combine(root, "whole"), Path.Combine(root, "split")
+
+                let run out iterations =
+                    qd
+                        [
+                            "run"
+                            "--task"
+                            "brittle-star"
+                            "--batch"
+                            "4"
+                            "--init-pop"
+                            "4"
+                            "--iterations"
+                            string iterations
+                            "--checkpoint-every"
+                            "1"
+                            "--out"
+                            out
+                            "--quiet"
+                        ]
+
+                Expect.equal (run whole 3) 0 "whole run"
+                Expect.equal (run split 2) 0 "first part"
+                Expect.equal (qd [ "resume"; split; "--iterations"; "3"; "--quiet" ]) 0 "resumed"
+
+                for file in [ "archive.parquet"; RobotMetrics.FileName ] do
+                    Expect.equal
+                        (File.ReadAllBytes(Path.Combine(split, file)))
+                        (File.ReadAllBytes(Path.Combine(whole, file)))
+                        $"{file} byte for byte"
+
+                let rows = RobotMetrics.Read(Path.Combine(whole, RobotMetrics.FileName))
+                Expect.equal (rows |> Array.map (fun r -> r.Iteration)) [| 0; 1; 2; 3 |] "a row per iteration"
+                Expect.isTrue (rows |> Array.forall (fun r -> r.MinFitness <= r.MeanFitness && r.MeanFitness <= r.MaxFitness)) "min <= mean <= max"
+                Expect.isTrue (rows |> Array.pairwise |> Array.forall (fun (a, b) -> b.FurthestDistance >= a.FurthestDistance)) "the furthest distance never shrinks"
+
+                let out = Path.Combine(root, "best.parquet")
+                Expect.equal (qd [ "replay"; whole; "--out"; out ]) 0 "replay"
+                let names, count = parquetShape out
+                Expect.equal names[0..3] [| "time"; "x"; "y"; "z" |] "root columns"
+                Expect.equal names.Length (4 + 30) "and 30 joints"
+                Expect.contains names "arm2_1_out" "joints by name"
+                Expect.equal count (251L) "a row per control step of 5 s, and the start"
+
+                Expect.equal (qd [ "replay"; whole; "--cell"; "-1" ]) 2 "an empty cell is a bad argument"
+                Expect.equal (qd [ "report"; whole ]) 0 "report"
+
+                for png in [ "heatmap.png"; "metrics.png"; "robot-metrics.png"; "trajectories.png" ] do
+                    Expect.isTrue (File.Exists(Path.Combine(whole, png))) png
+
+                Directory.Delete(root, true)
+        ]
