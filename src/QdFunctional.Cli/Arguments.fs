@@ -100,6 +100,32 @@ type ReplayArgs =
             | Cell _ -> "the archive cell whose elite to replay (default: the best elite)."
             | Out _ -> "where the trajectory goes (default RUN/replay-cell-N.parquet)."
 
+/// `qd compare-batch`: one configuration at several batch sizes for one evaluation budget.
+type CompareBatchArgs =
+    | Task of name: string
+    | Algorithm of name: string
+    | Dim of int
+    | Archive of spec: string
+    | Batches of sizes: int list
+    | Budget of evaluations: int64
+    | Seeds of int
+    | Seed of int64
+    | Out of dir: string
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Task _ -> "task (default lp-sphere; brittle-star and quadruped work too)."
+            | Algorithm _ -> "algorithm, with its presets (default map-elites)."
+            | Dim _ -> "solution dimension of the benchmark tasks (default 100)."
+            | Archive _ -> "archive (default: the task's preset, grid:100x100 for the benchmarks)."
+            | Batches _ -> "batch sizes to compare (default 16 64 256 1024; 16 64 256 on robot tasks)."
+            | Budget _ -> "evaluations per run, initial population included (default 100000; 1024 on robot tasks)."
+            | Seeds _ -> "seeds per batch size (default 3; 2 on robot tasks)."
+            | Seed _ -> "first seed (default 42)."
+            | Out _ ->
+                "where compare-batch.parquet and compare-batch.png go (default data/compare-batch/<task>-<algorithm>)."
+
 /// `qd bench`: timings (never part of the tests).
 type BenchArgs =
     | [<MainCommand>] Suite of name: string
@@ -132,6 +158,7 @@ type QdArgs =
     | [<CliPrefix(CliPrefix.None)>] Report of ParseResults<ReportArgs>
     | [<CliPrefix(CliPrefix.None)>] Bench of ParseResults<BenchArgs>
     | [<CliPrefix(CliPrefix.None)>] Replay of ParseResults<ReplayArgs>
+    | [<CliPrefix(CliPrefix.None)>] Compare_Batch of ParseResults<CompareBatchArgs>
     | Version
 
     interface IArgParserTemplate with
@@ -142,5 +169,7 @@ type QdArgs =
             | Report _ -> "draw a run's archive heatmap and metric curves as PNG files."
             | Replay _ ->
                 "re-simulate one elite of a robot run and write its trajectory (time, root position, joint angles) to Parquet."
+            | Compare_Batch _ ->
+                "QD score against evaluations and wall time at several batch sizes for one budget (table in Parquet, plot in PNG)."
             | Bench _ -> "print timings: iterations per second, archive insertion, engine, centroids."
             | Version -> "print the version."

@@ -18,6 +18,7 @@ let main argv =
         | Report r -> ReportCommand.report r
         | Bench b -> BenchCommand.bench b
         | Replay r -> ReplayCommand.replay r
+        | Compare_Batch c -> CompareBatchCommand.compare c
         | Version ->
             printfn "qd %s" RunConfig.version
             0

@@ -448,7 +448,11 @@ let private parquetShape (path: string) =
         use stream = File.OpenRead path
         use! reader = Parquet.ParquetReader.CreateAsync(stream)
         let names = reader.Schema.GetDataFields() |> Array.map (fun f -> f.Name)
-        let rows = [ 0 .. reader.RowGroupCount - 1 ] |> List.sumBy (fun g -> reader.OpenRowGroupReader(g).RowCount)
+
+        let rows =
+            [ 0 .. reader.RowGroupCount - 1 ]
+            |> List.sumBy (fun g -> reader.OpenRowGroupReader(g).RowCount)
+
         return names, rows
     }
     |> Async.AwaitTask
@@ -460,9 +464,12 @@ let cliTests =
     <| testList
         "Physics CLI"
         [
-            testCase "a stopped brittle-star run resumes to the same archive and robot metrics; replay and report follow"
+            testCase
+                "a stopped brittle-star run resumes to the same archive and robot metrics; replay and report follow"
             <| fun () ->
-                let root = Path.Combine(Path.GetTempPath(), "qd-physics-cli", Guid.NewGuid().ToString("N"))
+                let root =
+                    Path.Combine(Path.GetTempPath(), "qd-physics-cli", Guid.NewGuid().ToString("N"))
+
                 let whole, split = Path.Combine(root, "whole"), Path.Combine(root, "split")
 
                 let run out iterations =
@@ -496,8 +503,17 @@ let cliTests =
 
                 let rows = RobotMetrics.Read(Path.Combine(whole, RobotMetrics.FileName))
                 Expect.equal (rows |> Array.map (fun r -> r.Iteration)) [| 0; 1; 2; 3 |] "a row per iteration"
-                Expect.isTrue (rows |> Array.forall (fun r -> r.MinFitness <= r.MeanFitness && r.MeanFitness <= r.MaxFitness)) "min <= mean <= max"
-                Expect.isTrue (rows |> Array.pairwise |> Array.forall (fun (a, b) -> b.FurthestDistance >= a.FurthestDistance)) "the furthest distance never shrinks"
+
+                Expect.isTrue
+                    (rows
+                     |> Array.forall (fun r -> r.MinFitness <= r.MeanFitness && r.MeanFitness <= r.MaxFitness))
+                    "min <= mean <= max"
+
+                Expect.isTrue
+                    (rows
+                     |> Array.pairwise
+                     |> Array.forall (fun (a, b) -> b.FurthestDistance >= a.FurthestDistance))
+                    "the furthest distance never shrinks"
 
                 let out = Path.Combine(root, "best.parquet")
                 Expect.equal (qd [ "replay"; whole; "--out"; out ]) 0 "replay"
@@ -514,4 +530,43 @@ let cliTests =
                     Expect.isTrue (File.Exists(Path.Combine(whole, png))) png
 
                 Directory.Delete(root, true)
+        ]
+
+[<Tests>]
+let compareBatchTests =
+    testList
+        "Batch comparison"
+        [
+            testCase "each batch size spends the budget, QD scores only grow, the table round-trips"
+            <| fun () ->
+                let config =
+                    { RunConfig.preset "lp-sphere" "map-elites" { RunConfig.defaults with Dim = 20 } with
+                        Algorithm = "map-elites"
+                        Dim = 20
+                        Archive = "grid:20x20"
+                    }
+
+                let rows = BatchComparison.all config 1000L [ 10; 40 ] 2 (fun _ _ -> ())
+
+                for (b, s), run in rows |> Array.groupBy (fun r -> r.batch, r.seed) do
+                    let last = run[run.Length - 1]
+                    Expect.isGreaterThanOrEqual last.evaluations 1000L $"batch {b}, seed {s} spends the budget"
+                    Expect.isLessThan (last.evaluations - int64 b) 1000L "and stops once it is spent"
+
+                    for a, c in Array.pairwise run do
+                        Expect.isGreaterThanOrEqual c.qd_score a.qd_score "QD score never falls"
+                        Expect.equal (c.evaluations - a.evaluations) (int64 b) "one batch per iteration"
+
+                let again = BatchComparison.run config 1000L 40 43UL
+                let earlier = rows |> Array.filter (fun r -> r.batch = 40 && r.seed = 43L)
+
+                Expect.equal
+                    (again |> Array.map (fun r -> r.qd_score))
+                    (earlier |> Array.map (fun r -> r.qd_score))
+                    "deterministic"
+
+                let path = Path.GetTempFileName()
+                BatchComparison.save path rows
+                Expect.equal (BatchComparison.load path) rows "round trip"
+                File.Delete path
         ]
