@@ -60,7 +60,9 @@ type RunArgs =
             | Strategy _ -> "CMA-ME's evolution strategy: cma-es (full covariance, default) or sep-cma-es (diagonal)."
             | Step_Size _ ->
                 "CMA-MEGA's step size for its search point (default 1.0 gradient ascent; 0.002 for cma-mega-adam)."
-            | Init_Pop _ -> "initial population drawn from N(0, I) (default 100; 0 for the CMA algorithms)."
+            | Init_Pop _ ->
+                "initial population drawn from N(0, I), or uniformly within the genome's box on robot tasks "
+                + "(default 100, 128 on robot tasks; 0 for the CMA algorithms)."
             | Checkpoint_Every _ -> "iterations between checkpoints, 0 for only the end (default 1000)."
             | Out _ -> "run directory (default data/runs/<algorithm>-<task>-<seed>)."
             | Quiet -> "print only the output paths."

@@ -570,3 +570,33 @@ let compareBatchTests =
                 Expect.equal (BatchComparison.load path) rows "round trip"
                 File.Delete path
         ]
+
+[<Tests>]
+let quadrupedAlgorithmTests =
+    testList
+        "Quadruped algorithms"
+        [
+            for algorithm, gradients in [ "map-elites", "analytic"; "cma-me", "analytic"; "cma-mega", "es" ] ->
+                testCase $"{algorithm} runs on the quadruped's CVT archive"
+                <| fun () ->
+                    use task = new QuadrupedTask(1.0, 0)
+
+                    let config =
+                        { RunConfig.preset "quadruped" algorithm RunConfig.defaults with
+                            Task = "quadruped"
+                            Algorithm = algorithm
+                            Gradients = gradients
+                            Archive = "cvt:64"
+                            Iterations = 2
+                        }
+                        |> fun c ->
+                            { c with
+                                Batch = min c.Batch 16
+                                InitialPopulation = min c.InitialPopulation 16
+                            }
+                        |> RunConfig.validate
+
+                    let final = Run.init config task |> Run.fold config task ignore
+                    Expect.equal final.Iteration 2 "two iterations"
+                    Expect.isGreaterThan final.Archive.Stats.NumElites 1 "cells filled"
+        ]
