@@ -87,7 +87,9 @@ type ReportArgs =
     interface IArgParserTemplate with
         member a.Usage =
             match a with
-            | Run_Dir _ -> "the run directory; heatmap.png and metrics.png are written into it."
+            | Run_Dir _ ->
+                "the run directory; heatmap.png and metrics.png are written into it (robot runs add robot-metrics.png "
+                + "and trajectories.png, which needs MuJoCo)."
 
 /// `qd replay`: one elite of a robot run, simulated again, its trajectory in Parquet.
 type ReplayArgs =
