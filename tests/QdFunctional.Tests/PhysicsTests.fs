@@ -171,7 +171,7 @@ let private headerOffsets () =
         let code, _ = run cc $"{source} -o {exe}"
 
         if code <> 0 then
-            None
+            failtest $"{cc} could not compile the layout probe against {header}"
         else
             let _, output = run exe ""
             Directory.Delete(dir, true)
@@ -193,6 +193,8 @@ let tests =
             <| fun () ->
                 match headerOffsets () with
                 | Some offsets ->
+                    Expect.equal offsets.Length 27 "every field probed"
+
                     for name, value in offsets do
                         let field = typeof<Layout>.GetField(name)
                         Expect.equal (int64 (field.GetValue(null) :?> int)) value $"Layout.{name}"
