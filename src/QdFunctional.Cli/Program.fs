@@ -21,6 +21,8 @@ let main argv =
         | Report r -> ReportCommand.report r
         | Compare c -> CompareCommand.compare c
         | Bench b -> BenchCommand.bench b
+        | Replay r -> ReplayCommand.replay r
+        | Compare_Batch c -> CompareBatchCommand.compare c
         | Version ->
             printfn "qd %s" RunConfig.version
             0
@@ -30,6 +32,10 @@ let main argv =
         let help = e.ErrorCode = ErrorCode.HelpText
         (if help then stdout else stderr).WriteLine e.Message
         if help then 0 else 2
+    | :? QdFunctional.Physics.Native.PhysicsUnavailableException as e ->
+        // MuJoCo missing: one line that says what to install.
+        eprintfn "qd: %s" e.Message
+        1
     | :? ArgumentException as e ->
         eprintfn "qd: %s" e.Message
         2

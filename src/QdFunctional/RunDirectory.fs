@@ -87,10 +87,11 @@ module RunDirectory =
     /// A new run: validates the config, writes `config.json`, evaluates the initial population.
     let start dir (config: RunConfig) =
         let config = RunConfig.validate config
+        // The task first: a robot task without MuJoCo fails before anything is written.
+        let task = Run.task config
         Directory.CreateDirectory dir |> ignore
         JsonFile.Write(configPath dir, config)
         let config = resolve dir config
-        let task = Run.task config
         let state = Run.init config task
 
         {
@@ -218,6 +219,11 @@ module RunDirectory =
             progress.ElapsedBefore + clock.Elapsed.TotalSeconds
 
         let mutable p = progress
+        // Robot tasks also log the CPG tutorial's metrics, saved just before each checkpoint.
+        let robot = RobotLog.start dir task p.State
+
+        let saveRobot () =
+            robot |> Option.iter (fun r -> r.Save())
 
         // The best QD score so far and when it was reached, from the metrics on record.
         let mutable best, bestAt = Double.NegativeInfinity, 0
@@ -237,6 +243,7 @@ module RunDirectory =
               && not (stagnated ()) do
             let state = Run.step config task p.State
             let row = Run.metrics (elapsed ()) state
+            robot |> Option.iter (fun r -> r.Add state)
 
             p <-
                 { p with
@@ -251,7 +258,10 @@ module RunDirectory =
                 bestAt <- row.Iteration
 
             if config.CheckpointEvery > 0 && state.Iteration % config.CheckpointEvery = 0 then
+                saveRobot ()
                 checkpoint dir p (elapsed ())
+
+        saveRobot ()
 
         if p.State.Iteration >= config.Iterations then
             finish dir p (elapsed ())
