@@ -5,6 +5,7 @@
 #r "../src/QdFunctional.Cli/bin/Release/net10.0/SkiaSharp.dll"
 #r "../src/QdFunctional.Cli/bin/Release/net10.0/QdFunctional.Diff.dll"
 #r "../src/QdFunctional.Cli/bin/Release/net10.0/QdFunctional.Core.dll"
+#r "../src/QdFunctional.Cli/bin/Release/net10.0/QdFunctional.Physics.dll"
 #r "../src/QdFunctional.Cli/bin/Release/net10.0/QdFunctional.dll"
 #r "../src/QdFunctional.Cli/bin/Release/net10.0/HarfBuzzSharp.dll"
 

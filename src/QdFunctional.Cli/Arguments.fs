@@ -45,9 +45,11 @@ type RunArgs =
             match a with
             | Task _ ->
                 "benchmark task: lp-sphere, lp-rastrigin, arm or maze (deceptive point-robot maze) (default lp-sphere); "
-                + "mo-rastrigin or mo-sphere (several objectives, with --algorithm mome)."
+                + "mo-rastrigin or mo-sphere (several objectives, with --algorithm mome); robot tasks on MuJoCo 2.2.2: "
+                + "brittle-star (CPG tutorial: 26-number genome, grid 30x30 over the final position, sigma 0.1, "
+                + "batch 128, 100 iterations) or quadruped (24-number gait, cvt:1024 over foot contacts)."
             | Dim _ ->
-                "solution dimension (default 1000; 20 for the maze: 10 velocity commands; 100 for the mo- tasks)."
+                "solution dimension (default 1000; maze 20: 10 velocity commands; mo- tasks 100; robots their genome)."
             | Algorithm _ ->
                 "map-elites (Gaussian, sigma 0.5 on LP tasks, 0.1 on arm), map-elites-line (Iso+LineDD, "
                 + "line sigma 0.2), og-map-elites (objective gradient, sigma_g 0.5 LP / 100 arm) or omg-mega "
@@ -81,7 +83,9 @@ type RunArgs =
             | Strategy _ -> "CMA-ME's evolution strategy: cma-es (full covariance, default) or sep-cma-es (diagonal)."
             | Step_Size _ ->
                 "CMA-MEGA's step size for its search point (default 1.0 gradient ascent; 0.002 for cma-mega-adam)."
-            | Init_Pop _ -> "initial population drawn from N(0, I) (default 100; 0 for the CMA algorithms)."
+            | Init_Pop _ ->
+                "initial population drawn from N(0, I), or uniformly within the genome's box on robot tasks "
+                + "(default 100, 128 on robot tasks; 0 for the CMA algorithms)."
             | Checkpoint_Every _ -> "iterations between checkpoints, 0 for only the end (default 1000)."
             | Stagnation _ ->
                 "stop with exit code 3 after this many iterations without a QD-score gain (default 0: never)."
@@ -185,8 +189,10 @@ type ReportArgs =
         member a.Usage =
             match a with
             | Run_Dir _ ->
-                "the run directory; heatmap.png, metrics.png, parallel.png (more than two measures) and "
-                + "report.html (all of them in one self-contained page) are written into it."
+                "the run directory; heatmap.png, metrics.png, parallel.png (more than two measures), for MOME "
+                + "hypervolume.png and front.png, for robot runs robot-metrics.png and trajectories.png (needs MuJoCo), "
+                + "and report.html (all of them in one self-contained page) are written into it; or a pipeline "
+                + "directory (front.png)."
 
 /// `qd compare`: several runs' metrics on one chart.
 type CompareArgs =
@@ -198,6 +204,45 @@ type CompareArgs =
             match a with
             | Run_Dirs _ -> "run directories (each holds metrics.parquet); each line is named after its directory."
             | Out _ -> "the chart (default data/runs/comparison.png)."
+
+/// `qd replay`: one elite of a robot run, simulated again, its trajectory in Parquet.
+type ReplayArgs =
+    | [<MainCommand; Mandatory>] Run_Dir of dir: string
+    | Cell of int
+    | Out of file: string
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Run_Dir _ -> "the run directory of a brittle-star or quadruped run."
+            | Cell _ -> "the archive cell whose elite to replay (default: the best elite)."
+            | Out _ -> "where the trajectory goes (default RUN/replay-cell-N.parquet)."
+
+/// `qd compare-batch`: one configuration at several batch sizes for one evaluation budget.
+type CompareBatchArgs =
+    | Task of name: string
+    | Algorithm of name: string
+    | Dim of int
+    | Archive of spec: string
+    | Batches of sizes: int list
+    | Budget of evaluations: int64
+    | Seeds of int
+    | Seed of int64
+    | Out of dir: string
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Task _ -> "task (default lp-sphere; brittle-star and quadruped work too)."
+            | Algorithm _ -> "algorithm, with its presets (default map-elites)."
+            | Dim _ -> "solution dimension of the benchmark tasks (default 100)."
+            | Archive _ -> "archive (default: the task's preset, grid:100x100 for the benchmarks)."
+            | Batches _ -> "batch sizes to compare (default 16 64 256 1024; 16 64 256 on robot tasks)."
+            | Budget _ -> "evaluations per run, initial population included (default 100000; 1024 on robot tasks)."
+            | Seeds _ -> "seeds per batch size (default 3; 2 on robot tasks)."
+            | Seed _ -> "first seed (default 42)."
+            | Out _ ->
+                "where compare-batch.parquet and compare-batch.png go (default data/compare-batch/<task>-<algorithm>)."
 
 /// `qd bench`: timings (never part of the tests).
 type BenchArgs =
@@ -213,8 +258,10 @@ type BenchArgs =
         member a.Usage =
             match a with
             | Suite _ ->
-                "what to time: map-elites, archive, engine, centroids, optimizers, novelty (proximity archive at 100,000 entries) "
-                + "or all (default all); cluster: evaluations/s with 1, 2, 4 and 8 local workers (sleep-50ms); maze: novelty search against objective-driven search on the deceptive maze; "
+                "what to time: map-elites, archive, engine, centroids, optimizers, novelty (proximity archive at 100,000 entries), "
+                + "physics (robot episodes per second and ms per physics step on 1 and 2 workers), "
+                + "cluster (evaluations/s with 1, 2, 4 and 8 local worker processes: sleep-50ms, brittle-star) "
+                + "or all (default all; physics only when MuJoCo is installed); maze: novelty search against objective-driven search on the deceptive maze; "
                 + "or dqd: the DQD paper's table (six algorithms × three tasks × seeds)."
             | Seconds _ -> "approximate seconds per measurement (default 3)."
             | Seeds _ -> "dqd and maze: seeds per configuration (default 3)."
@@ -263,6 +310,8 @@ type QdArgs =
     | [<CliPrefix(CliPrefix.None)>] Bench of ParseResults<BenchArgs>
     | [<CliPrefix(CliPrefix.None)>] Worker of ParseResults<WorkerArgs>
     | [<CliPrefix(CliPrefix.None)>] Cluster of ParseResults<ClusterArgs>
+    | [<CliPrefix(CliPrefix.None)>] Replay of ParseResults<ReplayArgs>
+    | [<CliPrefix(CliPrefix.None)>] Compare_Batch of ParseResults<CompareBatchArgs>
     | Version
 
     interface IArgParserTemplate with
@@ -275,6 +324,10 @@ type QdArgs =
             | Resume _ -> "continue a stopped or killed run, or pipeline, from its last checkpoint."
             | Report _ -> "draw a run's archive heatmap and metric curves as PNG files."
             | Compare _ -> "draw several runs' coverage, QD score and best objective against evaluations on one chart."
+            | Replay _ ->
+                "re-simulate one elite of a robot run and write its trajectory (time, root position, joint angles) to Parquet."
+            | Compare_Batch _ ->
+                "QD score against evaluations and wall time at several batch sizes for one budget (table in Parquet, plot in PNG)."
             | Bench _ -> "print timings: iterations per second, archive insertion, engine, centroids."
             | Worker _ -> "run an evaluation worker that joins a cluster (see qd run --cluster)."
             | Cluster _ -> "show a cluster's workers (status) or create PostgreSQL membership tables (setup)."

@@ -136,6 +136,7 @@ let bench (args: ParseResults<BenchArgs>) =
         |> ignore
     | "engine" -> QdFunctional.Diff.Benchmarks.EngineBenchmark.Run(Console.Out, seconds / 3.0)
     | "cluster" -> ClusterCommand.bench seconds
+    | "physics" -> QdFunctional.Physics.PhysicsBenchmark.Run(Console.Out, seconds)
     | "all" ->
         mapElites seconds
         archive seconds
@@ -143,9 +144,12 @@ let bench (args: ParseResults<BenchArgs>) =
         QdFunctional.Diff.Benchmarks.EngineBenchmark.Run(Console.Out, seconds / 3.0)
         QdFunctional.Core.Optimizers.OptimizerBenchmark.Run Console.Out
         QdFunctional.Core.Archives.Proximity.ProximityBenchmark.Run(Console.Out)
+
+        if QdFunctional.Physics.Native.MuJoCoLibrary.IsAvailable() then
+            QdFunctional.Physics.PhysicsBenchmark.Run(Console.Out, seconds)
     | other ->
         invalidArg
             "suite"
-            $"Unknown benchmark '{other}'; known: map-elites, archive, engine, centroids, optimizers, novelty, maze, dqd, cluster, all."
+            $"Unknown benchmark '{other}'; known: map-elites, archive, engine, centroids, optimizers, novelty, maze, physics, dqd, cluster, all."
 
     0

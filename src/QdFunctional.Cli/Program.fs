@@ -23,6 +23,8 @@ let main argv =
         | Bench b -> BenchCommand.bench b
         | Worker w -> ClusterCommand.worker w
         | Cluster c -> ClusterCommand.cluster c
+        | Replay r -> ReplayCommand.replay r
+        | Compare_Batch c -> CompareBatchCommand.compare c
         | Version ->
             printfn "qd %s" RunConfig.version
             0
@@ -32,6 +34,10 @@ let main argv =
         let help = e.ErrorCode = ErrorCode.HelpText
         (if help then stdout else stderr).WriteLine e.Message
         if help then 0 else 2
+    | :? QdFunctional.Physics.Native.PhysicsUnavailableException as e ->
+        // MuJoCo missing: one line that says what to install.
+        eprintfn "qd: %s" e.Message
+        1
     | :? ArgumentException as e ->
         eprintfn "qd: %s" e.Message
         2

@@ -73,6 +73,24 @@ let report (args: ParseResults<ReportArgs>) =
             ParallelCoordinates.plot table coordinates
             printfn "%s" coordinates
 
+        // Robot runs add the CPG tutorial's curves and the elites' paths (simulated again: needs MuJoCo).
+        let configFile = RunDirectory.configPath dir
+
+        let robot =
+            if
+                File.Exists configFile
+                && QdFunctional.Physics.PhysicsCatalog.Contains(
+                    QdFunctional.Core.Persistence.JsonFile.Read<RunConfig>(configFile).Task
+                )
+            then
+                [
+                    for png in RobotReport.write dir 6 do
+                        printfn "%s" png
+                        Path.GetFileNameWithoutExtension png, png
+                ]
+            else
+                []
+
         let pictures =
             [
                 "Archive", heatmap
@@ -81,6 +99,7 @@ let report (args: ParseResults<ReportArgs>) =
                 "Measures (parallel coordinates)", coordinates
                 "Metrics", Path.Combine(dir, "metrics.png")
             ]
+            @ robot
 
         printfn "%s" (HtmlReport.write dir pictures)
         0

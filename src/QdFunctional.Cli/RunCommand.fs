@@ -21,7 +21,11 @@ let crashVariable = "QD_TEST_CRASH_AT"
 let configOf (args: ParseResults<RunArgs>) =
     let d = RunConfig.defaults
     let task = args.GetResult(RunArgs.Task, d.Task)
-    let algorithm = args.GetResult(RunArgs.Algorithm, d.Algorithm)
+    // The robot tasks default to the CPG tutorial's Gaussian MAP-Elites.
+    let robot = QdFunctional.Physics.PhysicsCatalog.Contains task
+
+    let algorithm =
+        args.GetResult(RunArgs.Algorithm, (if robot then "map-elites" else d.Algorithm))
 
     let dim = args.GetResult(RunArgs.Dim, RunConfig.defaultDim task)
     let p = RunConfig.preset task algorithm { d with Dim = dim }
@@ -33,10 +37,10 @@ let configOf (args: ParseResults<RunArgs>) =
 
     { d with
         Task = task
-        Dim = dim
+        Dim = args.GetResult(RunArgs.Dim, p.Dim)
         Algorithm = algorithm
         Archive = args.GetResult(RunArgs.Archive, p.Archive)
-        Iterations = args.GetResult(RunArgs.Iterations, d.Iterations)
+        Iterations = args.GetResult(RunArgs.Iterations, p.Iterations)
         Batch = args.GetResult(RunArgs.Batch, p.Batch)
         Emitters = args.GetResult(RunArgs.Emitters, d.Emitters)
         Seed = uint64 seed
@@ -51,7 +55,7 @@ let configOf (args: ParseResults<RunArgs>) =
         Strategy = args.GetResult(RunArgs.Strategy, d.Strategy)
         StepSize = args.GetResult(RunArgs.Step_Size, p.StepSize)
         InitialPopulation = args.GetResult(RunArgs.Init_Pop, p.InitialPopulation)
-        CheckpointEvery = args.GetResult(RunArgs.Checkpoint_Every, d.CheckpointEvery)
+        CheckpointEvery = args.GetResult(RunArgs.Checkpoint_Every, p.CheckpointEvery)
         Stagnation = args.GetResult(RunArgs.Stagnation, d.Stagnation)
         Mome =
             let m = d.Mome
@@ -165,6 +169,10 @@ let run (args: ParseResults<RunArgs>) =
         args.GetResult(RunArgs.Out, Path.Combine("data", "runs", $"{config.Algorithm}-{config.Task}-s{config.Seed}"))
 
     let mode = Progress.detect (args.Contains RunArgs.Quiet)
+
+    // A robot task without MuJoCo stops here, with one line, before anything is printed or written.
+    if QdFunctional.Physics.PhysicsCatalog.Contains config.Task then
+        QdFunctional.Physics.Native.MuJoCoLibrary.Shared |> ignore
 
     if mode <> Progress.Silent then
         printfn

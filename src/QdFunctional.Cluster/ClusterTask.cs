@@ -28,7 +28,7 @@ public class ClusterTask : ITask
     public ChunkDispatcher Dispatcher { get; }
 
     /// <summary>
-    /// The cluster version of <paramref name="local"/>; a multi-objective task stays one. Asks every
+    /// The cluster version of <paramref name="local"/>; a bounded or multi-objective task stays one. Asks every
     /// live worker first whether it takes the task, so a refusal stops the run before it starts.
     /// </summary>
     public static ClusterTask Create(ITask local, TaskSpec spec, ClusterClient cluster, ClusterRunOptions options, TextWriter log)
@@ -45,9 +45,12 @@ public class ClusterTask : ITask
             if (refusal is not null)
                 throw new ClusterRefusedException(refusal);
         }
-        return local is IMultiObjectiveTask mo
-            ? new MultiObjective(mo, spec, dispatcher, options)
-            : new ClusterTask(local, spec, dispatcher, options);
+        return local switch
+        {
+            IMultiObjectiveTask mo => new MultiObjective(mo, spec, dispatcher, options),
+            IBoundedTask bounded => new Bounded(bounded, spec, dispatcher, options),
+            _ => new ClusterTask(local, spec, dispatcher, options),
+        };
     }
 
     /// <inheritdoc/>
@@ -136,14 +139,20 @@ public class ClusterTask : ITask
         return new Evaluation(n, m, k, objectives, measures, jacobians, d, extra.Count == 0 ? null : extra);
     }
 
-    sealed class MultiObjective(IMultiObjectiveTask inner, TaskSpec spec, ChunkDispatcher dispatcher, ClusterRunOptions options)
+    /// <summary>Keeps the solution box: emitters and the initial population read it from the task.</summary>
+    class Bounded(IBoundedTask inner, TaskSpec spec, ChunkDispatcher dispatcher, ClusterRunOptions options)
         : ClusterTask(inner, spec, dispatcher, options),
+            IBoundedTask
+    {
+        public double[] SolutionLower => inner.SolutionLower;
+
+        public double[] SolutionUpper => inner.SolutionUpper;
+    }
+
+    sealed class MultiObjective(IMultiObjectiveTask inner, TaskSpec spec, ChunkDispatcher dispatcher, ClusterRunOptions options)
+        : Bounded(inner, spec, dispatcher, options),
             IMultiObjectiveTask
     {
         public double[] ReferencePoint => inner.ReferencePoint;
-
-        public double[] SolutionLow => inner.SolutionLow;
-
-        public double[] SolutionHigh => inner.SolutionHigh;
     }
 }

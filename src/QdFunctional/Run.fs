@@ -29,8 +29,10 @@ type RunState =
 [<RequireQualifiedAccess>]
 module Run =
     /// The run's task.
-    let task (config: RunConfig) =
-        if config.Gradients = "engine" then
+    let task (config: RunConfig) : ITask =
+        if QdFunctional.Physics.PhysicsCatalog.Contains config.Task then
+            QdFunctional.Physics.PhysicsCatalog.Create config.Task
+        elif config.Gradients = "engine" then
             TaskCatalog.CreateInEngine(config.Task, config.Dim, QdFunctional.Diff.Dtypes.Parse config.Dtype)
         else
             TaskCatalog.Create(config.Task, config.Dim)
@@ -86,6 +88,14 @@ module Run =
     /// reference point).
     let emptyArchives (config: RunConfig) (task: ITask) : IArchive * IArchive option =
         let cells = tessellation config task
+        // Objectives below zero (robot tasks) count from the task's floor, so QD scores stay positive.
+        let struct (offset, _) = task.ObjectiveRange
+
+        let plain () =
+            if offset = 0.0 then
+                CellArchive.Create(task.SolutionDim, cells)
+            else
+                CellArchive.Create(task.SolutionDim, cells, ArchiveOptions(QdOffset = offset))
 
         match task with
         | :? IMultiObjectiveTask as mo ->
@@ -96,14 +106,17 @@ module Run =
             None
         | _ when config.ArchiveLearningRate < 1.0 ->
             let options =
-                ArchiveOptions(LearningRate = config.ArchiveLearningRate, ThresholdMin = config.ThresholdMin)
+                ArchiveOptions(
+                    LearningRate = config.ArchiveLearningRate,
+                    ThresholdMin = config.ThresholdMin,
+                    QdOffset = offset
+                )
 
-            CellArchive.Create(task.SolutionDim, cells, options),
-            Some(CellArchive.Create(task.SolutionDim, cells) :> IArchive)
-        | _ -> CellArchive.Create(task.SolutionDim, cells), None
+            CellArchive.Create(task.SolutionDim, cells, options), Some(plain () :> IArchive)
+        | _ -> plain (), None
 
     /// The empty search archive and optional result archive as the scheduler takes them: a proximity
-    /// archive for novelty search (local competition for NSLC), else the cell archives above.
+    /// archive for novelty search (local competition for NSLC), else the archives above.
     let searchArchives (config: RunConfig) (task: ITask) : IArchive * IArchive option =
         match ProximitySpec.tryParse config.Archive with
         | Some spec ->
@@ -133,7 +146,7 @@ module Run =
                 "objective"
                 $"objective {s.Objective} asked for; task '{task.Name}' has {task.ObjectiveCount} (0-based)."
 
-        let bounds = EmitterBounds(task.SolutionLow, task.SolutionHigh)
+        let bounds = EmitterBounds(task.SolutionLower, task.SolutionUpper)
 
         let mixing (selection: ParentSelection) n =
             MixingEmitter(
@@ -192,9 +205,21 @@ module Run =
         else
             CmaEs.Create(x0, config.Sigma, config.Batch, EvolutionStrategyOptions(LazyGapFactor = 0.5))
 
-    /// The config's emitters, all starting from x0 = 0 (the paper's set-up).
+    /// Solution bounds of a bounded task (a robot's genome box), for emitters to clip into.
+    let bounds (task: ITask) : EmitterBounds option =
+        match task with
+        | :? IBoundedTask as b -> Some(EmitterBounds(b.SolutionLower, b.SolutionUpper))
+        | _ -> None
+
+    /// The config's emitters, all starting from x0 = 0 (the paper's set-up), or from the centre
+    /// of a bounded task's box.
     let emitters (config: RunConfig) (task: ITask) : IEmitter list =
-        let x0 = Array.zeroCreate task.SolutionDim
+        let box = bounds task
+
+        let x0 =
+            match box with
+            | Some b -> Array.map2 (fun l h -> 0.5 * (l + h)) b.Lower b.Upper
+            | None -> Array.zeroCreate task.SolutionDim
 
         let needsGradients () =
             if not task.HasGradients && config.Gradients <> "es" then
@@ -208,14 +233,22 @@ module Run =
                 | "map-elites"
                 | "novelty-search"
                 | "nslc" ->
-                    GaussianEmitter(task.SolutionDim, config.Sigma, config.Batch, EmitterStart.FromPoint x0) :> IEmitter
+                    GaussianEmitter(
+                        task.SolutionDim,
+                        config.Sigma,
+                        config.Batch,
+                        EmitterStart.FromPoint x0,
+                        Option.toObj box
+                    )
+                    :> IEmitter
                 | "map-elites-line" ->
                     IsoLineEmitter(
                         task.SolutionDim,
                         config.Sigma,
                         config.LineSigma,
                         config.Batch,
-                        EmitterStart.FromPoint x0
+                        EmitterStart.FromPoint x0,
+                        Option.toObj box
                     )
                 | "cma-me" -> EvolutionStrategyEmitter(strategy config x0, ranker config, restart config)
                 | "cma-mae" -> EvolutionStrategyEmitter(strategy config x0, ranker config, restart config, false)
@@ -257,12 +290,12 @@ module Run =
                         | :? IMultiObjectiveTask as mo ->
                             kStart.Uniform(
                                 rest,
-                                ReadOnlySpan<float>(mo.SolutionLow),
-                                ReadOnlySpan<float>(mo.SolutionHigh)
+                                ReadOnlySpan<float>(mo.SolutionLower),
+                                ReadOnlySpan<float>(mo.SolutionUpper)
                             )
                             |> ignore
 
-                            EmitterBounds(mo.SolutionLow, mo.SolutionHigh)
+                            EmitterBounds(mo.SolutionLower, mo.SolutionUpper)
                         | _ ->
                             kStart.Normal(rest)
                             null
@@ -288,12 +321,18 @@ module Run =
                 | other -> invalidArg "algorithm" $"Unknown algorithm '{other}'."
         ]
 
-    /// The initial population: `InitialPopulation` solutions from N(0, I), drawn from the first half of the root key.
+    /// The initial population: `InitialPopulation` solutions from N(0, I) (uniform within the box of
+    /// a bounded task), drawn from the first half of the root key.
     let initialPopulation (config: RunConfig) (task: ITask) =
         let n = config.InitialPopulation
-        let values: float[] = Array.zeroCreate (n * task.SolutionDim)
-        (fst (keys config)).FoldIn(0).Normal(System.Span<float>(values))
-        SolutionBatch(n, task.SolutionDim, values)
+        let key = (fst (keys config)).FoldIn(0)
+
+        match bounds task with
+        | Some b -> SolutionBatch(n, task.SolutionDim, b.SampleUniform(key, n))
+        | None ->
+            let values: float[] = Array.zeroCreate (n * task.SolutionDim)
+            key.Normal(System.Span<float>(values))
+            SolutionBatch(n, task.SolutionDim, values)
 
     /// The state after the initial population (iteration 0).
     let init (config: RunConfig) (task: ITask) : RunState =

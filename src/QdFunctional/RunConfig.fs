@@ -152,7 +152,13 @@ module RunConfig =
 
 
     let private knownAlgorithms = String.concat ", " algorithms
-    let private knownTasks = String.concat ", " TaskCatalog.Names
+
+    /// Every task name `--task` accepts: the core's benchmarks and the robot tasks.
+    let taskNames =
+        List.ofSeq TaskCatalog.Names
+        @ List.ofSeq QdFunctional.Physics.PhysicsCatalog.Names
+
+    let private knownTasks = String.concat ", " taskNames
 
     /// The library version, written into every config.
     let version =
@@ -169,7 +175,7 @@ module RunConfig =
     /// OMG-MEGA uses σ0 = 0 and σ_g = 10 (LP) or 1 (arm) with normalized gradients. The gradient
     /// algorithms split the paper's 36 evaluations per iteration into 18 gradient points and 18 branches.
     /// Set `Dim` before calling: OG-MAP-Elites' step depends on it.
-    let rec preset (task: string) (algorithm: string) (config: RunConfig) =
+    let rec private algorithmPreset (task: string) (algorithm: string) (config: RunConfig) =
         let arm = task = "arm"
         let iso = if arm then 0.1 else 0.5
 
@@ -247,19 +253,19 @@ module RunConfig =
                 InitialPopulation = 0
             }
         | "cma-mega-adam" ->
-            { preset task "cma-mega" config with
+            { algorithmPreset task "cma-mega" config with
                 StepSize = 0.002
             }
         // CMA-MAE and CMA-MAEGA (Fontaine and Nikolaidis 2023): archive learning rate 0.01 over
         // a minimum threshold of 0 (the objectives' floor), restarts on stop conditions only.
         | "cma-mae" ->
-            { preset task "cma-me" config with
+            { algorithmPreset task "cma-me" config with
                 ArchiveLearningRate = 0.01
                 ThresholdMin = 0.0
                 Restart = "basic"
             }
         | "cma-maega" ->
-            { preset task "cma-mega" config with
+            { algorithmPreset task "cma-mega" config with
                 ArchiveLearningRate = 0.01
                 ThresholdMin = 0.0
                 Restart = "basic"
@@ -325,6 +331,41 @@ module RunConfig =
     let isNovelty (c: RunConfig) =
         c.Algorithm = "novelty-search" || c.Algorithm = "nslc"
 
+    /// Settings of the robot tasks: the CPG tutorial's for the brittle star (26-number genome,
+    /// 30 × 30 grid over the final position, Gaussian σ 0.1 within the genome box, 128 episodes per
+    /// iteration), and a 1,024-cell CVT over the four foot-contact fractions for the quadruped.
+    let private robotPreset (task: string) (algorithm: string) (config: RunConfig) =
+        let mapElites = algorithm = "map-elites" || algorithm = "map-elites-line"
+
+        let config =
+            { config with
+                Iterations = 100
+                CheckpointEvery = 10
+                InitialPopulation = (if config.InitialPopulation > 0 then 128 else 0)
+                Batch = (if mapElites then 128 else config.Batch)
+            }
+
+        match task with
+        | "brittle-star" ->
+            { config with
+                Dim = 26
+                Archive = "grid:30x30"
+            }
+        | _ ->
+            { config with
+                Dim = 24
+                Archive = "cvt:1024"
+            }
+
+    /// The literature's settings for a task and algorithm (see the two functions above). A robot
+    /// task's genome lives in a small box, like the arm's angles, so it starts from the arm's
+    /// settings (σ 0.1, the arm's gradient steps) and takes the task's own on top.
+    let preset (task: string) (algorithm: string) (config: RunConfig) =
+        if QdFunctional.Physics.PhysicsCatalog.Contains task then
+            algorithmPreset "arm" algorithm config |> robotPreset task algorithm
+        else
+            algorithmPreset task algorithm config
+
     /// The defaults of `qd run`: MAP-Elites (line) on LP-sphere, dimension 1000, 100×100 grid.
     let defaults =
         {
@@ -383,8 +424,13 @@ module RunConfig =
     let validate (c: RunConfig) =
         let fail field (msg: string) = invalidArg field msg
 
-        if not (List.contains c.Task (List.ofSeq TaskCatalog.Names)) then
+        if not (List.contains c.Task taskNames) then
             fail "task" $"Unknown task '{c.Task}'; known: {knownTasks}."
+
+        match c.Task with
+        | "brittle-star" when c.Dim <> 26 -> fail "dim" $"brittle-star's genome has 26 numbers, got dim {c.Dim}."
+        | "quadruped" when c.Dim <> 24 -> fail "dim" $"quadruped's genome has 24 numbers, got dim {c.Dim}."
+        | _ -> ()
 
         if not (List.contains c.Algorithm algorithms) then
             fail "algorithm" $"Unknown algorithm '{c.Algorithm}'; known: {knownAlgorithms}."
@@ -512,6 +558,8 @@ module RunConfig =
             if not (m.GradientNoise >= 0.0 && Double.IsFinite m.GradientNoise) then
                 fail "gradient-noise" $"gradient noise must be finite and non-negative, got {m.GradientNoise}."
 
+        let measures = if c.Task = "quadruped" then 4 else 2
+
         match ProximitySpec.tryParse c.Archive, c.Archive with
         | Some _, _ when not (isNovelty c) ->
             fail
@@ -521,8 +569,8 @@ module RunConfig =
             fail
                 "archive"
                 $"{c.Algorithm} searches with a proximity archive (proximity:k=K,threshold=T), got '{c.Archive}'."
-        | None, GridSpec dims when dims.Length <> 2 ->
-            fail "archive" $"The built-in tasks have 2 measures; '{c.Archive}' has {dims.Length}."
+        | None, GridSpec dims when dims.Length <> measures ->
+            fail "archive" $"Task {c.Task} has {measures} measures; '{c.Archive}' has {dims.Length}."
         | _ -> ()
 
         c

@@ -88,10 +88,11 @@ module RunDirectory =
     /// writes `config.json`, evaluates the initial population.
     let startOn (makeTask: RunConfig -> QdFunctional.Core.Tasks.ITask) dir (config: RunConfig) =
         let config = RunConfig.validate config
+        // The task first: a robot task without MuJoCo fails before anything is written.
+        let task = makeTask config
         Directory.CreateDirectory dir |> ignore
         JsonFile.Write(configPath dir, config)
         let config = resolve dir config
-        let task = makeTask config
         let state = Run.init config task
 
         {
@@ -232,6 +233,11 @@ module RunDirectory =
             progress.ElapsedBefore + clock.Elapsed.TotalSeconds
 
         let mutable p = progress
+        // Robot tasks also log the CPG tutorial's metrics, saved just before each checkpoint.
+        let robot = RobotLog.start dir task p.State
+
+        let saveRobot () =
+            robot |> Option.iter (fun r -> r.Save())
 
         // The best QD score so far and when it was reached, from the metrics on record.
         let mutable best, bestAt = Double.NegativeInfinity, 0
@@ -260,6 +266,7 @@ module RunDirectory =
             | None -> ()
             | Some state ->
                 let row = Run.metrics (elapsed ()) state
+                robot |> Option.iter (fun r -> r.Add state)
 
                 p <-
                     { p with
@@ -274,7 +281,10 @@ module RunDirectory =
                     bestAt <- row.Iteration
 
                 if config.CheckpointEvery > 0 && state.Iteration % config.CheckpointEvery = 0 then
+                    saveRobot ()
                     checkpoint dir p (elapsed ())
+
+        saveRobot ()
 
         if p.State.Iteration >= config.Iterations then
             finish dir p (elapsed ())

@@ -16,7 +16,7 @@ let private rastrigin = MultiObjectiveRastrigin 10
 let private sphere = MultiObjectiveSphere 6
 
 let private boundsOf (task: IMultiObjectiveTask) =
-    EmitterBounds(task.SolutionLow, task.SolutionHigh)
+    EmitterBounds(task.SolutionLower, task.SolutionUpper)
 
 /// A MOME archive over a 10 × 10 grid of the task's measures, filled with `n` uniform solutions.
 let private filled (task: IMultiObjectiveTask) n (seed: uint64) =

@@ -40,8 +40,8 @@ public sealed class MultiObjectiveRastrigin : IMultiObjectiveTask
         SolutionDim = dim;
         double nadir = dim * PerCoordinate(Lag);
         ReferencePoint = [-1.1 * nadir, -1.1 * nadir];
-        SolutionLow = Enumerable.Repeat(Low, dim).ToArray();
-        SolutionHigh = Enumerable.Repeat(High, dim).ToArray();
+        SolutionLower = Enumerable.Repeat(Low, dim).ToArray();
+        SolutionUpper = Enumerable.Repeat(High, dim).ToArray();
     }
 
     /// <inheritdoc/>
@@ -72,10 +72,10 @@ public sealed class MultiObjectiveRastrigin : IMultiObjectiveTask
     public double[] ReferencePoint { get; }
 
     /// <inheritdoc/>
-    public double[] SolutionLow { get; }
+    public double[] SolutionLower { get; }
 
     /// <inheritdoc/>
-    public double[] SolutionHigh { get; }
+    public double[] SolutionUpper { get; }
 
     /// <summary>One coordinate's Rastrigin term, z² − 10 cos 2πz + 10.</summary>
     static double PerCoordinate(double z) => z * z - 10 * PortableMath.Cos(2 * Math.PI * z) + 10;

@@ -54,8 +54,8 @@ public sealed class MultiObjectiveSphere : IMultiObjectiveTask
                     Tensor.Mean(Tensor.Slice(x, half, dim - half))
                 )
         );
-        SolutionLow = Enumerable.Repeat(-Bound, dim).ToArray();
-        SolutionHigh = Enumerable.Repeat(Bound, dim).ToArray();
+        SolutionLower = Enumerable.Repeat(-Bound, dim).ToArray();
+        SolutionUpper = Enumerable.Repeat(Bound, dim).ToArray();
     }
 
     /// <inheritdoc/>
@@ -86,10 +86,10 @@ public sealed class MultiObjectiveSphere : IMultiObjectiveTask
     public double[] ReferencePoint => [-10.0, -10.0, -10.0];
 
     /// <inheritdoc/>
-    public double[] SolutionLow { get; }
+    public double[] SolutionLower { get; }
 
     /// <inheritdoc/>
-    public double[] SolutionHigh { get; }
+    public double[] SolutionUpper { get; }
 
     /// <inheritdoc/>
     public Evaluation Evaluate(SolutionBatch solutions, bool withJacobians = false) => inner.Evaluate(solutions, withJacobians);

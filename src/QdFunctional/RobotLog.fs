@@ -1,0 +1,40 @@
+namespace QdFunctional
+
+open System.IO
+open QdFunctional.Core.Tasks
+open QdFunctional.Physics
+open QdFunctional.Physics.Tasks
+
+/// The CPG tutorial's per-iteration metrics of a robot run (max, mean and min fitness, occupancy,
+/// furthest distance), collected beside `metrics.parquet` and written with each checkpoint.
+type RobotLog(path: string, positions: bool, kept: RobotMetricsRow list) =
+    let mutable rows = List.rev kept
+
+    /// Adds the row of a state.
+    member _.Add(state: RunState) =
+        rows <-
+            RobotMetrics.Of(state.Iteration, state.Evaluations, state.Archive, positions)
+            :: rows
+
+    /// Writes every row so far (atomically).
+    member _.Save() =
+        RobotMetrics.Write(path, List.toArray (List.rev rows))
+
+/// Starting a robot log for a run directory.
+[<RequireQualifiedAccess>]
+module RobotLog =
+    /// A log for a robot task (none for other tasks), holding the rows on disk before `state` and `state`'s own row.
+    let start (dir: string) (task: ITask) (state: RunState) : RobotLog option =
+        match task with
+        | :? LocomotionTask as t ->
+            let path = Path.Combine(dir, RobotMetrics.FileName)
+
+            let kept =
+                RobotMetrics.Read path
+                |> Array.filter (fun r -> r.Iteration < state.Iteration)
+                |> List.ofArray
+
+            let log = RobotLog(path, (t :? BrittleStarTask), kept)
+            log.Add state
+            Some log
+        | _ -> None
