@@ -71,18 +71,24 @@ let cluster (args: ParseResults<ClusterArgs>) =
 type ClusterBenchRow =
     {
         Workers: int
+        /// sleep-50ms evaluations per second.
         EvaluationsPerSecond: float
         /// Evaluations per second if the workers did nothing but wait: workers / 50 ms.
         Ideal: float
         /// Milliseconds per round trip of a one-row chunk of lp-sphere (no evaluation cost), per worker.
         ChunkOverheadMs: float
+        /// brittle-star episodes per second (None without MuJoCo).
+        EpisodesPerSecond: float option
     }
 
-/// Times `batches` batches of `batch` solutions through a cluster task.
-let private time (task: ITask) (batches: int) (batch: int) =
+/// A batch of `n` solutions of the task's dimension, the same every time.
+let private batchOf (task: ITask) (n: int) =
     let d = task.SolutionDim
-    let values = Array.init (batch * d) (fun i -> float (i % 7) * 0.1)
-    let solutions = SolutionBatch(batch, d, values)
+    SolutionBatch(n, d, Array.init (n * d) (fun i -> float (i % 7) * 0.1 - 0.3))
+
+/// Seconds for `batches` batches of `batch` solutions, after one batch of warm-up.
+let private time (task: ITask) (batches: int) (batch: int) =
+    let solutions = batchOf task batch
     task.Evaluate solutions |> ignore // warm-up: activations, code paths
     let clock = Stopwatch.StartNew()
 
@@ -91,7 +97,28 @@ let private time (task: ITask) (batches: int) (batch: int) =
 
     clock.Elapsed.TotalSeconds
 
-/// Measures `workers` local worker processes: sleep-50ms throughput and one-row chunk overhead.
+/// brittle-star's task here, or None when MuJoCo is not installed.
+let private brittleStar () =
+    if QdFunctional.Physics.Native.MuJoCoLibrary.IsAvailable() then
+        Some(
+            Run.task
+                { RunConfig.defaults with
+                    Task = "brittle-star"
+                }
+        )
+    else
+        None
+
+/// brittle-star episodes per second in this process (no cluster), the baseline of the cluster rows.
+let private localEpisodesPerSecond (seconds: float) =
+    brittleStar ()
+    |> Option.map (fun task ->
+        let batch = 16
+        let batches = max 2 (int (seconds / 0.5))
+        float (batch * batches) / time task batches batch)
+
+/// Measures `workers` local worker processes: sleep-50ms throughput, one-row chunk overhead and
+/// brittle-star throughput.
 let measure (workers: int) (seconds: float) =
     let ports = WorkerProcess.freePorts workers
     let connection = $"localhost:{List.head ports}"
@@ -103,7 +130,7 @@ let measure (workers: int) (seconds: float) =
 
         use client =
             ClusterClient
-                .Connect(where, TimeSpan.FromSeconds 30.0, TimeSpan.FromSeconds 60.0, Console.Error)
+                .Connect(where, TimeSpan.FromSeconds 30.0, TimeSpan.FromSeconds 120.0, Console.Error)
                 .GetAwaiter()
                 .GetResult()
 
@@ -114,7 +141,7 @@ let measure (workers: int) (seconds: float) =
               && DateTime.UtcNow < deadline do
             Thread.Sleep 250
 
-        let options = ClusterRunOptions(ChunkTimeout = TimeSpan.FromSeconds 60.0)
+        let options = ClusterRunOptions(ChunkTimeout = TimeSpan.FromSeconds 120.0)
         let spec d = TaskSpec(Dim = d)
 
         let sleeping =
@@ -130,18 +157,30 @@ let measure (workers: int) (seconds: float) =
                 TaskCatalog.Create("lp-sphere", 10),
                 spec 10,
                 client,
-                ClusterRunOptions(ChunkSize = 1, ChunkTimeout = TimeSpan.FromSeconds 60.0),
+                ClusterRunOptions(ChunkSize = 1, ChunkTimeout = TimeSpan.FromSeconds 120.0),
                 Console.Error
             )
 
         let chunks = 64 * workers
         let overhead = time oneRow 5 chunks
 
+        let episodes =
+            brittleStar ()
+            |> Option.map (fun local ->
+                let robot =
+                    ClusterTask.Create(local, spec local.SolutionDim, client, options, Console.Error)
+
+                // 8 episodes per worker per batch.
+                let batch = 8 * workers
+                let batches = max 2 (int (seconds / 2.0))
+                float (batch * batches) / time robot batches batch)
+
         {
             Workers = workers
             EvaluationsPerSecond = float (batches * batch) / elapsed
             Ideal = float workers / 0.05
             ChunkOverheadMs = 1000.0 * overhead * float workers / float (5 * chunks)
+            EpisodesPerSecond = episodes
         }
     finally
         for w in started do
@@ -149,18 +188,34 @@ let measure (workers: int) (seconds: float) =
 
 /// `qd bench cluster`: 1, 2, 4 and 8 worker processes on loopback.
 let bench (seconds: float) =
-    printfn "cluster: local worker processes (Orleans localhost clustering), sleep-50ms d = 10 (50 ms per"
-    printfn "evaluation, no CPU), batches of 16 per worker in two chunks per worker; chunk overhead from"
-    printfn "lp-sphere d = 10 in one-row chunks. brittle-star: not measured (the task is not on this branch)."
-    printfn "%8s %14s %14s %11s %18s" "workers" "evals/s" "ideal evals/s" "efficiency" "chunk overhead ms"
+    printfn "cluster: local worker processes (Orleans localhost clustering). sleep-50ms d = 10 (50 ms per"
+    printfn "evaluation, no CPU): batches of 16 per worker in two chunks per worker; chunk overhead: lp-sphere"
+    printfn "d = 10 in one-row chunks; brittle-star: batches of 8 episodes per worker, each worker stepping"
+    printfn "episodes on every core (CPU-bound: on one machine the cores, not the workers, are the limit)."
+
+    match localEpisodesPerSecond seconds with
+    | Some eps -> printfn "brittle-star in this process, no cluster: %.1f episodes/s" eps
+    | None -> printfn "brittle-star: not measured (MuJoCo 2.2.2 is not installed)"
+
+    printfn
+        "%8s %14s %14s %11s %18s %16s"
+        "workers"
+        "sleep evals/s"
+        "ideal evals/s"
+        "efficiency"
+        "chunk overhead ms"
+        "brittle-star ep/s"
 
     for n in [ 1; 2; 4; 8 ] do
         let r = measure n seconds
 
         printfn
-            "%8d %14.1f %14.1f %10.1f%% %18.2f"
+            "%8d %14.1f %14.1f %10.1f%% %18.2f %16s"
             r.Workers
             r.EvaluationsPerSecond
             r.Ideal
             (100.0 * r.EvaluationsPerSecond / r.Ideal)
             r.ChunkOverheadMs
+            (match r.EpisodesPerSecond with
+             | Some e -> $"%.1f{e}"
+             | None -> "-")
