@@ -4,13 +4,13 @@ using QdFunctional.Core.Batches;
 
 /// <summary>
 /// A worker's answer to one chunk: the evaluation's arrays, or the one line that says why the
-/// worker refused it (unknown task, another build). Refusals are answers, not exceptions, so
-/// the client can tell them from a worker that died.
+/// worker refused it (unknown task, another build) or could not evaluate it (the task threw).
+/// Refusals are answers, not exceptions, so the client can tell them from a worker that died.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("QdFunctional.Cluster.EvaluationReply")]
 public sealed record EvaluationReply
 {
-    /// <summary>Why the worker refused the chunk, or null when it evaluated it.</summary>
+    /// <summary>Why the worker refused or could not evaluate the chunk, or null when it evaluated it.</summary>
     [Id(0)]
     public string? Refusal { get; init; }
 

@@ -44,6 +44,13 @@ public sealed class EvaluatorGrain(WorkerTasks tasks, WorkerCounters counters, I
             var evaluation = task.Evaluate(batch, request.WithJacobians);
             return Task.FromResult(EvaluationReply.Of(evaluation, Self));
         }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException)
+        {
+            // The same chunk fails on every worker: an answer, not a dead worker to route around.
+            var failure = $"worker {Self} could not evaluate chunk {request.Chunk} of '{request.Task}': {e.Message.Split('\n')[0]}";
+            log.LogWarning("qd worker: {Failure}", failure);
+            return Task.FromResult(new EvaluationReply { Refusal = failure, Worker = Self });
+        }
         finally
         {
             counters.End(request.Count);
