@@ -225,6 +225,22 @@ let tests =
                     Expect.equal served.Length 3 "one line per worker"
                     Expect.all served (fun s -> s > 0L) "each worker evaluated some solutions")
 
+            testCase "a malformed cluster connection is refused in one line, before anything runs"
+            <| fun () ->
+                let dir = tempDir ()
+
+                let r =
+                    qd (
+                        [ "run" ]
+                        @ mapElites
+                        @ [ "--cluster"; "postgresql://x"; "--out"; dir; "--quiet" ]
+                    )
+
+                Expect.equal r.Code 2 "bad argument"
+                Expect.stringContains r.Err "expected localhost[:PORT], postgres:" "names the forms it takes"
+                Expect.equal (r.Err.Trim().Split('\n').Length) 1 "one line"
+                Expect.isFalse (Directory.Exists dir) "no run directory"
+
             testCase "a worker killed mid-batch: its chunks are re-sent and the archive is unchanged"
             <| fun () ->
                 let args = sleeping 12 12
