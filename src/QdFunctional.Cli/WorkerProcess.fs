@@ -96,7 +96,8 @@ let start (connection: string) (port: int) (timeout: TimeSpan) =
 
     worker
 
-/// Starts workers on the given ports at once, and waits for all of them; on failure none is left running.
+/// Starts workers on the given ports (the first one first, the rest at once) and waits for all of
+/// them; returns them in the order of `ports`. On failure none is left running.
 let startMany (connection: string) (ports: int list) (timeout: TimeSpan) =
     let started = Collections.Concurrent.ConcurrentBag<Started>()
 
@@ -112,7 +113,7 @@ let startMany (connection: string) (ports: int list) (timeout: TimeSpan) =
             |> List.toArray
             |> Task.WaitAll
 
-            started |> Seq.sortBy (fun w -> w.Port) |> Seq.toList
+            ports |> List.map (fun port -> started |> Seq.find (fun w -> w.Port = port))
     with _ ->
         for w in started do
             (w :> IDisposable).Dispose()

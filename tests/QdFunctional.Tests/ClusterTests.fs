@@ -132,6 +132,7 @@ let private sleeping (batch: int) (iterations: int) =
     ]
 
 /// Starts a cluster run of `args` and kills `victim` with SIGKILL a second after the run connected.
+/// On localhost the first worker holds the membership: the victim is another one.
 let private runAndKill (args: string list) (victim: WorkerProcess.Started) =
     let connected = new ManualResetEventSlim()
 
@@ -253,7 +254,17 @@ let tests =
                         runAndKill
                             ([ "run" ]
                              @ args
-                             @ [ "--cluster"; connection; "--chunk-timeout"; "2"; "--out"; dir; "--quiet" ])
+                             @ [
+                                 "--cluster"
+                                 connection
+                                 "--chunk-timeout"
+                                 "2"
+                                 "--cluster-wait"
+                                 "30"
+                                 "--out"
+                                 dir
+                                 "--quiet"
+                             ])
                             workers[2]
 
                     Expect.equal r.Code 0 $"the run finished: {r.Err}"
