@@ -271,6 +271,40 @@ let tests =
                     Expect.stringContains r.Err "re-sent: worker" "the log names the re-sent chunks"
                     Expect.isTrue (archive dir = expected) "same archive.parquet as the local run")
 
+            testCase "a worker that joins mid-run receives chunks, and the archive is unchanged"
+            <| fun () ->
+                let args = sleeping 12 16
+                let expected = localArchive args
+
+                withWorkers 1 (fun connection _ ->
+                    let dir = tempDir ()
+                    let connected = new ManualResetEventSlim()
+
+                    let finish =
+                        start ([ "run" ] @ args @ [ "--cluster"; connection; "--out"; dir; "--quiet" ]) (fun line ->
+                            if line.Contains "live worker(s)" then
+                                connected.Set())
+
+                    Expect.isTrue (connected.Wait(TimeSpan.FromSeconds 120.0)) "the run connected"
+                    let port = WorkerProcess.freePorts 1 |> List.head
+
+                    use late = WorkerProcess.start connection port (TimeSpan.FromSeconds 120.0)
+
+                    let r = finish ()
+                    Expect.equal r.Code 0 r.Err
+                    Expect.isTrue (archive dir = expected) "same archive.parquet as the local run"
+                    let status = qd [ "cluster"; "status"; connection ]
+
+                    let line =
+                        status.Out.Split('\n')
+                        |> Array.tryFind (fun l -> l.StartsWith $"127.0.0.1:{port}@")
+
+                    match line with
+                    | None -> failtest $"the late worker is not listed:\n{status.Out}"
+                    | Some l ->
+                        let served = l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3] |> int64
+                        Expect.isGreaterThan served 0L "the late worker evaluated some of the run's solutions")
+
             testCase "with every worker gone the run waits, stops with a checkpoint, and resumes to the same archive"
             <| fun () ->
                 let args = sleeping 4 20
