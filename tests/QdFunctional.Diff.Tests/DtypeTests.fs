@@ -61,7 +61,7 @@ let private throwsWith (message: string) (f: unit -> unit) =
 let private operations =
     overBackends "float32 operations" (fun b ->
         [
-            for name, f, lo, hi in GradientTests.unaryCases @ GradientTests.binaryCases ->
+            for name, f, lo, hi in GradientTests.unaryCases @ GradientTests.binaryCases do
                 testOn b name (fun () ->
                     let x =
                         if name.Contains "near zero" then
@@ -76,7 +76,8 @@ let private operations =
                     "lp-sphere", LinearProjection.Sphere, 5.12
                     "lp-rastrigin", LinearProjection.Rastrigin, 5.12
                     "arm", PlanarArm.Evaluate, Math.PI
-                ] -> testOn b $"task {name}, 6 × 40" (fun () -> check32 name f (uniform 41 6 40 -scale scale))
+                ] do
+                testOn b $"task {name}, 6 × 40" (fun () -> check32 name f (uniform 41 6 40 -scale scale))
 
             testOn b "planar arm with link lengths takes them in theta's dtype" (fun () ->
                 check32
@@ -151,7 +152,7 @@ let private rules =
             testList
                 "casts are differentiable"
                 [
-                    for b in Backends.All ->
+                    for b in Backends.All do
                         testOn b b.Name (fun () ->
                             let x = uniform 8 3 7 -2.0 2.0
                             // float64 in, float32 inside, float64 out: the derivative converts both ways.
@@ -198,7 +199,7 @@ let private precision =
     testList
         "float32 is computed in float32"
         [
-            for b in Backends.All ->
+            for b in Backends.All do
                 testOn b $"{b.Name}: a row sum accumulates in float32, not in float64 rounded afterwards" (fun () ->
                     // 4097 copies of 0.1f: each float32 addition rounds, so the float32 sum (in the backend's
                     // order) drifts away from the float64 sum rounded once to float32.
@@ -232,7 +233,7 @@ let private reproducibility =
     testList
         "float32 reproducibility"
         [
-            for name, f in tasks ->
+            for name, f in tasks do
                 testCase $"{name}: the same bits for any thread count" (fun () ->
                     let x = (uniform 31 700 200 -6.0 6.0).Float32()
 
@@ -250,7 +251,7 @@ let private reproducibility =
                             (bits32 one.Jacobian32)
                             $"jacobian, {threads} threads")
 
-            for name, f in tasks ->
+            for name, f in tasks do
                 testCase $"{name}: backends agree" (fun () ->
                     let x = (uniform 32 40 64 -6.0 6.0).Float32()
                     let simd = Workspace(Backends.Simd).ValueAndJacobian(Func<_, _> f, x)
@@ -339,7 +340,7 @@ let private kernels =
     testList
         "float32 kernels (simd vs scalar)"
         [
-            for op in Enum.GetValues<UnaryOp>() ->
+            for op in Enum.GetValues<UnaryOp>() do
                 testCase $"unary {op}" (fun () ->
                     for n in lengths do
                         let lo, hi =
@@ -362,7 +363,7 @@ let private kernels =
                         Backends.Scalar.UnaryBackward(op, p, q, x, y2, dy, dx2, n)
                         check (transcendental op) $"{op} backward n={n}" dx2 dx1)
 
-            for op in Enum.GetValues<BinaryOp>() ->
+            for op in Enum.GetValues<BinaryOp>() do
                 testCase $"binary {op} under broadcasting" (fun () ->
                     for n in [ 0..67 ] do
                         for (ar, ac), (br, bc) in [ (3, n), (3, n); (3, n), (1, n); (3, 1), (3, n); (1, 1), (3, n) ] do
@@ -419,7 +420,7 @@ let private task =
     testList
         "float32 differentiable task"
         [
-            for name in [ "lp-sphere"; "lp-rastrigin"; "arm" ] ->
+            for name in [ "lp-sphere"; "lp-rastrigin"; "arm" ] do
                 testCase $"{name}: a float32 task equals the float64 one within float32 tolerance" (fun () ->
                     let d = 40
                     let t64 = QdFunctional.Core.Tasks.TaskCatalog.CreateInEngine(name, d)

@@ -105,7 +105,7 @@ let binaryCases: (string * (Tensor -> Tensor) * float * float) list =
 let tests =
     overBackends "gradients" (fun b ->
         [
-            for name, f, lo, hi in unaryCases @ binaryCases ->
+            for name, f, lo, hi in unaryCases @ binaryCases do
                 testOn b name (fun () ->
                     let x =
                         if name.Contains "near zero" then
