@@ -17,6 +17,7 @@ type RunArgs =
     | Sigma_G of float
     | Gradients of source: string
     | Dtype of name: string
+    | Device of name: string
     | Ranker of name: string
     | Restart of rule: string
     | Strategy of name: string
@@ -65,6 +66,9 @@ type RunArgs =
                 "analytic (hand-derived Jacobians, default), engine (the differentiable engine's reverse mode) or es "
                 + "(estimated from values alone with 50 mirrored probe pairs, sigma 0.02, as CMA-MEGA (ES) does)."
             | Dtype _ -> "engine precision with --gradients engine: float64 (default) or float32."
+            | Device _ ->
+                "where the differentiable engine computes (--gradients engine): cpu (SIMD, default), ilgpu-cpu "
+                + "(ILGPU's CPU accelerator) or cuda (NVIDIA GPU; without one: one line, exit code 2)."
             | Ranker _ ->
                 "CMA-ME / CMA-MEGA ranker: imp (two-stage improvement, default), rd (random direction) or obj (objective)."
             | Restart _ ->
@@ -166,12 +170,13 @@ type BenchArgs =
     | Tasks of names: string list
     | Algorithms of names: string list
     | Out of dir: string
+    | Device of name: string
 
     interface IArgParserTemplate with
         member a.Usage =
             match a with
             | Suite _ ->
-                "what to time: map-elites, archive, engine, centroids, optimizers or all (default all); "
+                "what to time: map-elites, archive, engine, centroids, optimizers, device or all (default all); "
                 + "or dqd: the DQD paper's table (six algorithms × three tasks × seeds)."
             | Seconds _ -> "approximate seconds per measurement (default 3)."
             | Seeds _ -> "dqd: seeds per configuration (default 3)."
@@ -180,6 +185,9 @@ type BenchArgs =
             | Algorithms _ ->
                 "dqd: algorithms (default map-elites map-elites-line cma-me og-map-elites omg-mega cma-mega)."
             | Out _ -> "dqd: where the table goes (default docs)."
+            | Device _ ->
+                "ilgpu-cpu or cuda: time MAP-Elites iterations on that device next to the CPU path (suite device, "
+                + "the default when --device is given); engine: run the engine's kernels there."
 
 /// The `qd` command.
 type QdArgs =

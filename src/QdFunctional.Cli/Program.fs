@@ -29,6 +29,10 @@ let main argv =
         let help = e.ErrorCode = ErrorCode.HelpText
         (if help then stdout else stderr).WriteLine e.Message
         if help then 0 else 2
+    | :? QdFunctional.Gpu.DeviceUnavailableException as e ->
+        // The message is the whole story (which device, what to use instead): no stack trace.
+        eprintfn "qd: %s" e.Message
+        2
     | :? ArgumentException as e ->
         eprintfn "qd: %s" e.Message
         2
