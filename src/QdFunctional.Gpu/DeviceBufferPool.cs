@@ -12,6 +12,8 @@ internal sealed class DeviceBufferPool(Accelerator accelerator) : IDisposable
     readonly Dictionary<(Type, int), Stack<MemoryBuffer>> free = [];
     readonly List<MemoryBuffer> all = [];
 
+    bool disposed;
+
     /// <summary>How many device buffers were ever allocated (for tests of reuse).</summary>
     public int Allocations => all.Count;
 
@@ -19,7 +21,7 @@ internal sealed class DeviceBufferPool(Accelerator accelerator) : IDisposable
     public ArrayView<T> Rent<T>(int length)
         where T : unmanaged
     {
-        int capacity = (int)Math.Max(16u, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, length)));
+        int capacity = Capacity(length);
         var bucket = Bucket<T>(capacity);
         MemoryBuffer1D<T, Stride1D.Dense> buffer;
         if (bucket.Count > 0)
@@ -34,12 +36,34 @@ internal sealed class DeviceBufferPool(Accelerator accelerator) : IDisposable
     }
 
     readonly List<((Type, int) Key, MemoryBuffer Buffer)> rented = [];
+    readonly System.Collections.Concurrent.ConcurrentQueue<MemoryBuffer1D<double, Stride1D.Dense>> released = new();
+
+    /// <summary>A double buffer of at least length elements that stays out of the pool until
+    /// <see cref="ReturnLater"/> (the device copy of a host array, for as long as the array lives).</summary>
+    public MemoryBuffer1D<double, Stride1D.Dense> RentKept(int length)
+    {
+        int capacity = Capacity(length);
+        var bucket = Bucket<double>(capacity);
+        if (bucket.Count > 0)
+            return (MemoryBuffer1D<double, Stride1D.Dense>)bucket.Pop();
+        var buffer = accelerator.Allocate1D<double>(capacity);
+        all.Add(buffer);
+        return buffer;
+    }
+
+    /// <summary>Gives a kept buffer back; safe from any thread (a finalizer), takes effect at the next <see cref="ReturnAll"/>.</summary>
+    public void ReturnLater(MemoryBuffer1D<double, Stride1D.Dense> buffer) => released.Enqueue(buffer);
+
+    static int Capacity(int length) => (int)Math.Max(16u, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, length)));
 
     /// <summary>Returns every buffer rented since the last call to the pool.</summary>
     public void ReturnAll()
     {
         foreach (var (key, buffer) in rented)
             free[key].Push(buffer);
+        while (released.TryDequeue(out var kept))
+            if (!disposed)
+                Bucket<double>((int)kept.Length).Push(kept);
         rented.Clear();
     }
 
@@ -55,6 +79,7 @@ internal sealed class DeviceBufferPool(Accelerator accelerator) : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        disposed = true;
         foreach (var b in all)
             b.Dispose();
         all.Clear();

@@ -19,7 +19,7 @@ namespace QdFunctional.Gpu;
 /// the CPU backends in the last float32 bits.</para>
 /// <para>Calls are serialized by a lock: an accelerator stream runs one kernel at a time anyway.</para>
 /// </remarks>
-public sealed class IlgpuBackend : IBackend, IDisposable
+public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
 {
     readonly Context context;
     readonly Accelerator accelerator;
@@ -34,6 +34,7 @@ public sealed class IlgpuBackend : IBackend, IDisposable
         this.accelerator = accelerator;
         pool = new DeviceBufferPool(accelerator);
         k = new Kernels(accelerator);
+        DeviceResidency.Register(this);
     }
 
     /// <summary>A backend on the named device ("ilgpu-cpu" or "cuda").</summary>
@@ -69,6 +70,7 @@ public sealed class IlgpuBackend : IBackend, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        DeviceResidency.Unregister(this);
         lock (gate)
         {
             pool.Dispose();
@@ -77,40 +79,137 @@ public sealed class IlgpuBackend : IBackend, IDisposable
         }
     }
 
-    // ---- host <-> device ----
+    // ---- residency: each host array is the handle of one device buffer ----
 
+    /// <summary>The device copy of one host array and which side holds the newest values.</summary>
+    /// <remarks>Lives exactly as long as its host array (a ConditionalWeakTable entry); when the array is
+    /// collected, the finalizer hands the device buffer back to the pool.</remarks>
+    sealed class Resident(DeviceBufferPool pool, MemoryBuffer1D<double, Stride1D.Dense> buffer)
+    {
+        public readonly MemoryBuffer1D<double, Stride1D.Dense> Buffer = buffer;
+        public bool HostNewer = true;
+        public bool DeviceNewer;
+
+        ~Resident() => pool.ReturnLater(Buffer);
+    }
+
+    readonly ConditionalWeakTable<Array, Resident> residents = new();
+
+    Resident ResidentOf(Array host) =>
+        residents.TryGetValue(host, out var r) ? r : residents.GetValue(host, a => new Resident(pool, pool.RentKept(a.Length)));
+
+    long uploads,
+        downloads;
+
+    /// <summary>Host → device and device → host copies made so far (for tests that a pass stays on the device).</summary>
+    public (long Uploads, long Downloads) Transfers
+    {
+        get
+        {
+            lock (gate)
+                return (uploads, downloads);
+        }
+    }
+
+    void Upload<H>(H[] host, Resident r)
+        where H : unmanaged
+    {
+        uploads++;
+        int n = host.Length;
+        if (n > 0)
+        {
+            var wide = r.Buffer.View.SubView(0, n);
+            if (typeof(H) == typeof(double))
+                wide.CopyFromCPU(ref Unsafe.As<H, double>(ref host[0]), n);
+            else
+            {
+                var narrow = pool.Rent<float>(n);
+                narrow.SubView(0, n).CopyFromCPU(ref Unsafe.As<H, float>(ref host[0]), n);
+                k.Widen(n, narrow, wide);
+            }
+        }
+        r.HostNewer = false;
+    }
+
+    void Download(Array host, Resident r)
+    {
+        downloads++;
+        int n = host.Length;
+        if (n > 0)
+        {
+            var wide = r.Buffer.View.SubView(0, n);
+            if (host is double[] d)
+                wide.CopyToCPU(ref d[0], n);
+            else
+            {
+                var f = (float[])host;
+                var narrow = pool.Rent<float>(n);
+                k.Narrow(n, wide, narrow);
+                narrow.SubView(0, n).CopyToCPU(ref f[0], n);
+            }
+        }
+        r.DeviceNewer = false;
+    }
+
+    /// <summary>An input: the device copy, uploaded first if the host has newer values.</summary>
     ArrayView<double> In<H>(H[] host, int n)
         where H : unmanaged
     {
-        var wide = pool.Rent<double>(n);
-        if (n == 0)
-            return wide;
-        if (typeof(H) == typeof(double))
-            wide.SubView(0, n).CopyFromCPU(ref Unsafe.As<H, double>(ref host[0]), n);
-        else
-        {
-            var narrow = pool.Rent<float>(n);
-            narrow.SubView(0, n).CopyFromCPU(ref Unsafe.As<H, float>(ref host[0]), n);
-            k.Widen(n, narrow, wide);
-        }
-        return wide;
+        var r = ResidentOf(host);
+        if (r.HostNewer)
+            Upload(host, r);
+        return r.Buffer.View.SubView(0, Math.Max(1, n));
     }
 
-    ArrayView<double> Scratch(int n) => pool.Rent<double>(n);
+    /// <summary>An output the kernel overwrites: uploaded only if the kernel leaves part of it as it was.</summary>
+    ArrayView<double> Fresh<H>(H[] host, int n)
+        where H : unmanaged
+    {
+        var r = ResidentOf(host);
+        if (r.HostNewer && n < host.Length)
+            Upload(host, r);
+        return r.Buffer.View.SubView(0, Math.Max(1, n));
+    }
 
+    /// <summary>Marks a kernel's output: the device now holds the newest values; nothing is copied back.</summary>
     void Out<H>(ArrayView<double> device, H[] host, int n)
         where H : unmanaged
     {
-        if (n == 0)
+        var r = ResidentOf(host);
+        r.DeviceNewer = true;
+        r.HostNewer = false;
+    }
+
+    /// <inheritdoc />
+    public void ToHost(Array data)
+    {
+        if (!residents.TryGetValue(data, out var r) || !r.DeviceNewer)
             return;
-        if (typeof(H) == typeof(double))
-            device.SubView(0, n).CopyToCPU(ref Unsafe.As<H, double>(ref host[0]), n);
-        else
-        {
-            var narrow = pool.Rent<float>(n);
-            k.Narrow(n, device, narrow);
-            narrow.SubView(0, n).CopyToCPU(ref Unsafe.As<H, float>(ref host[0]), n);
-        }
+        Run(() => Download(data, r));
+    }
+
+    /// <inheritdoc />
+    public void HostWrote(Array data)
+    {
+        lock (gate)
+            if (residents.TryGetValue(data, out var r))
+            {
+                r.HostNewer = true;
+                r.DeviceNewer = false;
+            }
+    }
+
+    /// <inheritdoc />
+    public void HostCleared(Array data)
+    {
+        lock (gate)
+            if (residents.TryGetValue(data, out var r))
+            {
+                if (data.Length > 0)
+                    r.Buffer.View.SubView(0, data.Length).MemSetToZero();
+                r.HostNewer = false;
+                r.DeviceNewer = false;
+            }
     }
 
     DeviceOperand In<H>(Operand<H> o)
@@ -154,7 +253,7 @@ public sealed class IlgpuBackend : IBackend, IDisposable
                 return;
             var (pp, qq) = Parameters<H>(op, p, q);
             var dx = In(x, length);
-            var dy = Scratch(length);
+            var dy = Fresh(y, length);
             k.Unary(length, (int)op, pp, qq, dx, dy);
             Out(dy, y, length);
         });
@@ -178,7 +277,7 @@ public sealed class IlgpuBackend : IBackend, IDisposable
             int n = rows * cols;
             if (n == 0)
                 return;
-            var dy = Scratch(n);
+            var dy = Fresh(y, n);
             k.Binary(n, (int)op, In(a), In(b), dy, cols);
             Out(dy, y, n);
         });
@@ -216,7 +315,7 @@ public sealed class IlgpuBackend : IBackend, IDisposable
             int n = rows * cols;
             if (n == 0)
                 return;
-            var vy = Scratch(n);
+            var vy = Fresh(y, n);
             k.Select(n, In(mask, n), In(a), In(b), vy, cols);
             Out(vy, y, n);
         });
@@ -255,7 +354,7 @@ public sealed class IlgpuBackend : IBackend, IDisposable
         {
             if (rows == 0)
                 return;
-            var vy = Scratch(rows);
+            var vy = Fresh(y, rows);
             k.SumColumns(rows, In(x, rows * cols), cols, vy, Single<H>());
             Out(vy, y, rows);
         });
@@ -279,7 +378,7 @@ public sealed class IlgpuBackend : IBackend, IDisposable
             int n = rows * cols;
             if (n == 0)
                 return;
-            var vy = Scratch(n);
+            var vy = Fresh(y, n);
             k.CumSum(rows, In(x, n), cols, vy, Single<H>());
             Out(vy, y, n);
         });
@@ -326,7 +425,7 @@ public sealed class IlgpuBackend : IBackend, IDisposable
             int n = rows * cols;
             if (n == 0)
                 return;
-            var vy = Scratch(n);
+            var vy = Fresh(y, n);
             k.MatMul(n, In(a, rows * inner), In(w, inner * cols), vy, inner, cols, Single<H>());
             Out(vy, y, n);
         });
@@ -359,7 +458,7 @@ public sealed class IlgpuBackend : IBackend, IDisposable
             int n = rows * cols;
             if (n == 0)
                 return;
-            var vy = Scratch(n);
+            var vy = Fresh(y, n);
             k.BatchedMatMul(n, In(x, rows * inner), In(w, rows * inner * cols), vy, inner, cols, Single<H>());
             Out(vy, y, n);
         });
@@ -392,7 +491,7 @@ public sealed class IlgpuBackend : IBackend, IDisposable
         {
             if (length == 0)
                 return;
-            var vd = accumulate ? In(dst, length) : Scratch(length);
+            var vd = accumulate ? In(dst, length) : Fresh(dst, length);
             k.Cast(length, In(src, length), vd, typeof(D) == typeof(float) ? 1 : 0, accumulate ? 1 : 0);
             Out(vd, dst, length);
         });

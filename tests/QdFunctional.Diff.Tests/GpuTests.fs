@@ -19,6 +19,12 @@ type private EngineArm = QdFunctional.Diff.Benchmarks.PlanarArm
 
 let private gpu = IlgpuBackend.Cpu
 
+/// Direct kernel calls leave their outputs on the device (the engine synchronizes before it reads):
+/// a test that calls the seam itself reads through the backend's IDeviceResident.ToHost.
+let private host (a: 'T[]) =
+    gpu.ToHost a
+    a
+
 let private bits (a: float[]) =
     a |> Array.map BitConverter.DoubleToInt64Bits
 
@@ -130,12 +136,12 @@ let tests =
                             let y1, y2 = Array.zeroCreate x.Length, Array.zeroCreate x.Length
                             Backends.Scalar.Unary(op, p, q, x, y1, x.Length)
                             gpu.Unary(op, p, q, x, y2, x.Length)
-                            Expect.sequenceEqual (bits y2) (bits y1) "values"
+                            Expect.sequenceEqual (bits (host y2)) (bits y1) "values"
                             let dy = positive 4 x.Length
                             let dx1, dx2 = Array.create x.Length 0.5, Array.create x.Length 0.5
                             Backends.Scalar.UnaryBackward(op, p, q, x, y1, dy, dx1, x.Length)
                             gpu.UnaryBackward(op, p, q, x, y1, dy, dx2, x.Length)
-                            expectSameBits "derivative" dx1 dx2)
+                            expectSameBits "derivative" dx1 (host dx2))
                     for op in binaryOps ->
                         testCase
                             $"binary {op} with a broadcast feature row: bit for bit; gradients within 1e-13"
@@ -146,32 +152,32 @@ let tests =
                                 let y1, y2 = Array.zeroCreate (rows * cols), Array.zeroCreate (rows * cols)
                                 Backends.Scalar.Binary(op, a, b, y1, rows, cols)
                                 gpu.Binary(op, a, b, y2, rows, cols)
-                                Expect.sequenceEqual (bits y2) (bits y1) "values"
+                                Expect.sequenceEqual (bits (host y2)) (bits y1) "values"
                                 let dy = positive 7 (rows * cols)
                                 let da1, db1 = Array.zeroCreate (rows * cols), Array.zeroCreate cols
                                 let da2, db2 = Array.zeroCreate (rows * cols), Array.zeroCreate cols
                                 Backends.Scalar.BinaryBackward(op, a, b, y1, dy, rows, cols, da1, db1)
                                 gpu.BinaryBackward(op, a, b, y1, dy, rows, cols, da2, db2)
                                 // db sums over the batch: same terms, same order, one rounding of the total apart.
-                                expectClose 1e-13 "da" da1 da2
-                                expectClose 1e-13 "db (reduced over the batch)" db1 db2)
+                                expectClose 1e-13 "da" da1 (host da2)
+                                expectClose 1e-13 "db (reduced over the batch)" db1 (host db2))
                     testCase "reductions and products: float64 bit for bit (same left-to-right order)" (fun () ->
                         let rows, cols, inner = 6, 11, 5
                         let x = positive 8 (rows * cols)
                         let s1, s2 = Array.zeroCreate rows, Array.zeroCreate rows
                         Backends.Scalar.SumColumns(x, rows, cols, s1)
                         gpu.SumColumns(x, rows, cols, s2)
-                        Expect.sequenceEqual (bits s2) (bits s1) "sum"
+                        Expect.sequenceEqual (bits (host s2)) (bits s1) "sum"
                         let c1, c2 = Array.zeroCreate x.Length, Array.zeroCreate x.Length
                         Backends.Scalar.CumSum(x, rows, cols, c1)
                         gpu.CumSum(x, rows, cols, c2)
-                        Expect.sequenceEqual (bits c2) (bits c1) "cumsum"
+                        Expect.sequenceEqual (bits (host c2)) (bits c1) "cumsum"
                         let a = positive 9 (rows * inner)
                         let w = positive 10 (inner * cols)
                         let m1, m2 = Array.zeroCreate (rows * cols), Array.zeroCreate (rows * cols)
                         Backends.Scalar.MatMul(a, w, m1, rows, inner, cols)
                         gpu.MatMul(a, w, m2, rows, inner, cols)
-                        Expect.sequenceEqual (bits m2) (bits m1) "matmul")
+                        Expect.sequenceEqual (bits (host m2)) (bits m1) "matmul")
                     testCase
                         "float32: elementwise results are the reference's bits; a long sum rounds like float32"
                         (fun () ->
@@ -181,12 +187,12 @@ let tests =
                             for op in [ UnaryOp.Sqrt; UnaryOp.Exp; UnaryOp.Sin; UnaryOp.Square; UnaryOp.ScalarDiv ] do
                                 Backends.Scalar.Unary(op, 3.0, 0.0, x, y1, x.Length)
                                 gpu.Unary(op, 3.0, 0.0, x, y2, x.Length)
-                                Expect.sequenceEqual (bits32 y2) (bits32 y1) $"{op}"
+                                Expect.sequenceEqual (bits32 (host y2)) (bits32 y1) $"{op}"
 
                             let s1, s2 = Array.zeroCreate 1, Array.zeroCreate 1
                             Backends.Scalar.SumColumns(x, 1, x.Length, s1)
                             gpu.SumColumns(x, 1, x.Length, s2)
-                            Expect.equal (bits32 s2) (bits32 s1) "left-to-right float32 sum")
+                            Expect.equal (bits32 (host s2)) (bits32 s1) "left-to-right float32 sum")
                     testCase "tasks through the engine: values and Jacobians within 1e-12 of simd" (fun () ->
                         let x = uniform 12 16 40 -4.0 4.0
 
@@ -198,6 +204,8 @@ let tests =
                 ]
 
             testCase "device buffers are pooled: a warm evaluation allocates none" (fun () ->
+                // Its own backend: the shared one counts other tests' buffers (tests run in parallel).
+                use gpu = IlgpuBackend.Open "ilgpu-cpu"
                 let ws = Workspace(gpu)
                 let x = uniform 13 24 60 -3.0 3.0
                 let f = Func<_, _> EngineArm.Evaluate
@@ -211,6 +219,24 @@ let tests =
                     ws.ValueAndJacobian(f, x) |> ignore
 
                 Expect.equal gpu.DeviceAllocations before "no new device buffers once warm")
+
+            testCase
+                "a pass stays on the device: per evaluation, values and one gradient per output come back"
+                (fun () ->
+                    use gpu = IlgpuBackend.Open "ilgpu-cpu"
+                    let ws = Workspace(gpu)
+                    let x = uniform 14 12 30 -3.0 3.0
+
+                    for f in [ EngineSphere.Sphere; EngineArm.Evaluate ] do
+                        let f = Func<_, _> f
+                        ws.ValueAndJacobian(f, x) |> ignore // warm: x and the tape's buffers are on the device
+                        let struct (up0, down0) = gpu.Transfers
+                        let r = ws.ValueAndJacobian(f, x)
+                        let struct (up1, down1) = gpu.Transfers
+                        // Device → host: the values once, and the input's gradient once per backward sweep.
+                        Expect.equal (down1 - down0) (1L + int64 r.Outputs) "downloads"
+                        // Host → device: only each sweep's seed (the constants a task builds afresh each time, if any).
+                        Expect.isLessThanOrEqual (up1 - up0) (int64 r.Outputs + 4L) "uploads")
 
             testList
                 "threefry on the device"
