@@ -1,4 +1,5 @@
 using ILGPU;
+using ILGPU.Algorithms;
 using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
@@ -27,7 +28,7 @@ public static class Devices
         {
             case "ilgpu-cpu":
             {
-                var context = Context.Create(b => b.CPU().Optimize(OptimizationLevel.O1));
+                var context = Context.Create(b => b.CPU().EnableAlgorithms().Optimize(OptimizationLevel.O1));
                 return (context, context.CreateCPUAccelerator(0));
             }
             case "cuda":
@@ -35,7 +36,7 @@ public static class Devices
                 Context context;
                 try
                 {
-                    context = Context.Create(b => b.Cuda().Optimize(OptimizationLevel.O2));
+                    context = Context.Create(b => b.Cuda().EnableAlgorithms().Optimize(OptimizationLevel.O2));
                 }
                 catch (Exception e)
                 {

@@ -330,6 +330,15 @@ let tests =
                                 [| last.ObjectiveSum |])
                 ]
 
+            testCase "every device kernel compiles to CUDA PTX (sm_70), no GPU needed" (fun () ->
+                // The CPU accelerator never runs the PTX generator; this catches a kernel only a GPU would refuse.
+                let compiled = PtxCheck.CompileAll()
+                Expect.equal compiled.Count PtxCheck.Kernels.Count "every kernel"
+                Expect.isGreaterThanOrEqual compiled.Count 29 "engine, MAP-Elites and Threefry kernels found"
+
+                for name, ptx in compiled do
+                    Expect.stringContains ptx ".entry" $"{name}: a PTX entry point")
+
             testCase "cuda without a GPU or driver: one clear line" (fun () ->
                 match
                     (try
