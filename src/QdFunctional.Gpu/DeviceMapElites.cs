@@ -1,5 +1,7 @@
 using ILGPU;
 using ILGPU.Runtime;
+using QdFunctional.Core.Archives;
+using QdFunctional.Core.Batches;
 using QdFunctional.Core.Random;
 using QdFunctional.Core.Tasks;
 
@@ -54,6 +56,8 @@ public sealed class DeviceMapElites : IDisposable
         metrics;
     readonly MemoryBuffer1D<long, Stride1D.Dense> best;
     readonly uint[] hostKeys;
+    readonly ITask task;
+    readonly int[] resolution;
     readonly double[] hostMetrics = new double[3];
     MapElitesStep step;
 
@@ -254,6 +258,8 @@ public sealed class DeviceMapElites : IDisposable
             throw;
         }
         hostKeys = new uint[6 * emitters];
+        this.task = t;
+        this.resolution = [.. resolution];
     }
 
     /// <summary>Solutions evaluated per iteration (emitters × batch).</summary>
@@ -336,6 +342,23 @@ public sealed class DeviceMapElites : IDisposable
             Array.Copy(allSolutions, (long)c * dim, solutionsOut, (long)i * dim, dim);
         }
         return new DeviceArchive(list, objectivesOut, measuresOut, solutionsOut);
+    }
+
+    /// <summary>The archive as the Core's <see cref="CellArchive"/> (to save with ArchiveParquet, plot, or
+    /// continue on the CPU): the same grid, cells, objectives, measures and solutions, and the same
+    /// occupied-cell order.</summary>
+    /// <remarks>Built by adding the elites in fill order to an empty grid archive (each goes to its own
+    /// cell, so each is new there). The elites' running indexes are therefore 0..n−1, not the CPU run's
+    /// (which counts every replaced elite too).</remarks>
+    public CellArchive ToCellArchive()
+    {
+        var a = Download();
+        int n = a.Cells.Length;
+        var archive = CellArchive.Grid(dim, resolution, task.MeasureLow, task.MeasureHigh);
+        if (n == 0)
+            return archive;
+        var (filled, _) = archive.Add(new SolutionBatch(n, dim, a.Solutions), new Evaluation(n, 1, 2, a.Objectives, a.Measures));
+        return filled;
     }
 
     /// <inheritdoc />

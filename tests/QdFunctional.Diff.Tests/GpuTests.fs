@@ -118,7 +118,7 @@ let private deviceRun
 
     let struct (_, loop) = (Key.Of seed).Split2()
     let metrics = [ for i in 0 .. iterations - 1 -> me.Step(loop.FoldIn i) ]
-    me.Download(), metrics
+    me.Download(), me.ToCellArchive(), metrics
 
 let tests =
     testList
@@ -298,7 +298,7 @@ let tests =
                             // LP measures span ±2.56·d: a larger step reaches more cells in 12 iterations.
                             let sigma = if name = "arm" then 0.1 else 2.0
                             let cpu = cpuRun task sigma isoLine 2 48 12 5UL
-                            let device, metrics = deviceRun name dim sigma isoLine 2 48 12 5UL
+                            let device, asArchive, metrics = deviceRun name dim sigma isoLine 2 48 12 5UL
                             let cpuCells = cpu.OccupiedCells.ToArray()
                             Expect.isGreaterThan cpuCells.Length 10 "the run fills cells"
                             Expect.sequenceEqual device.Cells cpuCells "occupied cells, in fill order"
@@ -319,6 +319,13 @@ let tests =
                                     (bits (e.Measures.ToArray()))
                                     $"cell {c} measures"
 
+                            // The same archive as a Core CellArchive (what a save writes): equal tables.
+                            let a, b = asArchive.ToTable(), cpu.ToTable()
+                            Expect.sequenceEqual (asArchive.OccupiedCells.ToArray()) cpuCells "CellArchive fill order"
+                            Expect.sequenceEqual a.Cells b.Cells "table cells"
+                            Expect.sequenceEqual (bits a.Objectives) (bits b.Objectives) "table objectives"
+                            Expect.sequenceEqual (bits a.Measures) (bits b.Measures) "table measures"
+                            Expect.sequenceEqual (bits a.Solutions) (bits b.Solutions) "table solutions"
                             let last = List.last metrics
                             Expect.equal last.Elites cpu.Stats.NumElites "metric: elites"
                             Expect.equal last.BestObjective cpu.Stats.BestElite.Objective "metric: best"
