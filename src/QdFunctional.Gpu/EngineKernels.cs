@@ -1,4 +1,5 @@
 using ILGPU;
+using ILGPU.Runtime;
 
 namespace QdFunctional.Gpu;
 
@@ -24,7 +25,9 @@ public struct DeviceOperand
 /// <remarks>Every reduction is one thread walking its elements in index order, so results depend
 /// only on the shape, never on the thread count or the accelerator's scheduling (the engine's
 /// reproducibility rule). Gradients with respect to a broadcast operand are reduced by the thread
-/// that owns the operand's element, so no two threads ever write one address (no atomics).</remarks>
+/// that owns the operand's element, so no two threads ever write one address (no atomics). Operation
+/// codes arrive as <see cref="SpecializedValue{T}"/>: ILGPU compiles one kernel per operation, with the
+/// formula table folded to the one line it uses, instead of one large kernel branching per element.</remarks>
 internal static class EngineKernels
 {
     /// <summary>v rounded to float32 when single is set: applied after every addition and product of a
@@ -32,12 +35,12 @@ internal static class EngineKernels
     /// product of two float32 values before the one rounding).</summary>
     static double R(double v, int single) => single != 0 ? (float)v : v;
 
-    public static void Unary(Index1D i, int op, double p, double q, ArrayView<double> x, ArrayView<double> y) =>
-        y[i] = DeviceMath.Unary(op, p, q, x[i]);
+    public static void Unary(Index1D i, SpecializedValue<int> op, double p, double q, ArrayView<double> x, ArrayView<double> y) =>
+        y[i] = DeviceMath.Unary(op.Value, p, q, x[i]);
 
     public static void UnaryBackward(
         Index1D i,
-        int op,
+        SpecializedValue<int> op,
         double p,
         double q,
         ArrayView<double> x,
@@ -45,20 +48,20 @@ internal static class EngineKernels
         ArrayView<double> dy,
         ArrayView<double> dx,
         int single
-    ) => dx[i] = R(dx[i] + R(dy[i] * R(DeviceMath.UnaryDerivative(op, p, q, x[i], y[i]), single), single), single);
+    ) => dx[i] = R(dx[i] + R(dy[i] * R(DeviceMath.UnaryDerivative(op.Value, p, q, x[i], y[i]), single), single), single);
 
-    public static void Binary(Index1D k, int op, DeviceOperand a, DeviceOperand b, ArrayView<double> y, int cols)
+    public static void Binary(Index1D k, SpecializedValue<int> op, DeviceOperand a, DeviceOperand b, ArrayView<double> y, int cols)
     {
         int i = k / cols;
         int j = k - i * cols;
-        y[k] = DeviceMath.Binary(op, a.Data[a.Index(i, j)], b.Data[b.Index(i, j)]);
+        y[k] = DeviceMath.Binary(op.Value, a.Data[a.Index(i, j)], b.Data[b.Index(i, j)]);
     }
 
     /// <summary>grad[e] += Σ dy·∂y/∂(side) over the output positions that read element e of the operand
     /// on that side (0 = a, 1 = b), in row-major order.</summary>
     public static void BinaryReduce(
         Index1D e,
-        int op,
+        SpecializedValue<int> op,
         DeviceOperand a,
         DeviceOperand b,
         ArrayView<double> y,
@@ -84,7 +87,7 @@ internal static class EngineKernels
             int k = i * cols + j;
             double av = a.Data[a.Index(i, j)];
             double bv = b.Data[b.Index(i, j)];
-            double partial = R(side == 0 ? DeviceMath.PartialA(op, av, bv) : DeviceMath.PartialB(op, av, bv, y[k]), single);
+            double partial = R(side == 0 ? DeviceMath.PartialA(op.Value, av, bv) : DeviceMath.PartialB(op.Value, av, bv, y[k]), single);
             s = R(s + R(dy[k] * partial, single), single);
         }
         grad[e] = R(grad[e] + s, single);

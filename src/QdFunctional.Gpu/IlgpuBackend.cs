@@ -254,7 +254,7 @@ public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
             var (pp, qq) = Parameters<H>(op, p, q);
             var dx = In(x, length);
             var dy = Fresh(y, length);
-            k.Unary(length, (int)op, pp, qq, dx, dy);
+            k.Unary(length, SpecializedValue.New((int)op), pp, qq, dx, dy);
             Out(dy, y, length);
         });
 
@@ -266,7 +266,7 @@ public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
                 return;
             var (pp, qq) = Parameters<H>(op, p, q);
             var g = In(dx, length);
-            k.UnaryBackward(length, (int)op, pp, qq, In(x, length), In(y, length), In(dy, length), g, Single<H>());
+            k.UnaryBackward(length, SpecializedValue.New((int)op), pp, qq, In(x, length), In(y, length), In(dy, length), g, Single<H>());
             Out(g, dx, length);
         });
 
@@ -278,7 +278,7 @@ public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
             if (n == 0)
                 return;
             var dy = Fresh(y, n);
-            k.Binary(n, (int)op, In(a), In(b), dy, cols);
+            k.Binary(n, SpecializedValue.New((int)op), In(a), In(b), dy, cols);
             Out(dy, y, n);
         });
 
@@ -299,9 +299,9 @@ public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
                 : shared ? ga
                 : In(db, nb);
             if (da is not null)
-                k.BinaryReduce(na, (int)op, va, vb, vy, vdy, rows, cols, ga, 0, Single<H>());
+                k.BinaryReduce(na, SpecializedValue.New((int)op), va, vb, vy, vdy, rows, cols, ga, 0, Single<H>());
             if (db is not null)
-                k.BinaryReduce(nb, (int)op, va, vb, vy, vdy, rows, cols, gb, 1, Single<H>());
+                k.BinaryReduce(nb, SpecializedValue.New((int)op), va, vb, vy, vdy, rows, cols, gb, 1, Single<H>());
             if (da is not null)
                 Out(ga, da, shared ? Math.Max(na, nb) : na);
             if (db is not null && !shared)
@@ -667,18 +667,14 @@ public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
     /// <summary>The compiled kernels of one accelerator, loaded once.</summary>
     sealed class Kernels(Accelerator a)
     {
-        public readonly Action<Index1D, int, double, double, ArrayView<double>, ArrayView<double>> Unary = a.LoadAutoGroupedStreamKernel<
-            Index1D,
-            int,
-            double,
-            double,
-            ArrayView<double>,
-            ArrayView<double>
-        >(EngineKernels.Unary);
+        public readonly Action<Index1D, SpecializedValue<int>, double, double, ArrayView<double>, ArrayView<double>> Unary =
+            a.LoadAutoGroupedStreamKernel<Index1D, SpecializedValue<int>, double, double, ArrayView<double>, ArrayView<double>>(
+                EngineKernels.Unary
+            );
 
         public readonly Action<
             Index1D,
-            int,
+            SpecializedValue<int>,
             double,
             double,
             ArrayView<double>,
@@ -688,7 +684,7 @@ public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
             int
         > UnaryBackward = a.LoadAutoGroupedStreamKernel<
             Index1D,
-            int,
+            SpecializedValue<int>,
             double,
             double,
             ArrayView<double>,
@@ -698,18 +694,14 @@ public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
             int
         >(EngineKernels.UnaryBackward);
 
-        public readonly Action<Index1D, int, DeviceOperand, DeviceOperand, ArrayView<double>, int> Binary = a.LoadAutoGroupedStreamKernel<
-            Index1D,
-            int,
-            DeviceOperand,
-            DeviceOperand,
-            ArrayView<double>,
-            int
-        >(EngineKernels.Binary);
+        public readonly Action<Index1D, SpecializedValue<int>, DeviceOperand, DeviceOperand, ArrayView<double>, int> Binary =
+            a.LoadAutoGroupedStreamKernel<Index1D, SpecializedValue<int>, DeviceOperand, DeviceOperand, ArrayView<double>, int>(
+                EngineKernels.Binary
+            );
 
         public readonly Action<
             Index1D,
-            int,
+            SpecializedValue<int>,
             DeviceOperand,
             DeviceOperand,
             ArrayView<double>,
@@ -721,7 +713,7 @@ public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
             int
         > BinaryReduce = a.LoadAutoGroupedStreamKernel<
             Index1D,
-            int,
+            SpecializedValue<int>,
             DeviceOperand,
             DeviceOperand,
             ArrayView<double>,
