@@ -17,6 +17,7 @@ type RunArgs =
     | Sigma_G of float
     | Gradients of source: string
     | Dtype of name: string
+    | Device of name: string
     | Ranker of name: string
     | Restart of rule: string
     | Strategy of name: string
@@ -76,6 +77,9 @@ type RunArgs =
                 "analytic (hand-derived Jacobians, default), engine (the differentiable engine's reverse mode) or es "
                 + "(estimated from values alone with 50 mirrored probe pairs, sigma 0.02, as CMA-MEGA (ES) does)."
             | Dtype _ -> "engine precision with --gradients engine: float64 (default) or float32."
+            | Device _ ->
+                "where the differentiable engine computes (--gradients engine): cpu (SIMD, default), ilgpu-cpu "
+                + "(ILGPU's CPU accelerator) or cuda (NVIDIA GPU; without one: one line, exit code 2)."
             | Ranker _ ->
                 "CMA-ME / CMA-MEGA ranker: imp (two-stage improvement, default), rd (random direction) or obj (objective)."
             | Restart _ ->
@@ -253,6 +257,7 @@ type BenchArgs =
     | Tasks of names: string list
     | Algorithms of names: string list
     | Out of dir: string
+    | Device of name: string
 
     interface IArgParserTemplate with
         member a.Usage =
@@ -260,7 +265,8 @@ type BenchArgs =
             | Suite _ ->
                 "what to time: map-elites, archive, engine, centroids, optimizers, novelty (proximity archive at 100,000 entries), "
                 + "physics (robot episodes per second and ms per physics step on 1 and 2 workers), "
-                + "cluster (evaluations/s with 1, 2, 4 and 8 local worker processes: sleep-50ms, brittle-star) "
+                + "cluster (evaluations/s with 1, 2, 4 and 8 local worker processes: sleep-50ms, brittle-star), "
+                + "device (device MAP-Elites against the CPU path; the default with --device) "
                 + "or all (default all; physics only when MuJoCo is installed); maze: novelty search against objective-driven search on the deceptive maze; "
                 + "or dqd: the DQD paper's table (six algorithms × three tasks × seeds)."
             | Seconds _ -> "approximate seconds per measurement (default 3)."
@@ -270,6 +276,9 @@ type BenchArgs =
             | Algorithms _ ->
                 "dqd: algorithms (default map-elites map-elites-line cma-me og-map-elites omg-mega cma-mega)."
             | Out _ -> "dqd: where the table goes (default docs)."
+            | Device _ ->
+                "ilgpu-cpu or cuda: time MAP-Elites iterations on that device next to the CPU path (suite device, "
+                + "the default when --device is given); engine: run the engine's kernels there."
 
 /// `qd worker`: an evaluation worker (an Orleans silo) that joins a cluster until stopped.
 type WorkerArgs =

@@ -114,7 +114,12 @@ let archive seconds =
 /// `qd bench`.
 let bench (args: ParseResults<BenchArgs>) =
     let seconds = args.GetResult(BenchArgs.Seconds, 3.0)
-    let suite = args.GetResult(BenchArgs.Suite, "all")
+    let device = args.TryGetResult BenchArgs.Device
+
+    let suite =
+        args.GetResult(BenchArgs.Suite, (if device.IsSome then "device" else "all"))
+
+    device |> Option.iter DeviceChoice.useForEngine
     printfn "QdFunctional %s, .NET %d, %d cores" RunConfig.version Environment.Version.Major Environment.ProcessorCount
 
     match suite with
@@ -137,6 +142,7 @@ let bench (args: ParseResults<BenchArgs>) =
     | "engine" -> QdFunctional.Diff.Benchmarks.EngineBenchmark.Run(Console.Out, seconds / 3.0)
     | "cluster" -> ClusterCommand.bench seconds
     | "physics" -> QdFunctional.Physics.PhysicsBenchmark.Run(Console.Out, seconds)
+    | "device" -> DeviceBench.run (defaultArg device "ilgpu-cpu") seconds
     | "all" ->
         mapElites seconds
         archive seconds
@@ -150,6 +156,6 @@ let bench (args: ParseResults<BenchArgs>) =
     | other ->
         invalidArg
             "suite"
-            $"Unknown benchmark '{other}'; known: map-elites, archive, engine, centroids, optimizers, novelty, maze, physics, dqd, cluster, all."
+            $"Unknown benchmark '{other}'; known: map-elites, archive, engine, centroids, optimizers, novelty, maze, physics, device, dqd, cluster, all."
 
     0

@@ -38,6 +38,10 @@ let main argv =
         // MuJoCo missing: one line that says what to install.
         eprintfn "qd: %s" e.Message
         1
+    | :? QdFunctional.Gpu.DeviceUnavailableException as e ->
+        // The message is the whole story (which device, what to use instead): no stack trace.
+        eprintfn "qd: %s" e.Message
+        2
     | :? ArgumentException as e ->
         eprintfn "qd: %s" e.Message
         2

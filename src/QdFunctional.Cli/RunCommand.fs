@@ -163,6 +163,7 @@ let execute (dir: string) (mode: Progress.Mode) (progress: RunProgress) =
 
 /// `qd run`.
 let run (args: ParseResults<RunArgs>) =
+    args.TryGetResult RunArgs.Device |> Option.iter DeviceChoice.useForEngine
     let config = configOf args
 
     let dir =

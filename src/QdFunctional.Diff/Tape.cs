@@ -73,6 +73,7 @@ internal sealed class Tape(IBackend backend)
         {
             t.Grad ??= Rent(t.Data.Length);
             Array.Clear(t.Grad);
+            DeviceResidency.ClearedOnHost(t.Grad);
             t.GradSweep = Sweep;
         }
         return t.Grad;
@@ -85,6 +86,7 @@ internal sealed class Tape(IBackend backend)
         {
             t.Grad32 ??= Rent32(t.Data32.Length);
             Array.Clear(t.Grad32);
+            DeviceResidency.ClearedOnHost(t.Grad32);
             t.GradSweep = Sweep;
         }
         return t.Grad32;
@@ -111,14 +113,18 @@ internal sealed class Tape(IBackend backend)
         if (seed.Dtype == Dtype.Float32)
         {
             var g = GradOf32(seed);
+            DeviceResidency.ReadOnHost(g);
             for (int i = 0; i < seed.Rows; i++)
                 g[i * seed.Cols + column] = 1f;
+            DeviceResidency.WroteOnHost(g);
         }
         else
         {
             var g = GradOf(seed);
+            DeviceResidency.ReadOnHost(g);
             for (int i = 0; i < seed.Rows; i++)
                 g[i * seed.Cols + column] = 1.0;
+            DeviceResidency.WroteOnHost(g);
         }
         for (int k = Nodes.Count - 1; k >= 0; k--)
         {

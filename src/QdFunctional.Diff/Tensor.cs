@@ -72,6 +72,10 @@ public sealed partial class Tensor
     private InvalidOperationException WrongDtype(Dtype wanted) =>
         new($"internal: a {Dtype.Name()} {Shape} tensor was read as {wanted.Name()}");
 
+    /// <summary>Makes the host copy of the values current (a device backend may hold newer ones).</summary>
+    /// <remarks>Every host read of <see cref="Data"/> / <see cref="Data32"/> outside a kernel goes through here.</remarks>
+    internal void Synchronize() => DeviceResidency.ReadOnHost(data32 is null ? Data : data32);
+
     /// <summary>The shape as text, e.g. "36×1000".</summary>
     /// <remarks>The form every error message uses.</remarks>
     public string Shape => $"{Rows}×{Cols}";
@@ -85,6 +89,7 @@ public sealed partial class Tensor
             CheckLive("index");
             if ((uint)i >= (uint)Rows || (uint)j >= (uint)Cols)
                 throw new ArgumentOutOfRangeException(nameof(i), $"index: ({i}, {j}) is outside {Shape}");
+            Synchronize();
             return data32 is null ? Data[i * Cols + j] : data32[i * Cols + j];
         }
     }
@@ -94,6 +99,7 @@ public sealed partial class Tensor
     public double[] ToArray()
     {
         CheckLive("toArray");
+        Synchronize();
         if (data32 is null)
             return (double[])Data.Clone();
         var a = new double[data32.Length];
@@ -107,6 +113,7 @@ public sealed partial class Tensor
     public float[] ToArray32()
     {
         CheckLive("toArray32");
+        Synchronize();
         if (data32 is not null)
             return (float[])data32.Clone();
         var d = Data;

@@ -43,6 +43,7 @@ public sealed class Workspace
                 var result32 = reuse
                     ? into!
                     : new JacobianResult(batch, m, n, new float[batch * m], GC.AllocateUninitializedArray<float>(batch * m * n));
+                y.Synchronize();
                 Array.Copy(y.Data32, result32.Values32, batch * m);
                 Sweeps(leaf, y, result32.Jacobian32, static t => t.Grad32);
                 return result32;
@@ -50,6 +51,7 @@ public sealed class Workspace
             var result = reuse
                 ? into!
                 : new JacobianResult(batch, m, n, new double[batch * m], GC.AllocateUninitializedArray<double>(batch * m * n));
+            y.Synchronize();
             Array.Copy(y.Data, result.Values, batch * m);
             Sweeps(leaf, y, result.Jacobian, static t => t.Grad);
             return result;
@@ -75,6 +77,8 @@ public sealed class Workspace
                 reached = tape.Reached(leaf);
             }
             var g = reached ? grad(leaf) : null;
+            if (g is not null)
+                DeviceResidency.ReadOnHost(g);
             for (int i = 0; i < batch; i++)
             {
                 if (g is null)
@@ -106,6 +110,7 @@ public sealed class Workspace
         var (_, y) = Run("evaluate", f, x, grad: false);
         try
         {
+            y.Synchronize();
             return y.Dtype == Dtype.Float32
                 ? new Tensor(y.Rows, y.Cols, (float[])y.Data32.Clone(), null)
                 : new Tensor(y.Rows, y.Cols, (double[])y.Data.Clone(), null);
@@ -129,6 +134,7 @@ public sealed class Workspace
     {
         ArgumentNullException.ThrowIfNull(x);
         x.CheckLive(name);
+        x.Synchronize();
         CheckFinite(name, x);
         if (busy)
             throw new InvalidOperationException($"{name}: this workspace is already evaluating (nested call); use another workspace");

@@ -84,6 +84,11 @@ let testOn (backend: IBackend) (name: string) (body: unit -> unit) =
         use _ = Engine.Use backend
         body ())
 
+/// Every backend the suite runs over: the engine's own (Backends.All) and ILGPU's CPU accelerator
+/// ("ilgpu-cpu", from QdFunctional.Gpu, which the engine itself does not reference).
+let backends: IBackend list =
+    [ yield! Backends.All; QdFunctional.Gpu.IlgpuBackend.Cpu ]
+
 /// One test list per backend from the same factory (DiffSharp's TestCombos idea).
 let overBackends (name: string) (factory: IBackend -> Test list) =
-    testList name [ for b in Backends.All -> testList b.Name (factory b) ]
+    testList name [ for b in backends -> testList b.Name (factory b) ]

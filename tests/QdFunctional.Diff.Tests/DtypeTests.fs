@@ -152,7 +152,7 @@ let private rules =
             testList
                 "casts are differentiable"
                 [
-                    for b in Backends.All do
+                    for b in backends do
                         testOn b b.Name (fun () ->
                             let x = uniform 8 3 7 -2.0 2.0
                             // float64 in, float32 inside, float64 out: the derivative converts both ways.
@@ -199,7 +199,7 @@ let private precision =
     testList
         "float32 is computed in float32"
         [
-            for b in Backends.All do
+            for b in backends do
                 testOn b $"{b.Name}: a row sum accumulates in float32, not in float64 rounded afterwards" (fun () ->
                     // 4097 copies of 0.1f: each float32 addition rounds, so the float32 sum (in the backend's
                     // order) drifts away from the float64 sum rounded once to float32.

@@ -73,7 +73,7 @@ let tests =
             testList
                 "a solution's results do not depend on the rest of the batch"
                 [
-                    for b in Backends.All do
+                    for b in backends do
                         for name, f in tasks ->
                             testCase $"{b.Name} {name}" (fun () ->
                                 let x = uniform 36 6 50 -6.0 6.0
@@ -108,9 +108,7 @@ let tests =
                             let x = uniform 32 40 64 -6.0 6.0
 
                             let results =
-                                [
-                                    for b in Backends.All -> b.Name, Workspace(b).ValueAndJacobian(Func<_, _> f, x)
-                                ]
+                                [ for b in backends -> b.Name, Workspace(b).ValueAndJacobian(Func<_, _> f, x) ]
 
                             let _, reference = results.Head
 
@@ -122,7 +120,7 @@ let tests =
             testList
                 "buffer reuse"
                 [
-                    for b in Backends.All ->
+                    for b in backends ->
                         testCase $"{b.Name}: a warm workspace allocates little beyond its results" (fun () ->
                             let ws = Workspace(b)
                             let x = uniform 33 36 1000 -6.0 6.0
@@ -146,7 +144,7 @@ let tests =
             testList
                 "the population is never modified"
                 [
-                    for b in Backends.All ->
+                    for b in backends ->
                         testCase b.Name (fun () ->
                             let x = uniform 35 9 40 -7.0 7.0
                             let before = bits (x.ToArray())

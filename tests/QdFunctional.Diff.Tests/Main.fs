@@ -17,6 +17,7 @@ let private allTests =
             PortableMathTests.tests
             FixedOrderTests.tests
             DtypeTests.tests
+            GpuTests.tests
         ]
 
 /// Runs the suite; with --bench [backend] runs the engine benchmark instead (never part of the tests).

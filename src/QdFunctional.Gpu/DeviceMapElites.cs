@@ -1,0 +1,391 @@
+using ILGPU;
+using ILGPU.Runtime;
+using QdFunctional.Core.Archives;
+using QdFunctional.Core.Batches;
+using QdFunctional.Core.Random;
+using QdFunctional.Core.Tasks;
+
+namespace QdFunctional.Gpu;
+
+/// <summary>The metrics one device iteration sends back: everything else stays on the device.</summary>
+/// <param name="Elites">Occupied cells.</param>
+/// <param name="ObjectiveSum">Sum of the elites' objectives (over the occupied cells in fill order).</param>
+/// <param name="BestObjective">The best elite's objective (−∞ while empty).</param>
+public readonly record struct DeviceMetrics(int Elites, double ObjectiveSum, double BestObjective);
+
+/// <summary>A grid archive brought back from the device: occupied cells in the order they were first
+/// filled (the order parent sampling indexes), with each cell's elite.</summary>
+/// <param name="Cells">Occupied cells, first-filled first.</param>
+/// <param name="Objectives">Objective of each listed cell's elite.</param>
+/// <param name="Measures">Measures (2 per elite), row-major.</param>
+/// <param name="Solutions">Solutions (d per elite), row-major.</param>
+public sealed record DeviceArchive(int[] Cells, double[] Objectives, double[] Measures, double[] Solutions);
+
+/// <summary>Whole MAP-Elites iterations on an ILGPU accelerator for the LP tasks and the planar arm:
+/// parent sampling, Gaussian or iso-line variation, evaluation and grid insertion run as kernels over
+/// the batch; per iteration only three metrics come back, the archive only on <see cref="Download"/>.</summary>
+/// <remarks>
+/// It follows the CPU path step for step: the scheduler gives emitter e the key
+/// <c>iterationKey.FoldIn(e)</c>, a Gaussian emitter splits it into (parents, noise) and an iso-line
+/// emitter into (a, b, noise), row i's noise comes from <c>noise.FoldIn(i)</c>, all emitters ask
+/// against the archive as it was before the iteration, and the concatenated batch is inserted with
+/// the CPU archive's batch rule (see <see cref="MapElitesKernels"/>). With the iteration keys of <c>qd run</c> (<c>Run.iterationKey</c>)
+///, so the archive equals the CPU run's bit for bit.
+/// </remarks>
+public sealed class DeviceMapElites : IDisposable
+{
+    readonly Context context;
+    readonly Accelerator accelerator;
+    readonly int emitters,
+        batch,
+        dim,
+        cellCount;
+    readonly MemoryBuffer1D<uint, Stride1D.Dense> keys;
+    readonly MemoryBuffer1D<int, Stride1D.Dense> occupied,
+        count,
+        filled,
+        winner,
+        cells,
+        fresh;
+    readonly MemoryBuffer1D<double, Stride1D.Dense> archiveSolutions,
+        cellObjectives,
+        cellMeasures,
+        children,
+        objectives,
+        measures,
+        metrics;
+    readonly MemoryBuffer1D<long, Stride1D.Dense> best;
+    readonly uint[] hostKeys;
+    readonly ITask task;
+    readonly int[] resolution;
+    readonly double[] hostMetrics = new double[3];
+    MapElitesStep step;
+
+    readonly Action<
+        Index1D,
+        MapElitesStep,
+        ArrayView<uint>,
+        ArrayView<int>,
+        ArrayView<double>,
+        ArrayView<double>,
+        ArrayView<double>,
+        ArrayView<double>,
+        ArrayView<int>
+    > emit;
+    readonly Action<Index1D, ArrayView<int>, ArrayView<long>, ArrayView<int>> reset;
+    readonly Action<Index1D, ArrayView<double>, ArrayView<int>, ArrayView<int>, ArrayView<double>, ArrayView<long>> cellMax;
+    readonly Action<
+        Index1D,
+        ArrayView<double>,
+        ArrayView<int>,
+        ArrayView<int>,
+        ArrayView<double>,
+        ArrayView<long>,
+        ArrayView<int>
+    > cellWinner;
+    readonly Action<
+        Index1D,
+        int,
+        ArrayView<double>,
+        ArrayView<double>,
+        ArrayView<double>,
+        ArrayView<int>,
+        ArrayView<int>,
+        ArrayView<int>,
+        ArrayView<double>,
+        ArrayView<double>,
+        ArrayView<double>,
+        ArrayView<int>
+    > insert;
+    readonly Action<
+        Index1D,
+        int,
+        ArrayView<int>,
+        ArrayView<int>,
+        ArrayView<int>,
+        ArrayView<int>,
+        ArrayView<double>,
+        ArrayView<double>
+    > append;
+
+    /// <summary>A device run of <paramref name="emitterCount"/> emitters × <paramref name="batchSize"/>
+    /// solutions per iteration on task <paramref name="task"/> ("lp-sphere", "lp-rastrigin", "arm") of
+    /// dimension <paramref name="dimension"/>, over a res0 × res1 grid spanning the task's measure box.</summary>
+    /// <param name="device">"ilgpu-cpu" or "cuda".</param>
+    /// <param name="task">The task's catalog name.</param>
+    /// <param name="dimension">Solution dimension d.</param>
+    /// <param name="resolution">Grid cells along each of the two measures.</param>
+    /// <param name="isoLine">Iso-line variation (σ_iso = sigma) instead of Gaussian mutation.</param>
+    /// <param name="sigma">σ of the Gaussian (or isotropic) noise.</param>
+    /// <param name="lineSigma">σ_line of the iso-line operator.</param>
+    /// <param name="emitterCount">Emitters per iteration.</param>
+    /// <param name="batchSize">Solutions per emitter.</param>
+    /// <exception cref="DeviceUnavailableException">cuda without a GPU or driver.</exception>
+    public DeviceMapElites(
+        string device,
+        string task,
+        int dimension,
+        int[] resolution,
+        bool isoLine,
+        double sigma,
+        double lineSigma,
+        int emitterCount,
+        int batchSize
+    )
+    {
+        ArgumentNullException.ThrowIfNull(resolution);
+        if (resolution.Length != 2 || resolution[0] < 1 || resolution[1] < 1)
+            throw new ArgumentException(
+                $"device map-elites: the grid needs two positive resolutions, got [{string.Join(", ", resolution)}]"
+            );
+        if (emitterCount < 1 || batchSize < 1)
+            throw new ArgumentException($"device map-elites: emitters ({emitterCount}) and batch ({batchSize}) must be positive");
+        ITask t = task switch
+        {
+            "lp-sphere" => new LinearProjection(LinearProjection.Function.Sphere, dimension),
+            "lp-rastrigin" => new LinearProjection(LinearProjection.Function.Rastrigin, dimension),
+            "arm" => new PlanarArm(dimension),
+            _ => throw new ArgumentException($"device map-elites: task '{task}' is not on the device (have: lp-sphere, lp-rastrigin, arm)"),
+        };
+        double worst = t is LinearProjection lp ? lp.WorstRaw : 0.0;
+        step = new MapElitesStep
+        {
+            Dim = dimension,
+            Batch = batchSize,
+            Task = task switch
+            {
+                "lp-sphere" => 0,
+                "lp-rastrigin" => 1,
+                _ => 2,
+            },
+            IsoLine = isoLine ? 1 : 0,
+            Res0 = resolution[0],
+            Res1 = resolution[1],
+            Sigma = sigma,
+            LineSigma = lineSigma,
+            Worst = worst,
+            Scale = t is LinearProjection ? -100.0 / worst : 0.0,
+            Low0 = t.MeasureLow[0],
+            Low1 = t.MeasureLow[1],
+            CellScale0 = resolution[0] / (t.MeasureHigh[0] - t.MeasureLow[0]),
+            CellScale1 = resolution[1] / (t.MeasureHigh[1] - t.MeasureLow[1]),
+        };
+        emitters = emitterCount;
+        batch = batchSize;
+        dim = dimension;
+        cellCount = resolution[0] * resolution[1];
+        int rows = emitters * batch;
+        (context, accelerator) = Devices.Open(device);
+        try
+        {
+            keys = accelerator.Allocate1D<uint>(6 * emitters);
+            occupied = accelerator.Allocate1D<int>(cellCount);
+            count = accelerator.Allocate1D<int>(1);
+            filled = accelerator.Allocate1D<int>(cellCount);
+            winner = accelerator.Allocate1D<int>(cellCount);
+            cells = accelerator.Allocate1D<int>(rows);
+            fresh = accelerator.Allocate1D<int>(rows);
+            archiveSolutions = accelerator.Allocate1D<double>((long)cellCount * dim);
+            cellObjectives = accelerator.Allocate1D<double>(cellCount);
+            cellMeasures = accelerator.Allocate1D<double>(2 * cellCount);
+            children = accelerator.Allocate1D<double>((long)rows * dim);
+            objectives = accelerator.Allocate1D<double>(rows);
+            measures = accelerator.Allocate1D<double>(2 * rows);
+            metrics = accelerator.Allocate1D<double>(3);
+            best = accelerator.Allocate1D<long>(cellCount);
+            count.MemSetToZero();
+            filled.MemSetToZero();
+            emit = accelerator.LoadAutoGroupedStreamKernel<
+                Index1D,
+                MapElitesStep,
+                ArrayView<uint>,
+                ArrayView<int>,
+                ArrayView<double>,
+                ArrayView<double>,
+                ArrayView<double>,
+                ArrayView<double>,
+                ArrayView<int>
+            >(MapElitesKernels.EmitAndEvaluate);
+            reset = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<long>, ArrayView<int>>(
+                MapElitesKernels.ResetCells
+            );
+            cellMax = accelerator.LoadAutoGroupedStreamKernel<
+                Index1D,
+                ArrayView<double>,
+                ArrayView<int>,
+                ArrayView<int>,
+                ArrayView<double>,
+                ArrayView<long>
+            >(MapElitesKernels.CellMax);
+            cellWinner = accelerator.LoadAutoGroupedStreamKernel<
+                Index1D,
+                ArrayView<double>,
+                ArrayView<int>,
+                ArrayView<int>,
+                ArrayView<double>,
+                ArrayView<long>,
+                ArrayView<int>
+            >(MapElitesKernels.CellWinner);
+            insert = accelerator.LoadAutoGroupedStreamKernel<
+                Index1D,
+                int,
+                ArrayView<double>,
+                ArrayView<double>,
+                ArrayView<double>,
+                ArrayView<int>,
+                ArrayView<int>,
+                ArrayView<int>,
+                ArrayView<double>,
+                ArrayView<double>,
+                ArrayView<double>,
+                ArrayView<int>
+            >(MapElitesKernels.Insert);
+            append = accelerator.LoadAutoGroupedStreamKernel<
+                Index1D,
+                int,
+                ArrayView<int>,
+                ArrayView<int>,
+                ArrayView<int>,
+                ArrayView<int>,
+                ArrayView<double>,
+                ArrayView<double>
+            >(MapElitesKernels.Append);
+        }
+        catch
+        {
+            accelerator.Dispose();
+            context.Dispose();
+            throw;
+        }
+        hostKeys = new uint[6 * emitters];
+        this.task = t;
+        this.resolution = [.. resolution];
+    }
+
+    /// <summary>Solutions evaluated per iteration (emitters × batch).</summary>
+    public int BatchRows => emitters * batch;
+
+    /// <summary>The metrics after the last iteration.</summary>
+    public DeviceMetrics Metrics { get; private set; } = new(0, 0.0, double.NegativeInfinity);
+
+    /// <summary>The accelerator's own description (device name).</summary>
+    public string DeviceDescription => $"{accelerator.AcceleratorType} {accelerator.Name}";
+
+    /// <summary>One iteration from the iteration's key: ask every emitter, evaluate, insert; returns the metrics.</summary>
+    /// <remarks>Host → device: 6 words of key per emitter. Device → host: the three metrics.</remarks>
+    public DeviceMetrics Step(Key iterationKey)
+    {
+        for (int e = 0; e < emitters; e++)
+        {
+            var k = iterationKey.FoldIn(e);
+            Key parents,
+                second,
+                noise;
+            if (step.IsoLine == 1)
+                (parents, second, noise) = k.Split3();
+            else
+            {
+                (parents, noise) = k.Split2();
+                second = parents;
+            }
+            hostKeys[6 * e] = parents.Hi;
+            hostKeys[6 * e + 1] = parents.Lo;
+            hostKeys[6 * e + 2] = second.Hi;
+            hostKeys[6 * e + 3] = second.Lo;
+            hostKeys[6 * e + 4] = noise.Hi;
+            hostKeys[6 * e + 5] = noise.Lo;
+        }
+        keys.View.CopyFromCPU(hostKeys);
+        step.Occupied = Metrics.Elites;
+        int rows = BatchRows;
+        emit(rows, step, keys.View, occupied.View, archiveSolutions.View, children.View, objectives.View, measures.View, cells.View);
+        reset(rows, cells.View, best.View, winner.View);
+        cellMax(rows, objectives.View, cells.View, filled.View, cellObjectives.View, best.View);
+        cellWinner(rows, objectives.View, cells.View, filled.View, cellObjectives.View, best.View, winner.View);
+        insert(
+            rows,
+            dim,
+            children.View,
+            objectives.View,
+            measures.View,
+            cells.View,
+            winner.View,
+            filled.View,
+            cellObjectives.View,
+            cellMeasures.View,
+            archiveSolutions.View,
+            fresh.View
+        );
+        append(1, rows, fresh.View, cells.View, occupied.View, count.View, cellObjectives.View, metrics.View);
+        metrics.View.CopyToCPU(hostMetrics);
+        Metrics = new DeviceMetrics((int)hostMetrics[0], hostMetrics[1], hostMetrics[2]);
+        return Metrics;
+    }
+
+    /// <summary>The archive, copied back from the device (for saving or comparing).</summary>
+    public DeviceArchive Download()
+    {
+        int n = Metrics.Elites;
+        var list = occupied.GetAsArray1D()[..n];
+        var allObjectives = cellObjectives.GetAsArray1D();
+        var allMeasures = cellMeasures.GetAsArray1D();
+        var allSolutions = archiveSolutions.GetAsArray1D();
+        var objectivesOut = new double[n];
+        var measuresOut = new double[2 * n];
+        var solutionsOut = new double[(long)n * dim];
+        for (int i = 0; i < n; i++)
+        {
+            int c = list[i];
+            objectivesOut[i] = allObjectives[c];
+            measuresOut[2 * i] = allMeasures[2 * c];
+            measuresOut[2 * i + 1] = allMeasures[2 * c + 1];
+            Array.Copy(allSolutions, (long)c * dim, solutionsOut, (long)i * dim, dim);
+        }
+        return new DeviceArchive(list, objectivesOut, measuresOut, solutionsOut);
+    }
+
+    /// <summary>The archive as the Core's <see cref="CellArchive"/> (to save with ArchiveParquet, plot, or
+    /// continue on the CPU): the same grid, cells, objectives, measures and solutions, and the same
+    /// occupied-cell order.</summary>
+    /// <remarks>Built by adding the elites in fill order to an empty grid archive (each goes to its own
+    /// cell, so each is new there). The elites' running indexes are therefore 0..n−1, not the CPU run's
+    /// (which counts every replaced elite too).</remarks>
+    public CellArchive ToCellArchive()
+    {
+        var a = Download();
+        int n = a.Cells.Length;
+        var archive = CellArchive.Grid(dim, resolution, task.MeasureLow, task.MeasureHigh);
+        if (n == 0)
+            return archive;
+        var (filled, _) = archive.Add(new SolutionBatch(n, dim, a.Solutions), new Evaluation(n, 1, 2, a.Objectives, a.Measures));
+        return filled;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (
+            var b in new MemoryBuffer[]
+            {
+                keys,
+                occupied,
+                count,
+                filled,
+                winner,
+                cells,
+                fresh,
+                archiveSolutions,
+                cellObjectives,
+                cellMeasures,
+                children,
+                objectives,
+                measures,
+                metrics,
+                best,
+            }
+        )
+            b.Dispose();
+        accelerator.Dispose();
+        context.Dispose();
+    }
+}
