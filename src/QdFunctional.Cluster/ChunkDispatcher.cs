@@ -31,7 +31,7 @@ public sealed class ChunkDispatcher(ClusterClient cluster, ClusterRunOptions opt
     }
 
     /// <summary>The live workers, or none when the cluster cannot even be asked (its gateways are gone).</summary>
-    async Task<IReadOnlyList<string>> WorkersOrNone()
+    public async Task<IReadOnlyList<string>> WorkersOrNone()
     {
         try
         {

@@ -90,7 +90,9 @@ public class ClusterTask : ITask
         int size = options.ChunkSize;
         if (size <= 0)
         {
-            var workers = Math.Max(1, (await Dispatcher.Workers()).Count);
+            // Sizing asks the membership too: a cluster whose gateways are all gone counts as none here,
+            // and the dispatcher then waits for workers (--cluster-wait) instead of failing.
+            var workers = Math.Max(1, (await Dispatcher.WorkersOrNone()).Count);
             size = Math.Max(1, (n + 2 * workers - 1) / (2 * workers));
         }
         var requests = new List<EvaluationRequest>((n + size - 1) / size);
