@@ -169,7 +169,7 @@ public sealed class CellArchive : IArchive
                 threshold,
                 solutions.Row(i).ToArray(),
                 evaluation.MeasuresOf(i).ToArray(),
-                ExtraRow(evaluation, i),
+                evaluation.ExtraRow(i, extraFields),
                 index++
             );
             updates[u++] = elite;
@@ -214,16 +214,6 @@ public sealed class CellArchive : IArchive
             if (best is null || e.Objective > best.Objective || (e.Objective == best.Objective && e.Index < best.Index))
                 best = e;
         return best;
-    }
-
-    double[] ExtraRow(Evaluation evaluation, int row)
-    {
-        if (extraFields.Length == 0)
-            return [];
-        var values = new double[extraFields.Length];
-        for (int j = 0; j < extraFields.Length; j++)
-            values[j] = evaluation.Extra[extraFields[j]][row];
-        return values;
     }
 
     void Validate(SolutionBatch solutions, Evaluation evaluation)

@@ -343,7 +343,7 @@ public sealed class MomeArchive : IArchive
                     objectives.AsSpan(row * m, m).ToArray(),
                     solutions.Row(row).ToArray(),
                     evaluation.MeasuresOf(row).ToArray(),
-                    ExtraRow(evaluation, row),
+                    evaluation.ExtraRow(row, extraFields),
                     index++
                 );
 
@@ -459,16 +459,6 @@ public sealed class MomeArchive : IArchive
         var occupied = store.Occupied;
         for (int i = 0; i < occupied.Count; i++)
             yield return store[occupied[i]]!.Front;
-    }
-
-    double[] ExtraRow(Evaluation evaluation, int row)
-    {
-        if (extraFields.Length == 0)
-            return [];
-        var values = new double[extraFields.Length];
-        for (int j = 0; j < extraFields.Length; j++)
-            values[j] = evaluation.Extra[extraFields[j]][row];
-        return values;
     }
 
     /// <summary>The 2-D staircase of the stored points (n × 2) that are strictly better than the reference.</summary>

@@ -320,10 +320,15 @@ public sealed class ProximityArchive : IArchive
 
     Elite MakeElite(int slot, double objective, SolutionBatch solutions, Evaluation evaluation, int row, long insertion)
     {
-        var extra = new double[extraFields.Length];
-        for (int j = 0; j < extraFields.Length; j++)
-            extra[j] = evaluation.Extra[extraFields[j]][row];
-        return new Elite(slot, objective, objective, solutions.Row(row).ToArray(), evaluation.MeasuresOf(row).ToArray(), extra, insertion);
+        return new Elite(
+            slot,
+            objective,
+            objective,
+            solutions.Row(row).ToArray(),
+            evaluation.MeasuresOf(row).ToArray(),
+            evaluation.ExtraRow(row, extraFields),
+            insertion
+        );
     }
 
     /// <summary>

@@ -86,6 +86,17 @@ public sealed class Evaluation
     /// <summary>Row <paramref name="row"/>'s measures.</summary>
     public ReadOnlySpan<double> MeasuresOf(int row) => Measures.AsSpan(row * MeasureDim, MeasureDim);
 
+    /// <summary>Row <paramref name="row"/>'s values of the named extra fields, in the order given (what an archive stores).</summary>
+    public double[] ExtraRow(int row, IReadOnlyList<string> fields)
+    {
+        if (fields.Count == 0)
+            return [];
+        var values = new double[fields.Count];
+        for (int j = 0; j < fields.Count; j++)
+            values[j] = Extra[fields[j]][row];
+        return values;
+    }
+
     /// <summary>Row <paramref name="row"/>'s objectives.</summary>
     public ReadOnlySpan<double> ObjectivesOf(int row) => Objectives.AsSpan(row * ObjectiveCount, ObjectiveCount);
 

@@ -25,15 +25,7 @@ public static class ArchiveCheckpoint
     public static void Write(string path, CheckpointState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var payload = Encode(state);
-        AtomicFile.Write(
-            path,
-            stream =>
-            {
-                stream.Write(payload);
-                stream.Write(BitConverter.GetBytes(Fnv1a(payload)));
-            }
-        );
+        ChecksummedFile.Write(path, Encode(state));
     }
 
     /// <summary>
@@ -53,23 +45,10 @@ public static class ArchiveCheckpoint
     )
     {
         ArgumentNullException.ThrowIfNull(empty);
-        byte[] bytes;
+        var payload = ChecksummedFile.Read(path);
         try
         {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (FileNotFoundException e)
-        {
-            throw new CorruptFileException(path, "no checkpoint file", e);
-        }
-        if (bytes.Length < 16)
-            throw new CorruptFileException(path, $"checkpoint of {bytes.Length} bytes is truncated");
-        var payload = bytes.AsSpan(0, bytes.Length - 8);
-        if (BitConverter.ToUInt64(bytes, bytes.Length - 8) != Fnv1a(payload))
-            throw new CorruptFileException(path, "checkpoint checksum does not match (truncated or altered file)");
-        try
-        {
-            return Decode(path, payload.ToArray(), empty, emptyResult, emitters);
+            return Decode(path, payload, empty, emptyResult, emitters);
         }
         catch (Exception e) when (e is EndOfStreamException or ArgumentException or IOException and not CorruptFileException)
         {
@@ -329,14 +308,6 @@ public static class ArchiveCheckpoint
             throw new EndOfStreamException();
         Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
         return values;
-    }
-
-    internal static ulong Fnv1a(ReadOnlySpan<byte> data)
-    {
-        ulong hash = 14695981039346656037UL;
-        foreach (byte b in data)
-            hash = (hash ^ b) * 1099511628211UL;
-        return hash;
     }
 }
 

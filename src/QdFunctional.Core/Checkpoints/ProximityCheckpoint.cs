@@ -50,15 +50,7 @@ public static class ProximityCheckpoint
             foreach (var emitter in state.Emitters)
                 EmitterState.Write(w, emitter);
         }
-        var payload = memory.ToArray();
-        AtomicFile.Write(
-            path,
-            stream =>
-            {
-                stream.Write(payload);
-                stream.Write(BitConverter.GetBytes(ArchiveCheckpoint.Fnv1a(payload)));
-            }
-        );
+        ChecksummedFile.Write(path, memory.ToArray());
     }
 
     /// <summary>
@@ -71,23 +63,10 @@ public static class ProximityCheckpoint
     {
         ArgumentNullException.ThrowIfNull(empty);
         ArgumentNullException.ThrowIfNull(emitters);
-        byte[] bytes;
+        var payload = ChecksummedFile.Read(path);
         try
         {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (FileNotFoundException e)
-        {
-            throw new CorruptFileException(path, "no checkpoint file", e);
-        }
-        if (bytes.Length < 16)
-            throw new CorruptFileException(path, $"checkpoint of {bytes.Length} bytes is truncated");
-        var payload = bytes.AsSpan(0, bytes.Length - 8);
-        if (BitConverter.ToUInt64(bytes, bytes.Length - 8) != ArchiveCheckpoint.Fnv1a(payload))
-            throw new CorruptFileException(path, "checkpoint checksum does not match (truncated or altered file)");
-        try
-        {
-            return Decode(path, payload.ToArray(), empty, emitters);
+            return Decode(path, payload, empty, emitters);
         }
         catch (Exception e) when (e is EndOfStreamException or ArgumentException or IOException and not CorruptFileException)
         {
