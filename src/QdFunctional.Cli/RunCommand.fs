@@ -50,6 +50,7 @@ let configOf (args: ParseResults<RunArgs>) =
         NormalizeGradients = p.NormalizeGradients
         Gradients = args.GetResult(RunArgs.Gradients, d.Gradients)
         Dtype = args.GetResult(RunArgs.Dtype, d.Dtype)
+        Device = args.GetResult(RunArgs.Device, d.Device)
         Ranker = args.GetResult(RunArgs.Ranker, d.Ranker)
         Restart = args.GetResult(RunArgs.Restart, d.Restart)
         Strategy = args.GetResult(RunArgs.Strategy, d.Strategy)
@@ -161,10 +162,27 @@ let executeOn (evaluator: ClusterRun.Evaluator) (dir: string) (mode: Progress.Mo
 let execute (dir: string) (mode: Progress.Mode) (progress: RunProgress) =
     executeOn ClusterRun.local dir mode progress
 
+/// Opens the config's device before any work starts (a missing GPU is one line, exit code 2): the
+/// engine's backend when the engine computes there; the device loop opens its own accelerator.
+let private openDevice (config: RunConfig) =
+    if config.Device <> "cpu" then
+        if RunConfig.iteratesOnDevice config then
+            QdFunctional.Gpu.Devices.Check config.Device
+        else
+            DeviceChoice.useForEngine config.Device
+
+/// A cluster evaluates on its workers' CPUs; a device run evaluates on its device.
+let private refuseClusterOnDevice (config: RunConfig) (cluster: string option) =
+    if cluster.IsSome && RunConfig.iteratesOnDevice config then
+        invalidArg
+            "cluster"
+            $"--cluster and --device {config.Device}: a device run evaluates on its device, not on workers."
+
 /// `qd run`.
 let run (args: ParseResults<RunArgs>) =
-    args.TryGetResult RunArgs.Device |> Option.iter DeviceChoice.useForEngine
     let config = configOf args
+    refuseClusterOnDevice config (args.TryGetResult RunArgs.Cluster)
+    openDevice config
 
     let dir =
         args.GetResult(RunArgs.Out, Path.Combine("data", "runs", $"{config.Algorithm}-{config.Task}-s{config.Seed}"))
@@ -177,7 +195,7 @@ let run (args: ParseResults<RunArgs>) =
 
     if mode <> Progress.Silent then
         printfn
-            "%s on %s (d = %d), archive %s, %d iterations × %d × %d solutions, seed %d → %s"
+            "%s on %s (d = %d), archive %s, %d iterations × %d × %d solutions, seed %d%s → %s"
             config.Algorithm
             config.Task
             config.Dim
@@ -186,6 +204,10 @@ let run (args: ParseResults<RunArgs>) =
             config.Emitters
             config.Batch
             config.Seed
+            (if config.Device = "cpu" then
+                 ""
+             else
+                 $", device {config.Device}")
             dir
 
     let evaluator =
@@ -205,6 +227,8 @@ let run (args: ParseResults<RunArgs>) =
 let resume (args: ParseResults<ResumeArgs>) =
     let dir = args.GetResult ResumeArgs.Run_Dir
     let progress = RunDirectory.resume dir (args.TryGetResult ResumeArgs.Iterations)
+    refuseClusterOnDevice progress.Config (args.TryGetResult ResumeArgs.Cluster)
+    openDevice progress.Config
 
     let evaluator =
         ClusterRun.connect

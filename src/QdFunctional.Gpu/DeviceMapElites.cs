@@ -344,6 +344,61 @@ public sealed class DeviceMapElites : IDisposable
         return new DeviceArchive(list, objectivesOut, measuresOut, solutionsOut);
     }
 
+    /// <summary>Replaces the device archive by <paramref name="archive"/>: its elites, cells and
+    /// occupied-cell order (the order parent sampling indexes), so iterations continue exactly as they
+    /// would on the CPU from that archive (an initial population, or a checkpoint being resumed).</summary>
+    /// <exception cref="ArgumentException">The archive is not this run's grid (resolution, measure box,
+    /// solution dimension) or holds several objectives.</exception>
+    public void Load(CellArchive archive)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        if (
+            archive.Tessellation is not GridTessellation grid
+            || !grid.Resolution.SequenceEqual(resolution)
+            || !grid.Layout.Low.AsSpan().SequenceEqual(task.MeasureLow)
+            || !grid.Layout.High.AsSpan().SequenceEqual(task.MeasureHigh)
+        )
+            throw new ArgumentException(
+                $"device map-elites: the archive to load is not the {resolution[0]}x{resolution[1]} grid over {task.Name}'s measure box"
+            );
+        if (archive.SolutionDim != dim)
+            throw new ArgumentException(
+                $"device map-elites: the archive holds solutions of dimension {archive.SolutionDim}, the run {dim}"
+            );
+        var order = archive.OccupiedCells.ToArray();
+        int n = order.Length;
+        var isFilled = new int[cellCount];
+        var allObjectives = new double[cellCount];
+        var allMeasures = new double[2 * cellCount];
+        var allSolutions = new double[(long)cellCount * dim];
+        double sum = 0.0,
+            bestObjective = double.NegativeInfinity;
+        foreach (int c in order)
+        {
+            var e = archive.EliteAt(c)!;
+            if (e.ObjectiveCount != 1)
+                throw new ArgumentException(
+                    $"device map-elites: cell {c} holds {e.ObjectiveCount} objectives; the device archive holds one"
+                );
+            isFilled[c] = 1;
+            allObjectives[c] = e.Objective;
+            e.Measures.CopyTo(allMeasures.AsSpan(2 * c, 2));
+            e.Solution.CopyTo(allSolutions.AsSpan(c * dim, dim));
+            // The same left-to-right sum over the occupied list as the Append kernel.
+            sum += e.Objective;
+            bestObjective = Math.Max(bestObjective, e.Objective);
+        }
+        var list = new int[cellCount];
+        order.CopyTo(list, 0);
+        occupied.View.CopyFromCPU(list);
+        count.View.CopyFromCPU([n]);
+        filled.View.CopyFromCPU(isFilled);
+        cellObjectives.View.CopyFromCPU(allObjectives);
+        cellMeasures.View.CopyFromCPU(allMeasures);
+        archiveSolutions.View.CopyFromCPU(allSolutions);
+        Metrics = new DeviceMetrics(n, sum, bestObjective);
+    }
+
     /// <summary>The archive as the Core's <see cref="CellArchive"/> (to save with ArchiveParquet, plot, or
     /// continue on the CPU): the same grid, cells, objectives, measures and solutions, and the same
     /// occupied-cell order.</summary>

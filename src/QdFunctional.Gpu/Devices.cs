@@ -19,6 +19,15 @@ public static class Devices
     /// <summary>The device names accepted by <see cref="Open"/>.</summary>
     public static IReadOnlyList<string> Names { get; } = ["ilgpu-cpu", "cuda"];
 
+    /// <summary>Opens and closes the named device, so that a missing one is reported before any work starts.</summary>
+    /// <exception cref="DeviceUnavailableException">cuda is asked for and no CUDA device or driver is present.</exception>
+    public static void Check(string name)
+    {
+        var (context, accelerator) = Open(name);
+        accelerator.Dispose();
+        context.Dispose();
+    }
+
     /// <summary>A context and accelerator for a device name; the caller disposes both (accelerator first).</summary>
     /// <exception cref="DeviceUnavailableException">cuda is asked for and no CUDA device or driver is present.</exception>
     /// <exception cref="ArgumentException">The name is not one of <see cref="Names"/>.</exception>

@@ -65,6 +65,11 @@ type RunConfig =
         /// Precision of the differentiable engine when Gradients = "engine": "float64" (default) or
         /// "float32". Configs written before this field existed read it as null, taken as "float64".
         Dtype: string
+        /// Where the run computes: "cpu" (the default), "ilgpu-cpu" (ILGPU's CPU accelerator) or
+        /// "cuda" (an NVIDIA GPU). Runs the device loop takes (RunConfig.iteratesOnDevice) do whole
+        /// iterations there; otherwise the device runs the engine's kernels (Gradients = "engine").
+        /// Configs written before this field existed read it as null, taken as "cpu".
+        Device: string
         /// Mirrored probe pairs per point when gradients are estimated.
         EsPairs: int
         /// Spread of the probes when gradients are estimated.
@@ -327,6 +332,25 @@ module RunConfig =
         | t when t.StartsWith "mo-" -> 100
         | _ -> 1000
 
+    /// The names `Device` takes.
+    let devices = [ "cpu"; "ilgpu-cpu"; "cuda" ]
+
+    /// The algorithms and tasks whose whole iterations run on a device (QdFunctional.Gpu's
+    /// DeviceMapElites), with a two-measure grid and plain MAP-Elites insertion.
+    let deviceAlgorithms = [ "map-elites"; "map-elites-line" ]
+
+    let deviceTasks = [ "lp-sphere"; "lp-rastrigin"; "arm" ]
+
+    /// True when the config's iterations run on its device rather than on the CPU.
+    let iteratesOnDevice (c: RunConfig) =
+        not (isNull c.Device)
+        && c.Device <> "cpu"
+        && List.contains c.Algorithm deviceAlgorithms
+        && List.contains c.Task deviceTasks
+        && c.ArchiveLearningRate = 1.0
+        && c.Archive.StartsWith "grid:"
+        && c.Archive.Split('x').Length = 2
+
     /// True for the algorithms that search with a proximity (novelty) archive.
     let isNovelty (c: RunConfig) =
         c.Algorithm = "novelty-search" || c.Algorithm = "nslc"
@@ -383,6 +407,7 @@ module RunConfig =
             NormalizeGradients = false
             Gradients = "analytic"
             Dtype = "float64"
+            Device = "cpu"
             Ranker = "imp"
             Restart = "no-improvement"
             Strategy = "cma-es"
@@ -467,6 +492,20 @@ module RunConfig =
 
         if not (List.contains c.Dtype [ "float64"; "float32" ]) then
             fail "dtype" $"dtype must be 'float64' or 'float32', got '{c.Dtype}'."
+
+        let c =
+            if isNull c.Device then
+                { c with Device = "cpu" } // a config from before the field existed
+            else
+                c
+
+        if not (List.contains c.Device devices) then
+            fail "device" $"""device must be one of {String.concat ", " devices}, got '{c.Device}'."""
+
+        if c.Device <> "cpu" && not (iteratesOnDevice c) && c.Gradients <> "engine" then
+            fail
+                "device"
+                $"""device {c.Device} runs whole iterations of {String.concat " or " deviceAlgorithms} on {String.concat ", " deviceTasks} (2-D grid), or the engine's kernels (gradients 'engine'); {c.Algorithm} on {c.Task} with gradients '{c.Gradients}' has nothing for it."""
 
         if c.Dtype = "float32" && c.Gradients <> "engine" then
             fail "dtype" "dtype float32 is the differentiable engine's precision; it needs gradients 'engine'."

@@ -212,6 +212,34 @@ module RunDirectory =
         else
             resumeCells dir iterations
 
+    /// How a run advances: on the CPU (`Run.step`), or on its device (DeviceRun).
+    type private Stepper =
+        {
+            Step: RunState -> RunState
+            Metrics: float -> RunState -> MetricsRow
+            /// The state with its archive up to date (a device brings the archive back only then).
+            Current: RunState -> RunState
+            Close: unit -> unit
+        }
+
+    let private stepperFor (config: RunConfig) task (state: RunState) =
+        if RunConfig.iteratesOnDevice config then
+            let d = new DeviceRun(config, state)
+
+            {
+                Step = d.Step
+                Metrics = d.Metrics
+                Current = d.Current
+                Close = (d :> IDisposable).Dispose
+            }
+        else
+            {
+                Step = Run.step config task
+                Metrics = Run.metrics
+                Current = id
+                Close = ignore
+            }
+
     /// Runs to the config's iteration count, checkpointing every `CheckpointEvery` iterations and
     /// when `cancel` fires (then it stops early). `observe` sees each iteration's metrics.
     /// `makeTask` gives the evaluations (`Run.task` in this process); when it cannot evaluate any
@@ -233,6 +261,12 @@ module RunDirectory =
             progress.ElapsedBefore + clock.Elapsed.TotalSeconds
 
         let mutable p = progress
+        let stepper = stepperFor config task p.State
+
+        use _ =
+            { new IDisposable with
+                member _.Dispose() = stepper.Close()
+            }
         // Robot tasks also log the CPG tutorial's metrics, saved just before each checkpoint.
         let robot = RobotLog.start dir task p.State
 
@@ -258,14 +292,14 @@ module RunDirectory =
               && not (stagnated ()) do
             match
                 (try
-                    Some(Run.step config task p.State)
+                    Some(stepper.Step p.State)
                  with :? QdFunctional.Core.Tasks.EvaluationUnavailableException ->
                      unavailable <- true
                      None)
             with
             | None -> ()
             | Some state ->
-                let row = Run.metrics (elapsed ()) state
+                let row = stepper.Metrics (elapsed ()) state
                 robot |> Option.iter (fun r -> r.Add state)
 
                 p <-
@@ -282,9 +316,20 @@ module RunDirectory =
 
                 if config.CheckpointEvery > 0 && state.Iteration % config.CheckpointEvery = 0 then
                     saveRobot ()
-                    checkpoint dir p (elapsed ())
+
+                    checkpoint
+                        dir
+                        { p with
+                            State = stepper.Current p.State
+                        }
+                        (elapsed ())
 
         saveRobot ()
+
+        p <-
+            { p with
+                State = stepper.Current p.State
+            }
 
         if p.State.Iteration >= config.Iterations then
             finish dir p (elapsed ())

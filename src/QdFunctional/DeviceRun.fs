@@ -1,0 +1,91 @@
+namespace QdFunctional
+
+open System
+open QdFunctional.Core.Archives
+open QdFunctional.Core.Metrics
+open QdFunctional.Gpu
+
+/// A run's iterations on a device (RunConfig.iteratesOnDevice): the archive lives on the device, each
+/// iteration sends back three numbers, and the archive comes back only when a checkpoint or the
+/// results are written. It draws from the same iteration keys as `Run.step`, so its archive equals
+/// the CPU run's bit for bit (see QdFunctional.Gpu's DeviceMapElites).
+type DeviceRun(config: RunConfig, start: RunState) =
+    let resolution =
+        match config.Archive with
+        | RunConfig.GridSpec dims -> dims
+        | RunConfig.CvtSpec _ -> invalidArg "archive" $"a device run needs a grid archive, got '{config.Archive}'."
+
+    let device =
+        new DeviceMapElites(
+            config.Device,
+            config.Task,
+            config.Dim,
+            resolution,
+            (config.Algorithm = "map-elites-line"),
+            config.Sigma,
+            config.LineSigma,
+            config.Emitters,
+            config.Batch
+        )
+
+    let archiveOf (state: RunState) =
+        match state.Scheduler.Archive with
+        | :? CellArchive as a -> a
+        | other -> invalidArg "state" $"a device run keeps a grid archive, got {other.GetType().Name}."
+
+    let stats = (archiveOf start).Stats
+
+    do
+        // ToCellArchive builds a plain grid archive; the device tasks' objectives start at 0.
+        if stats.QdOffset <> 0.0 then
+            invalidArg "task" $"task {config.Task} counts QD scores from {stats.QdOffset}; device runs count from 0."
+
+    do
+        try
+            device.Load(archiveOf start)
+        with _ ->
+            device.Dispose()
+            reraise ()
+
+    /// The device's own description (for progress lines).
+    member _.Description = device.DeviceDescription
+
+    /// One iteration on the device. The state's archive is left as it was until `Current`.
+    member _.Step(state: RunState) : RunState =
+        let i = state.Iteration + 1
+        device.Step(Run.iterationKey config i) |> ignore
+
+        { state with
+            Iteration = i
+            Evaluations = state.Evaluations + int64 device.BatchRows
+        }
+
+    /// The metrics row of the last iteration, from the device's three numbers (the objective sum is
+    /// summed afresh over the occupied cells, so it may differ from the CPU archive's compensated
+    /// running sum in the last bits).
+    member _.Metrics (elapsedSeconds: float) (state: RunState) =
+        let m = device.Metrics
+        let n = m.Elites
+        let cells = float stats.CellCount
+        let qd = m.ObjectiveSum - stats.QdOffset * float n
+
+        MetricsRow(
+            state.Iteration,
+            state.Evaluations,
+            n,
+            float n / cells,
+            qd,
+            qd / cells,
+            (if n = 0 then Double.NaN else m.BestObjective),
+            (if n = 0 then Double.NaN else m.ObjectiveSum / float n),
+            elapsedSeconds
+        )
+
+    /// The state with the device's archive brought back into its scheduler (for a checkpoint or the results).
+    member _.Current(state: RunState) : RunState =
+        { state with
+            Scheduler = state.Scheduler.WithArchives(device.ToCellArchive())
+        }
+
+    interface IDisposable with
+        member _.Dispose() = device.Dispose()
