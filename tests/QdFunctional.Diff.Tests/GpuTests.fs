@@ -412,53 +412,54 @@ let tests =
                     // norm, unfused multiply-adds, grid insertion of both stages) from the same keys, so the
                     // archives are equal bit for bit, not merely close. d = 21 takes the norm through its
                     // 16-wide, 4-wide and one-at-a-time parts.
-                    for name, dim, omg, normalize in
+                    // LP measures span ±2.56·d: σ0 = 2 and a sizable σ_g reach many cells quickly. σ0 = 0 is
+                    // OMG-MEGA's preset (points are the elites themselves, x0 = 0 while empty).
+                    for name, dim, omg, normalize, sigma0, sigmaG in
                         [
-                            "lp-sphere", 21, false, false
-                            "lp-sphere", 10, true, true
-                            "lp-rastrigin", 21, true, false
-                            "lp-rastrigin", 9, false, true
-                            "arm", 21, true, true
-                            "arm", 8, false, false
+                            "lp-sphere", 21, false, false, 2.0, 0.5
+                            "lp-sphere", 10, true, true, 2.0, 3.0
+                            "lp-sphere", 16, true, true, 0.0, 10.0
+                            "lp-rastrigin", 21, true, false, 2.0, 0.5
+                            "lp-rastrigin", 9, false, true, 2.0, 3.0
+                            "arm", 21, true, true, 0.1, 0.2
+                            "arm", 8, false, false, 0.1, 0.02
+                            "arm", 12, true, true, 0.0, 1.0
                         ] do
                         let operator = if omg then "omg" else "og"
                         let normalized = if normalize then " normalized" else ""
 
                         yield
-                            testCase $"{name} d={dim} {operator}{normalized}, 2 emitters x 48, 10 iterations" (fun () ->
-                                // LP measures span ±2.56·d: σ0 = 2 and a sizable σ_g reach many cells quickly.
-                                let sigma0, sigmaG =
-                                    match name, normalize with
-                                    | "arm", true -> 0.1, 0.2
-                                    | "arm", false -> 0.1, 0.02
-                                    | _, true -> 2.0, 3.0
-                                    | _, false -> 2.0, 0.5
+                            testCase
+                                $"{name} d={dim} {operator}{normalized} sigma0={sigma0}, 2 emitters x 48, 10 iterations"
+                                (fun () ->
+                                    let config = gradientConfig name dim omg normalize sigma0 sigmaG
+                                    let cpu, cpuEvaluations = cpuGradientRun config 10
+                                    let device, last, evaluations = deviceGradientRun config 10
+                                    let cpuCells = cpu.OccupiedCells.ToArray()
+                                    Expect.isGreaterThan cpuCells.Length 10 "the run fills cells"
+                                    Expect.equal evaluations cpuEvaluations "evaluations: points and branches"
+                                    Expect.sequenceEqual device.Cells cpuCells "occupied cells, in fill order"
 
-                                let config = gradientConfig name dim omg normalize sigma0 sigmaG
-                                let cpu, cpuEvaluations = cpuGradientRun config 10
-                                let device, last, evaluations = deviceGradientRun config 10
-                                let cpuCells = cpu.OccupiedCells.ToArray()
-                                Expect.isGreaterThan cpuCells.Length 10 "the run fills cells"
-                                Expect.equal evaluations cpuEvaluations "evaluations: points and branches"
-                                Expect.sequenceEqual device.Cells cpuCells "occupied cells, in fill order"
+                                    for i, c in Array.indexed cpuCells do
+                                        let e = cpu.EliteAt(c)
 
-                                for i, c in Array.indexed cpuCells do
-                                    let e = cpu.EliteAt(c)
+                                        expectSameBits
+                                            $"cell {c} objective"
+                                            [| e.Objective |]
+                                            [| device.Objectives.[i] |]
 
-                                    expectSameBits $"cell {c} objective" [| e.Objective |] [| device.Objectives.[i] |]
+                                        expectSameBits
+                                            $"cell {c} solution"
+                                            (e.Solution.ToArray())
+                                            device.Solutions.[i * dim .. (i + 1) * dim - 1]
 
-                                    expectSameBits
-                                        $"cell {c} solution"
-                                        (e.Solution.ToArray())
-                                        device.Solutions.[i * dim .. (i + 1) * dim - 1]
+                                        expectSameBits
+                                            $"cell {c} measures"
+                                            (e.Measures.ToArray())
+                                            device.Measures.[2 * i .. 2 * i + 1]
 
-                                    expectSameBits
-                                        $"cell {c} measures"
-                                        (e.Measures.ToArray())
-                                        device.Measures.[2 * i .. 2 * i + 1]
-
-                                Expect.equal last.Elites cpu.Stats.NumElites "metric: elites"
-                                Expect.equal last.BestObjective cpu.Stats.BestElite.Objective "metric: best")
+                                    Expect.equal last.Elites cpu.Stats.NumElites "metric: elites"
+                                    Expect.equal last.BestObjective cpu.Stats.BestElite.Objective "metric: best")
                     yield
                         testCase "an unknown operator or a negative sigmaG: one clear error" (fun () ->
                             let bad (f: unit -> DeviceMapElites) =
