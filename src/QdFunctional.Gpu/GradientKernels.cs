@@ -9,7 +9,9 @@ namespace QdFunctional.Gpu;
 /// OG: x' = x + σ_g ∇f, OMG: x' = x + |c_0| ∇f + c_1 ∇m_0 + c_2 ∇m_1 with c ~ N(0, σ_g²).</summary>
 /// <remarks>Each kernel repeats the Core's arithmetic in its order (GradientOperatorEmitter, Variation,
 /// Gradients.Normalized with FixedOrder's sum of squares, Unfused.MultiplyAdd, the tasks' FillJacobian),
-/// and draws from the same Threefry keys and counters, so the device run equals the CPU run bit for bit.
+/// and draws from the same Threefry keys and counters, so the device run equals the CPU run bit for bit
+/// (checked on ILGPU's CPU accelerator; on CUDA the assembler may fuse a multiply and an add into one
+/// fma, see the README's GPU section).
 /// Key words per emitter e (6 each): the points' parent key, the branch key, the points' noise key.</remarks>
 internal static class GradientKernels
 {
