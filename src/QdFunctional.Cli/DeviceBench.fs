@@ -1,5 +1,7 @@
 /// `qd bench device --device ...`: MAP-Elites evaluations per second with the whole iteration on an
-/// ILGPU device, next to the CPU path (Run.step) at the same batch, from the same command.
+/// ILGPU device, next to the CPU path (Run.step) at the same batch, from the same command; Gaussian
+/// variation at every batch, then OG-MAP-Elites and OMG-MEGA (gradient points with Jacobians, then
+/// branches) at the smaller batches.
 module QdFunctional.Cli.DeviceBench
 
 open System
@@ -29,32 +31,59 @@ let private rate (seconds: float) (warm: int) (evaluations: int) (step: int -> u
 
     float evaluations * float n / clock.Elapsed.TotalSeconds
 
-/// One CPU figure: `qd run`'s own loop (map-elites, one emitter of `batch`, grid 100x100).
-let private cpuRate seconds task dim batch =
-    let config =
-        { RunConfig.preset task "map-elites" { RunConfig.defaults with Dim = dim } with
-            Task = task
-            Dim = dim
-            Algorithm = "map-elites"
-            Batch = batch
-            Emitters = 1
-            Iterations = Int32.MaxValue
-        }
+/// The batches (per stage) the gradient operators are timed at: their Jacobians (batch × 3 × d) live on
+/// the device too, which the CPU accelerator holds in this machine's memory.
+let gradientBatches = [ 1024; 4096 ]
 
+/// The `qd run` configuration of `algorithm` (its preset) with one emitter of `batch`.
+let private config algorithm task dim batch =
+    { RunConfig.preset task algorithm { RunConfig.defaults with Dim = dim } with
+        Task = task
+        Dim = dim
+        Algorithm = algorithm
+        Batch = batch
+        Emitters = 1
+        Iterations = Int32.MaxValue
+    }
+
+/// Solutions evaluated per iteration: the batch, twice for the gradient operators (points, branches).
+let private perIteration algorithm batch =
+    if algorithm = "og-map-elites" || algorithm = "omg-mega" then
+        2 * batch
+    else
+        batch
+
+/// One CPU figure: `qd run`'s own loop (one emitter of `batch`, grid 100x100).
+let private cpuRate seconds algorithm task dim batch =
+    let config = config algorithm task dim batch
     let t = Run.task config
     let mutable state = Run.init config t
-    rate seconds 1 batch (fun _ -> state <- Run.step config t state)
+    rate seconds 1 (perIteration algorithm batch) (fun _ -> state <- Run.step config t state)
 
 /// One device figure: the same configuration as whole iterations on the device.
-let private deviceRate device seconds task dim batch =
-    let sigma =
-        (RunConfig.preset task "map-elites" { RunConfig.defaults with Dim = dim }).Sigma
+let private deviceRate device seconds algorithm task dim batch =
+    let c = config algorithm task dim batch
 
     use me =
-        new DeviceMapElites(device, task, dim, [| 100; 100 |], false, sigma, 0.0, 1, batch)
+        new DeviceMapElites(
+            device,
+            task,
+            dim,
+            [| 100; 100 |],
+            algorithm,
+            c.Sigma,
+            c.LineSigma,
+            c.SigmaG,
+            c.NormalizeGradients,
+            1,
+            batch
+        )
 
     let struct (_, loop) = (Key.Of 42UL).Split2()
-    let r = rate seconds 1 batch (fun i -> me.Step(loop.FoldIn i) |> ignore)
+
+    let r =
+        rate seconds 1 me.EvaluationsPerStep (fun i -> me.Step(loop.FoldIn i) |> ignore)
+
     r, me.DeviceDescription
 
 /// Prints the table; cuda without a GPU stops at once with DeviceUnavailableException.
@@ -67,16 +96,28 @@ let run (device: string) (seconds: float) =
     if device = "ilgpu-cpu" then
         printfn "  (ILGPU's CPU accelerator checks correctness; it is not a speed reference for a GPU.)"
 
+    let row algorithm task dim batch =
+        let dev, name = deviceRate device seconds algorithm task dim batch
+        let cpu = cpuRate seconds algorithm task dim batch
+
+        printfn
+            "  %-9s d = %4d  batch %6d: device %12.0f evaluations/s   cpu %12.0f evaluations/s   (%s)"
+            task
+            dim
+            batch
+            dev
+            cpu
+            name
+
     for task, dim in cases do
         for batch in batches do
-            let dev, name = deviceRate device seconds task dim batch
-            let cpu = cpuRate seconds task dim batch
+            row "map-elites" task dim batch
 
-            printfn
-                "  %-9s d = %4d  batch %6d: device %12.0f evaluations/s   cpu %12.0f evaluations/s   (%s)"
-                task
-                dim
-                batch
-                dev
-                cpu
-                name
+    for algorithm in [ "og-map-elites"; "omg-mega" ] do
+        printfn
+            "%s (preset sigmas), gradient points with Jacobians then branches, both counted; batch per stage:"
+            algorithm
+
+        for task, dim in cases do
+            for batch in gradientBatches do
+                row algorithm task dim batch

@@ -22,7 +22,8 @@ public readonly record struct DeviceMetrics(int Elites, double ObjectiveSum, dou
 public sealed record DeviceArchive(int[] Cells, double[] Objectives, double[] Measures, double[] Solutions);
 
 /// <summary>Whole MAP-Elites iterations on an ILGPU accelerator for the LP tasks and the planar arm:
-/// parent sampling, Gaussian or iso-line variation, evaluation and grid insertion run as kernels over
+/// parent sampling, Gaussian or iso-line variation (or the gradient operators of OG-MAP-Elites and
+/// OMG-MEGA, with Jacobians computed on the device), evaluation and grid insertion run as kernels over
 /// the batch; per iteration only three metrics come back, the archive only on <see cref="Download"/>.</summary>
 /// <remarks>
 /// It follows the CPU path step for step: the scheduler gives emitter e the key
@@ -31,6 +32,11 @@ public sealed record DeviceArchive(int[] Cells, double[] Objectives, double[] Me
 /// against the archive as it was before the iteration, and the concatenated batch is inserted with
 /// the CPU archive's batch rule (see <see cref="MapElitesKernels"/>). With the iteration keys of <c>qd run</c> (<c>Run.iterationKey</c>)
 ///, so the archive equals the CPU run's bit for bit.
+/// The gradient operators follow <c>Run.step</c>'s two stages: the iteration key splits into
+/// (gradients, branches), the gradients key into (points, probes); emitter e's points come from
+/// <c>points.FoldIn(e)</c> split into (parents, noise), are evaluated with Jacobians and inserted into the
+/// archive (as the scheduler's TellGradients does), then its branches from <c>branches.FoldIn(e)</c> are
+/// evaluated and inserted (see <see cref="GradientKernels"/>).
 /// </remarks>
 public sealed class DeviceMapElites : IDisposable
 {
@@ -59,6 +65,28 @@ public sealed class DeviceMapElites : IDisposable
     readonly ITask task;
     readonly int[] resolution;
     readonly double[] hostMetrics = new double[3];
+    readonly DeviceOperator op;
+    readonly MemoryBuffer1D<double, Stride1D.Dense>? jacobians;
+    readonly Action<Index1D, MapElitesStep, ArrayView<uint>, ArrayView<int>, ArrayView<double>, ArrayView<double>>? emitPoints;
+    readonly Action<
+        Index1D,
+        MapElitesStep,
+        ArrayView<double>,
+        ArrayView<double>,
+        ArrayView<double>,
+        ArrayView<int>,
+        ArrayView<double>
+    >? evaluateWithJacobian;
+    readonly Action<
+        Index1D,
+        MapElitesStep,
+        ArrayView<uint>,
+        ArrayView<double>,
+        ArrayView<double>,
+        ArrayView<double>,
+        ArrayView<double>,
+        ArrayView<int>
+    >? branch;
     MapElitesStep step;
 
     readonly Action<
@@ -121,6 +149,8 @@ public sealed class DeviceMapElites : IDisposable
     /// <param name="emitterCount">Emitters per iteration.</param>
     /// <param name="batchSize">Solutions per emitter.</param>
     /// <exception cref="DeviceUnavailableException">cuda without a GPU or driver.</exception>
+    /// <remarks>The Gaussian and iso-line operators; the overload with an operator name also has the
+    /// gradient operators.</remarks>
     public DeviceMapElites(
         string device,
         string task,
@@ -132,6 +162,51 @@ public sealed class DeviceMapElites : IDisposable
         int emitterCount,
         int batchSize
     )
+        : this(
+            device,
+            task,
+            dimension,
+            resolution,
+            isoLine ? "iso-line" : "gaussian",
+            sigma,
+            lineSigma,
+            0.0,
+            false,
+            emitterCount,
+            batchSize
+        ) { }
+
+    /// <summary>A device run of <paramref name="emitterCount"/> emitters × <paramref name="batchSize"/>
+    /// solutions per iteration with the variation operator <paramref name="operator"/>, on task
+    /// <paramref name="task"/> ("lp-sphere", "lp-rastrigin", "arm") of dimension <paramref name="dimension"/>,
+    /// over a res0 × res1 grid spanning the task's measure box.</summary>
+    /// <param name="device">"ilgpu-cpu" or "cuda".</param>
+    /// <param name="task">The task's catalog name.</param>
+    /// <param name="dimension">Solution dimension d.</param>
+    /// <param name="resolution">Grid cells along each of the two measures.</param>
+    /// <param name="operator">"gaussian" (MAP-Elites), "iso-line" (Iso+LineDD), "og" (OG-MAP-Elites) or
+    /// "omg" (OMG-MEGA); "og-map-elites" and "omg-mega", the algorithm names of <c>qd run</c>, are taken too.</param>
+    /// <param name="sigma">σ of the Gaussian noise (σ_iso for iso-line, σ0 on the gradient points).</param>
+    /// <param name="lineSigma">σ_line of the iso-line operator.</param>
+    /// <param name="sigmaG">σ_g of the gradient operators: OG's step, OMG's coefficient spread.</param>
+    /// <param name="normalizeGradients">Gradient operators: divide each gradient by its norm first.</param>
+    /// <param name="emitterCount">Emitters per iteration.</param>
+    /// <param name="batchSize">Solutions per emitter (per stage for the gradient operators).</param>
+    /// <exception cref="ArgumentException">An unknown task or operator, or a bad size or σ.</exception>
+    /// <exception cref="DeviceUnavailableException">cuda without a GPU or driver.</exception>
+    public DeviceMapElites(
+        string device,
+        string task,
+        int dimension,
+        int[] resolution,
+        string @operator,
+        double sigma,
+        double lineSigma,
+        double sigmaG,
+        bool normalizeGradients,
+        int emitterCount,
+        int batchSize
+    )
     {
         ArgumentNullException.ThrowIfNull(resolution);
         if (resolution.Length != 2 || resolution[0] < 1 || resolution[1] < 1)
@@ -140,41 +215,32 @@ public sealed class DeviceMapElites : IDisposable
             );
         if (emitterCount < 1 || batchSize < 1)
             throw new ArgumentException($"device map-elites: emitters ({emitterCount}) and batch ({batchSize}) must be positive");
-        ITask t = task switch
+        op = DeviceOperators.Parse(@operator);
+        if (op is DeviceOperator.Og or DeviceOperator.Omg && (!double.IsFinite(sigmaG) || sigmaG < 0))
+            throw new ArgumentException($"device map-elites: sigmaG must be finite and >= 0, got {sigmaG}");
+        if (!double.IsFinite(sigma) || sigma < 0)
+            throw new ArgumentException($"device map-elites: sigma must be finite and >= 0, got {sigma}");
+        var (t, described) = DeviceTasks.Describe("device map-elites", task, dimension, resolution);
+        step = described with
         {
-            "lp-sphere" => new LinearProjection(LinearProjection.Function.Sphere, dimension),
-            "lp-rastrigin" => new LinearProjection(LinearProjection.Function.Rastrigin, dimension),
-            "arm" => new PlanarArm(dimension),
-            _ => throw new ArgumentException($"device map-elites: task '{task}' is not on the device (have: lp-sphere, lp-rastrigin, arm)"),
-        };
-        double worst = t is LinearProjection lp ? lp.WorstRaw : 0.0;
-        step = new MapElitesStep
-        {
-            Dim = dimension,
             Batch = batchSize,
-            Task = task switch
-            {
-                "lp-sphere" => 0,
-                "lp-rastrigin" => 1,
-                _ => 2,
-            },
-            IsoLine = isoLine ? 1 : 0,
-            Res0 = resolution[0],
-            Res1 = resolution[1],
+            IsoLine = op == DeviceOperator.IsoLine ? 1 : 0,
+            MeasureGradients = op == DeviceOperator.Omg ? 1 : 0,
+            Normalize = normalizeGradients ? 1 : 0,
             Sigma = sigma,
             LineSigma = lineSigma,
-            Worst = worst,
-            Scale = t is LinearProjection ? -100.0 / worst : 0.0,
-            Low0 = t.MeasureLow[0],
-            Low1 = t.MeasureLow[1],
-            CellScale0 = resolution[0] / (t.MeasureHigh[0] - t.MeasureLow[0]),
-            CellScale1 = resolution[1] / (t.MeasureHigh[1] - t.MeasureLow[1]),
+            SigmaG = sigmaG,
         };
         emitters = emitterCount;
         batch = batchSize;
         dim = dimension;
         cellCount = resolution[0] * resolution[1];
         int rows = emitters * batch;
+        bool gradients = op is DeviceOperator.Og or DeviceOperator.Omg;
+        if (gradients && 3L * rows * dim > int.MaxValue)
+            throw new ArgumentException(
+                $"device map-elites: the Jacobians of {rows} rows × 3 × {dim} exceed the {int.MaxValue} values one device array indexes; use a smaller batch"
+            );
         (context, accelerator) = Devices.Open(device);
         try
         {
@@ -195,6 +261,37 @@ public sealed class DeviceMapElites : IDisposable
             best = accelerator.Allocate1D<long>(cellCount);
             count.MemSetToZero();
             filled.MemSetToZero();
+            if (gradients)
+            {
+                jacobians = accelerator.Allocate1D<double>(3L * rows * dim);
+                emitPoints = accelerator.LoadAutoGroupedStreamKernel<
+                    Index1D,
+                    MapElitesStep,
+                    ArrayView<uint>,
+                    ArrayView<int>,
+                    ArrayView<double>,
+                    ArrayView<double>
+                >(GradientKernels.EmitGradientPoints);
+                evaluateWithJacobian = accelerator.LoadAutoGroupedStreamKernel<
+                    Index1D,
+                    MapElitesStep,
+                    ArrayView<double>,
+                    ArrayView<double>,
+                    ArrayView<double>,
+                    ArrayView<int>,
+                    ArrayView<double>
+                >(GradientKernels.EvaluateWithJacobian);
+                branch = accelerator.LoadAutoGroupedStreamKernel<
+                    Index1D,
+                    MapElitesStep,
+                    ArrayView<uint>,
+                    ArrayView<double>,
+                    ArrayView<double>,
+                    ArrayView<double>,
+                    ArrayView<double>,
+                    ArrayView<int>
+                >(GradientKernels.BranchAndEvaluate);
+            }
             emit = accelerator.LoadAutoGroupedStreamKernel<
                 Index1D,
                 MapElitesStep,
@@ -253,6 +350,7 @@ public sealed class DeviceMapElites : IDisposable
         }
         catch
         {
+            jacobians?.Dispose();
             accelerator.Dispose();
             context.Dispose();
             throw;
@@ -262,8 +360,15 @@ public sealed class DeviceMapElites : IDisposable
         this.resolution = [.. resolution];
     }
 
-    /// <summary>Solutions evaluated per iteration (emitters × batch).</summary>
+    /// <summary>Solutions per stage of an iteration (emitters × batch).</summary>
     public int BatchRows => emitters * batch;
+
+    /// <summary>Solutions evaluated (and offered to the archive) per iteration: <see cref="BatchRows"/>, twice
+    /// that for the gradient operators (the gradient points, then the branches).</summary>
+    public int EvaluationsPerStep => op is DeviceOperator.Og or DeviceOperator.Omg ? 2 * BatchRows : BatchRows;
+
+    /// <summary>The variation operator's name ("gaussian", "iso-line", "og" or "omg").</summary>
+    public string Operator => DeviceOperators.Name(op);
 
     /// <summary>The metrics after the last iteration.</summary>
     public DeviceMetrics Metrics { get; private set; } = new(0, 0.0, double.NegativeInfinity);
@@ -275,6 +380,8 @@ public sealed class DeviceMapElites : IDisposable
     /// <remarks>Host → device: 6 words of key per emitter. Device → host: the three metrics.</remarks>
     public DeviceMetrics Step(Key iterationKey)
     {
+        if (op is DeviceOperator.Og or DeviceOperator.Omg)
+            return GradientStep(iterationKey);
         for (int e = 0; e < emitters; e++)
         {
             var k = iterationKey.FoldIn(e);
@@ -288,17 +395,53 @@ public sealed class DeviceMapElites : IDisposable
                 (parents, noise) = k.Split2();
                 second = parents;
             }
-            hostKeys[6 * e] = parents.Hi;
-            hostKeys[6 * e + 1] = parents.Lo;
-            hostKeys[6 * e + 2] = second.Hi;
-            hostKeys[6 * e + 3] = second.Lo;
-            hostKeys[6 * e + 4] = noise.Hi;
-            hostKeys[6 * e + 5] = noise.Lo;
+            PutKeys(e, parents, second, noise);
         }
         keys.View.CopyFromCPU(hostKeys);
         step.Occupied = Metrics.Elites;
         int rows = BatchRows;
         emit(rows, step, keys.View, occupied.View, archiveSolutions.View, children.View, objectives.View, measures.View, cells.View);
+        InsertChildren();
+        return ReadMetrics();
+    }
+
+    /// <summary>OG-MAP-Elites / OMG-MEGA: the gradient points (evaluated with Jacobians, inserted), then the
+    /// branches written over them (evaluated, inserted).</summary>
+    DeviceMetrics GradientStep(Key iterationKey)
+    {
+        var (kGradients, kBranches) = iterationKey.Split2();
+        var (kPoints, _) = kGradients.Split2(); // the second half is Run.step's gradient-estimation key
+        for (int e = 0; e < emitters; e++)
+        {
+            var (parents, noise) = kPoints.FoldIn(e).Split2();
+            PutKeys(e, parents, kBranches.FoldIn(e), noise);
+        }
+        keys.View.CopyFromCPU(hostKeys);
+        step.Occupied = Metrics.Elites;
+        int rows = BatchRows;
+        emitPoints!(rows, step, keys.View, occupied.View, archiveSolutions.View, children.View);
+        evaluateWithJacobian!(rows, step, children.View, objectives.View, measures.View, cells.View, jacobians!.View);
+        InsertChildren();
+        branch!(rows, step, keys.View, jacobians.View, children.View, objectives.View, measures.View, cells.View);
+        InsertChildren();
+        return ReadMetrics();
+    }
+
+    void PutKeys(int e, Key first, Key second, Key third)
+    {
+        hostKeys[6 * e] = first.Hi;
+        hostKeys[6 * e + 1] = first.Lo;
+        hostKeys[6 * e + 2] = second.Hi;
+        hostKeys[6 * e + 3] = second.Lo;
+        hostKeys[6 * e + 4] = third.Hi;
+        hostKeys[6 * e + 5] = third.Lo;
+    }
+
+    /// <summary>Inserts the evaluated rows of <c>children</c> into the grid (one winner per cell) and appends
+    /// newly filled cells; the metrics are left in the device's metrics buffer.</summary>
+    void InsertChildren()
+    {
+        int rows = BatchRows;
         reset(rows, cells.View, best.View, winner.View);
         cellMax(rows, objectives.View, cells.View, filled.View, cellObjectives.View, best.View);
         cellWinner(rows, objectives.View, cells.View, filled.View, cellObjectives.View, best.View, winner.View);
@@ -317,6 +460,10 @@ public sealed class DeviceMapElites : IDisposable
             fresh.View
         );
         append(1, rows, fresh.View, cells.View, occupied.View, count.View, cellObjectives.View, metrics.View);
+    }
+
+    DeviceMetrics ReadMetrics()
+    {
         metrics.View.CopyToCPU(hostMetrics);
         Metrics = new DeviceMetrics((int)hostMetrics[0], hostMetrics[1], hostMetrics[2]);
         return Metrics;
@@ -440,6 +587,7 @@ public sealed class DeviceMapElites : IDisposable
             }
         )
             b.Dispose();
+        jacobians?.Dispose();
         accelerator.Dispose();
         context.Dispose();
     }

@@ -20,6 +20,13 @@ public struct MapElitesStep
     /// <summary>1 for the iso-line operator, 0 for Gaussian mutation.</summary>
     public int IsoLine;
 
+    /// <summary>Gradient operators: 1 when the branches also follow the measure gradients (OMG-MEGA),
+    /// 0 for the objective gradient alone (OG-MAP-Elites).</summary>
+    public int MeasureGradients;
+
+    /// <summary>Gradient operators: 1 when each gradient is divided by its norm (plus 1e-8) first.</summary>
+    public int Normalize;
+
     /// <summary>Occupied cells before this iteration (0: emit from x0 = 0).</summary>
     public int Occupied;
 
@@ -27,9 +34,12 @@ public struct MapElitesStep
     public int Res0,
         Res1;
 
-    /// <summary>σ (σ_iso for iso-line) and σ_line.</summary>
+    /// <summary>σ (σ_iso for iso-line, σ0 for the gradient operators) and σ_line.</summary>
     public double Sigma,
         LineSigma;
+
+    /// <summary>σ_g of the gradient operators: OG's step, OMG's coefficient spread.</summary>
+    public double SigmaG;
 
     /// <summary>LP: the raw objective at the worst corner, and −100 / worst.</summary>
     public double Worst,
@@ -128,6 +138,32 @@ internal static class MapElitesKernels
             }
         }
 
+        EvaluateRow(r, s, children, objectives, measures, cells);
+    }
+
+    /// <summary>Evaluates row r of a given batch and finds its cell (the host-facing evaluator's kernel).</summary>
+    public static void Evaluate(
+        Index1D r,
+        MapElitesStep s,
+        ArrayView<double> solutions,
+        ArrayView<double> objectives,
+        ArrayView<double> measures,
+        ArrayView<int> cells
+    ) => EvaluateRow(r, s, solutions, objectives, measures, cells);
+
+    /// <summary>Evaluates row r of <paramref name="solutions"/> (LinearProjection or PlanarArm.Evaluate, same
+    /// order of operations) and finds its grid cell.</summary>
+    internal static void EvaluateRow(
+        int r,
+        MapElitesStep s,
+        ArrayView<double> solutions,
+        ArrayView<double> objectives,
+        ArrayView<double> measures,
+        ArrayView<int> cells
+    )
+    {
+        int d = s.Dim;
+        int row = r * d;
         double f,
             m0,
             m1;
@@ -135,7 +171,7 @@ internal static class MapElitesKernels
         {
             double mean = 0.0;
             for (int j = 0; j < d; j++)
-                mean += children[row + j];
+                mean += solutions[row + j];
             mean /= d;
             double variance = 0.0,
                 phi = 0.0,
@@ -143,7 +179,7 @@ internal static class MapElitesKernels
                 y = 0.0;
             for (int j = 0; j < d; j++)
             {
-                double t = children[row + j];
+                double t = solutions[row + j];
                 double c = t - mean;
                 variance += c * c;
                 phi += t;
@@ -164,7 +200,7 @@ internal static class MapElitesKernels
             m1 = 0.0;
             for (int j = 0; j < d; j++)
             {
-                double v = children[row + j];
+                double v = solutions[row + j];
                 double z = v - Shift;
                 raw += sphere ? z * z : z * z - A * PortableMath.Cos(2 * Math.PI * z);
                 double c = v >= -Bound && v <= Bound ? v : Bound / v;

@@ -14,13 +14,16 @@ namespace QdFunctional.Gpu;
 /// runs the PTX backend itself (no driver needed) over every kernel, so such a kernel fails in CI.</remarks>
 public static class PtxCheck
 {
-    /// <summary>The kernels the accelerators load (the engine's, Threefry's and MAP-Elites').</summary>
+    /// <summary>The kernels the accelerators load (the engine's, Threefry's, MAP-Elites' and the gradient operators').</summary>
     public static IReadOnlyList<MethodInfo> Kernels { get; } =
     [
         .. typeof(EngineKernels)
             .GetMethods(BindingFlags.Public | BindingFlags.Static)
             .Where(m => m.GetParameters() is [{ ParameterType.Name: "Index1D" }, ..]),
         .. typeof(MapElitesKernels)
+            .GetMethods(BindingFlags.Public | BindingFlags.Static)
+            .Where(m => m.GetParameters() is [{ ParameterType.Name: "Index1D" }, ..]),
+        .. typeof(GradientKernels)
             .GetMethods(BindingFlags.Public | BindingFlags.Static)
             .Where(m => m.GetParameters() is [{ ParameterType.Name: "Index1D" }, ..]),
         .. typeof(DeviceRandom)

@@ -120,6 +120,74 @@ let private deviceRun
     let metrics = [ for i in 0 .. iterations - 1 -> me.Step(loop.FoldIn i) ]
     me.Download(), me.ToCellArchive(), metrics
 
+
+/// A `qd run` configuration of OG-MAP-Elites or OMG-MEGA over a 12 x 12 grid, without an initial
+/// population (the device run starts from an empty archive too).
+let private gradientConfig
+    (name: string)
+    (dim: int)
+    (omg: bool)
+    (normalize: bool)
+    (sigma0: float)
+    (sigmaG: float)
+    : QdFunctional.RunConfig =
+    { QdFunctional.RunConfig.defaults with
+        Task = name
+        Dim = dim
+        Algorithm = (if omg then "omg-mega" else "og-map-elites")
+        Archive = "grid:12x12"
+        Batch = 48
+        Emitters = 2
+        Seed = 5UL
+        Sigma = sigma0
+        SigmaG = sigmaG
+        NormalizeGradients = normalize
+        InitialPopulation = 0
+    }
+
+/// The CPU archive after `iterations` of `qd run`'s own loop (Run.init, Run.step), and its evaluations.
+let private cpuGradientRun (config: QdFunctional.RunConfig) (iterations: int) =
+    let task = QdFunctional.Run.task config
+    let mutable state = QdFunctional.Run.init config task
+
+    for _ in 1..iterations do
+        state <- QdFunctional.Run.step config task state
+
+    state.Archive :?> CellArchive, state.Evaluations
+
+/// The same run on ilgpu-cpu, driven by the same iteration keys (Run.iterationKey 1 .. iterations).
+let private deviceGradientRun (config: QdFunctional.RunConfig) (iterations: int) =
+    use me =
+        new DeviceMapElites(
+            "ilgpu-cpu",
+            config.Task,
+            config.Dim,
+            [| 12; 12 |],
+            config.Algorithm,
+            config.Sigma,
+            0.0,
+            config.SigmaG,
+            config.NormalizeGradients,
+            config.Emitters,
+            config.Batch
+        )
+
+    let metrics =
+        [ for i in 1..iterations -> me.Step(QdFunctional.Run.iterationKey config i) ]
+
+    me.Download(), List.last metrics, int64 me.EvaluationsPerStep * int64 iterations
+
+/// Rows of solutions for Jacobian checks: LP rows reach past ±5.12 (the clipped measures' other branch).
+let private jacobianPoints (name: string) (n: int) (dim: int) =
+    let rng = Random(17 + dim)
+    let spread = if name = "arm" then 1.5 else 7.0
+
+    QdFunctional.Core.Batches.SolutionBatch(
+        n,
+        dim,
+        Array.init (n * dim) (fun _ -> spread * (2.0 * rng.NextDouble() - 1.0))
+    )
+
 let tests =
     testList
         "gpu"
@@ -335,6 +403,184 @@ let tests =
                                 "metric: objective sum"
                                 [| cpu.Stats.ObjMean * float cpu.Stats.NumElites |]
                                 [| last.ObjectiveSum |])
+                ]
+
+            testList
+                "gradient operators on the device equal qd run's CPU loop bit for bit"
+                [
+                    // Every stage repeats the CPU's arithmetic in its order (points, Jacobians, the fixed-order
+                    // norm, unfused multiply-adds, grid insertion of both stages) from the same keys, so the
+                    // archives are equal bit for bit, not merely close. d = 21 takes the norm through its
+                    // 16-wide, 4-wide and one-at-a-time parts.
+                    // LP measures span ±2.56·d: σ0 = 2 and a sizable σ_g reach many cells quickly. σ0 = 0 is
+                    // OMG-MEGA's preset (points are the elites themselves, x0 = 0 while empty).
+                    for name, dim, omg, normalize, sigma0, sigmaG in
+                        [
+                            "lp-sphere", 21, false, false, 2.0, 0.5
+                            "lp-sphere", 10, true, true, 2.0, 3.0
+                            "lp-sphere", 16, true, true, 0.0, 10.0
+                            "lp-rastrigin", 21, true, false, 2.0, 0.5
+                            "lp-rastrigin", 9, false, true, 2.0, 3.0
+                            "arm", 21, true, true, 0.1, 0.2
+                            "arm", 8, false, false, 0.1, 0.02
+                            "arm", 12, true, true, 0.0, 1.0
+                        ] do
+                        let operator = if omg then "omg" else "og"
+                        let normalized = if normalize then " normalized" else ""
+
+                        yield
+                            testCase
+                                $"{name} d={dim} {operator}{normalized} sigma0={sigma0}, 2 emitters x 48, 10 iterations"
+                                (fun () ->
+                                    let config = gradientConfig name dim omg normalize sigma0 sigmaG
+                                    let cpu, cpuEvaluations = cpuGradientRun config 10
+                                    let device, last, evaluations = deviceGradientRun config 10
+                                    let cpuCells = cpu.OccupiedCells.ToArray()
+                                    Expect.isGreaterThan cpuCells.Length 10 "the run fills cells"
+                                    Expect.equal evaluations cpuEvaluations "evaluations: points and branches"
+                                    Expect.sequenceEqual device.Cells cpuCells "occupied cells, in fill order"
+
+                                    for i, c in Array.indexed cpuCells do
+                                        let e = cpu.EliteAt(c)
+
+                                        expectSameBits
+                                            $"cell {c} objective"
+                                            [| e.Objective |]
+                                            [| device.Objectives.[i] |]
+
+                                        expectSameBits
+                                            $"cell {c} solution"
+                                            (e.Solution.ToArray())
+                                            device.Solutions.[i * dim .. (i + 1) * dim - 1]
+
+                                        expectSameBits
+                                            $"cell {c} measures"
+                                            (e.Measures.ToArray())
+                                            device.Measures.[2 * i .. 2 * i + 1]
+
+                                    Expect.equal last.Elites cpu.Stats.NumElites "metric: elites"
+                                    Expect.equal last.BestObjective cpu.Stats.BestElite.Objective "metric: best")
+                    yield
+                        testCase "an unknown operator or a negative sigmaG: one clear error" (fun () ->
+                            let bad (f: unit -> DeviceMapElites) =
+                                (Expect.throwsT<ArgumentException> (fun () -> f () |> ignore) "refused")
+
+                            bad (fun () ->
+                                new DeviceMapElites(
+                                    "ilgpu-cpu",
+                                    "arm",
+                                    4,
+                                    [| 4; 4 |],
+                                    "sbx",
+                                    0.1,
+                                    0.0,
+                                    0.1,
+                                    false,
+                                    1,
+                                    8
+                                ))
+
+                            bad (fun () ->
+                                new DeviceMapElites(
+                                    "ilgpu-cpu",
+                                    "arm",
+                                    4,
+                                    [| 4; 4 |],
+                                    "omg",
+                                    0.1,
+                                    0.0,
+                                    -1.0,
+                                    false,
+                                    1,
+                                    8
+                                ))
+
+                            let e =
+                                try
+                                    new DeviceMapElites(
+                                        "ilgpu-cpu",
+                                        "arm",
+                                        4,
+                                        [| 4; 4 |],
+                                        "sbx",
+                                        0.1,
+                                        0.0,
+                                        0.1,
+                                        false,
+                                        1,
+                                        8
+                                    )
+                                    |> ignore
+
+                                    ""
+                                with :? ArgumentException as e ->
+                                    e.Message
+
+                            Expect.stringContains e "operator 'sbx'" "names the value"
+                            Expect.stringContains e "gaussian, iso-line, og, omg" "lists the known operators")
+                    yield
+                        testCase
+                            "the gradient operators' device run is the same on a second run (determinism)"
+                            (fun () ->
+                                let config = gradientConfig "lp-rastrigin" 12 true true 2.0 3.0
+                                let a, _, _ = deviceGradientRun config 5
+                                let b, _, _ = deviceGradientRun config 5
+                                Expect.sequenceEqual b.Cells a.Cells "cells"
+                                expectSameBits "solutions" a.Solutions b.Solutions)
+                ]
+
+            testList
+                "task Jacobians on the device"
+                [
+                    for name in [ "lp-sphere"; "lp-rastrigin"; "arm" ] do
+                        yield
+                            testCase $"{name}: values and Jacobians equal the Core task's bit for bit" (fun () ->
+                                // The kernel repeats FillJacobian's formulas in the same order (the arm's suffix
+                                // sums included), so nothing differs in any bit.
+                                for dim in [ 2; 7; 33 ] do
+                                    use device = new DeviceEvaluator("ilgpu-cpu", name, dim)
+                                    let x = jacobianPoints name 13 dim
+                                    let expected = device.Task.Evaluate(x, true)
+                                    let actual = device.Evaluate(x, true)
+                                    expectSameBits $"d={dim} objectives" expected.Objectives actual.Objectives
+                                    expectSameBits $"d={dim} measures" expected.Measures actual.Measures
+                                    expectSameBits $"d={dim} jacobians" expected.Jacobians actual.Jacobians
+                                    let plain = device.Evaluate(x)
+                                    Expect.isNull plain.Jacobians "no Jacobians unless asked"
+                                    expectSameBits $"d={dim} values alone" expected.Objectives plain.Objectives)
+
+                        yield
+                            testCase $"{name}: device Jacobians agree with central finite differences (1e-6)" (fun () ->
+                                let dim, n, h = 11, 5, 1e-5
+                                use device = new DeviceEvaluator("ilgpu-cpu", name, dim)
+                                let x = jacobianPoints name n dim
+                                let jacobians = device.Evaluate(x, true).Jacobians
+                                // Every row moved by ±h along every coordinate, evaluated on the device in one batch.
+                                let probes = Array.zeroCreate (n * dim * 2 * dim)
+
+                                for i in 0 .. n - 1 do
+                                    for j in 0 .. dim - 1 do
+                                        for sign in 0..1 do
+                                            let p = ((i * dim + j) * 2 + sign) * dim
+                                            x.Values.Slice(i * dim, dim).CopyTo(Span<float>(probes, p, dim))
+                                            probes.[p + j] <- probes.[p + j] + (if sign = 0 then h else -h)
+
+                                let values =
+                                    device.Evaluate(QdFunctional.Core.Batches.SolutionBatch(n * dim * 2, dim, probes))
+
+                                let output (row: int) (k: int) =
+                                    if k = 0 then
+                                        values.Objectives.[row]
+                                    else
+                                        values.Measures.[2 * row + k - 1]
+
+                                let numeric =
+                                    Array.init (n * 3 * dim) (fun index ->
+                                        let i, k, j = index / (3 * dim), index / dim % 3, index % dim
+                                        let plus = (i * dim + j) * 2
+                                        (output plus k - output (plus + 1) k) / (2.0 * h))
+
+                                expectClose 1e-6 "central differences" numeric jacobians)
                 ]
 
             testCase "every device kernel compiles to CUDA PTX (sm_70), no GPU needed" (fun () ->
