@@ -21,9 +21,11 @@ type DeviceRun(config: RunConfig, start: RunState) =
             config.Task,
             config.Dim,
             resolution,
-            (config.Algorithm = "map-elites-line"),
+            config.Algorithm,
             config.Sigma,
             config.LineSigma,
+            config.SigmaG,
+            config.NormalizeGradients,
             config.Emitters,
             config.Batch
         )
@@ -57,7 +59,7 @@ type DeviceRun(config: RunConfig, start: RunState) =
 
         { state with
             Iteration = i
-            Evaluations = state.Evaluations + int64 device.BatchRows
+            Evaluations = state.Evaluations + int64 device.EvaluationsPerStep
         }
 
     /// The metrics row of the last iteration, from the device's three numbers (the objective sum is

@@ -336,8 +336,10 @@ module RunConfig =
     let devices = [ "cpu"; "ilgpu-cpu"; "cuda" ]
 
     /// The algorithms and tasks whose whole iterations run on a device (QdFunctional.Gpu's
-    /// DeviceMapElites), with a two-measure grid and plain MAP-Elites insertion.
-    let deviceAlgorithms = [ "map-elites"; "map-elites-line" ]
+    /// DeviceMapElites), with a two-measure grid and plain MAP-Elites insertion. The gradient
+    /// operators take the tasks' analytic Jacobians there (device kernels of the same formulas).
+    let deviceAlgorithms =
+        [ "map-elites"; "map-elites-line"; "og-map-elites"; "omg-mega" ]
 
     let deviceTasks = [ "lp-sphere"; "lp-rastrigin"; "arm" ]
 
@@ -346,6 +348,8 @@ module RunConfig =
         not (isNull c.Device)
         && c.Device <> "cpu"
         && List.contains c.Algorithm deviceAlgorithms
+        && (c.Gradients = "analytic"
+            || not (c.Algorithm.StartsWith "og" || c.Algorithm.StartsWith "omg"))
         && List.contains c.Task deviceTasks
         && c.ArchiveLearningRate = 1.0
         && c.Archive.StartsWith "grid:"
@@ -505,7 +509,7 @@ module RunConfig =
         if c.Device <> "cpu" && not (iteratesOnDevice c) && c.Gradients <> "engine" then
             fail
                 "device"
-                $"""device {c.Device} runs whole iterations of {String.concat " or " deviceAlgorithms} on {String.concat ", " deviceTasks} (2-D grid), or the engine's kernels (gradients 'engine'); {c.Algorithm} on {c.Task} with gradients '{c.Gradients}' has nothing for it."""
+                $"""device {c.Device} runs whole iterations of {String.concat ", " deviceAlgorithms} (the last two with analytic gradients) on {String.concat ", " deviceTasks} (2-D grid), or the engine's kernels (gradients 'engine'); {c.Algorithm} on {c.Task} with gradients '{c.Gradients}' has nothing for it."""
 
         if c.Dtype = "float32" && c.Gradients <> "engine" then
             fail "dtype" "dtype float32 is the differentiable engine's precision; it needs gradients 'engine'."

@@ -53,18 +53,27 @@ let tests =
         "Device runs"
         [
             testList
-                "qd run on ilgpu-cpu: the archive equals the CPU run's bit for bit, metrics agree"
+                "qd run on ilgpu-cpu: the archive equals the CPU run's bit for bit, metrics agree (Gaussian, iso-line, OG, OMG)"
                 [
                     for task, dim, algorithm, sigma in
                         [
                             "lp-sphere", 20, "map-elites-line", 0.5
                             "lp-rastrigin", 12, "map-elites", 2.0
                             "arm", 10, "map-elites", 0.1
+                            "lp-sphere", 20, "og-map-elites", 0.5
+                            "arm", 10, "omg-mega", 0.1
+                            "lp-rastrigin", 12, "omg-mega", 0.0
                         ] do
                         yield
                             testCase $"{algorithm} on {task} d={dim}" (fun () ->
                                 let onDevice, onCpu = tempDir (), tempDir ()
-                                let config = small task dim algorithm sigma
+
+                                let config =
+                                    { small task dim algorithm sigma with
+                                        SigmaG = (if task = "arm" then 0.05 else 1.0)
+                                        NormalizeGradients = (algorithm = "omg-mega")
+                                    }
+
                                 Expect.isTrue (RunConfig.iteratesOnDevice config) "the device loop takes it"
                                 let d = runTo onDevice config
                                 let c = runTo onCpu { config with Device = "cpu" }
@@ -147,6 +156,19 @@ let tests =
                             Algorithm = "omg-mega"
                             Gradients = "engine"
                         }
+
+                Expect.isTrue (RunConfig.iteratesOnDevice { config with Algorithm = "omg-mega" }) "analytic: the loop"
+
+                Expect.throwsC
+                    (fun () ->
+                        RunConfig.validate
+                            { config with
+                                Algorithm = "omg-mega"
+                                Gradients = "es"
+                            }
+                        |> ignore)
+                    (fun e ->
+                        Expect.stringContains e.Message "has nothing for it" "estimated gradients stay on the CPU")
 
                 Expect.isFalse (RunConfig.iteratesOnDevice engine) "engine kernels, CPU loop"
                 Expect.isFalse (RunConfig.iteratesOnDevice { config with Device = "cpu" }) "cpu"
