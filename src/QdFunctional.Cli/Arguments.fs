@@ -79,8 +79,8 @@ type RunArgs =
             | Dtype _ -> "engine precision with --gradients engine: float64 (default) or float32."
             | Device _ ->
                 "where the run computes: cpu (default), ilgpu-cpu (ILGPU's CPU accelerator) or cuda (NVIDIA GPU; "
-                + "without one: one line, exit code 2). map-elites and map-elites-line on lp-sphere, lp-rastrigin "
-                + "or arm (2-D grid) run whole iterations there; with --gradients engine the engine's kernels do. "
+                + "without one: one line, exit code 2). map-elites, map-elites-line, og-map-elites and omg-mega on "
+                + "lp-sphere, lp-rastrigin or arm (2-D grid) run whole iterations there; with --gradients engine the engine's kernels do. "
                 + "Kept in config.json: qd resume continues on the same device."
             | Ranker _ ->
                 "CMA-ME / CMA-MEGA ranker: imp (two-stage improvement, default), rd (random direction) or obj (objective)."
