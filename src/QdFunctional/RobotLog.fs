@@ -1,7 +1,6 @@
 namespace QdFunctional
 
 open System.IO
-open QdFunctional.Core.Tasks
 open QdFunctional.Physics
 open QdFunctional.Physics.Tasks
 
@@ -24,9 +23,9 @@ type RobotLog(path: string, positions: bool, kept: RobotMetricsRow list) =
 [<RequireQualifiedAccess>]
 module RobotLog =
     /// A log for a robot task (none for other tasks), holding the rows on disk before `state` and `state`'s own row.
-    let start (dir: string) (task: ITask) (state: RunState) : RobotLog option =
-        match task with
-        | :? LocomotionTask as t ->
+    /// Decided by the task's name, not its evaluator, so a run evaluated on a cluster keeps the log too.
+    let start (dir: string) (taskName: string) (state: RunState) : RobotLog option =
+        if PhysicsCatalog.Contains taskName then
             let path = Path.Combine(dir, RobotMetrics.FileName)
 
             let kept =
@@ -34,7 +33,9 @@ module RobotLog =
                 |> Array.filter (fun r -> r.Iteration < state.Iteration)
                 |> List.ofArray
 
-            let log = RobotLog(path, (t :? BrittleStarTask), kept)
+            // The brittle star's measures are its final position, so its furthest distance is known.
+            let log = RobotLog(path, (taskName = BrittleStarTask.TaskName), kept)
             log.Add state
             Some log
-        | _ -> None
+        else
+            None

@@ -268,7 +268,7 @@ module RunDirectory =
                 member _.Dispose() = stepper.Close()
             }
         // Robot tasks also log the CPG tutorial's metrics, saved just before each checkpoint.
-        let robot = RobotLog.start dir task p.State
+        let robot = RobotLog.start dir config.Task p.State
 
         let saveRobot () =
             robot |> Option.iter (fun r -> r.Save())

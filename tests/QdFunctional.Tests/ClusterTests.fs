@@ -110,6 +110,19 @@ let private cmaMega =
         "20"
     ]
 
+/// A few brittle-star episodes: a robot run keeps robot_metrics.parquet on a cluster too.
+let private brittleStar =
+    [
+        "--task"
+        "brittle-star"
+        "--batch"
+        "4"
+        "--init-pop"
+        "4"
+        "--iterations"
+        "2"
+    ]
+
 /// sleep-50ms with small batches: slow enough to kill a worker mid-run, quick locally.
 let private sleeping (batch: int) (iterations: int) =
     [
@@ -198,7 +211,8 @@ let tests =
     <| testList
         "cluster"
         [
-            testCase "three worker processes give the local archive byte for byte, with and without Jacobians"
+            testCase
+                "three worker processes give the local archive byte for byte, with and without Jacobians, robot metrics included"
             <| fun () ->
                 let localMapElites = localArchive mapElites
                 let localCmaMega = localArchive cmaMega
@@ -212,6 +226,23 @@ let tests =
                         Expect.equal r.Code 0 $"cluster run: {r.Err}"
                         Expect.stringContains r.Err "3 live worker(s)" "the run saw three workers"
                         Expect.isTrue (archive dir = expected) $"{args[1]}: same archive.parquet as the local run"
+
+                    // A robot run evaluated on the workers writes the CPG tutorial's metrics as a local one does.
+                    let localRobot = tempDir ()
+                    let r = qd ([ "run" ] @ brittleStar @ [ "--out"; localRobot; "--quiet" ])
+                    Expect.equal r.Code 0 $"local robot run: {r.Err}"
+                    let robot = tempDir ()
+
+                    let r =
+                        qd ([ "run" ] @ brittleStar @ [ "--cluster"; connection; "--out"; robot; "--quiet" ])
+
+                    Expect.equal r.Code 0 $"cluster robot run: {r.Err}"
+
+                    for file in [ "archive.parquet"; QdFunctional.Physics.RobotMetrics.FileName ] do
+                        Expect.isTrue
+                            (File.ReadAllBytes(Path.Combine(robot, file)) =
+                                File.ReadAllBytes(Path.Combine(localRobot, file)))
+                            $"brittle-star: {file} as the local run's"
 
                     // Every worker took a share, and status lists each with what it served.
                     let status = qd [ "cluster"; "status"; connection ]
