@@ -118,13 +118,16 @@ public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
         int n = host.Length;
         if (n > 0)
         {
+            // The span overloads pin the array while ILGPU copies from its address: the ref overloads
+            // take a bare address, and a GC that moved the array mid-copy made the device read stale
+            // memory (seen as a rare wrong gradient under parallel tests).
             var wide = r.Buffer.View.SubView(0, n);
             if (typeof(H) == typeof(double))
-                wide.CopyFromCPU(ref Unsafe.As<H, double>(ref host[0]), n);
+                wide.CopyFromCPU(accelerator.DefaultStream, new ReadOnlySpan<double>((double[])(object)host, 0, n));
             else
             {
                 var narrow = pool.Rent<float>(n);
-                narrow.SubView(0, n).CopyFromCPU(ref Unsafe.As<H, float>(ref host[0]), n);
+                narrow.SubView(0, n).CopyFromCPU(accelerator.DefaultStream, new ReadOnlySpan<float>((float[])(object)host, 0, n));
                 k.Widen(n, narrow, wide);
             }
         }
@@ -138,14 +141,15 @@ public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
         if (n > 0)
         {
             var wide = r.Buffer.View.SubView(0, n);
+            // Pinned through the span overloads, as in Upload.
             if (host is double[] d)
-                wide.CopyToCPU(ref d[0], n);
+                wide.CopyToCPU(accelerator.DefaultStream, new Span<double>(d, 0, n));
             else
             {
                 var f = (float[])host;
                 var narrow = pool.Rent<float>(n);
                 k.Narrow(n, wide, narrow);
-                narrow.SubView(0, n).CopyToCPU(ref f[0], n);
+                narrow.SubView(0, n).CopyToCPU(accelerator.DefaultStream, new Span<float>(f, 0, n));
             }
         }
         r.DeviceNewer = false;
