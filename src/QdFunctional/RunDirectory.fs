@@ -33,8 +33,10 @@ module RunDirectory =
     let metricsPath dir = Path.Combine(dir, "metrics.parquet")
     let checkpointPath dir = Path.Combine(dir, "checkpoint.bin")
 
-    /// The checkpoint of a cell-archive run (grid or CVT, with CMA-MAE's result archive).
-    let private checkpointCells dir (progress: RunProgress) (elapsed: float) =
+    /// Writes the checkpoint and the metrics that go with it (metrics first: a checkpoint never
+    /// points past the metrics on disk). One format for every archive: cells, MOME fronts, or
+    /// novelty search's proximity archive, with CMA-MAE's result archive beside it.
+    let checkpoint dir (progress: RunProgress) (elapsed: float) =
         Results.saveMetrics (metricsPath dir) (List.rev progress.Metrics)
         let scheduler = progress.State.Scheduler
 
@@ -49,26 +51,6 @@ module RunDirectory =
                 Seq.toArray scheduler.Emitters
             )
         )
-
-    /// Writes the checkpoint and the metrics that go with it (metrics first: a checkpoint never
-    /// points past the metrics on disk). Novelty search's proximity archive has its own format.
-    let checkpoint dir (progress: RunProgress) (elapsed: float) =
-        match progress.State.Scheduler.Archive with
-        | :? ProximityArchive as archive ->
-            Results.saveMetrics (metricsPath dir) (List.rev progress.Metrics)
-            let state = progress.State
-
-            ProximityCheckpoint.Write(
-                checkpointPath dir,
-                ProximityCheckpointState(
-                    state.Iteration,
-                    state.Evaluations,
-                    elapsed,
-                    archive,
-                    Seq.toArray state.Scheduler.Emitters
-                )
-            )
-        | _ -> checkpointCells dir progress elapsed
 
     /// Writes the final results (archive, metrics, checkpoint).
     let finish dir (progress: RunProgress) (elapsed: float) =
@@ -116,8 +98,10 @@ module RunDirectory =
         else
             []
 
-    /// Resumes a cell- or MOME-archive run (see `resume`).
-    let private resumeCells dir (iterations: int option) =
+    /// Reads a run's config and last checkpoint; `iterations` (if given) extends or shortens the run.
+    /// A run directory with a config and no checkpoint yet (prepared by a pipeline, or killed
+    /// before its first checkpoint) starts from the beginning.
+    let resume dir (iterations: int option) =
         if not (File.Exists(configPath dir)) then
             raise (FileNotFoundException($"{dir} is not a run directory: it has no config.json.", configPath dir))
 
@@ -131,11 +115,10 @@ module RunDirectory =
         if not (File.Exists(checkpointPath dir)) then
             start dir config
         else
-
             JsonFile.Write(configPath dir, config)
             let config = resolve dir config
             let task = Run.task config
-            let empty, emptyResult = Run.emptyArchives config task
+            let empty, emptyResult = Run.searchArchives config task
 
             let saved =
                 ArchiveCheckpoint.Read(
@@ -145,72 +128,18 @@ module RunDirectory =
                     List.toArray (Run.emitters config task)
                 )
 
-            let metrics = metricsUpTo dir saved.Iteration
-
-            let scheduler = Scheduler.Create(saved.Archive, saved.Emitters, saved.ResultArchive)
-
             {
                 Config = config
                 State =
                     {
-                        Scheduler = scheduler
+                        Scheduler = Scheduler.Create(saved.Archive, saved.Emitters, saved.ResultArchive)
                         Iteration = saved.Iteration
                         Evaluations = saved.Evaluations
                     }
-                Metrics = metrics
+                Metrics = metricsUpTo dir saved.Iteration
                 ElapsedBefore = saved.ElapsedSeconds
                 Stagnated = false
             }
-
-    /// Resumes a novelty-search run from its proximity checkpoint (see `resume`).
-    let private resumeNovelty dir (config: RunConfig) =
-        let task = Run.task config
-
-        let empty =
-            match Run.searchArchives config task with
-            | :? ProximityArchive as p, _ -> p
-            | _ -> invalidArg "archive" $"{config.Archive} is not a proximity archive."
-
-        let saved =
-            ProximityCheckpoint.Read(checkpointPath dir, empty, List.toArray (Run.emitters config task))
-
-        let metrics = metricsUpTo dir saved.Iteration
-
-        JsonFile.Write(configPath dir, config)
-
-        {
-            Config = config
-            State =
-                {
-                    Scheduler = Scheduler.Create(saved.Archive, saved.Emitters)
-                    Iteration = saved.Iteration
-                    Evaluations = saved.Evaluations
-                }
-            Metrics = metrics
-            ElapsedBefore = saved.ElapsedSeconds
-            Stagnated = false
-        }
-
-    /// Reads a run's config and last checkpoint; `iterations` (if given) extends or shortens the run.
-    /// A run directory with a config and no checkpoint yet (prepared by a pipeline, or killed
-    /// before its first checkpoint) starts from the beginning.
-    let resume dir (iterations: int option) =
-        let configFile = configPath dir
-
-        if
-            File.Exists configFile
-            && File.Exists(checkpointPath dir)
-            && RunConfig.isNovelty (JsonFile.Read<RunConfig> configFile)
-        then
-            let config = JsonFile.Read<RunConfig> configFile |> RunConfig.validate
-
-            resumeNovelty
-                dir
-                (match iterations with
-                 | Some n -> { config with Iterations = n }
-                 | None -> config)
-        else
-            resumeCells dir iterations
 
     /// How a run advances: on the CPU (`Run.step`), or on its device (DeviceRun).
     type private Stepper =

@@ -249,21 +249,22 @@ let tests =
                 let path = Path.Combine(Path.GetTempPath(), $"qd-proximity-{Guid.NewGuid():N}.bin")
 
                 try
-                    ProximityCheckpoint.Write(path, ProximityCheckpointState(31, 620L, 1.5, a, [||]))
+                    ArchiveCheckpoint.Write(path, CheckpointState(31, 620L, 1.5, a))
 
                     let empty =
                         unit2 (ProximityOptions(Neighbours = 3, NoveltyThreshold = 0.05, LocalCompetition = true))
 
-                    let back = ProximityCheckpoint.Read(path, empty, [||])
+                    let back = ArchiveCheckpoint.Read(path, empty)
                     Expect.equal back.Iteration 31 "iteration"
-                    Expect.equal back.Archive.NextIndex a.NextIndex "next index"
-                    Expect.equal back.Archive.Stats.QdScore a.Stats.QdScore "QD score, bit for bit"
+                    let restored = back.Archive :?> ProximityArchive
+                    Expect.equal restored.NextIndex a.NextIndex "next index"
+                    Expect.equal restored.Stats.QdScore a.Stats.QdScore "QD score, bit for bit"
 
                     let probe, pe = uniform (Key.Of 77UL) 50 2
                     let obj = Array.init 50 (fun i -> float (i % 7) / 7.0)
                     let pe = Evaluation(50, 1, 2, obj, pe.Measures)
                     let x, rx = add a (probe, pe)
-                    let y, ry = add back.Archive (probe, pe)
+                    let y, ry = add restored (probe, pe)
                     Expect.equal ry.Value rx.Value "novelty"
                     Expect.equal ry.Status rx.Status "status"
                     Expect.equal ry.Cells rx.Cells "cells"
@@ -276,7 +277,19 @@ let tests =
                     File.WriteAllBytes(path, bytes)
 
                     throwsWith<CorruptFileException> [ "checksum" ] (fun () ->
-                        ProximityCheckpoint.Read(path, empty, [||]) |> ignore)
+                        ArchiveCheckpoint.Read(path, empty) |> ignore)
+
+                    // One format for every archive kind: each refuses the others by name.
+                    let grid = CellArchive.Grid(2, [| 4; 4 |], [| 0.0; 0.0 |], [| 1.0; 1.0 |])
+                    ArchiveCheckpoint.Write(path, CheckpointState(1, 0L, 0.0, a))
+
+                    throwsWith<CorruptFileException> [ "proximity archive"; "CellArchive" ] (fun () ->
+                        ArchiveCheckpoint.Read(path, grid) |> ignore)
+
+                    ArchiveCheckpoint.Write(path, CheckpointState(1, 0L, 0.0, grid))
+
+                    throwsWith<CorruptFileException> [ "cell archive"; "ProximityArchive" ] (fun () ->
+                        ArchiveCheckpoint.Read(path, empty) |> ignore)
                 finally
                     File.Delete path
 

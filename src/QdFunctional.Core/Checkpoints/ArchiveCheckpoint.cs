@@ -7,8 +7,8 @@ using QdFunctional.Core.Persistence;
 /// <summary>
 /// A run's resumable state in one binary file: iteration, evaluations, elapsed time, the whole
 /// archive (elites in the order their cells were first filled, their thresholds and insertion
-/// indices, and the statistics' compensated sums; for MOME every cell's front in its order),
-/// CMA-MAE's result archive, and each emitter's
+/// indices, and the statistics' compensated sums; for MOME every cell's front in its order; for
+/// novelty search the proximity archive's entries in slot order), CMA-MAE's result archive, and each emitter's
 /// evolving state, so a resumed run reproduces an uninterrupted one bit for bit. Written atomically (temporary file, flush,
 /// rename) and ended by a checksum, so a torn or altered file is refused, never half-read.
 /// </summary>
@@ -19,7 +19,8 @@ public static class ArchiveCheckpoint
 
     // Format 3 tags each archive with its kind; format 2 held cell archives only, untagged.
     const byte CellKind = 0,
-        MomeKind = 1;
+        MomeKind = 1,
+        ProximityKind = 2;
 
     /// <summary>Writes <paramref name="state"/> to <paramref name="path"/> atomically.</summary>
     public static void Write(string path, CheckpointState state)
@@ -90,6 +91,10 @@ public static class ArchiveCheckpoint
                 w.Write(MomeKind);
                 WriteMome(w, mome);
                 break;
+            case ProximityArchive proximity:
+                w.Write(ProximityKind);
+                WriteProximity(w, proximity);
+                break;
             default:
                 throw new NotSupportedException($"Checkpoints cannot save archives of type {archive.GetType().Name}.");
         }
@@ -121,6 +126,27 @@ public static class ArchiveCheckpoint
                 WriteDoubles(w, e.Measures);
                 WriteDoubles(w, e.Extra);
             }
+        }
+    }
+
+    // k, the threshold and the bounds are not stored: they come from the run's configuration.
+    static void WriteProximity(BinaryWriter w, ProximityArchive archive)
+    {
+        w.Write(archive.SolutionDim);
+        w.Write(archive.MeasureDim);
+        w.Write(archive.ExtraFields.Count);
+        w.Write(archive.NextIndex);
+        w.Write(archive.HasObjectives);
+        w.Write(archive.Stats.ObjectiveSum);
+        w.Write(archive.Stats.ObjectiveSumCompensation);
+        w.Write(archive.Count);
+        foreach (var e in archive.Elites)
+        {
+            w.Write(e.Objective);
+            w.Write(e.Index);
+            WriteDoubles(w, e.Solution);
+            WriteDoubles(w, e.Measures);
+            WriteDoubles(w, e.Extra);
         }
     }
 
@@ -201,12 +227,52 @@ public static class ArchiveCheckpoint
         {
             (CellKind, CellArchive cells) => ReadCells(path, r, cells),
             (MomeKind, MomeArchive mome) => ReadMome(path, r, mome),
-            (CellKind or MomeKind, _) => throw new CorruptFileException(
+            (ProximityKind, ProximityArchive proximity) => ReadProximity(path, r, proximity),
+            (CellKind or MomeKind or ProximityKind, _) => throw new CorruptFileException(
                 path,
-                $"checkpoint holds a {(kind == CellKind ? "cell" : "MOME")} archive; the run's archive is a {empty.GetType().Name}"
+                $"checkpoint holds a {KindName(kind)} archive; the run's archive is a {empty.GetType().Name}"
             ),
             _ => throw new CorruptFileException(path, $"unknown archive kind {kind}"),
         };
+    }
+
+    static string KindName(byte kind) =>
+        kind switch
+        {
+            CellKind => "cell",
+            MomeKind => "MOME",
+            _ => "proximity",
+        };
+
+    static ProximityArchive ReadProximity(string path, BinaryReader r, ProximityArchive empty)
+    {
+        int d = r.ReadInt32(),
+            k = r.ReadInt32(),
+            extraCount = r.ReadInt32();
+        if (d != empty.SolutionDim || k != empty.MeasureDim || extraCount != empty.ExtraFields.Count)
+            throw new CorruptFileException(
+                path,
+                $"checkpoint holds dimension {d}, {k} measures, {extraCount} extra fields; the run's archive has {empty.SolutionDim}, {empty.MeasureDim}, {empty.ExtraFields.Count}"
+            );
+        long next = r.ReadInt64();
+        bool hasObjectives = r.ReadBoolean();
+        double sum = r.ReadDouble(),
+            comp = r.ReadDouble();
+        int count = r.ReadInt32();
+        int rowBytes = 16 + 8 * (d + k + extraCount);
+        if (count < 0 || (long)count * rowBytes > r.BaseStream.Length - r.BaseStream.Position)
+            throw new CorruptFileException(path, $"checkpoint claims {count} entries");
+        var elites = new Elite[count];
+        for (int i = 0; i < count; i++)
+        {
+            double objective = r.ReadDouble();
+            long insertion = r.ReadInt64();
+            var solution = ReadDoubles(r, d);
+            var measures = ReadDoubles(r, k);
+            var extra = ReadDoubles(r, extraCount);
+            elites[i] = new Elite(i, objective, objective, solution, measures, extra, insertion);
+        }
+        return empty.Restore(elites, next, sum, comp, hasObjectives);
     }
 
     static MomeArchive ReadMome(string path, BinaryReader r, MomeArchive empty)
