@@ -17,8 +17,8 @@ let private dotnet =
     | p when Path.GetFileNameWithoutExtension(p) = "dotnet" -> p
     | _ -> "dotnet"
 
-/// Runs qd in a child process, AVX and AVX2 off when asked, and returns the archive's bytes.
-let private archiveBytes (noAvx: bool) (args: string list) =
+/// Runs qd in a child process with the given DOTNET_Enable* switches, and returns the archive's bytes.
+let private archiveBytesWith (switches: (string * string) list) (args: string list) =
     let out =
         Path.Combine(Path.GetTempPath(), "qd-portability-tests", Guid.NewGuid().ToString("N"))
 
@@ -28,9 +28,8 @@ let private archiveBytes (noAvx: bool) (args: string list) =
     for a in [ qdDll; "run" ] @ args @ [ "--out"; out; "--quiet" ] do
         info.ArgumentList.Add a
 
-    if noAvx then
-        info.Environment["DOTNET_EnableAVX2"] <- "0"
-        info.Environment["DOTNET_EnableAVX"] <- "0"
+    for name, value in switches do
+        info.Environment[name] <- value
 
     use p = Process.Start info
     let stdout = p.StandardOutput.ReadToEndAsync()
@@ -44,13 +43,22 @@ let private archiveBytes (noAvx: bool) (args: string list) =
     Directory.Delete(out, true)
     bytes
 
+/// Runs qd in a child process, AVX and AVX2 off when asked.
+let private archiveBytes (noAvx: bool) (args: string list) =
+    archiveBytesWith
+        (if noAvx then
+             [ "DOTNET_EnableAVX2", "0"; "DOTNET_EnableAVX", "0" ]
+         else
+             [])
+        args
+
 [<Tests>]
 let tests =
     testSequenced
     <| testList
         "portability"
         [
-            for algorithm in [ "map-elites"; "map-elites-line"; "cma-mega" ] ->
+            for algorithm in [ "map-elites"; "map-elites-line"; "cma-mega" ] do
                 testCase $"{algorithm} on lp-rastrigin writes the same archive bytes with and without AVX2"
                 <| fun () ->
                     let args =
@@ -68,4 +76,27 @@ let tests =
                     let withAvx = archiveBytes false args
                     let without = archiveBytes true args
                     Expect.isTrue (withAvx.AsSpan().SequenceEqual(ReadOnlySpan without)) "archive.parquet bytes"
+
+            // The engine's kernels too: fused multiply-adds and 512-bit vectors never change a bit.
+            for name, switch in [ "FMA", "DOTNET_EnableFMA"; "AVX-512", "DOTNET_EnableAVX512F" ] do
+                testCase
+                    $"cma-mega with engine gradients on the arm writes the same archive bytes with and without {name}"
+                <| fun () ->
+                    let args =
+                        [
+                            "--task"
+                            "arm"
+                            "--dim"
+                            "50"
+                            "--iterations"
+                            "30"
+                            "--algorithm"
+                            "cma-mega"
+                            "--gradients"
+                            "engine"
+                        ]
+
+                    let usual = archiveBytesWith [] args
+                    let without = archiveBytesWith [ switch, "0" ] args
+                    Expect.isTrue (usual.AsSpan().SequenceEqual(ReadOnlySpan without)) "archive.parquet bytes"
         ]
