@@ -15,6 +15,13 @@ type DeviceRun(config: RunConfig, start: RunState) =
         | RunConfig.GridSpec dims -> dims
         | RunConfig.CvtSpec _ -> invalidArg "archive" $"a device run needs a grid archive, got '{config.Archive}'."
 
+    let initial =
+        match start.Scheduler.Archive with
+        | :? CellArchive as a -> a
+        | other -> invalidArg "start" $"a device run keeps a grid archive, got {other.GetType().Name}."
+
+    let stats = initial.Stats
+
     let device =
         new DeviceMapElites(
             config.Device,
@@ -30,27 +37,18 @@ type DeviceRun(config: RunConfig, start: RunState) =
             config.Batch
         )
 
-    let archiveOf (state: RunState) =
-        match state.Scheduler.Archive with
-        | :? CellArchive as a -> a
-        | other -> invalidArg "state" $"a device run keeps a grid archive, got {other.GetType().Name}."
-
-    let stats = (archiveOf start).Stats
-
-    do
-        // ToCellArchive builds a plain grid archive; the device tasks' objectives start at 0.
-        if stats.QdOffset <> 0.0 then
-            invalidArg "task" $"task {config.Task} counts QD scores from {stats.QdOffset}; device runs count from 0."
-
     do
         try
-            device.Load(archiveOf start)
+            // ToCellArchive builds a plain grid archive; the device tasks' objectives start at 0.
+            if stats.QdOffset <> 0.0 then
+                invalidArg
+                    "task"
+                    $"task {config.Task} counts QD scores from {stats.QdOffset}; device runs count from 0."
+
+            device.Load initial
         with _ ->
             device.Dispose()
             reraise ()
-
-    /// The device's own description (for progress lines).
-    member _.Description = device.DeviceDescription
 
     /// One iteration on the device. The state's archive is left as it was until `Current`.
     member _.Step(state: RunState) : RunState =
