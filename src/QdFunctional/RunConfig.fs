@@ -341,6 +341,7 @@ module RunConfig =
     let deviceAlgorithms =
         [ "map-elites"; "map-elites-line"; "og-map-elites"; "omg-mega" ]
 
+    /// The tasks whose evaluation (and Jacobian) the device computes itself.
     let deviceTasks = [ "lp-sphere"; "lp-rastrigin"; "arm" ]
 
     /// True when the config's iterations run on its device rather than on the CPU.
@@ -349,7 +350,7 @@ module RunConfig =
         && c.Device <> "cpu"
         && List.contains c.Algorithm deviceAlgorithms
         && (c.Gradients = "analytic"
-            || not (c.Algorithm.StartsWith "og" || c.Algorithm.StartsWith "omg"))
+            || not (List.contains c.Algorithm [ "og-map-elites"; "omg-mega" ]))
         && List.contains c.Task deviceTasks
         && c.ArchiveLearningRate = 1.0
         && c.Archive.StartsWith "grid:"
