@@ -139,7 +139,11 @@ let tests =
                 let expected = results (reference.Force())
                 let dir = tempDir ()
                 let p = start (small dir []) []
-                waitFor (Path.Combine(dir, "step-01", "single-1", "checkpoint.bin")) p
+                // The first checkpoint of the first step: two thirds of the work remain, so the signal
+                // lands while runs are going even on a loaded machine (step 2's left a few seconds, and
+                // once the pipeline had finished before the signal was sent).
+                waitFor (Path.Combine(dir, "step-00", "single-1", "checkpoint.bin")) p
+                Expect.isFalse p.HasExited "the pipeline is still running when the signal is sent"
                 signal "INT" p
                 let code = finish p
                 Expect.equal code 130 "stopped by SIGINT"
