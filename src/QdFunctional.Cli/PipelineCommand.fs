@@ -1,5 +1,5 @@
 /// `qd pipeline`: the combined sweep of Adam and MOME runs, under a watchdog, with SIGUSR1 to
-/// end the current step and SIGINT to stop (both after the runs save their progress).
+/// end the current step and SIGINT or SIGTERM to stop (both after the runs save their progress).
 module QdFunctional.Cli.PipelineCommand
 
 open System
@@ -93,14 +93,19 @@ let execute dir (quiet: bool) (initial: PipelineState) =
                 control.Skip()
         )
 
-    use _stop =
+    let stopOn (signal: PosixSignal) =
         PosixSignalRegistration.Create(
-            PosixSignal.SIGINT,
+            signal,
             fun ctx ->
                 ctx.Cancel <- true
-                log "SIGINT: stopping after the runs save their progress"
+                log $"{signal}: stopping after the runs save their progress"
                 control.Stop()
         )
+
+    // SIGTERM as well as SIGINT: a pipeline started in the background (`nohup qd pipeline … &`)
+    // inherits SIGINT ignored, and then only SIGTERM reaches it.
+    use _stop = stopOn PosixSignal.SIGINT
+    use _term = stopOn PosixSignal.SIGTERM
 
     let runOne (run: string) =
         let runDir = Path.Combine(dir, run)

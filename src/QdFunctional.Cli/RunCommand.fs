@@ -75,7 +75,7 @@ let configOf (args: ParseResults<RunArgs>) =
     }
     |> RunConfig.validate
 
-/// Runs to the end or to Ctrl-C, showing progress; prints where the files are.
+/// Runs to the end or to Ctrl-C (or SIGTERM), showing progress; prints where the files are.
 let executeOn (evaluator: ClusterRun.Evaluator) (dir: string) (mode: Progress.Mode) (progress: RunProgress) =
     use cancel = new CancellationTokenSource()
 
@@ -85,6 +85,16 @@ let executeOn (evaluator: ClusterRun.Evaluator) (dir: string) (mode: Progress.Mo
             cancel.Cancel())
 
     Console.CancelKeyPress.AddHandler onCancel
+
+    // SIGTERM saves and stops too: it is what a scheduler or `kill` sends, and unlike SIGINT a shell
+    // never starts a background job (`nohup qd run … &`) with it ignored.
+    use _term =
+        System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM,
+            fun ctx ->
+                ctx.Cancel <- true
+                cancel.Cancel()
+        )
 
     try
         let total = progress.Config.Iterations

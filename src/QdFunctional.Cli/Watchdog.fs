@@ -17,7 +17,7 @@ let private crashVariable = RunCommand.crashVariable
 [<DllImport("libc", SetLastError = true)>]
 extern int private kill(int pid, int signal)
 
-let private sigint = 2
+let private sigterm = 15
 
 /// The program and leading arguments that run this same `qd`.
 let private qdCommand () =
@@ -29,7 +29,7 @@ let private qdCommand () =
     | "qd" -> host, []
     | _ -> "dotnet", [ dll ]
 
-/// What the pipeline asks of its running children: carry on, end the current step (SIGUSR1) or stop (SIGINT).
+/// What the pipeline asks of its running children: carry on, end the current step (SIGUSR1) or stop (SIGINT or SIGTERM).
 type Control() =
     let children = ConcurrentDictionary<int, Process>()
     let mutable skip = false
@@ -42,10 +42,11 @@ type Control() =
     /// True when runs should not start or restart.
     member _.Halted = skip || stop
 
-    /// Asks every running child to save and stop (SIGINT, which `qd` handles like Ctrl-C).
+    /// Asks every running child to save and stop (SIGTERM, which `qd run` handles like Ctrl-C; not
+    /// SIGINT, which children of a background pipeline inherit ignored).
     member _.InterruptChildren() =
         for p in children.Values do
-            kill (p.Id, sigint) |> ignore
+            kill (p.Id, sigterm) |> ignore
 
     member this.Skip() =
         skip <- true
@@ -100,7 +101,7 @@ let private runChild (control: Control) (runDir: string) (keepCrash: bool) =
 
     // A signal that arrived while the child was starting is passed on now.
     if control.Halted then
-        kill (p.Id, sigint) |> ignore
+        kill (p.Id, sigterm) |> ignore
 
     p.BeginOutputReadLine()
     p.BeginErrorReadLine()
@@ -124,7 +125,8 @@ let watch
         else
             match runChild control runDir (restarts = 0) with
             | 0 -> Finished
-            | code when code = interrupted && control.Halted -> Interrupted
+            // 130: it saved and stopped; 143: SIGTERM came before it could handle it (still starting).
+            | code when (code = interrupted || code = 128 + sigterm) && control.Halted -> Interrupted
             | code when code = stagnated ->
                 let config = JsonFile.Read<RunConfig>(RunDirectory.configPath runDir)
 

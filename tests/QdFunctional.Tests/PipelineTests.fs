@@ -12,8 +12,12 @@ let private tempDir () =
     Path.Combine(Path.GetTempPath(), "qd-pipeline-tests", Guid.NewGuid().ToString("N"))
 
 /// `qd` as a real child process (the CLI next to this test assembly), with extra environment.
+/// Started through `env --default-signal=INT` (it execs, keeping the pid): when the tests themselves
+/// run as a background job, SIGINT arrives ignored, and the child would inherit that.
 let private start (args: string list) (env: (string * string) list) =
-    let info = ProcessStartInfo(Environment.ProcessPath)
+    let info = ProcessStartInfo("env")
+    info.ArgumentList.Add "--default-signal=INT"
+    info.ArgumentList.Add Environment.ProcessPath
     info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "qd.dll"))
 
     for a in args do
@@ -133,27 +137,29 @@ let tests =
                 Expect.equal config.Weights [| 0.5; 0.5; 0.0 |] "the step's weights"
                 Expect.isTrue (File.Exists(Path.Combine(dir, "front.parquet"))) "global front written"
 
-            testCase
-                "SIGINT stops the pipeline after saving; qd resume ends with the same files as an uninterrupted pipeline"
-            <| fun () ->
-                let expected = results (reference.Force())
-                let dir = tempDir ()
-                let p = start (small dir []) []
-                // The first checkpoint of the first step: two thirds of the work remain, so the signal
-                // lands while runs are going even on a loaded machine (step 2's left a few seconds, and
-                // once the pipeline had finished before the signal was sent).
-                waitFor (Path.Combine(dir, "step-00", "single-1", "checkpoint.bin")) p
-                Expect.isFalse p.HasExited "the pipeline is still running when the signal is sent"
-                signal "INT" p
-                let code = finish p
-                Expect.equal code 130 "stopped by SIGINT"
-                let resumed = start [ "resume"; dir; "--quiet" ] []
-                Expect.equal (finish resumed) 0 "resumed to the end"
-                let actual = results dir
-                Expect.equal (Array.map fst actual) (Array.map fst expected) "the same files"
+            for name in [ "INT"; "TERM" ] do
+                testCase
+                    $"SIG{name} stops the pipeline after saving; qd resume ends with the same files as an uninterrupted pipeline"
+                <| fun () ->
+                    let expected = results (reference.Force())
+                    let dir = tempDir ()
+                    let p = start (small dir []) []
+                    // The first checkpoint of the first step: two thirds of the work remain, so the signal
+                    // lands while runs are going even on a loaded machine.
+                    waitFor (Path.Combine(dir, "step-00", "single-1", "checkpoint.bin")) p
+                    Expect.isFalse p.HasExited "the pipeline is still running when the signal is sent"
+                    signal name p
+                    let code = finish p
+                    Expect.equal code 130 $"stopped by SIG{name}"
+                    let log = File.ReadAllText(Path.Combine(dir, "pipeline.log"))
+                    Expect.stringContains log $"SIG{name}: stopping" "the signal is logged"
+                    let resumed = start [ "resume"; dir; "--quiet" ] []
+                    Expect.equal (finish resumed) 0 "resumed to the end"
+                    let actual = results dir
+                    Expect.equal (Array.map fst actual) (Array.map fst expected) "the same files"
 
-                for (name, a), (_, b) in Array.zip actual expected do
-                    Expect.isTrue (a = b) $"{name} is byte-identical"
+                    for (file, a), (_, b) in Array.zip actual expected do
+                        Expect.isTrue (a = b) $"{file} is byte-identical"
 
             testCase "the watchdog restarts a crashed run from its checkpoint and the results do not change"
             <| fun () ->
