@@ -19,7 +19,7 @@ namespace QdFunctional.Gpu;
 /// the CPU backends in the last float32 bits.</para>
 /// <para>Calls are serialized by a lock: an accelerator stream runs one kernel at a time anyway.</para>
 /// </remarks>
-public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
+public sealed class IlgpuBackend : GenericBackend, IDeviceResident, IDisposable
 {
     readonly Context context;
     readonly Accelerator accelerator;
@@ -52,7 +52,7 @@ public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
     public static IlgpuBackend Cpu => cpu.Value;
 
     /// <inheritdoc />
-    public string Name { get; }
+    public override string Name { get; }
 
     /// <summary>The accelerator's own description (device name, memory).</summary>
     public string DeviceDescription => $"{accelerator.AcceleratorType} {accelerator.Name}";
@@ -247,10 +247,10 @@ public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
     static (double, double) Parameters<H>(UnaryOp op, double p, double q) =>
         typeof(H) == typeof(float) && op != UnaryOp.PowScalar ? ((float)p, (float)q) : (p, q);
 
-    // ---- kernels, written once over the host element type ----
+    // ---- kernels, written once over the host element type; GenericBackend forwards both dtypes here ----
 
-    void UnaryHost<H>(UnaryOp op, double p, double q, H[] x, H[] y, int length)
-        where H : unmanaged =>
+    /// <inheritdoc />
+    protected override void UnaryKernel<H>(UnaryOp op, double p, double q, H[] x, H[] y, int length) =>
         Run(() =>
         {
             if (length == 0)
@@ -262,8 +262,8 @@ public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
             Out(dy, y, length);
         });
 
-    void UnaryBackwardHost<H>(UnaryOp op, double p, double q, H[] x, H[] y, H[] dy, H[] dx, int length)
-        where H : unmanaged =>
+    /// <inheritdoc />
+    protected override void UnaryBackwardKernel<H>(UnaryOp op, double p, double q, H[] x, H[] y, H[] dy, H[] dx, int length) =>
         Run(() =>
         {
             if (length == 0)
@@ -274,8 +274,8 @@ public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
             Out(g, dx, length);
         });
 
-    void BinaryHost<H>(BinaryOp op, Operand<H> a, Operand<H> b, H[] y, int rows, int cols)
-        where H : unmanaged =>
+    /// <inheritdoc />
+    protected override void BinaryKernel<H>(BinaryOp op, Operand<H> a, Operand<H> b, H[] y, int rows, int cols) =>
         Run(() =>
         {
             int n = rows * cols;
@@ -286,8 +286,18 @@ public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
             Out(dy, y, n);
         });
 
-    void BinaryBackwardHost<H>(BinaryOp op, Operand<H> a, Operand<H> b, H[] y, H[] dy, int rows, int cols, H[]? da, H[]? db)
-        where H : unmanaged =>
+    /// <inheritdoc />
+    protected override void BinaryBackwardKernel<H>(
+        BinaryOp op,
+        Operand<H> a,
+        Operand<H> b,
+        H[] y,
+        H[] dy,
+        int rows,
+        int cols,
+        H[]? da,
+        H[]? db
+    ) =>
         Run(() =>
         {
             int n = rows * cols;
@@ -312,8 +322,8 @@ public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
                 Out(gb, db, nb);
         });
 
-    void SelectHost<H>(H[] mask, Operand<H> a, Operand<H> b, H[] y, int rows, int cols)
-        where H : unmanaged =>
+    /// <inheritdoc />
+    protected override void SelectKernel<H>(H[] mask, Operand<H> a, Operand<H> b, H[] y, int rows, int cols) =>
         Run(() =>
         {
             int n = rows * cols;
@@ -324,8 +334,8 @@ public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
             Out(vy, y, n);
         });
 
-    void SelectBackwardHost<H>(H[] mask, Operand<H> a, Operand<H> b, H[] dy, int rows, int cols, H[]? da, H[]? db)
-        where H : unmanaged =>
+    /// <inheritdoc />
+    protected override void SelectBackwardKernel<H>(H[] mask, Operand<H> a, Operand<H> b, H[] dy, int rows, int cols, H[]? da, H[]? db) =>
         Run(() =>
         {
             int n = rows * cols;
@@ -352,8 +362,8 @@ public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
                 Out(gb, db, nb);
         });
 
-    void SumColumnsHost<H>(H[] x, int rows, int cols, H[] y)
-        where H : unmanaged =>
+    /// <inheritdoc />
+    protected override void SumColumnsKernel<H>(H[] x, int rows, int cols, H[] y) =>
         Run(() =>
         {
             if (rows == 0)
@@ -363,8 +373,8 @@ public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
             Out(vy, y, rows);
         });
 
-    void SumColumnsBackwardHost<H>(H[] dy, int rows, int cols, H[] dx)
-        where H : unmanaged =>
+    /// <inheritdoc />
+    protected override void SumColumnsBackwardKernel<H>(H[] dy, int rows, int cols, H[] dx) =>
         Run(() =>
         {
             int n = rows * cols;
@@ -375,8 +385,8 @@ public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
             Out(g, dx, n);
         });
 
-    void CumSumHost<H>(H[] x, int rows, int cols, H[] y)
-        where H : unmanaged =>
+    /// <inheritdoc />
+    protected override void CumSumKernel<H>(H[] x, int rows, int cols, H[] y) =>
         Run(() =>
         {
             int n = rows * cols;
@@ -387,8 +397,8 @@ public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
             Out(vy, y, n);
         });
 
-    void CumSumBackwardHost<H>(H[] dy, int rows, int cols, H[] dx)
-        where H : unmanaged =>
+    /// <inheritdoc />
+    protected override void CumSumBackwardKernel<H>(H[] dy, int rows, int cols, H[] dx) =>
         Run(() =>
         {
             int n = rows * cols;
@@ -399,8 +409,18 @@ public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
             Out(g, dx, n);
         });
 
-    void CopyColumnsHost<H>(H[] src, int srcCols, int srcStart, H[] dst, int dstCols, int dstStart, int count, int rows, bool accumulate)
-        where H : unmanaged =>
+    /// <inheritdoc />
+    protected override void CopyColumnsKernel<H>(
+        H[] src,
+        int srcCols,
+        int srcStart,
+        H[] dst,
+        int dstCols,
+        int dstStart,
+        int count,
+        int rows,
+        bool accumulate
+    ) =>
         Run(() =>
         {
             if (rows * count == 0)
@@ -422,8 +442,8 @@ public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
             Out(vd, dst, rows * dstCols);
         });
 
-    void MatMulHost<H>(H[] a, H[] w, H[] y, int rows, int inner, int cols)
-        where H : unmanaged =>
+    /// <inheritdoc />
+    protected override void MatMulKernel<H>(H[] a, H[] w, H[] y, int rows, int inner, int cols) =>
         Run(() =>
         {
             int n = rows * cols;
@@ -434,8 +454,8 @@ public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
             Out(vy, y, n);
         });
 
-    void MatMulBackwardHost<H>(H[] a, H[] w, H[] dy, int rows, int inner, int cols, H[]? da, H[]? dw)
-        where H : unmanaged =>
+    /// <inheritdoc />
+    protected override void MatMulBackwardKernel<H>(H[] a, H[] w, H[] dy, int rows, int inner, int cols, H[]? da, H[]? dw) =>
         Run(() =>
         {
             if (rows * inner * cols == 0)
@@ -455,8 +475,8 @@ public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
             }
         });
 
-    void BatchedMatMulHost<H>(H[] x, H[] w, H[] y, int rows, int inner, int cols)
-        where H : unmanaged =>
+    /// <inheritdoc />
+    protected override void BatchedMatMulKernel<H>(H[] x, H[] w, H[] y, int rows, int inner, int cols) =>
         Run(() =>
         {
             int n = rows * cols;
@@ -467,8 +487,8 @@ public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
             Out(vy, y, n);
         });
 
-    void BatchedMatMulBackwardHost<H>(H[] x, H[] w, H[] dy, int rows, int inner, int cols, H[]? dx, H[]? dw)
-        where H : unmanaged =>
+    /// <inheritdoc />
+    protected override void BatchedMatMulBackwardKernel<H>(H[] x, H[] w, H[] dy, int rows, int inner, int cols, H[]? dx, H[]? dw) =>
         Run(() =>
         {
             if (rows * inner * cols == 0)
@@ -500,173 +520,13 @@ public sealed class IlgpuBackend : IBackend, IDeviceResident, IDisposable
             Out(vd, dst, length);
         });
 
-    // ---- the seam's overloads ----
+    // ---- the dtype conversions: the only kernels that see both dtypes ----
 
     /// <inheritdoc />
-    public void Unary(UnaryOp op, double p, double q, double[] x, double[] y, int length) => UnaryHost(op, p, q, x, y, length);
+    public override void Convert(double[] src, float[] dst, int length, bool accumulate) => CastHost(src, dst, length, accumulate);
 
     /// <inheritdoc />
-    public void Unary(UnaryOp op, double p, double q, float[] x, float[] y, int length) => UnaryHost(op, p, q, x, y, length);
-
-    /// <inheritdoc />
-    public void UnaryBackward(UnaryOp op, double p, double q, double[] x, double[] y, double[] dy, double[] dx, int length) =>
-        UnaryBackwardHost(op, p, q, x, y, dy, dx, length);
-
-    /// <inheritdoc />
-    public void UnaryBackward(UnaryOp op, double p, double q, float[] x, float[] y, float[] dy, float[] dx, int length) =>
-        UnaryBackwardHost(op, p, q, x, y, dy, dx, length);
-
-    /// <inheritdoc />
-    public void Binary(BinaryOp op, Operand<double> a, Operand<double> b, double[] y, int rows, int cols) =>
-        BinaryHost(op, a, b, y, rows, cols);
-
-    /// <inheritdoc />
-    public void Binary(BinaryOp op, Operand<float> a, Operand<float> b, float[] y, int rows, int cols) =>
-        BinaryHost(op, a, b, y, rows, cols);
-
-    /// <inheritdoc />
-    public void BinaryBackward(
-        BinaryOp op,
-        Operand<double> a,
-        Operand<double> b,
-        double[] y,
-        double[] dy,
-        int rows,
-        int cols,
-        double[]? da,
-        double[]? db
-    ) => BinaryBackwardHost(op, a, b, y, dy, rows, cols, da, db);
-
-    /// <inheritdoc />
-    public void BinaryBackward(
-        BinaryOp op,
-        Operand<float> a,
-        Operand<float> b,
-        float[] y,
-        float[] dy,
-        int rows,
-        int cols,
-        float[]? da,
-        float[]? db
-    ) => BinaryBackwardHost(op, a, b, y, dy, rows, cols, da, db);
-
-    /// <inheritdoc />
-    public void Select(double[] mask, Operand<double> a, Operand<double> b, double[] y, int rows, int cols) =>
-        SelectHost(mask, a, b, y, rows, cols);
-
-    /// <inheritdoc />
-    public void Select(float[] mask, Operand<float> a, Operand<float> b, float[] y, int rows, int cols) =>
-        SelectHost(mask, a, b, y, rows, cols);
-
-    /// <inheritdoc />
-    public void SelectBackward(
-        double[] mask,
-        Operand<double> a,
-        Operand<double> b,
-        double[] dy,
-        int rows,
-        int cols,
-        double[]? da,
-        double[]? db
-    ) => SelectBackwardHost(mask, a, b, dy, rows, cols, da, db);
-
-    /// <inheritdoc />
-    public void SelectBackward(
-        float[] mask,
-        Operand<float> a,
-        Operand<float> b,
-        float[] dy,
-        int rows,
-        int cols,
-        float[]? da,
-        float[]? db
-    ) => SelectBackwardHost(mask, a, b, dy, rows, cols, da, db);
-
-    /// <inheritdoc />
-    public void SumColumns(double[] x, int rows, int cols, double[] y) => SumColumnsHost(x, rows, cols, y);
-
-    /// <inheritdoc />
-    public void SumColumns(float[] x, int rows, int cols, float[] y) => SumColumnsHost(x, rows, cols, y);
-
-    /// <inheritdoc />
-    public void SumColumnsBackward(double[] dy, int rows, int cols, double[] dx) => SumColumnsBackwardHost(dy, rows, cols, dx);
-
-    /// <inheritdoc />
-    public void SumColumnsBackward(float[] dy, int rows, int cols, float[] dx) => SumColumnsBackwardHost(dy, rows, cols, dx);
-
-    /// <inheritdoc />
-    public void CumSum(double[] x, int rows, int cols, double[] y) => CumSumHost(x, rows, cols, y);
-
-    /// <inheritdoc />
-    public void CumSum(float[] x, int rows, int cols, float[] y) => CumSumHost(x, rows, cols, y);
-
-    /// <inheritdoc />
-    public void CumSumBackward(double[] dy, int rows, int cols, double[] dx) => CumSumBackwardHost(dy, rows, cols, dx);
-
-    /// <inheritdoc />
-    public void CumSumBackward(float[] dy, int rows, int cols, float[] dx) => CumSumBackwardHost(dy, rows, cols, dx);
-
-    /// <inheritdoc />
-    public void CopyColumns(
-        double[] src,
-        int srcCols,
-        int srcStart,
-        double[] dst,
-        int dstCols,
-        int dstStart,
-        int count,
-        int rows,
-        bool accumulate
-    ) => CopyColumnsHost(src, srcCols, srcStart, dst, dstCols, dstStart, count, rows, accumulate);
-
-    /// <inheritdoc />
-    public void CopyColumns(
-        float[] src,
-        int srcCols,
-        int srcStart,
-        float[] dst,
-        int dstCols,
-        int dstStart,
-        int count,
-        int rows,
-        bool accumulate
-    ) => CopyColumnsHost(src, srcCols, srcStart, dst, dstCols, dstStart, count, rows, accumulate);
-
-    /// <inheritdoc />
-    public void MatMul(double[] a, double[] w, double[] y, int rows, int inner, int cols) => MatMulHost(a, w, y, rows, inner, cols);
-
-    /// <inheritdoc />
-    public void MatMul(float[] a, float[] w, float[] y, int rows, int inner, int cols) => MatMulHost(a, w, y, rows, inner, cols);
-
-    /// <inheritdoc />
-    public void MatMulBackward(double[] a, double[] w, double[] dy, int rows, int inner, int cols, double[]? da, double[]? dw) =>
-        MatMulBackwardHost(a, w, dy, rows, inner, cols, da, dw);
-
-    /// <inheritdoc />
-    public void MatMulBackward(float[] a, float[] w, float[] dy, int rows, int inner, int cols, float[]? da, float[]? dw) =>
-        MatMulBackwardHost(a, w, dy, rows, inner, cols, da, dw);
-
-    /// <inheritdoc />
-    public void BatchedMatMul(double[] x, double[] w, double[] y, int rows, int inner, int cols) =>
-        BatchedMatMulHost(x, w, y, rows, inner, cols);
-
-    /// <inheritdoc />
-    public void BatchedMatMul(float[] x, float[] w, float[] y, int rows, int inner, int cols) =>
-        BatchedMatMulHost(x, w, y, rows, inner, cols);
-
-    /// <inheritdoc />
-    public void BatchedMatMulBackward(double[] x, double[] w, double[] dy, int rows, int inner, int cols, double[]? dx, double[]? dw) =>
-        BatchedMatMulBackwardHost(x, w, dy, rows, inner, cols, dx, dw);
-
-    /// <inheritdoc />
-    public void BatchedMatMulBackward(float[] x, float[] w, float[] dy, int rows, int inner, int cols, float[]? dx, float[]? dw) =>
-        BatchedMatMulBackwardHost(x, w, dy, rows, inner, cols, dx, dw);
-
-    /// <inheritdoc />
-    public void Convert(double[] src, float[] dst, int length, bool accumulate) => CastHost(src, dst, length, accumulate);
-
-    /// <inheritdoc />
-    public void Convert(float[] src, double[] dst, int length, bool accumulate) => CastHost(src, dst, length, accumulate);
+    public override void Convert(float[] src, double[] dst, int length, bool accumulate) => CastHost(src, dst, length, accumulate);
 
     /// <summary>The compiled kernels of one accelerator, loaded once.</summary>
     sealed class Kernels(Accelerator a)

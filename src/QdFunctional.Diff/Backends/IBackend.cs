@@ -113,7 +113,8 @@ public readonly record struct Operand<T>(T[] Data, int Rows, int Cols)
 /// without changing user code. Backward kernels accumulate (+=) into their gradient arguments,
 /// because a tensor used twice receives the sum of both contributions. Scalar parameters (p, q) are
 /// passed as double whatever the dtype; a float32 kernel rounds them to float32 once. A backend owes
-/// both overloads of every kernel; the only kernels that see two dtypes at once are the
+/// both overloads of every kernel (<see cref="GenericBackend"/> derives them from one generic kernel
+/// each); the only kernels that see two dtypes at once are the
 /// <see cref="Convert(double[], float[], int, bool)"/> pair.</remarks>
 public interface IBackend
 {

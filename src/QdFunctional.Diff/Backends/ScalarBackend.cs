@@ -7,11 +7,12 @@ namespace QdFunctional.Diff;
 /// <remarks>It proves the backend seam is real (the whole suite runs over it too) and it is the
 /// independent implementation the fast backend is checked against. Transcendental functions are the
 /// scalar forms of <see cref="PortableMath"/>, so both backends give the same bits for them. Like the
-/// SIMD backend, each kernel is written once over the element type and serves both dtypes.</remarks>
-public sealed class ScalarBackend : IBackend
+/// SIMD backend, each kernel is written once over the element type and serves both dtypes through
+/// <see cref="GenericBackend"/>.</remarks>
+public sealed class ScalarBackend : GenericBackend
 {
     /// <inheritdoc />
-    public string Name => "scalar";
+    public override string Name => "scalar";
 
     /// <summary>The value of one unary operation at one point.</summary>
     /// <remarks>Shared by the forward kernel; written out once so the formulas read as a table.</remarks>
@@ -103,205 +104,44 @@ public sealed class ScalarBackend : IBackend
             _ => (T.Zero, T.Zero),
         };
 
-    // The seam's overloads, one pair per kernel; each forwards to the kernel written once over T.
-
     /// <inheritdoc />
-    public void Unary(UnaryOp op, double p, double q, double[] x, double[] y, int length) => UnaryKernel(op, p, q, x, y, length);
-
-    /// <inheritdoc />
-    public void Unary(UnaryOp op, double p, double q, float[] x, float[] y, int length) => UnaryKernel(op, p, q, x, y, length);
-
-    /// <inheritdoc />
-    public void UnaryBackward(UnaryOp op, double p, double q, double[] x, double[] y, double[] dy, double[] dx, int length) =>
-        UnaryBackwardKernel(op, p, q, x, y, dy, dx, length);
-
-    /// <inheritdoc />
-    public void UnaryBackward(UnaryOp op, double p, double q, float[] x, float[] y, float[] dy, float[] dx, int length) =>
-        UnaryBackwardKernel(op, p, q, x, y, dy, dx, length);
-
-    /// <inheritdoc />
-    public void Binary(BinaryOp op, Operand<double> a, Operand<double> b, double[] y, int rows, int cols) =>
-        BinaryKernel(op, a, b, y, rows, cols);
-
-    /// <inheritdoc />
-    public void Binary(BinaryOp op, Operand<float> a, Operand<float> b, float[] y, int rows, int cols) =>
-        BinaryKernel(op, a, b, y, rows, cols);
-
-    /// <inheritdoc />
-    public void BinaryBackward(
-        BinaryOp op,
-        Operand<double> a,
-        Operand<double> b,
-        double[] y,
-        double[] dy,
-        int rows,
-        int cols,
-        double[]? da,
-        double[]? db
-    ) => BinaryBackwardKernel(op, a, b, y, dy, rows, cols, da, db);
-
-    /// <inheritdoc />
-    public void BinaryBackward(
-        BinaryOp op,
-        Operand<float> a,
-        Operand<float> b,
-        float[] y,
-        float[] dy,
-        int rows,
-        int cols,
-        float[]? da,
-        float[]? db
-    ) => BinaryBackwardKernel(op, a, b, y, dy, rows, cols, da, db);
-
-    /// <inheritdoc />
-    public void Select(double[] mask, Operand<double> a, Operand<double> b, double[] y, int rows, int cols) =>
-        SelectKernel(mask, a, b, y, rows, cols);
-
-    /// <inheritdoc />
-    public void Select(float[] mask, Operand<float> a, Operand<float> b, float[] y, int rows, int cols) =>
-        SelectKernel(mask, a, b, y, rows, cols);
-
-    /// <inheritdoc />
-    public void SelectBackward(
-        double[] mask,
-        Operand<double> a,
-        Operand<double> b,
-        double[] dy,
-        int rows,
-        int cols,
-        double[]? da,
-        double[]? db
-    ) => SelectBackwardKernel(mask, a, b, dy, rows, cols, da, db);
-
-    /// <inheritdoc />
-    public void SelectBackward(
-        float[] mask,
-        Operand<float> a,
-        Operand<float> b,
-        float[] dy,
-        int rows,
-        int cols,
-        float[]? da,
-        float[]? db
-    ) => SelectBackwardKernel(mask, a, b, dy, rows, cols, da, db);
-
-    /// <inheritdoc />
-    public void SumColumns(double[] x, int rows, int cols, double[] y) => SumColumnsKernel(x, rows, cols, y);
-
-    /// <inheritdoc />
-    public void SumColumns(float[] x, int rows, int cols, float[] y) => SumColumnsKernel(x, rows, cols, y);
-
-    /// <inheritdoc />
-    public void SumColumnsBackward(double[] dy, int rows, int cols, double[] dx) => SumColumnsBackwardKernel(dy, rows, cols, dx);
-
-    /// <inheritdoc />
-    public void SumColumnsBackward(float[] dy, int rows, int cols, float[] dx) => SumColumnsBackwardKernel(dy, rows, cols, dx);
-
-    /// <inheritdoc />
-    public void CumSum(double[] x, int rows, int cols, double[] y) => CumSumKernel(x, rows, cols, y);
-
-    /// <inheritdoc />
-    public void CumSum(float[] x, int rows, int cols, float[] y) => CumSumKernel(x, rows, cols, y);
-
-    /// <inheritdoc />
-    public void CumSumBackward(double[] dy, int rows, int cols, double[] dx) => CumSumBackwardKernel(dy, rows, cols, dx);
-
-    /// <inheritdoc />
-    public void CumSumBackward(float[] dy, int rows, int cols, float[] dx) => CumSumBackwardKernel(dy, rows, cols, dx);
-
-    /// <inheritdoc />
-    public void CopyColumns(
-        double[] src,
-        int srcCols,
-        int srcStart,
-        double[] dst,
-        int dstCols,
-        int dstStart,
-        int count,
-        int rows,
-        bool accumulate
-    ) => CopyColumnsKernel(src, srcCols, srcStart, dst, dstCols, dstStart, count, rows, accumulate);
-
-    /// <inheritdoc />
-    public void CopyColumns(
-        float[] src,
-        int srcCols,
-        int srcStart,
-        float[] dst,
-        int dstCols,
-        int dstStart,
-        int count,
-        int rows,
-        bool accumulate
-    ) => CopyColumnsKernel(src, srcCols, srcStart, dst, dstCols, dstStart, count, rows, accumulate);
-
-    /// <inheritdoc />
-    public void MatMul(double[] a, double[] w, double[] y, int rows, int inner, int cols) => MatMulKernel(a, w, y, rows, inner, cols);
-
-    /// <inheritdoc />
-    public void MatMul(float[] a, float[] w, float[] y, int rows, int inner, int cols) => MatMulKernel(a, w, y, rows, inner, cols);
-
-    /// <inheritdoc />
-    public void MatMulBackward(double[] a, double[] w, double[] dy, int rows, int inner, int cols, double[]? da, double[]? dw) =>
-        MatMulBackwardKernel(a, w, dy, rows, inner, cols, da, dw);
-
-    /// <inheritdoc />
-    public void MatMulBackward(float[] a, float[] w, float[] dy, int rows, int inner, int cols, float[]? da, float[]? dw) =>
-        MatMulBackwardKernel(a, w, dy, rows, inner, cols, da, dw);
-
-    /// <inheritdoc />
-    public void BatchedMatMul(double[] x, double[] w, double[] y, int rows, int inner, int cols) =>
-        BatchedMatMulKernel(x, w, y, rows, inner, cols);
-
-    /// <inheritdoc />
-    public void BatchedMatMul(float[] x, float[] w, float[] y, int rows, int inner, int cols) =>
-        BatchedMatMulKernel(x, w, y, rows, inner, cols);
-
-    /// <inheritdoc />
-    public void BatchedMatMulBackward(double[] x, double[] w, double[] dy, int rows, int inner, int cols, double[]? dx, double[]? dw) =>
-        BatchedMatMulBackwardKernel(x, w, dy, rows, inner, cols, dx, dw);
-
-    /// <inheritdoc />
-    public void BatchedMatMulBackward(float[] x, float[] w, float[] dy, int rows, int inner, int cols, float[]? dx, float[]? dw) =>
-        BatchedMatMulBackwardKernel(x, w, dy, rows, inner, cols, dx, dw);
-
-    /// <inheritdoc />
-    public void Convert(double[] src, float[] dst, int length, bool accumulate)
+    public override void Convert(double[] src, float[] dst, int length, bool accumulate)
     {
         for (int i = 0; i < length; i++)
             dst[i] = accumulate ? dst[i] + (float)src[i] : (float)src[i];
     }
 
     /// <inheritdoc />
-    public void Convert(float[] src, double[] dst, int length, bool accumulate)
+    public override void Convert(float[] src, double[] dst, int length, bool accumulate)
     {
         for (int i = 0; i < length; i++)
             dst[i] = accumulate ? dst[i] + src[i] : src[i];
     }
 
-    private static void UnaryKernel<T>(UnaryOp op, double p, double q, T[] x, T[] y, int length)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    /// <inheritdoc />
+    protected override void UnaryKernel<T>(UnaryOp op, double p, double q, T[] x, T[] y, int length)
     {
         for (int i = 0; i < length; i++)
             y[i] = Apply(op, p, q, x[i]);
     }
 
-    private static void UnaryBackwardKernel<T>(UnaryOp op, double p, double q, T[] x, T[] y, T[] dy, T[] dx, int length)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    /// <inheritdoc />
+    protected override void UnaryBackwardKernel<T>(UnaryOp op, double p, double q, T[] x, T[] y, T[] dy, T[] dx, int length)
     {
         for (int i = 0; i < length; i++)
             dx[i] += dy[i] * Derivative(op, p, q, x[i], y[i]);
     }
 
-    private static void BinaryKernel<T>(BinaryOp op, Operand<T> a, Operand<T> b, T[] y, int rows, int cols)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    /// <inheritdoc />
+    protected override void BinaryKernel<T>(BinaryOp op, Operand<T> a, Operand<T> b, T[] y, int rows, int cols)
     {
         for (int i = 0; i < rows; i++)
         for (int j = 0; j < cols; j++)
             y[i * cols + j] = Apply(op, a.At(i, j), b.At(i, j));
     }
 
-    private static void BinaryBackwardKernel<T>(
+    /// <inheritdoc />
+    protected override void BinaryBackwardKernel<T>(
         BinaryOp op,
         Operand<T> a,
         Operand<T> b,
@@ -312,7 +152,6 @@ public sealed class ScalarBackend : IBackend
         T[]? da,
         T[]? db
     )
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         for (int i = 0; i < rows; i++)
         for (int j = 0; j < cols; j++)
@@ -326,16 +165,16 @@ public sealed class ScalarBackend : IBackend
         }
     }
 
-    private static void SelectKernel<T>(T[] mask, Operand<T> a, Operand<T> b, T[] y, int rows, int cols)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    /// <inheritdoc />
+    protected override void SelectKernel<T>(T[] mask, Operand<T> a, Operand<T> b, T[] y, int rows, int cols)
     {
         for (int i = 0; i < rows; i++)
         for (int j = 0; j < cols; j++)
             y[i * cols + j] = mask[i * cols + j] != T.Zero ? a.At(i, j) : b.At(i, j);
     }
 
-    private static void SelectBackwardKernel<T>(T[] mask, Operand<T> a, Operand<T> b, T[] dy, int rows, int cols, T[]? da, T[]? db)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    /// <inheritdoc />
+    protected override void SelectBackwardKernel<T>(T[] mask, Operand<T> a, Operand<T> b, T[] dy, int rows, int cols, T[]? da, T[]? db)
     {
         for (int i = 0; i < rows; i++)
         for (int j = 0; j < cols; j++)
@@ -351,8 +190,8 @@ public sealed class ScalarBackend : IBackend
         }
     }
 
-    private static void SumColumnsKernel<T>(T[] x, int rows, int cols, T[] y)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    /// <inheritdoc />
+    protected override void SumColumnsKernel<T>(T[] x, int rows, int cols, T[] y)
     {
         for (int i = 0; i < rows; i++)
         {
@@ -363,16 +202,16 @@ public sealed class ScalarBackend : IBackend
         }
     }
 
-    private static void SumColumnsBackwardKernel<T>(T[] dy, int rows, int cols, T[] dx)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    /// <inheritdoc />
+    protected override void SumColumnsBackwardKernel<T>(T[] dy, int rows, int cols, T[] dx)
     {
         for (int i = 0; i < rows; i++)
         for (int j = 0; j < cols; j++)
             dx[i * cols + j] += dy[i];
     }
 
-    private static void CumSumKernel<T>(T[] x, int rows, int cols, T[] y)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    /// <inheritdoc />
+    protected override void CumSumKernel<T>(T[] x, int rows, int cols, T[] y)
     {
         for (int i = 0; i < rows; i++)
         {
@@ -385,8 +224,8 @@ public sealed class ScalarBackend : IBackend
         }
     }
 
-    private static void CumSumBackwardKernel<T>(T[] dy, int rows, int cols, T[] dx)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    /// <inheritdoc />
+    protected override void CumSumBackwardKernel<T>(T[] dy, int rows, int cols, T[] dx)
     {
         for (int i = 0; i < rows; i++)
         {
@@ -399,7 +238,8 @@ public sealed class ScalarBackend : IBackend
         }
     }
 
-    private static void CopyColumnsKernel<T>(
+    /// <inheritdoc />
+    protected override void CopyColumnsKernel<T>(
         T[] src,
         int srcCols,
         int srcStart,
@@ -410,7 +250,6 @@ public sealed class ScalarBackend : IBackend
         int rows,
         bool accumulate
     )
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         for (int i = 0; i < rows; i++)
         for (int j = 0; j < count; j++)
@@ -423,8 +262,8 @@ public sealed class ScalarBackend : IBackend
         }
     }
 
-    private static void MatMulKernel<T>(T[] a, T[] w, T[] y, int rows, int inner, int cols)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    /// <inheritdoc />
+    protected override void MatMulKernel<T>(T[] a, T[] w, T[] y, int rows, int inner, int cols)
     {
         for (int i = 0; i < rows; i++)
         for (int j = 0; j < cols; j++)
@@ -436,8 +275,8 @@ public sealed class ScalarBackend : IBackend
         }
     }
 
-    private static void MatMulBackwardKernel<T>(T[] a, T[] w, T[] dy, int rows, int inner, int cols, T[]? da, T[]? dw)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    /// <inheritdoc />
+    protected override void MatMulBackwardKernel<T>(T[] a, T[] w, T[] dy, int rows, int inner, int cols, T[]? da, T[]? dw)
     {
         for (int i = 0; i < rows; i++)
         for (int k = 0; k < inner; k++)
@@ -451,8 +290,8 @@ public sealed class ScalarBackend : IBackend
         }
     }
 
-    private static void BatchedMatMulKernel<T>(T[] x, T[] w, T[] y, int rows, int inner, int cols)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    /// <inheritdoc />
+    protected override void BatchedMatMulKernel<T>(T[] x, T[] w, T[] y, int rows, int inner, int cols)
     {
         for (int i = 0; i < rows; i++)
         for (int q = 0; q < cols; q++)
@@ -464,8 +303,8 @@ public sealed class ScalarBackend : IBackend
         }
     }
 
-    private static void BatchedMatMulBackwardKernel<T>(T[] x, T[] w, T[] dy, int rows, int inner, int cols, T[]? dx, T[]? dw)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    /// <inheritdoc />
+    protected override void BatchedMatMulBackwardKernel<T>(T[] x, T[] w, T[] dy, int rows, int inner, int cols, T[]? dx, T[]? dw)
     {
         for (int i = 0; i < rows; i++)
         for (int k = 0; k < inner; k++)

@@ -12,9 +12,9 @@ namespace QdFunctional.Diff;
 /// the transcendental functions come from <see cref="Numerics.PortableMath"/>, whose vector and scalar forms agree bit for bit.
 /// So results are bit-identical whatever <see cref="MaxDegreeOfParallelism"/> is, wherever buffers
 /// live, and from the first call on. Every kernel is written once, generic over the element type, and
-/// instantiated for float64 (double) and float32 (float): the JIT specializes each, so float32 runs
+/// instantiated for float64 (double) and float32 (float) by <see cref="GenericBackend"/>: the JIT specializes each, so float32 runs
 /// twice as many lanes per vector with the same code.</remarks>
-public sealed class SimdBackend : IBackend
+public sealed class SimdBackend : GenericBackend
 {
     /// <summary>Creates the backend; -1 uses every core, 1 runs on the calling thread only.</summary>
     /// <remarks>The thread count is a parameter so tests can show it does not change results.</remarks>
@@ -25,172 +25,10 @@ public sealed class SimdBackend : IBackend
     public int MaxDegreeOfParallelism { get; }
 
     /// <inheritdoc />
-    public string Name => "simd";
-
-    // The seam's overloads, one pair per kernel; each forwards to the kernel written once over T.
+    public override string Name => "simd";
 
     /// <inheritdoc />
-    public void Unary(UnaryOp op, double p, double q, double[] x, double[] y, int length) => UnaryKernel(op, p, q, x, y, length);
-
-    /// <inheritdoc />
-    public void Unary(UnaryOp op, double p, double q, float[] x, float[] y, int length) => UnaryKernel(op, p, q, x, y, length);
-
-    /// <inheritdoc />
-    public void UnaryBackward(UnaryOp op, double p, double q, double[] x, double[] y, double[] dy, double[] dx, int length) =>
-        UnaryBackwardKernel(op, p, q, x, y, dy, dx, length);
-
-    /// <inheritdoc />
-    public void UnaryBackward(UnaryOp op, double p, double q, float[] x, float[] y, float[] dy, float[] dx, int length) =>
-        UnaryBackwardKernel(op, p, q, x, y, dy, dx, length);
-
-    /// <inheritdoc />
-    public void Binary(BinaryOp op, Operand<double> a, Operand<double> b, double[] y, int rows, int cols) =>
-        BinaryKernel(op, a, b, y, rows, cols);
-
-    /// <inheritdoc />
-    public void Binary(BinaryOp op, Operand<float> a, Operand<float> b, float[] y, int rows, int cols) =>
-        BinaryKernel(op, a, b, y, rows, cols);
-
-    /// <inheritdoc />
-    public void BinaryBackward(
-        BinaryOp op,
-        Operand<double> a,
-        Operand<double> b,
-        double[] y,
-        double[] dy,
-        int rows,
-        int cols,
-        double[]? da,
-        double[]? db
-    ) => BinaryBackwardKernel(op, a, b, y, dy, rows, cols, da, db);
-
-    /// <inheritdoc />
-    public void BinaryBackward(
-        BinaryOp op,
-        Operand<float> a,
-        Operand<float> b,
-        float[] y,
-        float[] dy,
-        int rows,
-        int cols,
-        float[]? da,
-        float[]? db
-    ) => BinaryBackwardKernel(op, a, b, y, dy, rows, cols, da, db);
-
-    /// <inheritdoc />
-    public void Select(double[] mask, Operand<double> a, Operand<double> b, double[] y, int rows, int cols) =>
-        SelectKernel(mask, a, b, y, rows, cols);
-
-    /// <inheritdoc />
-    public void Select(float[] mask, Operand<float> a, Operand<float> b, float[] y, int rows, int cols) =>
-        SelectKernel(mask, a, b, y, rows, cols);
-
-    /// <inheritdoc />
-    public void SelectBackward(
-        double[] mask,
-        Operand<double> a,
-        Operand<double> b,
-        double[] dy,
-        int rows,
-        int cols,
-        double[]? da,
-        double[]? db
-    ) => SelectBackwardKernel(mask, a, b, dy, rows, cols, da, db);
-
-    /// <inheritdoc />
-    public void SelectBackward(
-        float[] mask,
-        Operand<float> a,
-        Operand<float> b,
-        float[] dy,
-        int rows,
-        int cols,
-        float[]? da,
-        float[]? db
-    ) => SelectBackwardKernel(mask, a, b, dy, rows, cols, da, db);
-
-    /// <inheritdoc />
-    public void SumColumns(double[] x, int rows, int cols, double[] y) => SumColumnsKernel(x, rows, cols, y);
-
-    /// <inheritdoc />
-    public void SumColumns(float[] x, int rows, int cols, float[] y) => SumColumnsKernel(x, rows, cols, y);
-
-    /// <inheritdoc />
-    public void SumColumnsBackward(double[] dy, int rows, int cols, double[] dx) => SumColumnsBackwardKernel(dy, rows, cols, dx);
-
-    /// <inheritdoc />
-    public void SumColumnsBackward(float[] dy, int rows, int cols, float[] dx) => SumColumnsBackwardKernel(dy, rows, cols, dx);
-
-    /// <inheritdoc />
-    public void CumSum(double[] x, int rows, int cols, double[] y) => CumSumKernel(x, rows, cols, y);
-
-    /// <inheritdoc />
-    public void CumSum(float[] x, int rows, int cols, float[] y) => CumSumKernel(x, rows, cols, y);
-
-    /// <inheritdoc />
-    public void CumSumBackward(double[] dy, int rows, int cols, double[] dx) => CumSumBackwardKernel(dy, rows, cols, dx);
-
-    /// <inheritdoc />
-    public void CumSumBackward(float[] dy, int rows, int cols, float[] dx) => CumSumBackwardKernel(dy, rows, cols, dx);
-
-    /// <inheritdoc />
-    public void CopyColumns(
-        double[] src,
-        int srcCols,
-        int srcStart,
-        double[] dst,
-        int dstCols,
-        int dstStart,
-        int count,
-        int rows,
-        bool accumulate
-    ) => CopyColumnsKernel(src, srcCols, srcStart, dst, dstCols, dstStart, count, rows, accumulate);
-
-    /// <inheritdoc />
-    public void CopyColumns(
-        float[] src,
-        int srcCols,
-        int srcStart,
-        float[] dst,
-        int dstCols,
-        int dstStart,
-        int count,
-        int rows,
-        bool accumulate
-    ) => CopyColumnsKernel(src, srcCols, srcStart, dst, dstCols, dstStart, count, rows, accumulate);
-
-    /// <inheritdoc />
-    public void MatMul(double[] a, double[] w, double[] y, int rows, int inner, int cols) => MatMulKernel(a, w, y, rows, inner, cols);
-
-    /// <inheritdoc />
-    public void MatMul(float[] a, float[] w, float[] y, int rows, int inner, int cols) => MatMulKernel(a, w, y, rows, inner, cols);
-
-    /// <inheritdoc />
-    public void MatMulBackward(double[] a, double[] w, double[] dy, int rows, int inner, int cols, double[]? da, double[]? dw) =>
-        MatMulBackwardKernel(a, w, dy, rows, inner, cols, da, dw);
-
-    /// <inheritdoc />
-    public void MatMulBackward(float[] a, float[] w, float[] dy, int rows, int inner, int cols, float[]? da, float[]? dw) =>
-        MatMulBackwardKernel(a, w, dy, rows, inner, cols, da, dw);
-
-    /// <inheritdoc />
-    public void BatchedMatMul(double[] x, double[] w, double[] y, int rows, int inner, int cols) =>
-        BatchedMatMulKernel(x, w, y, rows, inner, cols);
-
-    /// <inheritdoc />
-    public void BatchedMatMul(float[] x, float[] w, float[] y, int rows, int inner, int cols) =>
-        BatchedMatMulKernel(x, w, y, rows, inner, cols);
-
-    /// <inheritdoc />
-    public void BatchedMatMulBackward(double[] x, double[] w, double[] dy, int rows, int inner, int cols, double[]? dx, double[]? dw) =>
-        BatchedMatMulBackwardKernel(x, w, dy, rows, inner, cols, dx, dw);
-
-    /// <inheritdoc />
-    public void BatchedMatMulBackward(float[] x, float[] w, float[] dy, int rows, int inner, int cols, float[]? dx, float[]? dw) =>
-        BatchedMatMulBackwardKernel(x, w, dy, rows, inner, cols, dx, dw);
-
-    /// <inheritdoc />
-    public void Convert(double[] src, float[] dst, int length, bool accumulate) =>
+    public override void Convert(double[] src, float[] dst, int length, bool accumulate) =>
         Partition.Elements(
             length,
             MaxDegreeOfParallelism,
@@ -198,19 +36,19 @@ public sealed class SimdBackend : IBackend
         );
 
     /// <inheritdoc />
-    public void Convert(float[] src, double[] dst, int length, bool accumulate) =>
+    public override void Convert(float[] src, double[] dst, int length, bool accumulate) =>
         Partition.Elements(
             length,
             MaxDegreeOfParallelism,
             (s, e) => Precision.Widen(src.AsSpan(s, e - s), dst.AsSpan(s, e - s), accumulate)
         );
 
-    private void UnaryKernel<T>(UnaryOp op, double p, double q, T[] x, T[] y, int length)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+    /// <inheritdoc />
+    protected override void UnaryKernel<T>(UnaryOp op, double p, double q, T[] x, T[] y, int length) =>
         Partition.Elements(length, MaxDegreeOfParallelism, (s, e) => UnarySpan(op, p, q, x.AsSpan(s, e - s), y.AsSpan(s, e - s)));
 
-    private void UnaryBackwardKernel<T>(UnaryOp op, double p, double q, T[] x, T[] y, T[] dy, T[] dx, int length)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+    /// <inheritdoc />
+    protected override void UnaryBackwardKernel<T>(UnaryOp op, double p, double q, T[] x, T[] y, T[] dy, T[] dx, int length) =>
         Partition.Elements(
             length,
             MaxDegreeOfParallelism,
@@ -385,8 +223,8 @@ public sealed class SimdBackend : IBackend
         }
     }
 
-    private void BinaryKernel<T>(BinaryOp op, Operand<T> a, Operand<T> b, T[] y, int rows, int cols)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    /// <inheritdoc />
+    protected override void BinaryKernel<T>(BinaryOp op, Operand<T> a, Operand<T> b, T[] y, int rows, int cols)
     {
         if (IsFull(a, rows, cols) && IsFull(b, rows, cols))
         {
@@ -460,8 +298,18 @@ public sealed class SimdBackend : IBackend
         }
     }
 
-    private void BinaryBackwardKernel<T>(BinaryOp op, Operand<T> a, Operand<T> b, T[] y, T[] dy, int rows, int cols, T[]? da, T[]? db)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    /// <inheritdoc />
+    protected override void BinaryBackwardKernel<T>(
+        BinaryOp op,
+        Operand<T> a,
+        Operand<T> b,
+        T[] y,
+        T[] dy,
+        int rows,
+        int cols,
+        T[]? da,
+        T[]? db
+    )
     {
         if (op >= BinaryOp.Less || (da is null && db is null))
             return;
@@ -586,8 +434,8 @@ public sealed class SimdBackend : IBackend
         }
     }
 
-    private void SelectKernel<T>(T[] mask, Operand<T> a, Operand<T> b, T[] y, int rows, int cols)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+    /// <inheritdoc />
+    protected override void SelectKernel<T>(T[] mask, Operand<T> a, Operand<T> b, T[] y, int rows, int cols) =>
         Partition.Rows(
             rows,
             cols,
@@ -608,8 +456,8 @@ public sealed class SimdBackend : IBackend
             }
         );
 
-    private void SelectBackwardKernel<T>(T[] mask, Operand<T> a, Operand<T> b, T[] dy, int rows, int cols, T[]? da, T[]? db)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    /// <inheritdoc />
+    protected override void SelectBackwardKernel<T>(T[] mask, Operand<T> a, Operand<T> b, T[] dy, int rows, int cols, T[]? da, T[]? db)
     {
         void Body(int s, int e)
         {
@@ -640,8 +488,8 @@ public sealed class SimdBackend : IBackend
             Body(0, rows);
     }
 
-    private void SumColumnsKernel<T>(T[] x, int rows, int cols, T[] y)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+    /// <inheritdoc />
+    protected override void SumColumnsKernel<T>(T[] x, int rows, int cols, T[] y) =>
         Partition.Rows(
             rows,
             cols,
@@ -653,8 +501,8 @@ public sealed class SimdBackend : IBackend
             }
         );
 
-    private void SumColumnsBackwardKernel<T>(T[] dy, int rows, int cols, T[] dx)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+    /// <inheritdoc />
+    protected override void SumColumnsBackwardKernel<T>(T[] dy, int rows, int cols, T[] dx) =>
         Partition.Rows(
             rows,
             cols,
@@ -666,8 +514,8 @@ public sealed class SimdBackend : IBackend
             }
         );
 
-    private void CumSumKernel<T>(T[] x, int rows, int cols, T[] y)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+    /// <inheritdoc />
+    protected override void CumSumKernel<T>(T[] x, int rows, int cols, T[] y) =>
         Partition.Rows(
             rows,
             cols,
@@ -688,8 +536,8 @@ public sealed class SimdBackend : IBackend
             }
         );
 
-    private void CumSumBackwardKernel<T>(T[] dy, int rows, int cols, T[] dx)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+    /// <inheritdoc />
+    protected override void CumSumBackwardKernel<T>(T[] dy, int rows, int cols, T[] dx) =>
         Partition.Rows(
             rows,
             cols,
@@ -710,7 +558,8 @@ public sealed class SimdBackend : IBackend
             }
         );
 
-    private void CopyColumnsKernel<T>(
+    /// <inheritdoc />
+    protected override void CopyColumnsKernel<T>(
         T[] src,
         int srcCols,
         int srcStart,
@@ -720,8 +569,7 @@ public sealed class SimdBackend : IBackend
         int count,
         int rows,
         bool accumulate
-    )
-        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+    ) =>
         Partition.Rows(
             rows,
             count,
@@ -740,8 +588,8 @@ public sealed class SimdBackend : IBackend
             }
         );
 
-    private void MatMulKernel<T>(T[] a, T[] w, T[] y, int rows, int inner, int cols)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+    /// <inheritdoc />
+    protected override void MatMulKernel<T>(T[] a, T[] w, T[] y, int rows, int inner, int cols) =>
         Partition.Rows(
             rows,
             inner * Math.Max(1, cols),
@@ -758,8 +606,8 @@ public sealed class SimdBackend : IBackend
             }
         );
 
-    private void MatMulBackwardKernel<T>(T[] a, T[] w, T[] dy, int rows, int inner, int cols, T[]? da, T[]? dw)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    /// <inheritdoc />
+    protected override void MatMulBackwardKernel<T>(T[] a, T[] w, T[] dy, int rows, int inner, int cols, T[]? da, T[]? dw)
     {
         if (da is not null)
             Partition.Rows(
@@ -794,8 +642,8 @@ public sealed class SimdBackend : IBackend
             );
     }
 
-    private void BatchedMatMulKernel<T>(T[] x, T[] w, T[] y, int rows, int inner, int cols)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+    /// <inheritdoc />
+    protected override void BatchedMatMulKernel<T>(T[] x, T[] w, T[] y, int rows, int inner, int cols) =>
         Partition.Rows(
             rows,
             inner * Math.Max(1, cols),
@@ -812,8 +660,8 @@ public sealed class SimdBackend : IBackend
             }
         );
 
-    private void BatchedMatMulBackwardKernel<T>(T[] x, T[] w, T[] dy, int rows, int inner, int cols, T[]? dx, T[]? dw)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+    /// <inheritdoc />
+    protected override void BatchedMatMulBackwardKernel<T>(T[] x, T[] w, T[] dy, int rows, int inner, int cols, T[]? dx, T[]? dw) =>
         Partition.Rows(
             rows,
             inner * Math.Max(1, cols),
