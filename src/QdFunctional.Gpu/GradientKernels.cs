@@ -48,21 +48,7 @@ internal static class GradientKernels
         uint kHi = keys[6 * e + 4],
             kLo = keys[6 * e + 5];
         DeviceRandom.FoldIn(ref kHi, ref kLo, (uint)i);
-        for (int j = 0; j < d; j += 2)
-        {
-            ulong p = (ulong)(j >> 1);
-            double u = DeviceRandom.Unit(DeviceRandom.Bits(kHi, kLo, 2 * p)),
-                v = DeviceRandom.Unit(DeviceRandom.Bits(kHi, kLo, 2 * p + 1));
-            double radius = Math.Sqrt(-2.0 * PortableMath.Log(1.0 - u));
-            var (sin, cos) = PortableMath.SinCos(2.0 * Math.PI * v);
-            double x0 = parent < 0 ? 0.0 : archiveSolutions[parent * d + j];
-            points[row + j] = x0 + (0.0 + s.Sigma * (radius * cos));
-            if (j + 1 < d)
-            {
-                double x1 = parent < 0 ? 0.0 : archiveSolutions[parent * d + j + 1];
-                points[row + j + 1] = x1 + (0.0 + s.Sigma * (radius * sin));
-            }
-        }
+        MapElitesKernels.GaussianChild(s, kHi, kLo, parent, archiveSolutions, points, row);
     }
 
     /// <summary>Evaluates row r, finds its cell, and writes its Jacobian (3 × d: ∂f, ∂m_0, ∂m_1) to

@@ -98,21 +98,7 @@ internal static class MapElitesKernels
         {
             // Gaussian mutation of a uniformly drawn parent (or of x0 = 0 while the archive is empty).
             int parent = s.Occupied == 0 ? -1 : occupied[DeviceRandom.Below(DeviceRandom.Bits(pHi, pLo, (ulong)i), s.Occupied)];
-            for (int j = 0; j < d; j += 2)
-            {
-                ulong p = (ulong)(j >> 1);
-                double u = DeviceRandom.Unit(DeviceRandom.Bits(kHi, kLo, 2 * p)),
-                    v = DeviceRandom.Unit(DeviceRandom.Bits(kHi, kLo, 2 * p + 1));
-                double radius = Math.Sqrt(-2.0 * PortableMath.Log(1.0 - u));
-                var (sin, cos) = PortableMath.SinCos(2.0 * Math.PI * v);
-                double x0 = parent < 0 ? 0.0 : archiveSolutions[parent * d + j];
-                children[row + j] = x0 + (0.0 + s.Sigma * (radius * cos));
-                if (j + 1 < d)
-                {
-                    double x1 = parent < 0 ? 0.0 : archiveSolutions[parent * d + j + 1];
-                    children[row + j + 1] = x1 + (0.0 + s.Sigma * (radius * sin));
-                }
-            }
+            GaussianChild(s, kHi, kLo, parent, archiveSolutions, children, row);
         }
         else
         {
@@ -215,6 +201,37 @@ internal static class MapElitesKernels
         measures[2 * r] = m0;
         measures[2 * r + 1] = m1;
         cells[r] = Coordinate(m0, s.Low0, s.CellScale0, s.Res0) * s.Res1 + Coordinate(m1, s.Low1, s.CellScale1, s.Res1);
+    }
+
+    /// <summary>Writes at <paramref name="row"/> the elite <paramref name="parent"/> (x0 = 0 when −1) plus
+    /// σ N(0, I) from the row's noise key: Key.Normal's Box–Muller pairs and Variation's arithmetic, in order.</summary>
+    /// <remarks>Shared by MAP-Elites' Gaussian mutation and the gradient operators' σ0 points.</remarks>
+    internal static void GaussianChild(
+        MapElitesStep s,
+        uint kHi,
+        uint kLo,
+        int parent,
+        ArrayView<double> archiveSolutions,
+        ArrayView<double> target,
+        int row
+    )
+    {
+        int d = s.Dim;
+        for (int j = 0; j < d; j += 2)
+        {
+            ulong p = (ulong)(j >> 1);
+            double u = DeviceRandom.Unit(DeviceRandom.Bits(kHi, kLo, 2 * p)),
+                v = DeviceRandom.Unit(DeviceRandom.Bits(kHi, kLo, 2 * p + 1));
+            double radius = Math.Sqrt(-2.0 * PortableMath.Log(1.0 - u));
+            var (sin, cos) = PortableMath.SinCos(2.0 * Math.PI * v);
+            double x0 = parent < 0 ? 0.0 : archiveSolutions[parent * d + j];
+            target[row + j] = x0 + (0.0 + s.Sigma * (radius * cos));
+            if (j + 1 < d)
+            {
+                double x1 = parent < 0 ? 0.0 : archiveSolutions[parent * d + j + 1];
+                target[row + j + 1] = x1 + (0.0 + s.Sigma * (radius * sin));
+            }
+        }
     }
 
     /// <summary>GridTessellation.CellOf along one measure: clamps to the first and last cell.</summary>
