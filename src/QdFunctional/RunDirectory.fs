@@ -38,6 +38,7 @@ module RunDirectory =
     /// novelty search's proximity archive, with CMA-MAE's result archive beside it.
     let checkpoint dir (progress: RunProgress) (elapsed: float) =
         Results.saveMetrics (metricsPath dir) (List.rev progress.Metrics)
+        Snapshots.write dir progress.State.Iteration progress.State.Evaluations progress.State.Archive // qd serve: heatmaps.jsonl
         let scheduler = progress.State.Scheduler
 
         ArchiveCheckpoint.Write(
@@ -181,6 +182,7 @@ module RunDirectory =
         (observe: MetricsRow -> unit)
         (progress: RunProgress)
         =
+        let observe = LiveMetrics.tee dir observe // qd serve: metrics.live.csv
         let config = progress.Config
         let task = makeTask config
         let mutable unavailable = false

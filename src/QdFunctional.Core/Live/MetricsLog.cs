@@ -1,0 +1,66 @@
+using System.Globalization;
+using QdFunctional.Core.Metrics;
+
+namespace QdFunctional.Core.Live;
+
+/// <summary>
+/// The live metrics log <c>metrics.live.csv</c> of a run directory: a few rows per second appended while
+/// the run goes, so a dashboard can draw curves between checkpoints (<c>metrics.parquet</c> is rewritten
+/// only at checkpoints). Append-only text, so a reader takes the complete lines and ignores a half-written
+/// last one; it is never part of a run's results.
+/// </summary>
+public static class MetricsLog
+{
+    /// <summary>File name inside a run directory.</summary>
+    public const string FileName = "metrics.live.csv";
+
+    /// <summary>The first line: the column names of <c>metrics.parquet</c>, in the same order.</summary>
+    public const string Header =
+        "iteration,evaluations,num_elites,coverage,qd_score,norm_qd_score,best_objective,mean_objective,elapsed_seconds";
+
+    /// <summary>Appends one row (the header first when the file is new); open, write and close, so no handle outlives the call.</summary>
+    public static void Append(string dir, MetricsRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var path = Path.Combine(dir, FileName);
+        var line = Format(row) + "\n";
+        File.AppendAllText(path, File.Exists(path) ? line : Header + "\n" + line);
+    }
+
+    /// <summary>One row as a CSV line (invariant culture, round-trip doubles), without the newline.</summary>
+    public static string Format(MetricsRow r) =>
+        string.Join(
+            ',',
+            r.Iteration.ToString(CultureInfo.InvariantCulture),
+            r.Evaluations.ToString(CultureInfo.InvariantCulture),
+            r.NumElites.ToString(CultureInfo.InvariantCulture),
+            Real(r.Coverage),
+            Real(r.QdScore),
+            Real(r.NormQdScore),
+            Real(r.BestObjective),
+            Real(r.MeanObjective),
+            Real(r.ElapsedSeconds)
+        );
+
+    private static string Real(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>A row from one line, or null for the header, a blank or a malformed line (a reader skips those).</summary>
+    public static MetricsRow? Parse(string line)
+    {
+        var f = line.Split(',');
+        if (f.Length != 9)
+            return null;
+        var inv = CultureInfo.InvariantCulture;
+        if (
+            !int.TryParse(f[0], NumberStyles.Integer, inv, out var iteration)
+            || !long.TryParse(f[1], NumberStyles.Integer, inv, out var evaluations)
+            || !int.TryParse(f[2], NumberStyles.Integer, inv, out var elites)
+        )
+            return null;
+        var d = new double[6];
+        for (int j = 0; j < 6; j++)
+            if (!double.TryParse(f[3 + j], NumberStyles.Float, inv, out d[j]))
+                return null;
+        return new MetricsRow(iteration, evaluations, elites, d[0], d[1], d[2], d[3], d[4], d[5]);
+    }
+}
