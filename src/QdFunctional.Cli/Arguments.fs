@@ -311,6 +311,20 @@ type ClusterArgs =
                 "status CONNECTION: live workers, their load and evaluations served; setup postgres:CONNECTION-STRING: "
                 + "create the membership tables (safe to repeat)."
 
+/// `qd serve`: a local web dashboard of the runs under a directory.
+type ServeArgs =
+    | [<MainCommand>] Dir of dir: string
+    | Host of address: string
+    | Port of int
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Dir _ -> "the directory whose runs and pipelines are shown, at any depth (default data/runs)."
+            | Host _ ->
+                "the address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 lets other machines in)."
+            | Port _ -> "the port (default 5170; 0: any free port)."
+
 /// The `qd` command.
 type QdArgs =
     | [<CliPrefix(CliPrefix.None)>] Run of ParseResults<RunArgs>
@@ -323,6 +337,7 @@ type QdArgs =
     | [<CliPrefix(CliPrefix.None)>] Cluster of ParseResults<ClusterArgs>
     | [<CliPrefix(CliPrefix.None)>] Replay of ParseResults<ReplayArgs>
     | [<CliPrefix(CliPrefix.None)>] Compare_Batch of ParseResults<CompareBatchArgs>
+    | [<CliPrefix(CliPrefix.None)>] Serve of ParseResults<ServeArgs>
     | Version
 
     interface IArgParserTemplate with
@@ -342,4 +357,6 @@ type QdArgs =
             | Bench _ -> "print timings: iterations per second, archive insertion, engine, centroids."
             | Worker _ -> "run an evaluation worker that joins a cluster (see qd run --cluster)."
             | Cluster _ -> "show a cluster's workers (status) or create PostgreSQL membership tables (setup)."
+            | Serve _ ->
+                "a local web dashboard of runs and pipelines: status, live metric curves, the archive's growth, comparisons."
             | Version -> "print the version."

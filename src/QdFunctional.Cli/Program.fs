@@ -25,6 +25,7 @@ let main argv =
         | Cluster c -> ClusterCommand.cluster c
         | Replay r -> ReplayCommand.replay r
         | Compare_Batch c -> CompareBatchCommand.compare c
+        | Serve s -> ServeCommand.serve s
         | Version ->
             printfn "qd %s" RunConfig.version
             0

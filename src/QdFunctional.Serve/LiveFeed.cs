@@ -1,0 +1,147 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using QdFunctional.Core.Live;
+using QdFunctional.Core.Metrics;
+
+namespace QdFunctional.Serve;
+
+/// <summary>
+/// A run page's live updates as server-sent events: new metrics rows (<c>metrics</c>, as
+/// <see cref="Columns"/>), a changed status (<c>status</c>), a new heatmap snapshot (<c>frames</c>), new
+/// final results (<c>archive</c>), and <c>gone</c> when the run's directory disappears. The server looks
+/// at the files' sizes and times a few times a second and reads only what was appended, so a page
+/// never fetches a whole file again.
+/// </summary>
+public sealed class LiveFeed
+{
+    /// <summary>How often the run's files are looked at.</summary>
+    public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>A comment line this often keeps proxies and browsers from closing a quiet stream.</summary>
+    public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
+
+    private readonly RunReader reader;
+    private readonly JsonSerializerOptions json;
+
+    public LiveFeed(RunReader reader, JsonSerializerOptions json)
+    {
+        this.reader = reader;
+        this.json = json;
+    }
+
+    /// <summary>Streams the events of run <paramref name="id"/> whose metrics the page has up to iteration <paramref name="after"/>, until the client goes.</summary>
+    public async Task Stream(HttpContext context, string id, int after)
+    {
+        var ct = context.RequestAborted;
+        var response = context.Response;
+        response.Headers.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        await response.Body.FlushAsync(ct);
+
+        string? status = null;
+        (long, DateTime)? metricsStamp = null,
+            archiveStamp = null,
+            framesStamp = null;
+        long liveOffset = 0;
+        int ticks = 0;
+        bool first = true;
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var dir = reader.Confine.Resolve(id);
+                if (dir is null)
+                {
+                    await Send(response, "gone", new { id }, ct);
+                    return;
+                }
+
+                var summary = reader.Summary(dir);
+                var line = JsonSerializer.Serialize(summary, json);
+                if (line != status)
+                {
+                    status = line;
+                    await SendRaw(response, "status", line, ct);
+                }
+
+                // New rows: the checkpoint's metrics.parquet when it changed, then the live log's appended lines past it.
+                var parquet = reader.Confine.File(dir, RunReader.MetricsFile);
+                var stamp = StampOf(parquet);
+                var pending = new List<MetricsRow>();
+                if (stamp != metricsStamp && summary.Status != RunStatus.Failed)
+                {
+                    metricsStamp = stamp;
+                    foreach (var r in reader.Metrics(dir))
+                        if (r.Iteration > after)
+                            pending.Add(r);
+                }
+                if (reader.Confine.File(dir, MetricsLog.FileName) is { } log)
+                {
+                    var lines = AppendedLines.After(log, ref liveOffset);
+                    if (lines is null)
+                        liveOffset = 0; // replaced or truncated: read it from the start next time
+                    else
+                    {
+                        var logged = new List<MetricsRow>();
+                        MetricsLogReader.Add(logged, lines);
+                        int top = pending.Count > 0 ? pending[^1].Iteration : after;
+                        pending.AddRange(logged.Where(r => r.Iteration > top));
+                    }
+                }
+                if (pending.Count > 0)
+                {
+                    after = pending[^1].Iteration;
+                    await Send(response, "metrics", Columns.Of(Curves.Thin([.. pending], Curves.DefaultPoints)), ct);
+                }
+
+                var frames = StampOf(reader.Confine.File(dir, HeatmapSnapshots.FileName));
+                if (frames != framesStamp)
+                {
+                    framesStamp = frames;
+                    if (!first)
+                        await Send(response, "frames", new { count = reader.Snapshots(dir).Length }, ct);
+                }
+                var archive = StampOf(reader.Confine.File(dir, RunReader.ArchiveFile));
+                if (archive != archiveStamp)
+                {
+                    archiveStamp = archive;
+                    if (!first)
+                        await Send(response, "archive", new { }, ct);
+                }
+
+                first = false;
+                if (++ticks % (int)(Heartbeat / Tick) == 0)
+                {
+                    await response.WriteAsync(": heartbeat\n\n", ct);
+                    await response.Body.FlushAsync(ct);
+                }
+                await Task.Delay(Tick, ct);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The page was closed.
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The client went away mid-write, or the run's folder vanished mid-read: the page reconnects.
+        }
+    }
+
+    private static (long, DateTime)? StampOf(string? path)
+    {
+        if (path is null)
+            return null;
+        var info = new FileInfo(path);
+        return info.Exists ? (info.Length, info.LastWriteTimeUtc) : null;
+    }
+
+    private Task Send(HttpResponse response, string name, object value, CancellationToken ct) =>
+        SendRaw(response, name, JsonSerializer.Serialize(value, json), ct);
+
+    private static async Task SendRaw(HttpResponse response, string name, string data, CancellationToken ct)
+    {
+        await response.WriteAsync($"event: {name}\ndata: {data}\n\n", ct);
+        await response.Body.FlushAsync(ct);
+    }
+}
