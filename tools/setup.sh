@@ -21,8 +21,11 @@ qd_setup_restore() {
   dotnet paket restore >/dev/null
 }
 
+source "$root/tools/web-assets.sh"
+
 # Build when any source is newer than the last build stamp, so a warm ./qd starts at once.
 qd_setup_build() {
+  qd_web_assets
   local stamp="$root/src/QdFunctional.Cli/bin/Release/.built"
   if [ -f "$stamp" ] && [ -z "$(find src tests paket.lock Directory.Build.props -newer "$stamp" \
        \( -name '*.cs' -o -name '*.fs' -o -name '*.fsproj' -o -name '*.csproj' -o -name 'paket.*' -o -name '*.props' -o -name '*.xml' \) \
