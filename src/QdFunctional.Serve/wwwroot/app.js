@@ -238,8 +238,12 @@ function makeChart(target, title, axisLabel, series, data, width) {
   return new uPlot(opts, data, target);
 }
 
+// Appends the rows of `more` past the last iteration already there (a refetch may have brought some).
 function appendColumns(into, more) {
-  for (const k of Object.keys(into)) into[k] = into[k].concat(more[k]);
+  const last = into.iteration.length ? into.iteration[into.iteration.length - 1] : -Infinity;
+  const from = more.iteration.findIndex((i) => i > last);
+  if (from < 0) return;
+  for (const k of Object.keys(into)) into[k] = into[k].concat(more[k].slice(from));
 }
 
 // ---------- one run ----------
@@ -379,6 +383,12 @@ async function showRun(id) {
     if (!fresh) return;
     frames = fresh.frames;
     showElites(fresh.archive, fresh.archiveError);
+    // New results come with every iteration's metrics: draw the whole curve again from them.
+    const all = await getJson("/api/metrics?run=" + encodeURIComponent(id)).catch(() => null);
+    if (all) {
+      cols = all;
+      if (plots.length) redrawData(); else window.qd.points = cols.iteration.length;
+    }
     setSlider(Number(slider.value) >= Number(slider.max));
     drawFrame();
   });

@@ -1,0 +1,390 @@
+/// `qd serve`: what the dashboard shows, what it refuses, and a run watched live in Debian's chromium.
+module ServeTests
+
+open System
+open System.Diagnostics
+open System.IO
+open System.Net
+open System.Net.Http
+open System.Text.Json
+open System.Text.RegularExpressions
+open System.Threading
+open Expecto
+open QdFunctional.Serve
+
+let private tempDir () =
+    let d =
+        Path.Combine(Path.GetTempPath(), "qd-serve-tests", Guid.NewGuid().ToString("N"))
+
+    Directory.CreateDirectory d |> ignore
+    d
+
+/// A small finished run written by the CLI in this process.
+let private smallRun (dir: string) (extra: string list) =
+    let code =
+        QdFunctional.Cli.Program.main (
+            List.toArray (
+                [
+                    "run"
+                    "--dim"
+                    "10"
+                    "--iterations"
+                    "20"
+                    "--batch"
+                    "8"
+                    "--archive"
+                    "grid:10x10"
+                    "--checkpoint-every"
+                    "5"
+                    "--out"
+                    dir
+                    "--quiet"
+                ]
+                @ extra
+            )
+        )
+
+    Expect.equal code 0 $"qd run {dir}"
+
+let private withDashboard (root: string) (test: HttpClient -> Uri -> unit) =
+    let dashboard = Dashboard.StartAsync(root, "127.0.0.1", 0).GetAwaiter().GetResult()
+
+    try
+        use http =
+            new HttpClient(BaseAddress = dashboard.Address, Timeout = TimeSpan.FromSeconds 30.0)
+
+        test http dashboard.Address
+    finally
+        dashboard.DisposeAsync().AsTask().GetAwaiter().GetResult()
+
+let private status (http: HttpClient) (url: string) =
+    use r = http.GetAsync(url).GetAwaiter().GetResult()
+    r.StatusCode
+
+let private json (http: HttpClient) (url: string) =
+    use r = http.GetAsync(url).GetAwaiter().GetResult()
+    Expect.equal r.StatusCode HttpStatusCode.OK $"GET {url}"
+    JsonDocument.Parse(r.Content.ReadAsStringAsync().GetAwaiter().GetResult()).RootElement.Clone()
+
+let private runs (http: HttpClient) =
+    [ for r in (json http "/api/runs").EnumerateArray() -> r ]
+
+let private field (name: string) (e: JsonElement) = e.GetProperty(name).GetString()
+
+/// The repository's root, where test artefacts go (TestResults/ is not committed).
+let private artefacts () =
+    let rec up (d: DirectoryInfo) =
+        if isNull d then
+            Path.GetTempPath()
+        elif File.Exists(Path.Combine(d.FullName, "QdFunctional.sln")) then
+            d.FullName
+        else
+            up d.Parent
+
+    let dir =
+        Path.Combine(up (DirectoryInfo AppContext.BaseDirectory), "TestResults", "serve")
+
+    Directory.CreateDirectory dir |> ignore
+    dir
+
+let private needsChromium (body: unit -> unit) =
+    if HeadlessChromium.available () then
+        body ()
+    else
+        skiptest
+            "chromium is not installed: apt-get install chromium (./test installs it when run as root, see tools/system-packages.sh)"
+
+/// `qd` in a child process (the same runtime and build as these tests).
+let private startQd (args: string list) =
+    let info = ProcessStartInfo Environment.ProcessPath
+    info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "qd.dll"))
+
+    for a in args do
+        info.ArgumentList.Add a
+
+    info.RedirectStandardOutput <- true
+    info.RedirectStandardError <- true
+    Process.Start info
+
+let private stop (p: Process) =
+    if not p.HasExited then
+        p.Kill true
+        p.WaitForExit 10000 |> ignore
+
+[<Tests>]
+let tests =
+    testSequenced
+    <| testList
+        "serve"
+        [
+            testCase "a path outside the served directory gets 404: '..', absolute, and a symlink leading out"
+            <| fun () ->
+                let top = tempDir ()
+                let root = Path.Combine(top, "runs")
+                let outside = Path.Combine(top, "secret")
+                smallRun (Path.Combine(root, "ok")) []
+                smallRun outside []
+                File.CreateSymbolicLink(Path.Combine(root, "escape"), outside) |> ignore
+                Directory.CreateDirectory(Path.Combine(root, "odd")) |> ignore
+                // A run directory whose metrics file is a link to a file outside.
+                smallRun (Path.Combine(root, "linked")) []
+                File.Delete(Path.Combine(root, "linked", "metrics.parquet"))
+                File.Delete(Path.Combine(root, "linked", "metrics.live.csv"))
+
+                File.CreateSymbolicLink(
+                    Path.Combine(root, "linked", "metrics.parquet"),
+                    Path.Combine(outside, "metrics.parquet")
+                )
+                |> ignore
+
+                withDashboard root (fun http _ ->
+                    Expect.equal (status http "/api/metrics?run=ok") HttpStatusCode.OK "the run inside"
+
+                    for bad in
+                        [
+                            "../secret"
+                            "ok/../../secret"
+                            Uri.EscapeDataString outside
+                            "%2e%2e%2fsecret"
+                            "escape"
+                            "escape/"
+                            "odd/../../secret"
+                            "/etc"
+                        ] do
+                        for api in [ "run"; "metrics"; "heatmap"; "events" ] do
+                            Expect.equal
+                                (status http $"/api/{api}?run={bad}")
+                                HttpStatusCode.NotFound
+                                $"/api/{api}?run={bad}"
+
+                    Expect.equal (status http "/../secret/config.json") HttpStatusCode.NotFound "a raw path"
+                    let listed = runs http |> List.map (field "id")
+                    Expect.equal listed [ "linked"; "ok" ] "links out are not listed"
+                    // The linked file is not read: the run has no metrics on record inside.
+                    let linked = json http "/api/metrics?run=linked"
+                    Expect.equal (linked.GetProperty("iteration").GetArrayLength()) 0 "no rows from outside")
+
+            testCase "a corrupt metrics.parquet is shown with its error on its row, and the rest works"
+            <| fun () ->
+                let root = tempDir ()
+                smallRun (Path.Combine(root, "good")) []
+                smallRun (Path.Combine(root, "bad")) []
+                let path = Path.Combine(root, "bad", "metrics.parquet")
+                let bytes = File.ReadAllBytes path
+                // Half a file: what a copy cut short leaves.
+                File.WriteAllBytes(path, bytes[.. bytes.Length / 2])
+
+                withDashboard root (fun http _ ->
+                    let rows = runs http
+                    let bad = rows |> List.find (fun r -> field "id" r = "bad")
+                    let good = rows |> List.find (fun r -> field "id" r = "good")
+                    Expect.equal (field "status" bad) "failed" "the corrupt run"
+                    Expect.stringContains (field "error" bad) "metrics.parquet" "the error names the file"
+                    Expect.equal (field "status" good) "finished" "the other run"
+                    Expect.equal (status http "/api/metrics?run=bad") (enum 422) "its curves say why they are missing"
+                    let page = json http "/api/run?run=bad"
+                    Expect.equal (page.GetProperty("summary") |> field "status") "failed" "its page opens"
+                    Expect.isTrue (page.GetProperty("frames").GetArrayLength() > 0) "its heatmaps still show"
+                    let curves = json http "/api/metrics?run=good"
+                    Expect.equal (curves.GetProperty("iteration").GetArrayLength()) 21 "rows 0..20 of the good run")
+
+            testCase "a run deleted while shown: its live stream says gone, and the server goes on"
+            <| fun () ->
+                let root = tempDir ()
+                let dir = Path.Combine(root, "doomed")
+                smallRun dir []
+                smallRun (Path.Combine(root, "kept")) []
+
+                withDashboard root (fun http _ ->
+                    use stream = http.GetStreamAsync("/api/events?run=doomed").GetAwaiter().GetResult()
+
+                    use reader = new StreamReader(stream)
+
+                    let rec next () =
+                        match reader.ReadLine() with
+                        | null -> None
+                        | line when line.StartsWith "event: " -> Some(line.Substring 7)
+                        | _ -> next ()
+
+                    Expect.equal (next ()) (Some "status") "the stream starts with the status"
+                    Directory.Delete(dir, true)
+
+                    let rec untilGone n =
+                        if n = 0 then
+                            None
+                        else
+                            (match next () with
+                             | Some "gone" -> Some "gone"
+                             | Some _ -> untilGone (n - 1)
+                             | None -> None)
+
+                    Expect.equal (untilGone 20) (Some "gone") "the page is told"
+                    Expect.equal (status http "/api/run?run=doomed") HttpStatusCode.NotFound "its page is gone"
+                    Expect.equal (runs http |> List.map (field "id")) [ "kept" ] "the list goes on")
+
+            testCase "heatmap snapshots: one per checkpoint, growing, and the final archive's best elites"
+            <| fun () ->
+                let root = tempDir ()
+                smallRun (Path.Combine(root, "r")) []
+
+                withDashboard root (fun http _ ->
+                    let page = json http "/api/run?run=r"
+
+                    let frames =
+                        [
+                            for f in page.GetProperty("frames").EnumerateArray() ->
+                                f.GetProperty("iteration").GetInt32()
+                        ]
+
+                    Expect.equal frames [ 5; 10; 15; 20 ] "a frame per checkpoint"
+
+                    let elites k =
+                        (json http $"/api/heatmap?run=r&frame={k}").GetProperty("elites").GetInt32()
+
+                    Expect.isLessThanOrEqual (elites 0) (elites 3) "the archive grows"
+                    let now = json http "/api/heatmap?run=r"
+                    let archive = page.GetProperty("archive")
+
+                    Expect.equal
+                        (now.GetProperty("occupied").GetInt32())
+                        (archive.GetProperty("elites").GetInt32())
+                        "a 10x10 grid: one bin per cell"
+
+                    let best =
+                        [
+                            for e in archive.GetProperty("best").EnumerateArray() ->
+                                (e.GetProperty("objectives")[0]).GetDouble()
+                        ]
+
+                    Expect.equal best (List.sortDescending best) "best elites first"
+                    Expect.isTrue (best.Length > 0 && best.Length <= ArchiveView.BestCount) "at most ten")
+
+            testCase "20 runs under the directory are listed, filtered and grouped with mean ± spread"
+            <| fun () ->
+                needsChromium (fun () ->
+                    let root = tempDir ()
+
+                    for algorithm in [ "map-elites"; "map-elites-line" ] do
+                        for seed in 1..10 do
+                            smallRun
+                                (Path.Combine(root, "sweep", algorithm, $"s{seed}"))
+                                [ "--algorithm"; algorithm; "--seed"; string seed ]
+
+                    withDashboard root (fun http address ->
+                        Expect.equal (runs http).Length 20 "every run, found recursively"
+                        use b = HeadlessChromium.launch ()
+                        HeadlessChromium.navigate b (address.ToString() + "#/")
+
+                        Expect.isTrue
+                            (HeadlessChromium.waitUntil
+                                b
+                                30.0
+                                "document.querySelectorAll('#runs tbody tr').length"
+                                (fun v -> v.GetInt32() = 20))
+                            "20 rows"
+
+                        let groups =
+                            "(() => { const s = document.querySelector('select'); s.value = 'Algorithm'; s.dispatchEvent(new Event('change'));"
+                            + " return [...document.querySelectorAll('#groups tbody tr')].map(r => [...r.cells].map(c => c.textContent)); })()"
+
+                        let rows = HeadlessChromium.evaluate b groups
+
+                        let table =
+                            [
+                                for r in rows.EnumerateArray() -> [ for c in r.EnumerateArray() -> c.GetString() ]
+                            ]
+
+                        Expect.equal
+                            (table |> List.map (fun r -> r[0], r[1]))
+                            [ "map-elites", "10"; "map-elites-line", "10" ]
+                            "two groups of ten"
+
+                        for r in table do
+                            Expect.stringContains r[3] "±" $"QD score mean ± spread of {r[0]}"
+
+                        let filtered =
+                            "(() => { const f = document.querySelector('input[type=search]'); f.value = 'Algorithm=map-elites Seed=3';"
+                            + " f.dispatchEvent(new Event('input')); return document.querySelectorAll('#runs tbody tr').length; })()"
+
+                        Expect.equal ((HeadlessChromium.evaluate b filtered).GetInt32()) 1 "one run with both fields"
+                        Expect.isEmpty b.Errors "no error in the page"))
+
+            testCase
+                "qd serve beside qd run: the QD score curve grows live, the heatmap fills, the status turns finished"
+            <| fun () ->
+                needsChromium (fun () ->
+                    let root = tempDir ()
+                    let serve = startQd [ "serve"; root; "--port"; "0" ]
+
+                    try
+                        let line = serve.StandardOutput.ReadLine()
+                        let address = Regex.Match(line, "http://\\S+").Value
+                        Expect.isNotEmpty address $"qd serve printed its address: {line}"
+                        let dir = Path.Combine(root, "live")
+                        // Long enough (several seconds) to be watched while it goes.
+                        let run =
+                            startQd
+                                [
+                                    "run"
+                                    "--iterations"
+                                    "12000"
+                                    "--dim"
+                                    "200"
+                                    "--checkpoint-every"
+                                    "400"
+                                    "--out"
+                                    dir
+                                    "--quiet"
+                                ]
+
+                        try
+                            let clock = Stopwatch.StartNew()
+
+                            while not (File.Exists(Path.Combine(dir, "config.json")))
+                                  && clock.Elapsed.TotalSeconds < 60.0 do
+                                Thread.Sleep 50
+
+                            use b = HeadlessChromium.launch ()
+                            HeadlessChromium.navigate b (address + "#/run/live")
+
+                            let qd name =
+                                HeadlessChromium.evaluate b $"window.qd.{name}"
+
+                            Expect.isTrue
+                                (HeadlessChromium.waitUntil b 30.0 "window.qd.status" (fun v ->
+                                    v.GetString() = "running"))
+                                "shown running"
+
+                            let first = (qd "points").GetInt32()
+
+                            Expect.isTrue
+                                (HeadlessChromium.waitUntil b 30.0 "[window.qd.points, window.qd.status]" (fun v ->
+                                    v[0].GetInt32() > first && v[1].GetString() = "running"))
+                                "the curve gains points while the run goes"
+
+                            Expect.isTrue
+                                (HeadlessChromium.waitUntil b 60.0 "window.qd.cells" (fun v -> v.GetInt32() > 0))
+                                "the heatmap shows cells"
+
+                            Expect.isTrue
+                                (HeadlessChromium.waitUntil b 120.0 "window.qd.status" (fun v ->
+                                    v.GetString() = "finished"))
+                                "the status turns finished"
+
+                            run.WaitForExit()
+                            Expect.equal run.ExitCode 0 "qd run"
+                            // The final rows arrive with the results: the whole curve, every iteration.
+                            Expect.isTrue
+                                (HeadlessChromium.waitUntil b 30.0 "window.qd.points" (fun v -> v.GetInt32() > 1000))
+                                "the finished curve"
+
+                            Thread.Sleep 500
+                            let png = Path.Combine(artefacts (), "run-page.png")
+                            HeadlessChromium.screenshot b png
+                            printfn "serve: screenshot %s" png
+                            Expect.isEmpty b.Errors "no error in the page"
+                        finally
+                            stop run
+                    finally
+                        stop serve)
+        ]
