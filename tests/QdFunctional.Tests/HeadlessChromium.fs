@@ -239,7 +239,24 @@ let waitUntil (b: Browser) (seconds: float) (expression: string) (ok: JsonElemen
 
     result
 
-/// Writes a PNG of the page as it is now.
+/// Writes a PNG of the whole page as it is now (beyond the window when it is taller).
 let screenshot (b: Browser) (path: string) =
-    let r = call b "Page.captureScreenshot" {| format = "png" |}
+    let size = (call b "Page.getLayoutMetrics" {| |}).GetProperty("cssContentSize")
+
+    let r =
+        call
+            b
+            "Page.captureScreenshot"
+            {|
+                format = "png"
+                captureBeyondViewport = true
+                clip =
+                    {|
+                        x = 0
+                        y = 0
+                        width = size.GetProperty("width").GetDouble()
+                        height = size.GetProperty("height").GetDouble()
+                        scale = 1
+                    |}
+            |}
     File.WriteAllBytes(path, Convert.FromBase64String(r.GetProperty("data").GetString()))

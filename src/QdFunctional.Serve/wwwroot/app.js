@@ -5,7 +5,8 @@
 
 const main = document.getElementById("main");
 const crumb = document.getElementById("crumb");
-// What a test (or a curious user) can read off the page: points drawn, heatmap bins, status.
+// What a test (or a curious user) can read off the page: points drawn, heatmap bins, status, and
+// when the charts and the heatmap were first drawn (ms since navigation).
 window.qd = { points: 0, cells: 0, status: "", ready: false };
 
 const METRICS = [
@@ -57,6 +58,13 @@ function fmt(x, digits = 4) {
   if (!Number.isFinite(v)) return "–";
   if (Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0)) return v.toExponential(2);
   return Number(v.toPrecision(digits)).toString();
+}
+// Axis ticks: short, with k and M for large numbers (QD scores reach millions).
+function tick(v) {
+  const a = Math.abs(v);
+  if (a >= 1e6) return Number((v / 1e6).toPrecision(3)) + "M";
+  if (a >= 1e4) return Number((v / 1e3).toPrecision(3)) + "k";
+  return Number(v.toPrecision(4)).toString();
 }
 function statusBadge(s) {
   return el("span", { class: "status " + s }, s);
@@ -232,7 +240,7 @@ function makeChart(target, title, axisLabel, series, data, width) {
   const opts = {
     title, width, height: 240,
     scales: { x: { time: false } },
-    axes: [{ label: axisLabel }, { size: 60, values: (u, ticks) => ticks.map((v) => fmt(v, 3)) }],
+    axes: [{ label: axisLabel, values: (u, ticks) => ticks.map(tick) }, { size: 56, values: (u, ticks) => ticks.map(tick) }],
     series: [{ label: axisLabel }, ...series.map((s, i) => ({ label: s, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true }))],
   };
   return new uPlot(opts, data, target);
@@ -323,6 +331,7 @@ async function showRun(id) {
       plots.push({ keys, plot: makeChart(box, title, a.label, labels, chartData(cols, a.key, keys), 420) });
     }
     window.qd.points = cols.iteration.length;
+    window.qd.chartsAt = performance.now();
   }
   function redrawData() {
     const a = axis.value;
@@ -426,6 +435,7 @@ function drawHeatmap(canvas, f) {
     drawn++;
   }
   window.qd.cells = drawn;
+  window.qd.heatmapAt = window.qd.heatmapAt || performance.now();
   canvas.title = "objective " + fmt(f.min) + " (dark) to " + fmt(f.max) + " (yellow)";
 }
 
