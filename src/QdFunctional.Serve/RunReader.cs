@@ -118,10 +118,27 @@ public sealed class RunReader
         }
     }
 
+    /// <summary>
+    /// The latest metrics row on record: the live log's last line when it is past metrics.parquet's last
+    /// row. Reads the log's tail only, so a long run's summary costs the same at every moment.
+    /// </summary>
+    public MetricsRow? LastRow(string dir)
+    {
+        var parquet = confine.File(dir, MetricsFile) is { } p ? metrics.Get(p) : [];
+        var last = parquet.Length > 0 ? parquet[^1] : null;
+        if (
+            confine.File(dir, MetricsLog.FileName) is { } l
+            && AppendedLines.LastComplete(l) is { } line
+            && MetricsLog.Parse(line) is { } live
+        )
+            if (last is null || live.Iteration > last.Iteration)
+                last = live;
+        return last;
+    }
+
     private RunSummary RunSummaryOf(string dir, string id, IReadOnlyDictionary<string, string> config)
     {
-        var rows = Metrics(dir);
-        var last = rows.Length > 0 ? rows[^1] : null;
+        var last = LastRow(dir);
         int done = last?.Iteration ?? 0;
         int? total = config.TryGetValue("Iterations", out var t) && int.TryParse(t, out var n) ? n : null;
         string status;

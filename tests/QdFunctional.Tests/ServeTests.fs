@@ -307,6 +307,18 @@ let tests =
                             + " f.dispatchEvent(new Event('input')); return document.querySelectorAll('#runs tbody tr').length; })()"
 
                         Expect.equal ((HeadlessChromium.evaluate b filtered).GetInt32()) 1 "one run with both fields"
+
+                        // Two runs on one chart: every point of both curves (21 rows each).
+                        HeadlessChromium.navigate
+                            b
+                            (address.ToString()
+                             + "#/compare?runs=sweep%2Fmap-elites%2Fs1,sweep%2Fmap-elites-line%2Fs1")
+
+                        Expect.isTrue
+                            (HeadlessChromium.waitUntil b 30.0 "window.qd.ready && window.qd.points" (fun v ->
+                                v.ValueKind = JsonValueKind.Number && v.GetInt32() = 42))
+                            "both runs' curves on the compare chart"
+
                         Expect.isEmpty b.Errors "no error in the page"))
 
             testCase

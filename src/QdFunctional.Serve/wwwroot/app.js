@@ -56,7 +56,8 @@ function num(x) {
 function fmt(x, digits = 4) {
   const v = num(x);
   if (!Number.isFinite(v)) return "–";
-  if (Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0)) return v.toExponential(2);
+  if (Math.abs(v) >= 1e5) return Math.round(v).toLocaleString("en-US");
+  if (Math.abs(v) < 1e-3 && v !== 0) return v.toExponential(2);
   return Number(v.toPrecision(digits)).toString();
 }
 // Axis ticks: short, with k and M for large numbers (QD scores reach millions).
@@ -279,17 +280,20 @@ async function showRun(id) {
   const gone = el("p", { class: "warn" });
   const axis = el("select", {}, ...AXES.map((a) => el("option", { value: a.key }, a.label)));
   const charts = el("div", { class: "charts" });
-  const canvas = el("canvas", { id: "heatmap", width: 400, height: 400 });
+  const canvas = el("canvas", { id: "heatmap", width: 320, height: 320 });
   const slider = el("input", { type: "range", min: 0, max: 0, value: 0, id: "frame" });
   const frameLabel = el("span", { class: "note" });
   const elites = el("div", {});
   const config = el("div", {});
 
+  // The heatmap sits in the charts' grid, after them, so one screen shows the curves and the map.
+  const archiveBox = el("div", { class: "chart", id: "archive" }, el("h3", {}, "Archive"), canvas,
+    el("div", { class: "controls" }, el("label", {}, "moment ", slider)), frameLabel);
+  charts.append(archiveBox);
   main.replaceChildren(
     el("h1", {}, id, " ", status), el("p", {}, progress), gone, metricsError,
     el("div", { class: "controls" }, el("label", {}, "x axis: ", axis)), charts,
     el("div", { class: "columns" },
-      el("section", {}, el("h2", {}, "Archive"), canvas, el("div", { class: "controls" }, el("label", {}, "moment ", slider), frameLabel)),
       el("section", {}, el("h2", {}, "Best elites"), elites),
       el("section", { id: "config" }, el("h2", {}, "Configuration"), config)));
 
@@ -319,14 +323,14 @@ async function showRun(id) {
   function drawCharts() {
     for (const p of plots) p.destroy();
     plots = [];
-    charts.replaceChildren();
-    if (!hasCharts()) return charts.append(noLibrary());
+    for (const box of charts.querySelectorAll("[data-chart], .warn")) box.remove();
+    if (!hasCharts()) return charts.prepend(noLibrary());
     const a = AXES.find((x) => x.key === axis.value);
     const groups = [[["qdScore"], "QD score"], [["normQdScore"], "Normalized QD score"], [["coverage"], "Coverage"],
       [["bestObjective", "meanObjective"], "Objective (best, mean)"], [["numElites"], "Elites (entries)"]];
     for (const [keys, title] of groups) {
       const box = el("div", { class: "chart", "data-chart": keys[0] });
-      charts.append(box);
+      charts.insertBefore(box, archiveBox);
       const labels = keys.map((k) => METRICS.find((m) => m.key === k).label);
       plots.push({ keys, plot: makeChart(box, title, a.label, labels, chartData(cols, a.key, keys), 420) });
     }
