@@ -201,7 +201,7 @@ public sealed class Dashboard : IAsyncDisposable
                     context.Response.StatusCode = StatusCodes.Status404NotFound;
                     return;
                 }
-                await feed.Stream(context, run, after ?? int.MinValue);
+                await feed.Stream(context, run, after ?? int.MinValue, app.Lifetime.ApplicationStopping);
             }
         );
     }

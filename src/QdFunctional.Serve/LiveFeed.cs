@@ -29,10 +29,15 @@ public sealed class LiveFeed
         this.json = json;
     }
 
-    /// <summary>Streams the events of run <paramref name="id"/> whose metrics the page has up to iteration <paramref name="after"/>, until the client goes.</summary>
-    public async Task Stream(HttpContext context, string id, int after)
+    /// <summary>
+    /// Streams the events of run <paramref name="id"/> whose metrics the page has up to iteration
+    /// <paramref name="after"/>, until the client goes or the server stops (<paramref name="stopping"/>:
+    /// an open page must not hold up Ctrl+C).
+    /// </summary>
+    public async Task Stream(HttpContext context, string id, int after, CancellationToken stopping)
     {
-        var ct = context.RequestAborted;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        var ct = linked.Token;
         var response = context.Response;
         response.Headers.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";

@@ -333,13 +333,16 @@ let tests =
                         let address = Regex.Match(line, "http://\\S+").Value
                         Expect.isNotEmpty address $"qd serve printed its address: {line}"
                         let dir = Path.Combine(root, "live")
+                        // The browser first: under load it may take longer to start than the run lasts.
+                        use b = HeadlessChromium.launch ()
+                        HeadlessChromium.navigate b (address + "#/")
                         // Long enough (several seconds) to be watched while it goes.
                         let run =
                             startQd
                                 [
                                     "run"
                                     "--iterations"
-                                    "12000"
+                                    "16000"
                                     "--dim"
                                     "200"
                                     "--checkpoint-every"
@@ -356,7 +359,6 @@ let tests =
                                   && clock.Elapsed.TotalSeconds < 60.0 do
                                 Thread.Sleep 50
 
-                            use b = HeadlessChromium.launch ()
                             HeadlessChromium.navigate b (address + "#/run/live")
 
                             let qd name =
