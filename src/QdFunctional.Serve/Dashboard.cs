@@ -187,7 +187,8 @@ public sealed class Dashboard : IAsyncDisposable
                                 },
                                 Json
                             );
-                        return frames.Length > 0 ? Results.Json(frames[^1], Json) : Results.NotFound();
+                        // No heatmap yet (before the first checkpoint) is not an error: 204.
+                        return frames.Length > 0 ? Results.Json(frames[^1], Json) : Results.NoContent();
                     }
                 )
         );

@@ -319,7 +319,7 @@ let tests =
                                 v.ValueKind = JsonValueKind.Number && v.GetInt32() = 42))
                             "both runs' curves on the compare chart"
 
-                        Expect.isEmpty b.Errors "no error in the page"))
+                        Expect.isEmpty b.Errors ("no error in the page: " + String.Join("; ", b.Errors))))
 
             testCase
                 "qd serve beside qd run: the QD score curve grows live, the heatmap fills, the status turns finished"
@@ -396,7 +396,7 @@ let tests =
                             let png = Path.Combine(artefacts (), "run-page.png")
                             HeadlessChromium.screenshot b png
                             printfn "serve: screenshot %s" png
-                            Expect.isEmpty b.Errors "no error in the page"
+                            Expect.isEmpty b.Errors ("no error in the page: " + String.Join("; ", b.Errors))
                         finally
                             stop run
                     finally

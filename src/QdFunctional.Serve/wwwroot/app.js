@@ -44,6 +44,7 @@ function el(tag, attrs, ...children) {
 async function getJson(url) {
   const r = await fetch(url);
   if (r.status === 404) throw new Error("not found (deleted, or outside the served directory)");
+  if (r.status === 204) return null;
   const body = await r.json().catch(() => ({}));
   if (!r.ok) throw new Error(body.error || r.statusText);
   return body;
@@ -357,6 +358,7 @@ async function showRun(id) {
     const url = "/api/heatmap?run=" + encodeURIComponent(id) + (k < frames.length ? "&frame=" + k : "");
     try {
       const f = await getJson(url);
+      if (!f) throw new Error("no heatmap yet");
       drawHeatmap(canvas, f);
       frameLabel.textContent = (k < frames.length ? "checkpoint " + (k + 1) + " of " + frames.length + ": " : "now: ") +
         "iteration " + f.iteration + ", " + f.elites + " elites in " + f.occupied + " bins, objective " + fmt(f.min) + " to " + fmt(f.max);
