@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Parquet;
-using Parquet.Schema;
 using QdFunctional.Core.Live;
 using QdFunctional.Core.Persistence;
 
@@ -41,17 +40,23 @@ public sealed record ArchiveView(string Kind, int Elites, int ObjectiveCount, in
             );
             int m = h.GetProperty("objective_count").GetInt32();
             int k = layout.MeasureDim;
-            int n = 0;
-            for (int g = 0; g < reader.RowGroupCount; g++)
-                n += checked((int)reader.RowGroups[g].RowCount);
+            int n = ParquetScalars.RowCount(reader);
             var cells = new int[n];
-            await ReadColumn(reader, Field(reader, path, ArchiveColumns.Cell), cells);
+            await ParquetScalars.Read(reader, ParquetScalars.Field(reader, path, ArchiveColumns.Cell), cells);
             var objectives = new double[m][];
             for (int j = 0; j < m; j++)
-                await ReadColumn(reader, Field(reader, path, ArchiveColumns.ObjectiveColumn(j, m)), objectives[j] = new double[n]);
+                await ParquetScalars.Read(
+                    reader,
+                    ParquetScalars.Field(reader, path, ArchiveColumns.ObjectiveColumn(j, m)),
+                    objectives[j] = new double[n]
+                );
             var measures = new double[k][];
             for (int j = 0; j < k; j++)
-                await ReadColumn(reader, Field(reader, path, ArchiveColumns.MeasureColumn(j)), measures[j] = new double[n]);
+                await ParquetScalars.Read(
+                    reader,
+                    ParquetScalars.Field(reader, path, ArchiveColumns.MeasureColumn(j)),
+                    measures[j] = new double[n]
+                );
 
             var first = m > 0 ? objectives[0] : new double[n];
             var frame =
@@ -74,36 +79,4 @@ public sealed record ArchiveView(string Kind, int Elites, int ObjectiveCount, in
     }
 
     private static double[] Doubles(JsonElement a) => a.EnumerateArray().Select(e => e.GetDouble()).ToArray();
-
-    private static DataField Field(ParquetReader reader, string path, string name) =>
-        reader.Schema.DataFields.FirstOrDefault(f => f.Path.ToString() == name && f.MaxRepetitionLevel == 0)
-        ?? throw new CorruptFileException(path, $"missing column '{name}'");
-
-    /// <summary>One scalar column over all row groups; nulls come back as NaN (for doubles).</summary>
-    private static async Task ReadColumn<T>(ParquetReader reader, DataField field, T[] dest)
-        where T : struct
-    {
-        int offset = 0;
-        for (int g = 0; g < reader.RowGroupCount; g++)
-        {
-            using var group = reader.OpenRowGroupReader(g);
-            int rows = checked((int)group.RowCount);
-            var values = dest.AsMemory(offset, rows);
-            if (field.MaxDefinitionLevel == 0)
-                await group.ReadRawAsync(field, values, null, null, default);
-            else
-            {
-                var defs = new int[rows];
-                await group.ReadRawAsync(field, values, defs.AsMemory(), null, default);
-                // Present values arrive packed at the front: spread them from the back, a default where null.
-                int p = offset + defs.Count(d => d == field.MaxDefinitionLevel) - 1;
-                for (int i = rows - 1; i >= 0; i--)
-                    dest[offset + i] = defs[i] == field.MaxDefinitionLevel ? dest[p--] : Missing<T>();
-            }
-            offset += rows;
-        }
-    }
-
-    private static T Missing<T>()
-        where T : struct => typeof(T) == typeof(double) ? (T)(object)double.NaN : default;
 }

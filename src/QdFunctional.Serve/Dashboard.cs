@@ -15,7 +15,7 @@ namespace QdFunctional.Serve;
 /// <summary>
 /// <c>qd serve</c>'s web server: Kestrel on one address, the page, and a small read-only JSON API over
 /// the runs under one directory (<c>/api/runs</c>, <c>/api/run</c>, <c>/api/metrics</c>,
-/// <c>/api/heatmap</c>, <c>/api/events</c>). A run is named by its path relative to that directory in
+/// <c>/api/heatmap</c>, <c>/api/trajectories</c>, <c>/api/events</c>). A run is named by its path relative to that directory in
 /// the <c>run</c> query parameter; one that does not resolve inside it is answered 404.
 /// </summary>
 public sealed class Dashboard : IAsyncDisposable
@@ -161,6 +161,29 @@ public sealed class Dashboard : IAsyncDisposable
                     reader,
                     run,
                     dir => Results.Json(Columns.Of(Curves.Thin(reader.Metrics(dir), points ?? Curves.DefaultPoints)), Json)
+                )
+        );
+
+        app.MapGet(
+            "/api/trajectories",
+            (string? run) =>
+                Guarded(
+                    reader,
+                    run,
+                    dir =>
+                        Results.Json(
+                            reader
+                                .Trajectories(dir)
+                                .Select(t => new
+                                {
+                                    name = t.Name,
+                                    x = t.Path?.X,
+                                    y = t.Path?.Y,
+                                    error = t.Error,
+                                })
+                                .ToArray(),
+                            Json
+                        )
                 )
         );
 

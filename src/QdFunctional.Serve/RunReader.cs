@@ -25,6 +25,7 @@ public sealed class RunReader
     private readonly Stamped<MetricsRow[]> liveLogs = new(p => MetricsLogReader.ReadAll(p));
     private readonly Stamped<ArchiveView> archives = new(ArchiveView.Read);
     private readonly Stamped<HeatmapFrame[]> snapshots = new(ReadSnapshots);
+    private readonly Stamped<TrajectoryPath> paths = new(Serve.Trajectories.Read);
 
     /// <summary>A reader of the runs under <paramref name="confine"/>'s root.</summary>
     public RunReader(Confine confine) => this.confine = confine;
@@ -99,6 +100,27 @@ public sealed class RunReader
 
     /// <summary>The heatmaps the run saved at its checkpoints, oldest first (empty when it saved none).</summary>
     public HeatmapFrame[] Snapshots(string dir) => confine.File(dir, HeatmapSnapshots.FileName) is { } p ? snapshots.Get(p) : [];
+
+    /// <summary>The robot trajectories replayed from the run (see <see cref="Serve.Trajectories"/>), each with the error that kept it from being read, if any.</summary>
+    public IEnumerable<(string Name, TrajectoryPath? Path, string? Error)> Trajectories(string dir)
+    {
+        foreach (var name in Serve.Trajectories.Files(dir))
+        {
+            if (confine.File(dir, name) is not { } file)
+                continue;
+            TrajectoryPath? path = null;
+            string? error = null;
+            try
+            {
+                path = paths.Get(file);
+            }
+            catch (Exception e) when (e is IOException or CorruptFileException)
+            {
+                error = e.Message;
+            }
+            yield return (name, path, error);
+        }
+    }
 
     /// <summary>The row of the runs page for a run or pipeline directory; a read error becomes status failed with its message.</summary>
     public RunSummary Summary(string dir)

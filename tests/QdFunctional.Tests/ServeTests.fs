@@ -259,6 +259,63 @@ let tests =
                     Expect.equal best (List.sortDescending best) "best elites first"
                     Expect.isTrue (best.Length > 0 && best.Length <= ArchiveView.BestCount) "at most ten")
 
+            testCase "a robot run's replayed trajectories are served as x-y paths; a damaged one says why"
+            <| fun () ->
+                let root = tempDir ()
+                let dir = Path.Combine(root, "robot")
+                smallRun dir []
+                // The columns qd replay writes: time, x, y, z (and the joints), one row per control step.
+                let steps = 5000
+
+                let fields =
+                    [ for c in [ "time"; "x"; "y"; "z" ] -> Parquet.Schema.DataField<double> c ]
+
+                let values =
+                    [
+                        Array.init steps (fun i -> float i * 0.01)
+                        Array.init steps (fun i -> cos (float i / 500.0))
+                        Array.init steps (fun i -> sin (float i / 500.0))
+                        Array.zeroCreate steps
+                    ]
+
+                do
+                    use stream = File.Create(Path.Combine(dir, "replay-best.parquet"))
+
+                    let writer =
+                        Parquet.ParquetWriter
+                            .CreateAsync(
+                                Parquet.Schema.ParquetSchema(fields |> List.map (fun f -> f :> Parquet.Schema.Field)),
+                                stream
+                            )
+                            .GetAwaiter()
+                            .GetResult()
+
+                    do
+                        use group = writer.CreateRowGroup()
+
+                        for f, v in List.zip fields values do
+                            group.WriteAsync<double>(f, ReadOnlyMemory v).GetAwaiter().GetResult()
+
+                    writer.DisposeAsync().AsTask().GetAwaiter().GetResult()
+
+                File.WriteAllText(Path.Combine(dir, "replay-cell-7.parquet"), "not parquet")
+
+                withDashboard root (fun http _ ->
+                    let paths =
+                        [ for p in (json http "/api/trajectories?run=robot").EnumerateArray() -> p ]
+
+                    Expect.equal
+                        (paths |> List.map (field "name"))
+                        [ "replay-best.parquet"; "replay-cell-7.parquet" ]
+                        "both files"
+
+                    let best = paths[0]
+                    let xs = [ for x in best.GetProperty("x").EnumerateArray() -> x.GetDouble() ]
+                    Expect.isLessThanOrEqual xs.Length Trajectories.MaxPoints "thinned"
+                    Expect.equal xs.Head 1.0 "starts where the robot started"
+                    Expect.floatClose Accuracy.high (List.last xs) (cos 9.998) "ends where it ended"
+                    Expect.stringContains (field "error" paths[1]) "replay-cell-7.parquet" "the damaged file is named")
+
             testCase "20 runs under the directory are listed, filtered and grouped with mean ± spread"
             <| fun () ->
                 needsChromium (fun () ->

@@ -369,6 +369,17 @@ async function showRun(id) {
       frameLabel.textContent = "no heatmap yet (one is saved at each checkpoint)";
     }
   }
+  // Robot runs: the paths `qd replay` saved, seen from above, in the charts' grid.
+  getJson("/api/trajectories?run=" + encodeURIComponent(id)).then((paths) => {
+    if (!paths || paths.length === 0) return;
+    const canvas = el("canvas", { id: "trajectories", width: 320, height: 320 });
+    const notes = paths.filter((p) => p.error).map((p) => el("p", { class: "warn" }, p.name + ": " + p.error));
+    charts.insertBefore(el("div", { class: "chart", id: "paths" }, el("h3", {}, "Trajectories (from above)"), canvas,
+      el("p", { class: "note" }, ...paths.filter((p) => !p.error).map((p, i) => el("span", { style: "color:" + COLORS[i % COLORS.length] + ";margin:0 0.4em" }, p.name))),
+      ...notes), archiveBox.nextSibling);
+    drawPaths(canvas, paths.filter((p) => !p.error));
+  }).catch(() => {});
+
   slider.addEventListener("input", drawFrame);
   setSlider(true);
   drawFrame();
@@ -443,6 +454,31 @@ function drawHeatmap(canvas, f) {
   window.qd.cells = drawn;
   window.qd.heatmapAt = window.qd.heatmapAt || performance.now();
   canvas.title = "objective " + fmt(f.min) + " (dark) to " + fmt(f.max) + " (yellow)";
+}
+
+// x-y paths on one canvas, equal scales, each path's start marked with a dot.
+function drawPaths(canvas, paths) {
+  const ctx = canvas.getContext("2d");
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  const xs = paths.flatMap((p) => p.x.map(num)).filter(Number.isFinite);
+  const ys = paths.flatMap((p) => p.y.map(num)).filter(Number.isFinite);
+  if (xs.length === 0) return;
+  const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
+  const span = Math.max(x1 - x0, y1 - y0, 1e-9), pad = 12;
+  const scale = (canvas.width - 2 * pad) / span;
+  const px = (x) => pad + (x - x0) * scale, py = (y) => canvas.height - pad - (y - y0) * scale;
+  paths.forEach((p, i) => {
+    ctx.strokeStyle = ctx.fillStyle = COLORS[i % COLORS.length];
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    p.x.forEach((x, j) => (j === 0 ? ctx.moveTo(px(num(x)), py(num(p.y[j]))) : ctx.lineTo(px(num(x)), py(num(p.y[j])))));
+    ctx.stroke();
+    ctx.beginPath();
+    ctx.arc(px(num(p.x[0])), py(num(p.y[0])), 3, 0, 2 * Math.PI);
+    ctx.fill();
+  });
+  window.qd.paths = paths.length;
 }
 
 // ---------- compare ----------
