@@ -1,7 +1,8 @@
 // Benchmark of `qd serve` (figures, not a test): a run directory with a 10,000-elite archive
 // (100 x 100 grid, d = 1000: 80 MB of solutions the server never reads), 100,000 metrics rows and
-// 100 heatmap snapshots; the server's memory after serving its page, and the time until the page
-// has drawn its charts and its heatmap in headless chromium, cold (first request) and warm.
+// 100 heatmap snapshots (the last before the end, so the final map is aggregated from the
+// archive); the server's memory after serving its page, and the time until the page has drawn
+// its charts and its heatmap in headless chromium, cold (first request) and warm.
 // Run it after a build (./qd --help builds), with chromium installed:
 //     dotnet fsi scripts/bench/serve_bench.fsx
 #load "../load.fsx"
@@ -45,7 +46,7 @@ ArchiveParquet.Write(Path.Combine(dir, "archive.parquet"), table)
 
 for k in 1..100 do
     let m = n * k / 100
-    let frame = Heatmap.Aggregate(layout, k * 1000, 0L, ReadOnlySpan(Array.init m (fun c -> measures[2 * c])), ReadOnlySpan(Array.init m (fun c -> measures[2 * c + 1])), ReadOnlySpan(objectives, 0, m))
+    let frame = Heatmap.Aggregate(layout, k * 990, 0L, ReadOnlySpan(Array.init m (fun c -> measures[2 * c])), ReadOnlySpan(Array.init m (fun c -> measures[2 * c + 1])), ReadOnlySpan(objectives, 0, m))
     HeatmapSnapshots.Append(dir, frame)
 
 let sizeOf f = FileInfo(Path.Combine(dir, f)).Length / 1024L

@@ -200,7 +200,11 @@ public sealed class Dashboard : IAsyncDisposable
                         var frames = reader.Snapshots(dir);
                         if (frame is { } k)
                             return k >= 0 && k < frames.Length ? Results.Json(frames[k], Json) : Results.NotFound();
+                        // The run's own picture of its last moment when it saved one (a MOME run's shows
+                        // front hypervolumes, which need the task's reference point); else the archive's.
                         var summary = reader.Summary(dir);
+                        if (frames.Length > 0 && frames[^1].Iteration >= summary.Done)
+                            return Results.Json(frames[^1], Json);
                         if (summary.Status != RunStatus.Running && reader.Archive(dir) is { } a)
                             return Results.Json(
                                 a.Heatmap with

@@ -16,6 +16,12 @@ public static class Heatmap
     /// <summary>Bins per side for CVT and proximity archives, which have no grid of their own.</summary>
     public const int FreeSide = 64;
 
+    /// <summary><see cref="HeatmapFrame.Value"/> of a picture of objectives.</summary>
+    public const string Objective = "objective";
+
+    /// <summary><see cref="HeatmapFrame.Value"/> of a MOME picture: each cell's front hypervolume, what MOME's MOQD score sums.</summary>
+    public const string Hypervolume = "hypervolume";
+
     /// <summary>The picture's shape for a layout: (width, height).</summary>
     public static (int Width, int Height) Shape(ArchiveLayout layout)
     {
@@ -117,15 +123,16 @@ public static class Heatmap
         var m0 = new List<double>();
         var m1 = new List<double>();
         var obj = new List<double>();
+        var mome = archive as MomeArchive;
         foreach (var e in archive.Elites)
         {
             var m = e.Measures;
             m0.Add(m[0]);
             if (m.Length > 1)
                 m1.Add(m[1]);
-            obj.Add(e.Objective);
+            obj.Add(mome is null ? e.Objective : mome.CellHypervolume(e.Cell));
         }
-        return Aggregate(
+        var frame = Aggregate(
             layout,
             iteration,
             evaluations,
@@ -133,6 +140,7 @@ public static class Heatmap
             System.Runtime.InteropServices.CollectionsMarshal.AsSpan(m1),
             System.Runtime.InteropServices.CollectionsMarshal.AsSpan(obj)
         );
+        return mome is null ? frame : frame with { Value = Hypervolume };
     }
 
     private static int Bin(double v, double lo, double hi, int count)

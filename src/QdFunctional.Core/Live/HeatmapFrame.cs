@@ -18,6 +18,7 @@ namespace QdFunctional.Core.Live;
 /// <param name="Min">The lowest bin value (NaN when no bin has a number).</param>
 /// <param name="Max">The highest bin value (NaN when no bin has a number).</param>
 /// <param name="Levels">Width × Height bytes, row-major (<c>x + Width·y</c>), base64: 0 empty, 1 the minimum (or no number), 255 the maximum.</param>
+/// <param name="Value">What a bin's number is: "objective" (the best elite's), or for MOME "hypervolume" (the cell's front's).</param>
 public sealed record HeatmapFrame(
     int Iteration,
     long Evaluations,
@@ -29,5 +30,6 @@ public sealed record HeatmapFrame(
     double[] High,
     double Min,
     double Max,
-    string Levels
+    string Levels,
+    string Value = Heatmap.Objective
 );

@@ -327,7 +327,9 @@ async function showRun(id) {
     for (const box of charts.querySelectorAll("[data-chart], .warn")) box.remove();
     if (!hasCharts()) return charts.prepend(noLibrary());
     const a = AXES.find((x) => x.key === axis.value);
-    const groups = [[["qdScore"], "QD score"], [["normQdScore"], "Normalized QD score"], [["coverage"], "Coverage"],
+    // A MOME archive's QD score is its MOQD score: the sum of its cells' front hypervolumes.
+    const mome = (info.summary.config.Algorithm || "") === "mome";
+    const groups = [[["qdScore"], mome ? "MOQD score (Σ front hypervolumes)" : "QD score"], [["normQdScore"], "Normalized QD score"], [["coverage"], "Coverage"],
       [["bestObjective", "meanObjective"], "Objective (best, mean)"], [["numElites"], "Elites (entries)"]];
     for (const [keys, title] of groups) {
       const box = el("div", { class: "chart", "data-chart": keys[0] });
@@ -361,7 +363,7 @@ async function showRun(id) {
       if (!f) throw new Error("no heatmap yet");
       drawHeatmap(canvas, f);
       frameLabel.textContent = (k < frames.length ? "checkpoint " + (k + 1) + " of " + frames.length + ": " : "now: ") +
-        "iteration " + f.iteration + ", " + f.elites + " elites in " + f.occupied + " bins, objective " + fmt(f.min) + " to " + fmt(f.max);
+        "iteration " + f.iteration + ", " + f.elites + " elites in " + f.occupied + " bins, " + (f.value || "objective") + " " + fmt(f.min) + " to " + fmt(f.max);
     } catch (e) {
       const ctx = canvas.getContext("2d");
       ctx.clearRect(0, 0, canvas.width, canvas.height);
@@ -453,7 +455,7 @@ function drawHeatmap(canvas, f) {
   }
   window.qd.cells = drawn;
   window.qd.heatmapAt = window.qd.heatmapAt || performance.now();
-  canvas.title = "objective " + fmt(f.min) + " (dark) to " + fmt(f.max) + " (yellow)";
+  canvas.title = (f.value || "objective") + " " + fmt(f.min) + " (dark) to " + fmt(f.max) + " (yellow)";
 }
 
 // x-y paths on one canvas, equal scales, each path's start marked with a dot.
