@@ -117,6 +117,44 @@ let tests =
     <| testList
         "serve"
         [
+            testCase
+                "the live metrics log keeps rows exactly; a resumed run's rows replace those logged past its checkpoint"
+            <| fun () ->
+                let dir = tempDir ()
+
+                let row i t =
+                    QdFunctional.Core.Metrics.MetricsRow(
+                        i,
+                        int64 (36 * i),
+                        i,
+                        0.1 / 3.0,
+                        Math.PI * float i,
+                        nan,
+                        1e-300,
+                        -0.0,
+                        t
+                    )
+
+                // A run logs at most four rows a second, going by its own clock.
+                let seen = ResizeArray()
+                let observe = QdFunctional.LiveMetrics.tee dir seen.Add
+
+                for i in 1..10 do
+                    observe (row i (0.1 * float i))
+
+                Expect.equal seen.Count 10 "every row is observed"
+
+                let logged =
+                    MetricsLogReader.ReadAll(Path.Combine(dir, QdFunctional.Core.Live.MetricsLog.FileName))
+
+                Expect.equal (logged |> Array.map (fun r -> r.Iteration)) [| 1; 4; 7; 10 |] "a row every 0.25 s"
+                Expect.equal logged[1] (row 4 0.4) "the logged row is the row, to the last bit (NaN included)"
+                // Killed at 10, resumed from a checkpoint at 5: rows 6.. come again and win.
+                let rows = ResizeArray(logged)
+                let lines = [ for i in 6..8 -> QdFunctional.Core.Live.MetricsLog.Format(row i 9.0) ]
+                MetricsLogReader.Add(rows, lines @ [ "half a li" ])
+                Expect.equal [ for r in rows -> r.Iteration ] [ 1; 4; 6; 7; 8 ] "the resumed rows replace the old ones"
+
             testCase "a path outside the served directory gets 404: '..', absolute, and a symlink leading out"
             <| fun () ->
                 let top = tempDir ()
