@@ -259,4 +259,5 @@ let screenshot (b: Browser) (path: string) =
                         scale = 1
                     |}
             |}
+
     File.WriteAllBytes(path, Convert.FromBase64String(r.GetProperty("data").GetString()))
