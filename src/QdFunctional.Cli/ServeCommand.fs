@@ -39,6 +39,9 @@ let serve (args: ParseResults<ServeArgs>) =
         let dashboard = Dashboard.StartAsync(dir, host, port).GetAwaiter().GetResult()
         printfn "qd serve: %O (runs under %s; Ctrl+C stops)" dashboard.Address (Path.GetFullPath dir)
 
+        if not (Net.IPAddress.IsLoopback(Net.IPAddress.Parse host)) then
+            printfn "qd serve: listening on %s: other machines can reach it at this machine's address" host
+
         if isNull dashboard.Library then
             eprintfn
                 "qd serve: the charting library is missing, so the page shows no curves: run tools/web-assets.sh (needs npm)"

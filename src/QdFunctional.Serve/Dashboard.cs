@@ -41,6 +41,9 @@ public sealed class Dashboard : IAsyncDisposable
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
+    /// <summary>The host names a browser on this machine uses for a loopback server.</summary>
+    private static readonly HashSet<string> LocalNames = new(StringComparer.OrdinalIgnoreCase) { "127.0.0.1", "localhost", "[::1]", "::1" };
+
     /// <summary>Starts serving <paramref name="root"/> on <paramref name="host"/>:<paramref name="port"/> (0: a free port).</summary>
     /// <exception cref="ArgumentException">The host is not an IP address, or the directory does not exist.</exception>
     public static async Task<Dashboard> StartAsync(string root, string host, int port)
@@ -69,6 +72,20 @@ public sealed class Dashboard : IAsyncDisposable
         var reader = new RunReader(new Confine(root));
         var feed = new LiveFeed(reader, Json);
         var library = WebAssets.FindLibrary();
+        if (IPAddress.IsLoopback(ip))
+            app.Use(
+                async (context, next) =>
+                {
+                    // Bound to this machine only: a page elsewhere that points its own name at 127.0.0.1
+                    // (DNS rebinding) would reach the runs through the visitor's browser; its Host header gives it away.
+                    if (!LocalNames.Contains(context.Request.Host.Host))
+                    {
+                        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                        return;
+                    }
+                    await next(context);
+                }
+            );
         Routes(app, reader, feed, library);
         await app.StartAsync();
 

@@ -260,12 +260,28 @@ let tests =
                     Expect.equal (status http "/api/run?run=doomed") HttpStatusCode.NotFound "its page is gone"
                     Expect.equal (runs http |> List.map (field "id")) [ "kept" ] "the list goes on")
 
-            testCase "heatmap snapshots: one per checkpoint, growing, and the final archive's best elites"
+            testCase
+                "heatmap snapshots: one per checkpoint, growing, and the final archive's best elites; nothing written, no foreign Host"
             <| fun () ->
                 let root = tempDir ()
                 smallRun (Path.Combine(root, "r")) []
 
-                withDashboard root (fun http _ ->
+                let listing () =
+                    [
+                        for f in Directory.GetFiles(Path.Combine(root, "r")) ->
+                            let i = FileInfo f
+                            i.Name, i.Length, i.LastWriteTimeUtc
+                    ]
+
+                let before = listing ()
+
+                withDashboard root (fun http address ->
+                    // Another site's page pointed at this server (DNS rebinding) is told no.
+                    use forged = new HttpRequestMessage(HttpMethod.Get, "/api/runs")
+                    forged.Headers.Host <- $"evil.example:{address.Port}"
+
+                    Expect.equal (http.Send(forged).StatusCode) HttpStatusCode.BadRequest "a foreign Host header"
+
                     let page = json http "/api/run?run=r"
 
                     let frames =
@@ -296,6 +312,8 @@ let tests =
 
                     Expect.equal best (List.sortDescending best) "best elites first"
                     Expect.isTrue (best.Length > 0 && best.Length <= ArchiveView.BestCount) "at most ten")
+
+                Expect.equal (listing ()) before "the server wrote nothing into the run's directory"
 
             testCase "a robot run's replayed trajectories are served as x-y paths; a damaged one says why"
             <| fun () ->
