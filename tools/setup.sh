@@ -28,7 +28,7 @@ qd_setup_build() {
   qd_web_assets
   local stamp="$root/src/QdFunctional.Cli/bin/Release/.built"
   if [ -f "$stamp" ] && [ -z "$(find src tests paket.lock Directory.Build.props -newer "$stamp" \
-       \( -name '*.cs' -o -name '*.fs' -o -name '*.fsproj' -o -name '*.csproj' -o -name 'paket.*' -o -name '*.props' -o -name '*.xml' \) \
+       \( -name '*.cs' -o -name '*.fs' -o -name '*.fsproj' -o -name '*.csproj' -o -name 'paket.*' -o -name '*.props' -o -name '*.xml' -o -path '*/wwwroot/*' \) \
        -not -path '*/obj/*' -not -path '*/bin/*' -print -quit)" ]; then
     return 0
   fi

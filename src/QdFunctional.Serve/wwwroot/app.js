@@ -389,29 +389,16 @@ async function showRun(id) {
   showSummary(info.summary);
   showElites(info.archive, info.archiveError);
 
-  // Live: new rows, status, snapshots and results as they are written.
-  const after = cols.iteration.length ? cols.iteration[cols.iteration.length - 1] : -2147483648;
-  const source = new EventSource("/api/events?run=" + encodeURIComponent(id) + "&after=" + after);
-  teardown.push(() => source.close());
-  source.addEventListener("metrics", (e) => {
-    appendColumns(cols, JSON.parse(e.data));
-    if (plots.length) redrawData(); else window.qd.points = cols.iteration.length;
-  });
-  source.addEventListener("status", (e) => showSummary(JSON.parse(e.data)));
-  source.addEventListener("frames", async () => {
+  // Live: new rows, status, snapshots and results as they are written. A hidden tab lets its stream
+  // go (a browser keeps only six connections to one server, and a stream holds one) and catches up
+  // when shown again.
+  async function refresh() {
     const fresh = await getJson("/api/run?run=" + encodeURIComponent(id)).catch(() => null);
     if (!fresh) return;
     frames = fresh.frames;
-    const atNow = Number(slider.value) >= Number(slider.max);
-    setSlider(atNow);
-    if (atNow) drawFrame();
-  });
-  source.addEventListener("archive", async () => {
-    const fresh = await getJson("/api/run?run=" + encodeURIComponent(id)).catch(() => null);
-    if (!fresh) return;
-    frames = fresh.frames;
+    showSummary(fresh.summary);
     showElites(fresh.archive, fresh.archiveError);
-    // New results come with every iteration's metrics: draw the whole curve again from them.
+    // Results come with every iteration's metrics: draw the whole curve again from them.
     const all = await getJson("/api/metrics?run=" + encodeURIComponent(id)).catch(() => null);
     if (all) {
       cols = all;
@@ -419,11 +406,46 @@ async function showRun(id) {
     }
     setSlider(Number(slider.value) >= Number(slider.max));
     drawFrame();
-  });
-  source.addEventListener("gone", () => {
-    gone.textContent = "This run's directory is gone (deleted or moved); what is shown is what was last read.";
-    window.qd.status = "gone";
+  }
+  let source = null;
+  let isGone = false;
+  function connect() {
+    const last = cols.iteration.length ? cols.iteration[cols.iteration.length - 1] : -2147483648;
+    source = new EventSource("/api/events?run=" + encodeURIComponent(id) + "&after=" + last);
+    source.addEventListener("metrics", (e) => {
+      appendColumns(cols, JSON.parse(e.data));
+      if (plots.length) redrawData(); else window.qd.points = cols.iteration.length;
+    });
+    source.addEventListener("status", (e) => showSummary(JSON.parse(e.data)));
+    source.addEventListener("frames", async () => {
+      const fresh = await getJson("/api/run?run=" + encodeURIComponent(id)).catch(() => null);
+      if (!fresh) return;
+      frames = fresh.frames;
+      const atNow = Number(slider.value) >= Number(slider.max);
+      setSlider(atNow);
+      if (atNow) drawFrame();
+    });
+    source.addEventListener("archive", refresh);
+    source.addEventListener("gone", () => {
+      gone.textContent = "This run's directory is gone (deleted or moved); what is shown is what was last read.";
+      window.qd.status = "gone";
+      isGone = true;
+      source.close();
+    });
+  }
+  function onVisibility() {
+    if (isGone) return;
+    if (document.hidden) {
+      source.close();
+    } else if (source.readyState === EventSource.CLOSED) {
+      refresh().then(connect);
+    }
+  }
+  connect();
+  document.addEventListener("visibilitychange", onVisibility);
+  teardown.push(() => {
     source.close();
+    document.removeEventListener("visibilitychange", onVisibility);
   });
   window.qd.ready = true;
 }
