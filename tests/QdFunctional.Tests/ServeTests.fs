@@ -315,6 +315,53 @@ let tests =
 
                 Expect.equal (listing ()) before "the server wrote nothing into the run's directory"
 
+            testCase "a pipeline is listed with its runs finished out of three per step, its runs beside it"
+            <| fun () ->
+                let root = tempDir ()
+                let pipe = Path.Combine(root, "pipe")
+                smallRun (Path.Combine(pipe, "step-00", "single-1")) []
+
+                let state (finished: string list) =
+                    File.WriteAllText(
+                        Path.Combine(pipe, "pipeline.json"),
+                        JsonSerializer.Serialize
+                            {|
+                                Config =
+                                    {|
+                                        Task = "mo-sphere"
+                                        Steps = 2
+                                        Seed = 42
+                                    |}
+                                Finished = finished
+                                Skipped = ([]: int list)
+                            |}
+                    )
+
+                state [ "step-00/single-1" ]
+
+                withDashboard root (fun http _ ->
+                    let row id =
+                        runs http |> List.find (fun r -> field "id" r = id)
+
+                    let p = row "pipe"
+                    Expect.equal (field "kind" p) "pipeline" "a pipeline"
+                    Expect.equal (field "status" p) "stopped" "one run of six done, nothing running"
+
+                    Expect.equal
+                        (p.GetProperty("done").GetInt32(), p.GetProperty("total").GetInt32())
+                        (1, 6)
+                        "progress"
+
+                    Expect.equal (field "kind" (row "pipe/step-00/single-1")) "run" "its run is listed too"
+
+                    state
+                        [
+                            for s in 0..1 do
+                                for r in [ "single-1"; "single-2"; "mome" ] -> $"step-0{s}/{r}"
+                        ]
+
+                    Expect.equal (field "status" (row "pipe")) "finished" "all six done")
+
             testCase "a robot run's replayed trajectories are served as x-y paths; a damaged one says why"
             <| fun () ->
                 let root = tempDir ()

@@ -267,6 +267,7 @@ async function showRun(id) {
     main.replaceChildren(el("p", { class: "warn" }, "Run " + id + ": " + e.message));
     return;
   }
+  if (info.summary.kind === "pipeline") return showPipeline(id, info.summary);
   let cols;
   const metricsError = el("p", { class: "warn" });
   try {
@@ -447,6 +448,23 @@ async function showRun(id) {
     source.close();
     document.removeEventListener("visibilitychange", onVisibility);
   });
+  window.qd.ready = true;
+}
+
+// A pipeline: its progress, its configuration, and its runs (each an ordinary run with its own page).
+async function showPipeline(id, summary) {
+  const list = el("div", {});
+  main.replaceChildren(el("h1", {}, id, " ", statusBadge(summary.status)),
+    el("p", { class: "note" }, "runs finished: " + summary.done + (summary.total ? " / " + summary.total : "")), list,
+    el("section", { id: "config" }, el("h2", {}, "Configuration"), el("table", {}, el("tbody", {}, ...Object.entries(summary.config).map(([k, v]) =>
+      el("tr", {}, el("td", { class: "text" }, k), el("td", { class: "text" }, v)))))));
+  window.qd.status = summary.status;
+  const runs = (await getJson("/api/runs").catch(() => [])).filter((r) => r.id.startsWith(id + "/"));
+  list.replaceChildren(el("table", { id: "runs" },
+    el("thead", {}, el("tr", {}, ...["Run", "Status", "Algorithm", "Iterations", "QD score", "Coverage"].map((h, i) => el("th", { class: i < 3 ? "text" : "" }, h)))),
+    el("tbody", {}, ...runs.map((r) => el("tr", { "data-run": r.id }, el("td", { class: "text" }, runLink(r.id)), el("td", { class: "text" }, statusBadge(r.status)),
+      el("td", { class: "text" }, r.config.Algorithm || ""), el("td", {}, r.done + (r.total ? " / " + r.total : "")),
+      el("td", {}, fmt(r.last && r.last.qdScore)), el("td", {}, fmt(r.last && r.last.coverage)))))));
   window.qd.ready = true;
 }
 
