@@ -43,7 +43,7 @@ let private cases: (string * string list) list =
                 $"{algorithm} {task}", [ "--algorithm"; algorithm; "--task"; task ] @ lp
 
             $"{algorithm} arm", [ "--algorithm"; algorithm ] @ arm
-        for algorithm in [ "cma-mega-adam"; "cma-mae"; "cma-maega" ] do
+        for algorithm in [ "cma-mega-adam"; "cma-me-mu"; "cma-mae"; "cma-maega" ] do
             $"{algorithm} lp-sphere", [ "--algorithm"; algorithm ] @ lp
             $"{algorithm} arm", [ "--algorithm"; algorithm ] @ arm
         "map-elites lp-sphere cvt",

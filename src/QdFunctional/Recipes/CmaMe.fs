@@ -17,6 +17,10 @@ module CmaMe =
     /// CMA-ES emitters over an annealing archive, with a result archive.
     let cmaMae = "cma-mae"
 
+    /// CMA-ME whose emitters recombine the better half of their children (pyribs' "mu" selection
+    /// rule) instead of those that entered the archive.
+    let cmaMeMu = "cma-me-mu"
+
     /// The emitters' ranker (shared with CMA-MEGA).
     let ranker (plan: RunPlan) : IRanker =
         match plan.Ranker with
@@ -65,7 +69,8 @@ module CmaMe =
         | FullCovariance -> CmaEs.Create(x0, c.Sigma, c.Batch, EvolutionStrategyOptions(LazyGapFactor = 0.5))
 
     let private emitter (plan: RunPlan) (_: QdFunctional.Core.Tasks.ITask) (x0: float[]) : IEmitter =
-        // CMA-ME recombines the children that entered the archive (filter); CMA-MAE the better half (μ).
+        // CMA-ME recombines the children that entered the archive (filter); CMA-ME (μ) and
+        // CMA-MAE the better half.
         EvolutionStrategyEmitter(strategy plan x0, ranker plan, restart plan, (plan.Algorithm = cmaMe))
 
     let recipe =
@@ -77,6 +82,10 @@ module CmaMe =
                         Name = cmaMe
                         Summary =
                             "CMA-ES with improvement ranking (sigma 0.5 LP / 0.1 arm, batch 36, see --ranker, --strategy)"
+                    }
+                    {
+                        Name = cmaMeMu
+                        Summary = "CMA-ME recombining the better half of each batch (pyribs' mu selection rule)"
                     }
                     {
                         Name = cmaMae
