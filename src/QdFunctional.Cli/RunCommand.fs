@@ -123,7 +123,12 @@ let execute (dir: string) (mode: Progress.Mode) (progress: RunProgress) =
             | _ -> -1
 
         let final =
-            Progress.show mode total (fun observe ->
+            let summary =
+                match progress.Plan.Archive with
+                | Proximity _ -> Progress.entries
+                | _ -> Progress.cells
+
+            Progress.show mode total summary (fun observe ->
                 let observe (row: QdFunctional.Core.Metrics.MetricsRow) =
                     observe row
 
