@@ -69,10 +69,16 @@ module Recipes =
         }
 
     /// The literature's settings for an algorithm on a task, over `config` (whose `Dim` is set
-    /// first: some steps depend on it). A robot's genome lives in a unit-sized box like the arm's
+    /// first: some steps depend on it), with the task and algorithm named in it. A robot's genome lives in a unit-sized box like the arm's
     /// angles, so its algorithm settings are the arm's, with the robot's own on top.
     let presetFor (facts: TaskFacts) (algorithm: string) (config: RunConfig) =
         let recipe = find algorithm
+        // The preset names what it is for, so a config cannot carry one algorithm's settings under another's name.
+        let config =
+            { config with
+                Task = facts.Name
+                Algorithm = algorithm
+            }
 
         if facts.Robot then
             recipe.Preset (TaskCatalog.Facts "arm") algorithm config
