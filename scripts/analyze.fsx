@@ -24,7 +24,8 @@ let run =
                 CheckpointEvery = 0
             }
 
-        RunDirectory.start dir config
+        // The script's own scratch run: replaced each time (overwrite = true).
+        RunDirectory.startWith Run.task true dir config
         |> RunDirectory.execute dir System.Threading.CancellationToken.None ignore
         |> ignore
 

@@ -5,9 +5,6 @@
 // Run it after a build (./qd --help builds):
 //     dotnet fsi scripts/device_gradient_operators.fsx
 #load "load.fsx"
-#r "../src/QdFunctional.Cli/bin/Release/net10.0/ILGPU.dll"
-#r "../src/QdFunctional.Cli/bin/Release/net10.0/ILGPU.Algorithms.dll"
-#r "../src/QdFunctional.Cli/bin/Release/net10.0/QdFunctional.Gpu.dll"
 
 open QdFunctional
 open QdFunctional.Core.Archives
@@ -34,7 +31,7 @@ for algorithm in [ "omg-mega"; "og-map-elites" ] do
             config.Task,
             config.Dim,
             [| 50; 50 |],
-            config.Algorithm,
+            (if config.Algorithm = Algorithms.GradientOperators.omg then "omg" else "og"),
             config.Sigma,
             config.LineSigma,
             config.SigmaG,
@@ -44,17 +41,18 @@ for algorithm in [ "omg-mega"; "og-map-elites" ] do
         )
 
     for i in 1..iterations do
-        let m = device.Step(Run.iterationKey config i)
+        let m = device.Step(Run.iterationKeys (RunPlan.parse config) i)
 
         if i % 10 = 0 then
             printfn "%s on the device, iteration %2d: %4d elites, best %.3f" algorithm i m.Elites m.BestObjective
 
     // The same iterations through qd run's CPU loop.
-    let task = Run.task config
+    let plan = RunPlan.parse config
+    let task = Run.task plan
 
     let cpu =
         [ 1..iterations ]
-        |> List.fold (fun state _ -> Run.step config task state) (Run.init config task)
+        |> List.fold (fun state _ -> Run.step plan task state) (Run.init plan task)
 
     let a, b = device.ToCellArchive().ToTable(), (cpu.Archive :?> CellArchive).ToTable()
     let same = a.Cells = b.Cells && a.Objectives = b.Objectives && a.Solutions = b.Solutions

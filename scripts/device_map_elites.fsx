@@ -4,9 +4,6 @@
 // bit for bit. Run it after a build (./qd --help builds):
 //     dotnet fsi scripts/device_map_elites.fsx
 #load "load.fsx"
-#r "../src/QdFunctional.Cli/bin/Release/net10.0/ILGPU.dll"
-#r "../src/QdFunctional.Cli/bin/Release/net10.0/ILGPU.Algorithms.dll"
-#r "../src/QdFunctional.Cli/bin/Release/net10.0/QdFunctional.Gpu.dll"
 
 open QdFunctional
 open QdFunctional.Gpu
@@ -19,7 +16,7 @@ let device =
     new DeviceMapElites("ilgpu-cpu", "lp-sphere", dim, [| 100; 100 |], false, 0.5, 0.0, 1, batch)
 
 for i in 0 .. iterations - 1 do
-    let m = device.Step(root |> Key.foldIn i)
+    let m = device.Step(QdFunctional.Core.Scheduling.IterationKeys(root |> Key.foldIn i))
 
     if (i + 1) % 10 = 0 then
         printfn "device iteration %3d: %5d elites, objective sum %.1f, best %.2f" (i + 1) m.Elites m.ObjectiveSum m.BestObjective

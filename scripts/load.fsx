@@ -6,6 +6,9 @@
 #r "../src/QdFunctional.Cli/bin/Release/net10.0/QdFunctional.Diff.dll"
 #r "../src/QdFunctional.Cli/bin/Release/net10.0/QdFunctional.Core.dll"
 #r "../src/QdFunctional.Cli/bin/Release/net10.0/QdFunctional.Physics.dll"
+#r "../src/QdFunctional.Cli/bin/Release/net10.0/ILGPU.dll"
+#r "../src/QdFunctional.Cli/bin/Release/net10.0/ILGPU.Algorithms.dll"
+#r "../src/QdFunctional.Cli/bin/Release/net10.0/QdFunctional.Gpu.dll"
 #r "../src/QdFunctional.Cli/bin/Release/net10.0/QdFunctional.dll"
 #r "../src/QdFunctional.Cli/bin/Release/net10.0/HarfBuzzSharp.dll"
 

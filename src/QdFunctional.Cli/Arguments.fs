@@ -22,6 +22,8 @@ type RunArgs =
     | Restart of rule: string
     | Strategy of name: string
     | Step_Size of float
+    | Learning_Rate of float
+    | Threshold_Min of float
     | Init_Pop of int
     | Checkpoint_Every of int
     | Stagnation of int
@@ -39,6 +41,7 @@ type RunArgs =
     | Chunk_Timeout of seconds: float
     | Cluster_Wait of seconds: float
     | Out of dir: string
+    | Overwrite
     | Quiet
 
     interface IArgParserTemplate with
@@ -52,16 +55,13 @@ type RunArgs =
             | Dim _ ->
                 "solution dimension (default 1000; maze 20: 10 velocity commands; mo- tasks 100; robots their genome)."
             | Algorithm _ ->
-                "map-elites (Gaussian, sigma 0.5 on LP tasks, 0.1 on arm), map-elites-line (Iso+LineDD, "
-                + "line sigma 0.2), og-map-elites (objective gradient, sigma_g 0.5 LP / 100 arm) or omg-mega "
-                + "(objective and measure gradients, normalized, sigma_g 10 LP / 1 arm), cma-me (CMA-ES with improvement ranking, "
-                + "sigma 0.5 LP / 0.1 arm, batch 36), cma-mega (gradient arborescence, sigma_g 10 LP / 0.05 arm, "
-                + "35 branches, gradient ascent step 1), cma-mega-adam (Adam, step 0.002), cma-mae or cma-maega (archive learning "
-                + "rate 0.01, minimum threshold 0, result archive beside the search archive), novelty-search (Gaussian "
-                + "mutation over a proximity archive, told no objective), nslc (novelty search with local "
-                + "competition), mome (multi-objective MAP-Elites over cvt:128, batch 100; see --mome-emitter) or adam "
-                + "(gradient ascent of a population on weighted objectives); default map-elites-line. "
-                + "Presets follow the DQD paper (Fontaine and Nikolaidis 2021)."
+                // The table comes from the recipes, so help and the accepted names cannot disagree.
+                let rows =
+                    [
+                        for name, family, summary in QdFunctional.Recipes.table -> $"{name} ({family}: {summary})"
+                    ]
+
+                $"""{String.concat "; " rows}. Presets follow the literature (the DQD paper, Fontaine and Nikolaidis 2021, for the LP tasks and the arm); explicit options override them one by one; default map-elites-line (map-elites on robot tasks)."""
             | Archive _ ->
                 "grid:RxR (default grid:100x100), cvt:CELLS (centroids by k-means), or for novelty-search and nslc "
                 + "proximity:k=K,threshold=T[,max=N][,capacity=N] (default k 15, threshold 5% of the measure box's side)."
@@ -89,6 +89,10 @@ type RunArgs =
             | Strategy _ -> "CMA-ME's evolution strategy: cma-es (full covariance, default) or sep-cma-es (diagonal)."
             | Step_Size _ ->
                 "CMA-MEGA's step size for its search point (default 1.0 gradient ascent; 0.002 for cma-mega-adam)."
+            | Learning_Rate _ ->
+                "archive learning rate alpha of CMA-MAE's annealing archive, in (0, 1] (default 1: plain MAP-Elites; 0.01 for cma-mae and cma-maega)."
+            | Threshold_Min _ ->
+                "minimum threshold of an annealing archive (default 0 for cma-mae and cma-maega; needed when the learning rate is below 1)."
             | Init_Pop _ ->
                 "initial population drawn from N(0, I), or uniformly within the genome's box on robot tasks "
                 + "(default 100, 128 on robot tasks; 0 for the CMA algorithms)."
@@ -114,7 +118,9 @@ type RunArgs =
                 "with --cluster: seconds before an unanswered chunk is re-sent to another worker (default 30)."
             | Cluster_Wait _ ->
                 "with --cluster: seconds to wait when no worker is left before stopping with a checkpoint (default 300)."
-            | Out _ -> "run directory (default data/runs/<algorithm>-<task>-<seed>)."
+            | Out _ ->
+                "run directory (default data/runs/<algorithm>-<task>-s<seed>); one that already holds a run is refused."
+            | Overwrite -> "replace the run already in the run directory (its files and pictures are deleted first)."
             | Quiet -> "print only the output paths."
 
 /// `qd pipeline`: the combined sweep of Adam and MOME runs.
@@ -222,7 +228,8 @@ type ReplayArgs =
             match a with
             | Run_Dir _ -> "the run directory of a brittle-star or quadruped run."
             | Cell _ -> "the archive cell whose elite to replay (default: the best elite)."
-            | Out _ -> "where the trajectory goes (default RUN/replay-cell-N.parquet)."
+            | Out _ ->
+                "where the trajectory goes (default RUN/replay-cell-N.parquet with --cell N, RUN/replay-best.parquet without)."
 
 /// `qd compare-batch`: one configuration at several batch sizes for one evaluation budget.
 type CompareBatchArgs =

@@ -30,7 +30,7 @@ let private time (seconds: float) (action: unit -> unit) =
 let mapElites seconds =
     printfn "MAP-Elites iterations (lp-sphere, d = 1000, grid 100x100; ask + evaluate + tell):"
 
-    for algorithm in [ "map-elites"; "map-elites-line" ] do
+    for algorithm in Recipe.names Algorithms.MapElites.recipe do
         for batch in [ 36; 4096 ] do
             let config =
                 { RunConfig.preset "lp-sphere" algorithm RunConfig.defaults with
@@ -39,9 +39,10 @@ let mapElites seconds =
                     Iterations = Int32.MaxValue
                 }
 
-            let task = Run.task config
-            let mutable state = Run.init config task
-            let ms = time seconds (fun () -> state <- Run.step config task state)
+            let plan = RunPlan.parse config
+            let task = Run.task plan
+            let mutable state = Run.init plan task
+            let ms = time seconds (fun () -> state <- Run.step plan task state)
 
             printfn
                 "  %-16s batch %5d: %8.3f ms/iteration  %10.0f evaluations/s  (coverage after %d iterations: %.2f%%)"
@@ -123,7 +124,8 @@ let bench (args: ParseResults<BenchArgs>) =
     printfn "QdFunctional %s, .NET %d, %d cores" RunConfig.version Environment.Version.Major Environment.ProcessorCount
 
     match suite with
-    | "map-elites" -> mapElites seconds
+    // The MAP-Elites suite is named after the algorithm.
+    | s when s = Algorithms.MapElites.gaussian -> mapElites seconds
     | "archive" -> archive seconds
     | "centroids" -> QdFunctional.Core.Archives.Cvt.CentroidBenchmark.Run Console.Out
     | "optimizers" -> QdFunctional.Core.Optimizers.OptimizerBenchmark.Run Console.Out

@@ -101,10 +101,12 @@ let private time (task: ITask) (batches: int) (batch: int) =
 let private brittleStar () =
     if QdFunctional.Physics.Native.MuJoCoLibrary.IsAvailable() then
         Some(
-            Run.task
-                { RunConfig.defaults with
-                    Task = "brittle-star"
-                }
+            Run.task (
+                RunPlan.parse (
+                    RunConfig.preset "brittle-star" Algorithms.MapElites.gaussian RunConfig.defaults
+                    |> fun c -> { c with Task = "brittle-star" }
+                )
+            )
         )
     else
         None

@@ -9,16 +9,16 @@ open QdFunctional.Core.Tasks
 /// How a run evaluates: the task for a config, and what to close afterwards.
 type Evaluator =
     {
-        MakeTask: RunConfig -> ITask
+        MakeTask: RunPlan -> ITask
         Close: unit -> unit
     }
 
 /// Evaluation in this process, as without --cluster.
 let local = { MakeTask = Run.task; Close = ignore }
 
-/// The worker-side description of a config's task.
-let spec (config: RunConfig) =
-    TaskSpec(Dim = config.Dim, Gradients = config.Gradients, Dtype = config.Dtype)
+/// The worker-side description of a plan's task.
+let spec (plan: RunPlan) =
+    TaskSpec(Dim = plan.Config.Dim, Gradients = plan.Config.Gradients, Dtype = plan.Config.Dtype)
 
 /// Connects to the cluster when one is named (waiting up to `wait` seconds for a worker); every
 /// task it makes sends its batches there. Messages about the cluster go to standard error.
@@ -57,7 +57,6 @@ let connect (connection: string option) (chunkSize: int) (chunkTimeout: float) (
             wait
 
         {
-            MakeTask =
-                fun config -> ClusterTask.Create(Run.task config, spec config, client, options, Console.Error) :> ITask
+            MakeTask = fun plan -> ClusterTask.Create(Run.task plan, spec plan, client, options, Console.Error) :> ITask
             Close = fun () -> client.Dispose()
         }

@@ -8,7 +8,10 @@ open QdFunctional.Cli.Arguments
 /// `qd compare-batch`: runs every batch size × seed, writes the table and the picture, prints a summary.
 let compare (args: ParseResults<CompareBatchArgs>) =
     let task = args.GetResult(CompareBatchArgs.Task, "lp-sphere")
-    let algorithm = args.GetResult(CompareBatchArgs.Algorithm, "map-elites")
+
+    let algorithm =
+        args.GetResult(CompareBatchArgs.Algorithm, Algorithms.MapElites.gaussian)
+
     let robot = QdFunctional.Physics.PhysicsCatalog.Contains task
 
     if robot then

@@ -48,21 +48,25 @@ let private config algorithm task dim batch =
 
 /// Solutions evaluated per iteration: the batch, twice for the gradient operators (points, branches).
 let private perIteration algorithm batch =
-    if algorithm = "og-map-elites" || algorithm = "omg-mega" then
+    if List.contains algorithm (Recipe.names Algorithms.GradientOperators.recipe) then
         2 * batch
     else
         batch
 
 /// One CPU figure: `qd run`'s own loop (one emitter of `batch`, grid 100x100).
 let private cpuRate seconds algorithm task dim batch =
-    let config = config algorithm task dim batch
-    let t = Run.task config
-    let mutable state = Run.init config t
-    rate seconds 1 (perIteration algorithm batch) (fun _ -> state <- Run.step config t state)
+    let plan = config algorithm task dim batch |> RunPlan.parse
+    let t = Run.task plan
+    let mutable state = Run.init plan t
+    rate seconds 1 (perIteration algorithm batch) (fun _ -> state <- Run.step plan t state)
 
 /// One device figure: the same configuration as whole iterations on the device.
 let private deviceRate device seconds algorithm task dim batch =
     let c = config algorithm task dim batch
+
+    let operator =
+        (RunPlan.parse { c with Device = device }).OnDevice
+        |> Option.defaultWith (fun () -> invalidArg "algorithm" $"{algorithm} does not run on a device.")
 
     use me =
         new DeviceMapElites(
@@ -70,7 +74,7 @@ let private deviceRate device seconds algorithm task dim batch =
             task,
             dim,
             [| 100; 100 |],
-            algorithm,
+            DeviceOperators.Name operator,
             c.Sigma,
             c.LineSigma,
             c.SigmaG,
@@ -79,10 +83,10 @@ let private deviceRate device seconds algorithm task dim batch =
             batch
         )
 
-    let struct (_, loop) = (Key.Of 42UL).Split2()
+    let keys = QdFunctional.Core.Scheduling.RunKeys(42UL)
 
     let r =
-        rate seconds 1 me.EvaluationsPerStep (fun i -> me.Step(loop.FoldIn i) |> ignore)
+        rate seconds 1 me.EvaluationsPerStep (fun i -> me.Step(keys.Iteration(i + 1)) |> ignore)
 
     r, me.DeviceDescription
 
@@ -111,9 +115,9 @@ let run (device: string) (seconds: float) =
 
     for task, dim in cases do
         for batch in batches do
-            row "map-elites" task dim batch
+            row Algorithms.MapElites.gaussian task dim batch
 
-    for algorithm in [ "og-map-elites"; "omg-mega" ] do
+    for algorithm in Recipe.names Algorithms.GradientOperators.recipe do
         printfn
             "%s (preset sigmas), gradient points with Jacobians then branches, both counted; batch per stage:"
             algorithm

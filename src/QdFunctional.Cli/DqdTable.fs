@@ -14,24 +14,24 @@ open QdFunctional
 let paper =
     dict
         [
-            ("lp-sphere", "cma-mega"), (75.29, 100.0)
-            ("lp-sphere", "omg-mega"), (71.58, 92.09)
-            ("lp-sphere", "map-elites-line"), (12.21, 14.32)
-            ("lp-sphere", "map-elites"), (1.04, 1.17)
-            ("lp-rastrigin", "cma-mega"), (62.54, 100.0)
-            ("lp-rastrigin", "omg-mega"), (55.90, 77.00)
-            ("arm", "cma-mega"), (74.18, 74.18)
-            ("arm", "cma-me"), (55.98, 56.95)
+            ("lp-sphere", Algorithms.CmaMega.cmaMega), (75.29, 100.0)
+            ("lp-sphere", Algorithms.GradientOperators.omg), (71.58, 92.09)
+            ("lp-sphere", Algorithms.MapElites.line), (12.21, 14.32)
+            ("lp-sphere", Algorithms.MapElites.gaussian), (1.04, 1.17)
+            ("lp-rastrigin", Algorithms.CmaMega.cmaMega), (62.54, 100.0)
+            ("lp-rastrigin", Algorithms.GradientOperators.omg), (55.90, 77.00)
+            ("arm", Algorithms.CmaMega.cmaMega), (74.18, 74.18)
+            ("arm", Algorithms.CmaMe.cmaMe), (55.98, 56.95)
         ]
 
 let algorithms =
     [
-        "map-elites"
-        "map-elites-line"
-        "cma-me"
-        "og-map-elites"
-        "omg-mega"
-        "cma-mega"
+        Algorithms.MapElites.gaussian
+        Algorithms.MapElites.line
+        Algorithms.CmaMe.cmaMe
+        Algorithms.GradientOperators.og
+        Algorithms.GradientOperators.omg
+        Algorithms.CmaMega.cmaMega
     ]
 
 let tasks = [ "lp-sphere"; "lp-rastrigin"; "arm" ]
@@ -54,7 +54,7 @@ let private runOne iterations dim (task, algorithm, seed) =
             Iterations = iterations
             Seed = uint64 seed
         }
-        |> RunConfig.validate
+        |> RunPlan.parse
 
     let t = Run.task config
     let clock = Stopwatch.StartNew()

@@ -12,23 +12,26 @@ let main argv =
     try
         let args = parser.ParseCommandLine(argv, raiseOnUsage = true)
 
-        match args.GetSubCommand() with
-        | Run r -> RunCommand.run r
-        | Pipeline p -> PipelineCommand.pipeline p
-        | Resume r when Pipeline.isPipeline (r.GetResult ResumeArgs.Run_Dir) ->
-            PipelineCommand.resume (r.GetResult ResumeArgs.Run_Dir) (r.Contains ResumeArgs.Quiet)
-        | Resume r -> RunCommand.resume r
-        | Report r -> ReportCommand.report r
-        | Compare c -> CompareCommand.compare c
-        | Bench b -> BenchCommand.bench b
-        | Worker w -> ClusterCommand.worker w
-        | Cluster c -> ClusterCommand.cluster c
-        | Replay r -> ReplayCommand.replay r
-        | Compare_Batch c -> CompareBatchCommand.compare c
-        | Serve s -> ServeCommand.serve s
-        | Version ->
+        if args.Contains Version then
             printfn "qd %s" RunConfig.version
             0
+        else
+
+            match args.GetSubCommand() with
+            | Run r -> RunCommand.run r
+            | Pipeline p -> PipelineCommand.pipeline p
+            | Resume r when Pipeline.isPipeline (r.GetResult ResumeArgs.Run_Dir) ->
+                PipelineCommand.resume (r.GetResult ResumeArgs.Run_Dir) (r.Contains ResumeArgs.Quiet)
+            | Resume r -> RunCommand.resume r
+            | Report r -> ReportCommand.report r
+            | Compare c -> CompareCommand.compare c
+            | Bench b -> BenchCommand.bench b
+            | Worker w -> ClusterCommand.worker w
+            | Cluster c -> ClusterCommand.cluster c
+            | Replay r -> ReplayCommand.replay r
+            | Compare_Batch c -> CompareBatchCommand.compare c
+            | Serve s -> ServeCommand.serve s
+            | Version -> 0
     with
     | :? ArguParseException as e ->
         // Help requested, or bad arguments: Argu's message already names the argument.
@@ -44,7 +47,16 @@ let main argv =
         eprintfn "qd: %s" e.Message
         2
     | :? ArgumentException as e ->
-        eprintfn "qd: %s" e.Message
+        // .NET appends " (Parameter 'name')" to the message; the message already names it.
+        let tail = $" (Parameter '{e.ParamName}')"
+
+        eprintfn
+            "qd: %s"
+            (if isNull e.ParamName then
+                 e.Message
+             else
+                 e.Message.Replace(tail, ""))
+
         2
     | :? QdFunctional.Core.Tasks.EvaluationUnavailableException as e ->
         eprintfn "qd: %s" e.Message

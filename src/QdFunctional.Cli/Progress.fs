@@ -20,11 +20,16 @@ let detect quiet =
     else
         Bar
 
-let private summary (row: MetricsRow) =
+/// One line of a cell archive's metrics.
+let cells (row: MetricsRow) =
     $"coverage {100.0 * row.Coverage:F2}%%  QD {row.QdScore:F1}  best {row.BestObjective:F2}"
 
-/// Runs `work`, giving it an observer that shows each iteration's metrics against `total`.
-let show (mode: Mode) (total: int) (work: (MetricsRow -> unit) -> 'a) : 'a =
+/// One line of a proximity archive's metrics: it has no cells to cover, so its size.
+let entries (row: MetricsRow) = $"entries {row.NumElites}"
+
+/// Runs `work`, giving it an observer that shows each iteration's metrics (as `summary` puts
+/// them) against `total`.
+let show (mode: Mode) (total: int) (summary: MetricsRow -> string) (work: (MetricsRow -> unit) -> 'a) : 'a =
     match mode with
     | Silent -> work ignore
     | Lines ->

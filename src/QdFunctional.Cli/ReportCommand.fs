@@ -29,6 +29,9 @@ let private reportPipeline dir =
 let report (args: ParseResults<ReportArgs>) =
     let dir = args.GetResult ReportArgs.Run_Dir
 
+    if not (Directory.Exists dir) then
+        raise (DirectoryNotFoundException($"{dir} does not exist."))
+
     if Pipeline.isPipeline dir then
         reportPipeline dir
     else
@@ -53,7 +56,7 @@ let report (args: ParseResults<ReportArgs>) =
             let config =
                 QdFunctional.Core.Persistence.JsonFile.Read<RunConfig>(RunDirectory.configPath dir)
 
-            match Run.task config with
+            match Run.task (RunPlan.parse config) with
             | :? QdFunctional.Core.Tasks.IMultiObjectiveTask as task ->
                 ParetoPlot.hypervolumeMap table task.ReferencePoint volumes
                 printfn "%s" volumes

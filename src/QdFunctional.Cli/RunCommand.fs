@@ -17,66 +17,84 @@ let stagnated = 3
 /// iteration's checkpoint. For the watchdog's tests; the watchdog drops it when it restarts a run.
 let crashVariable = "QD_TEST_CRASH_AT"
 
-/// The config `qd run` builds from its arguments: defaults, then the algorithm's presets, then explicit values.
+/// What an explicit `qd run` option sets, field by field; None for options that are not part of
+/// the run's configuration (where it runs, where it writes, how it prints).
+let private setter (arg: RunArgs) : (RunConfig -> RunConfig) option =
+    let mome (f: MomeSettings -> MomeSettings) =
+        Some(fun (c: RunConfig) -> { c with Mome = f (RunConfig.mome c) })
+
+    match arg with
+    | RunArgs.Task t -> Some(fun c -> { c with Task = t })
+    | RunArgs.Dim d -> Some(fun c -> { c with Dim = d })
+    | RunArgs.Algorithm a -> Some(fun c -> { c with Algorithm = a })
+    | RunArgs.Archive a -> Some(fun c -> { c with Archive = a })
+    | RunArgs.Iterations n -> Some(fun c -> { c with Iterations = n })
+    | RunArgs.Batch n -> Some(fun c -> { c with Batch = n })
+    | RunArgs.Emitters n -> Some(fun c -> { c with Emitters = n })
+    | RunArgs.Seed s ->
+        if s < 0L then
+            invalidArg "seed" $"seed must be 0 or more, got {s}."
+
+        Some(fun c -> { c with Seed = uint64 s })
+    | RunArgs.Sigma x -> Some(fun c -> { c with Sigma = x })
+    | RunArgs.Line_Sigma x -> Some(fun c -> { c with LineSigma = x })
+    | RunArgs.Sigma_G x -> Some(fun c -> { c with SigmaG = x })
+    | RunArgs.Gradients g -> Some(fun c -> { c with Gradients = g })
+    | RunArgs.Dtype d -> Some(fun c -> { c with Dtype = d })
+    | RunArgs.Device d -> Some(fun c -> { c with Device = d })
+    | RunArgs.Ranker r -> Some(fun c -> { c with Ranker = r })
+    | RunArgs.Restart r -> Some(fun c -> { c with Restart = r })
+    | RunArgs.Strategy s -> Some(fun c -> { c with Strategy = s })
+    | RunArgs.Step_Size x -> Some(fun c -> { c with StepSize = x })
+    | RunArgs.Learning_Rate x -> Some(fun c -> { c with ArchiveLearningRate = x })
+    | RunArgs.Threshold_Min x -> Some(fun c -> { c with ThresholdMin = x })
+    | RunArgs.Init_Pop n -> Some(fun c -> { c with InitialPopulation = n })
+    | RunArgs.Checkpoint_Every n -> Some(fun c -> { c with CheckpointEvery = n })
+    | RunArgs.Stagnation n -> Some(fun c -> { c with Stagnation = n })
+    | RunArgs.Mome_Emitter e -> mome (fun m -> { m with Emitter = e })
+    | RunArgs.Pareto_Length n -> mome (fun m -> { m with ParetoLength = n })
+    | RunArgs.Objective n -> mome (fun m -> { m with Objective = n })
+    | RunArgs.Temperature x -> mome (fun m -> { m with Temperature = x })
+    | RunArgs.Dynamic_Temperature -> mome (fun m -> { m with DynamicTemperature = true })
+    | RunArgs.Crossover_Share x -> mome (fun m -> { m with CrossoverShare = x })
+    | RunArgs.Eta x -> mome (fun m -> { m with Eta = x })
+    | RunArgs.Mutation_Proportion x -> mome (fun m -> { m with MutationProportion = x })
+    | RunArgs.Gradient_Noise x -> mome (fun m -> { m with GradientNoise = x })
+    | RunArgs.Cluster _
+    | RunArgs.Chunk_Size _
+    | RunArgs.Chunk_Timeout _
+    | RunArgs.Cluster_Wait _
+    | RunArgs.Out _
+    | RunArgs.Overwrite
+    | RunArgs.Quiet -> None
+
+/// The config `qd run` builds from its arguments: the defaults, then the algorithm's preset for
+/// the task (one place: Recipes.preset), then every explicit option in order, so no preset field
+/// can be lost and no explicit one ignored. Checked whole by RunPlan (every error at once).
 let configOf (args: ParseResults<RunArgs>) =
     let d = RunConfig.defaults
     let task = args.GetResult(RunArgs.Task, d.Task)
-    // The robot tasks default to the CPG tutorial's Gaussian MAP-Elites.
-    let robot = QdFunctional.Physics.PhysicsCatalog.Contains task
+    let facts = Tasks.facts task
+    let algorithm = args.GetResult(RunArgs.Algorithm, Recipes.defaultAlgorithm facts)
+    let dim = args.GetResult(RunArgs.Dim, facts.DefaultDim)
 
-    let algorithm =
-        args.GetResult(RunArgs.Algorithm, (if robot then "map-elites" else d.Algorithm))
-
-    let dim = args.GetResult(RunArgs.Dim, RunConfig.defaultDim task)
-    let p = RunConfig.preset task algorithm { d with Dim = dim }
-
-    let seed = args.GetResult(RunArgs.Seed, int64 d.Seed)
-
-    if seed < 0L then
-        invalidArg "seed" $"seed must be 0 or more, got {seed}."
-
-    { d with
-        Task = task
-        Dim = args.GetResult(RunArgs.Dim, p.Dim)
-        Algorithm = algorithm
-        Archive = args.GetResult(RunArgs.Archive, p.Archive)
-        Iterations = args.GetResult(RunArgs.Iterations, p.Iterations)
-        Batch = args.GetResult(RunArgs.Batch, p.Batch)
-        Emitters = args.GetResult(RunArgs.Emitters, d.Emitters)
-        Seed = uint64 seed
-        Sigma = args.GetResult(RunArgs.Sigma, p.Sigma)
-        LineSigma = args.GetResult(RunArgs.Line_Sigma, p.LineSigma)
-        SigmaG = args.GetResult(RunArgs.Sigma_G, p.SigmaG)
-        NormalizeGradients = p.NormalizeGradients
-        Gradients = args.GetResult(RunArgs.Gradients, d.Gradients)
-        Dtype = args.GetResult(RunArgs.Dtype, d.Dtype)
-        Device = args.GetResult(RunArgs.Device, d.Device)
-        Ranker = args.GetResult(RunArgs.Ranker, d.Ranker)
-        Restart = args.GetResult(RunArgs.Restart, d.Restart)
-        Strategy = args.GetResult(RunArgs.Strategy, d.Strategy)
-        StepSize = args.GetResult(RunArgs.Step_Size, p.StepSize)
-        InitialPopulation = args.GetResult(RunArgs.Init_Pop, p.InitialPopulation)
-        CheckpointEvery = args.GetResult(RunArgs.Checkpoint_Every, p.CheckpointEvery)
-        Stagnation = args.GetResult(RunArgs.Stagnation, d.Stagnation)
-        Mome =
-            let m = d.Mome
-
-            {
-                Emitter = args.GetResult(RunArgs.Mome_Emitter, m.Emitter)
-                ParetoLength = args.GetResult(RunArgs.Pareto_Length, m.ParetoLength)
-                CrossoverShare = args.GetResult(RunArgs.Crossover_Share, m.CrossoverShare)
-                Eta = args.GetResult(RunArgs.Eta, m.Eta)
-                MutationProportion = args.GetResult(RunArgs.Mutation_Proportion, m.MutationProportion)
-                Objective = args.GetResult(RunArgs.Objective, m.Objective)
-                Temperature = args.GetResult(RunArgs.Temperature, m.Temperature)
-                DynamicTemperature = args.Contains RunArgs.Dynamic_Temperature || m.DynamicTemperature
-                GradientNoise = args.GetResult(RunArgs.Gradient_Noise, m.GradientNoise)
+    let preset =
+        Recipes.preset
+            task
+            algorithm
+            { d with
+                Task = task
+                Algorithm = algorithm
+                Dim = dim
             }
-    }
+
+    args.GetAllResults()
+    |> List.choose setter
+    |> List.fold (fun config set -> set config) preset
     |> RunConfig.validate
 
 /// Runs to the end or to Ctrl-C (or SIGTERM), showing progress; prints where the files are.
-let executeOn (evaluator: ClusterRun.Evaluator) (dir: string) (mode: Progress.Mode) (progress: RunProgress) =
+let execute (dir: string) (mode: Progress.Mode) (progress: RunProgress) =
     use cancel = new CancellationTokenSource()
 
     let onCancel =
@@ -105,14 +123,19 @@ let executeOn (evaluator: ClusterRun.Evaluator) (dir: string) (mode: Progress.Mo
             | _ -> -1
 
         let final =
-            Progress.show mode total (fun observe ->
+            let summary =
+                match progress.Plan.Archive with
+                | Proximity _ -> Progress.entries
+                | _ -> Progress.cells
+
+            Progress.show mode total summary (fun observe ->
                 let observe (row: QdFunctional.Core.Metrics.MetricsRow) =
                     observe row
 
                     if row.Iteration = crashAt + 1 then
                         Environment.FailFast $"{crashVariable}: crashing after iteration {crashAt} as asked"
 
-                RunDirectory.executeOn evaluator.MakeTask dir cancel.Token observe progress)
+                RunDirectory.execute dir cancel.Token observe progress)
 
         let s = final.State.Archive.Stats
 
@@ -145,6 +168,33 @@ let executeOn (evaluator: ClusterRun.Evaluator) (dir: string) (mode: Progress.Mo
                     m.GlobalHypervolume
                     m.MaxSumOfScores
                     m.NumSolutions
+            | :? QdFunctional.Core.Archives.ProximityArchive as archive when mode <> Progress.Silent ->
+                // Novelty search has no cells to cover: what matters is how many entries it keeps, how
+                // far apart they are, and on the maze how near the goal it came.
+                let measures =
+                    [|
+                        for e in archive.Elites do
+                            yield! e.Measures.ToArray()
+                    |]
+
+                let novelty = archive.Novelty(ReadOnlySpan<float>(measures))
+
+                let goal =
+                    if progress.Config.Task = "maze" then
+                        archive.Elites
+                        |> Seq.map (fun e -> MazeStudy.distanceToGoal (e.Measures.ToArray()))
+                        |> Seq.min
+                        |> sprintf ", nearest to the goal %.3f"
+                    else
+                        ""
+
+                printfn
+                    "Done: %d iterations, %d evaluations, %d entries, mean novelty %.4g%s"
+                    final.State.Iteration
+                    final.State.Evaluations
+                    archive.Count
+                    (if novelty.Length = 0 then 0.0 else Array.average novelty)
+                    goal
             | _ when mode <> Progress.Silent ->
                 printfn
                     "Done: %d iterations, %d evaluations, coverage %.2f%%, QD score %.1f, normalized %.3f, best %.3f"
@@ -168,31 +218,28 @@ let executeOn (evaluator: ClusterRun.Evaluator) (dir: string) (mode: Progress.Mo
     finally
         Console.CancelKeyPress.RemoveHandler onCancel
 
-/// Runs in this process (see `executeOn`).
-let execute (dir: string) (mode: Progress.Mode) (progress: RunProgress) =
-    executeOn ClusterRun.local dir mode progress
-
 /// Opens the config's device before any work starts (a missing GPU is one line, exit code 2): the
 /// engine's backend when the engine computes there; the device loop opens its own accelerator.
-let private openDevice (config: RunConfig) =
-    if config.Device <> "cpu" then
-        if RunConfig.iteratesOnDevice config then
-            QdFunctional.Gpu.Devices.Check config.Device
+let private openDevice (plan: RunPlan) =
+    if plan.Device <> Cpu then
+        if plan.OnDevice.IsSome then
+            QdFunctional.Gpu.Devices.Check plan.Config.Device
         else
-            DeviceChoice.useForEngine config.Device
+            DeviceChoice.useForEngine plan.Config.Device
 
 /// A cluster evaluates on its workers' CPUs; a device run evaluates on its device.
-let private refuseClusterOnDevice (config: RunConfig) (cluster: string option) =
-    if cluster.IsSome && RunConfig.iteratesOnDevice config then
+let private refuseClusterOnDevice (plan: RunPlan) (cluster: string option) =
+    if cluster.IsSome && plan.OnDevice.IsSome then
         invalidArg
             "cluster"
-            $"--cluster and --device {config.Device}: a device run evaluates on its device, not on workers."
+            $"--cluster and --device {plan.Config.Device}: a device run evaluates on its device, not on workers."
 
 /// `qd run`.
 let run (args: ParseResults<RunArgs>) =
     let config = configOf args
-    refuseClusterOnDevice config (args.TryGetResult RunArgs.Cluster)
-    openDevice config
+    let plan = RunPlan.parse config
+    refuseClusterOnDevice plan (args.TryGetResult RunArgs.Cluster)
+    openDevice plan
 
     let dir =
         args.GetResult(RunArgs.Out, Path.Combine("data", "runs", $"{config.Algorithm}-{config.Task}-s{config.Seed}"))
@@ -200,8 +247,18 @@ let run (args: ParseResults<RunArgs>) =
     let mode = Progress.detect (args.Contains RunArgs.Quiet)
 
     // A robot task without MuJoCo stops here, with one line, before anything is printed or written.
-    if QdFunctional.Physics.PhysicsCatalog.Contains config.Task then
+    if plan.Task.Robot then
         QdFunctional.Physics.Native.MuJoCoLibrary.Shared |> ignore
+
+    // A directory that holds a run is refused before anything is printed, connected or written.
+    let overwrite = args.Contains RunArgs.Overwrite
+
+    if RunDirectory.holdsRun dir && not overwrite then
+        raise (
+            IO.IOException(
+                $"{dir} already holds a run: continue it with `qd resume {dir}`, choose another --out, or pass --overwrite to replace it."
+            )
+        )
 
     if mode <> Progress.Silent then
         printfn
@@ -228,17 +285,38 @@ let run (args: ParseResults<RunArgs>) =
             (args.GetResult(RunArgs.Cluster_Wait, 300.0))
 
     try
-        RunDirectory.startOn evaluator.MakeTask dir config
-        |> executeOn evaluator dir mode
+        RunDirectory.startWith evaluator.MakeTask overwrite dir config
+        |> execute dir mode
     finally
         evaluator.Close()
 
 /// `qd resume`.
 let resume (args: ParseResults<ResumeArgs>) =
     let dir = args.GetResult ResumeArgs.Run_Dir
-    let progress = RunDirectory.resume dir (args.TryGetResult ResumeArgs.Iterations)
-    refuseClusterOnDevice progress.Config (args.TryGetResult ResumeArgs.Cluster)
-    openDevice progress.Config
+
+    if not (IO.File.Exists(RunDirectory.configPath dir)) then
+        raise (
+            IO.FileNotFoundException(
+                (if IO.Directory.Exists dir then
+                     $"{dir} is not a run directory: it has no config.json."
+                 else
+                     $"{dir} does not exist."),
+                RunDirectory.configPath dir
+            )
+        )
+
+    let saved =
+        QdFunctional.Core.Persistence.JsonFile.Read<RunConfig>(RunDirectory.configPath dir)
+
+    let plan =
+        RunPlan.parse (
+            match args.TryGetResult ResumeArgs.Iterations with
+            | Some n -> { saved with Iterations = n }
+            | None -> saved
+        )
+
+    refuseClusterOnDevice plan (args.TryGetResult ResumeArgs.Cluster)
+    openDevice plan
 
     let evaluator =
         ClusterRun.connect
@@ -249,10 +327,13 @@ let resume (args: ParseResults<ResumeArgs>) =
 
     let mode = Progress.detect (args.Contains ResumeArgs.Quiet)
 
-    if mode <> Progress.Silent then
-        printfn "Resuming %s at iteration %d of %d" dir progress.State.Iteration progress.Config.Iterations
-
     try
-        executeOn evaluator dir mode progress
+        let progress =
+            RunDirectory.resumeOn evaluator.MakeTask dir (args.TryGetResult ResumeArgs.Iterations)
+
+        if mode <> Progress.Silent then
+            printfn "Resuming %s at iteration %d of %d" dir progress.State.Iteration progress.Config.Iterations
+
+        execute dir mode progress
     finally
         evaluator.Close()

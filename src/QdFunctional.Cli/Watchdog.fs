@@ -130,7 +130,7 @@ let watch
             | code when code = stagnated ->
                 let config = JsonFile.Read<RunConfig>(RunDirectory.configPath runDir)
 
-                if config.Algorithm = "adam" then
+                if config.Algorithm = Algorithms.Adam.adam then
                     // Gradient ascent has no random draws to change: a stalled climb has converged.
                     log $"{runDir}: converged (no gain for {config.Stagnation} iterations)"
                     Finished

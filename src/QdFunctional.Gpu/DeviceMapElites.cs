@@ -3,6 +3,7 @@ using ILGPU.Runtime;
 using QdFunctional.Core.Archives;
 using QdFunctional.Core.Batches;
 using QdFunctional.Core.Random;
+using QdFunctional.Core.Scheduling;
 using QdFunctional.Core.Tasks;
 
 namespace QdFunctional.Gpu;
@@ -40,6 +41,9 @@ public sealed record DeviceArchive(int[] Cells, double[] Objectives, double[] Me
 /// </remarks>
 public sealed class DeviceMapElites : IDisposable
 {
+    /// <summary>The catalog names of the tasks the device evaluates itself.</summary>
+    public static IReadOnlyList<string> Tasks => DeviceTasks.Names;
+
     readonly Context context;
     readonly Accelerator accelerator;
     readonly int emitters,
@@ -185,7 +189,7 @@ public sealed class DeviceMapElites : IDisposable
     /// <param name="dimension">Solution dimension d.</param>
     /// <param name="resolution">Grid cells along each of the two measures.</param>
     /// <param name="operator">"gaussian" (MAP-Elites), "iso-line" (Iso+LineDD), "og" (OG-MAP-Elites) or
-    /// "omg" (OMG-MEGA); "og-map-elites" and "omg-mega", the algorithm names of <c>qd run</c>, are taken too.</param>
+    /// "omg" (OMG-MEGA).</param>
     /// <param name="sigma">σ of the Gaussian noise (σ_iso for iso-line, σ0 on the gradient points).</param>
     /// <param name="lineSigma">σ_line of the iso-line operator.</param>
     /// <param name="sigmaG">σ_g of the gradient operators: OG's step, OMG's coefficient spread.</param>
@@ -378,13 +382,13 @@ public sealed class DeviceMapElites : IDisposable
 
     /// <summary>One iteration from the iteration's key: ask every emitter, evaluate, insert; returns the metrics.</summary>
     /// <remarks>Host → device: 6 words of key per emitter. Device → host: the three metrics.</remarks>
-    public DeviceMetrics Step(Key iterationKey)
+    public DeviceMetrics Step(IterationKeys iterationKeys)
     {
         if (op is DeviceOperator.Og or DeviceOperator.Omg)
-            return GradientStep(iterationKey);
+            return GradientStep(iterationKeys);
         for (int e = 0; e < emitters; e++)
         {
-            var k = iterationKey.FoldIn(e);
+            var k = iterationKeys.Key.FoldIn(e);
             Key parents,
                 second,
                 noise;
@@ -407,10 +411,9 @@ public sealed class DeviceMapElites : IDisposable
 
     /// <summary>OG-MAP-Elites / OMG-MEGA: the gradient points (evaluated with Jacobians, inserted), then the
     /// branches written over them (evaluated, inserted).</summary>
-    DeviceMetrics GradientStep(Key iterationKey)
+    DeviceMetrics GradientStep(IterationKeys iterationKeys)
     {
-        var (kGradients, kBranches) = iterationKey.Split2();
-        var (kPoints, _) = kGradients.Split2(); // the second half is Run.step's gradient-estimation key
+        var (kPoints, kBranches) = (iterationKeys.GradientPoints, iterationKeys.Branches);
         for (int e = 0; e < emitters; e++)
         {
             var (parents, noise) = kPoints.FoldIn(e).Split2();

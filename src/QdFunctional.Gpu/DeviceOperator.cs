@@ -19,19 +19,18 @@ public enum DeviceOperator
 /// <summary>Names of the device operators, as <c>qd</c> and <see cref="DeviceMapElites"/> take them.</summary>
 public static class DeviceOperators
 {
-    /// <summary>The names <see cref="Parse"/> accepts first (each also has its <c>qd run</c> algorithm name).</summary>
+    /// <summary>The names <see cref="Parse"/> accepts.</summary>
     public const string Known = "gaussian, iso-line, og, omg";
 
-    /// <summary>The operator of a name: gaussian (or map-elites), iso-line (or map-elites-line),
-    /// og (or og-map-elites), omg (or omg-mega).</summary>
+    /// <summary>The operator of a name: gaussian, iso-line, og or omg (the run plan maps algorithms to operators).</summary>
     /// <exception cref="ArgumentException">Any other name; the message lists the known ones.</exception>
     public static DeviceOperator Parse(string name) =>
         name switch
         {
-            "gaussian" or "map-elites" => DeviceOperator.Gaussian,
-            "iso-line" or "map-elites-line" => DeviceOperator.IsoLine,
-            "og" or "og-map-elites" => DeviceOperator.Og,
-            "omg" or "omg-mega" => DeviceOperator.Omg,
+            "gaussian" => DeviceOperator.Gaussian,
+            "iso-line" => DeviceOperator.IsoLine,
+            "og" => DeviceOperator.Og,
+            "omg" => DeviceOperator.Omg,
             _ => throw new ArgumentException($"device map-elites: operator '{name}' is not on the device (have: {Known})"),
         };
 

@@ -8,7 +8,10 @@ namespace QdFunctional.Gpu;
 internal static class DeviceTasks
 {
     /// <summary>The catalog names the kernels know.</summary>
-    public const string Known = "lp-sphere, lp-rastrigin, arm";
+    public static readonly IReadOnlyList<string> Names = ["lp-sphere", "lp-rastrigin", "arm"];
+
+    /// <summary>The names, for error messages.</summary>
+    public static string Known => string.Join(", ", Names);
 
     /// <summary>The Core task of <paramref name="task"/> in dimension <paramref name="dimension"/>, and the
     /// kernel settings for it over a res0 × res1 grid spanning its measure box.</summary>

@@ -15,6 +15,17 @@ public static class PhysicsCatalog
     /// <summary>Whether <paramref name="name"/> is a physics task.</summary>
     public static bool Contains(string name) => Names.Contains(name);
 
+    /// <summary>What a run plan needs to know of a robot task, without opening MuJoCo: its genome size and measures.</summary>
+    public static TaskFacts Facts(string name) =>
+        name switch
+        {
+            // The CPG tutorial's 30 × 30 grid over the final position.
+            BrittleStarTask.TaskName => new TaskFacts(name, 26, 26, 2, 1, true, true) { Archive = "grid:30x30" },
+            // 1,024 CVT cells over the four foot-contact fractions.
+            QuadrupedTask.TaskName => new TaskFacts(name, 24, 24, 4, 1, true, true) { Archive = "cvt:1024" },
+            _ => throw new ArgumentException($"Unknown physics task '{name}'; known: {string.Join(", ", Names)}.", nameof(name)),
+        };
+
     /// <summary>The task called <paramref name="name"/>, with 5 s episodes over <paramref name="workers"/> workers (0: one per core).</summary>
     /// <exception cref="Native.PhysicsUnavailableException">MuJoCo 2.2.2 is not installed.</exception>
     public static LocomotionTask Create(string name, int workers = 0, double episodeSeconds = 5.0) =>

@@ -34,7 +34,7 @@ module BatchComparison =
                 Seed = seed
                 Iterations = Int32.MaxValue
             }
-            |> RunConfig.validate
+            |> RunPlan.parse
 
         let task = Run.task config
 

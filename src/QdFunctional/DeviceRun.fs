@@ -5,15 +5,22 @@ open QdFunctional.Core.Archives
 open QdFunctional.Core.Metrics
 open QdFunctional.Gpu
 
-/// A run's iterations on a device (RunConfig.iteratesOnDevice): the archive lives on the device, each
+/// A run's iterations on a device (RunPlan.OnDevice): the archive lives on the device, each
 /// iteration sends back three numbers, and the archive comes back only when a checkpoint or the
 /// results are written. It draws from the same iteration keys as `Run.step`, so its archive equals
 /// the CPU run's bit for bit (see QdFunctional.Gpu's DeviceMapElites).
-type DeviceRun(config: RunConfig, start: RunState) =
+type DeviceRun(plan: RunPlan, start: RunState) =
+    let config = plan.Config
+
     let resolution =
-        match config.Archive with
-        | RunConfig.GridSpec dims -> dims
-        | RunConfig.CvtSpec _ -> invalidArg "archive" $"a device run needs a grid archive, got '{config.Archive}'."
+        match plan.Archive with
+        | Grid dims -> dims
+        | _ -> invalidArg "archive" $"a device run needs a grid archive, got '{config.Archive}'."
+
+    let operator =
+        match plan.OnDevice with
+        | Some op -> op
+        | None -> invalidArg "plan" $"{config.Algorithm} on {config.Task} does not run on a device."
 
     let initial =
         match start.Scheduler.Archive with
@@ -28,7 +35,7 @@ type DeviceRun(config: RunConfig, start: RunState) =
             config.Task,
             config.Dim,
             resolution,
-            config.Algorithm,
+            DeviceOperators.Name operator,
             config.Sigma,
             config.LineSigma,
             config.SigmaG,
@@ -53,7 +60,7 @@ type DeviceRun(config: RunConfig, start: RunState) =
     /// One iteration on the device. The state's archive is left as it was until `Current`.
     member _.Step(state: RunState) : RunState =
         let i = state.Iteration + 1
-        device.Step(Run.iterationKey config i) |> ignore
+        device.Step(Run.iterationKeys plan i) |> ignore
 
         { state with
             Iteration = i

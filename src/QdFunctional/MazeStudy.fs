@@ -25,11 +25,21 @@ type MazeOutcome =
 module MazeStudy =
     /// The searches compared: novelty search, NSLC, MAP-Elites (20 × 20 grid) and objective only
     /// (MAP-Elites on a single cell: it keeps the best solution and mutates it, a (1 + λ) search).
-    let searches = [ "novelty-search"; "nslc"; "map-elites"; "objective-only" ]
+    let searches =
+        [
+            Algorithms.Novelty.noveltySearch
+            Algorithms.Novelty.nslc
+            Algorithms.MapElites.gaussian
+            "objective-only"
+        ]
 
     /// The run config of `search` with `iterations` iterations (Gaussian σ 0.2 for all).
     let config (search: string) (seed: uint64) (iterations: int) =
-        let algorithm = if search = "objective-only" then "map-elites" else search
+        let algorithm =
+            if search = "objective-only" then
+                Algorithms.MapElites.gaussian
+            else
+                search
 
         let preset = RunConfig.preset "maze" algorithm { RunConfig.defaults with Dim = 20 }
 
@@ -40,7 +50,7 @@ module MazeStudy =
             Archive =
                 match search with
                 | "objective-only" -> "grid:1x1"
-                | "map-elites" -> "grid:20x20"
+                | s when s = Algorithms.MapElites.gaussian -> "grid:20x20"
                 | _ -> preset.Archive
             Sigma = 0.2
             Seed = seed
@@ -85,9 +95,9 @@ module MazeStudy =
 
     /// Runs `search` and counts what it reached.
     let run (search: string) (seed: uint64) (iterations: int) =
-        let config = config search seed iterations
-        let task = Recording(Run.task config)
-        let final = Run.init config task |> Run.fold config task ignore
+        let plan = config search seed iterations |> RunPlan.parse
+        let task = Recording(Run.task plan)
+        let final = Run.init plan task |> Run.fold plan task ignore
 
         {
             Search = search

@@ -172,7 +172,12 @@ module Pipeline =
         let s = int (run.Substring(5, 2))
         let m = QdFunctional.Core.Tasks.TaskCatalog.Create(c.Task, c.Dim).ObjectiveCount
         let single = run.EndsWith "/mome" |> not
-        let algorithm = if single then "adam" else "mome"
+
+        let algorithm =
+            if single then
+                Algorithms.Adam.adam
+            else
+                Algorithms.Mome.mome
 
         let preset =
             RunConfig.preset c.Task algorithm { RunConfig.defaults with Dim = c.Dim }
@@ -191,7 +196,7 @@ module Pipeline =
             Stagnation = c.Stagnation
             CheckpointEvery = c.CheckpointEvery
             Mome =
-                { RunConfig.momeDefaults with
+                { MomeSettings.defaults with
                     Emitter = c.MomeEmitter
                     Objective = c.ObjectiveA
                 }

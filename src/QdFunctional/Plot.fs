@@ -304,17 +304,19 @@ module Plot =
 
         let cells = table.Layout.CellCount
 
+        // A MOME cell holds a whole front: coverage counts cells, not solutions.
+        let occupied = table.Cells |> Seq.distinct |> Seq.length
+
         let coverage =
             if cells = 0 then
                 0.0
             else
-                100.0 * float table.Count / float cells
+                100.0 * float occupied / float cells
 
         let what =
-            if table.ObjectiveCount = 0 then
-                "occupied cells"
-            else
-                "elites"
+            if table.ObjectiveCount = 0 then "occupied cells"
+            elif occupied < table.Count then "solutions"
+            else "elites"
 
         if table.Layout.Kind = "proximity" then
             plt.Title($"Archive ({how}): {table.Count} entries")

@@ -9,11 +9,16 @@ open QdFunctional.Core.Checkpoints
 open QdFunctional.Core.Metrics
 open QdFunctional.Core.Persistence
 open QdFunctional.Core.Scheduling
+open QdFunctional.Core.Tasks
 
-/// A run in progress or finished: its config, state, metrics so far and wall time before this process.
+/// A run in progress or finished: its plan, task, state, metrics so far, wall time before this
+/// process, and the lock that keeps other processes out of its directory until it ends.
 type RunProgress =
     {
-        Config: RunConfig
+        Plan: RunPlan
+        /// The task, made once (a robot task opens MuJoCo; a cluster's sends batches to workers).
+        Task: QdFunctional.Core.Tasks.ITask
+        Lock: RunLock
         State: RunState
         Metrics: MetricsRow list
         /// Seconds spent by earlier processes (a resumed run keeps counting).
@@ -21,6 +26,9 @@ type RunProgress =
         /// True when the run stopped early because its QD score stagnated (see RunConfig.Stagnation).
         Stagnated: bool
     }
+
+    /// The run's configuration (the file form).
+    member p.Config = p.Plan.Config
 
 /// The files of a run under `data/runs/NAME/`: `config.json`, `archive.parquet`,
 /// `metrics.parquet` and `checkpoint.bin`, each written atomically. A run killed at any
@@ -67,26 +75,111 @@ module RunDirectory =
                 Seeds = Path.Combine(dir, config.Seeds)
             }
 
-    /// A new run whose evaluations `makeTask` provides (a cluster's, say): validates the config,
-    /// writes `config.json`, evaluates the initial population.
-    let startOn (makeTask: RunConfig -> QdFunctional.Core.Tasks.ITask) dir (config: RunConfig) =
-        let config = RunConfig.validate config
+    /// The files that make a directory a run (a run.lock alone does not).
+    let private runFiles dir =
+        [ configPath dir; checkpointPath dir; archivePath dir; metricsPath dir ]
+
+    /// True when `dir` holds a run (or the beginning of one).
+    let holdsRun dir = runFiles dir |> List.exists File.Exists
+
+    /// Empties a run directory whole (pictures and reports included), all but its lock.
+    let private clear dir =
+        for entry in Directory.EnumerateFileSystemEntries dir |> Seq.toList do
+            if Path.GetFileName entry <> RunLock.FileName then
+                if Directory.Exists entry then
+                    Directory.Delete(entry, true)
+                else
+                    File.Delete entry
+
+    /// Runs `f` with the directory's lock taken, releasing it if `f` fails.
+    let private locked dir (f: RunLock -> RunProgress) =
+        let lock = RunLock.Acquire dir
+
+        try
+            f lock
+        with _ ->
+            (lock :> IDisposable).Dispose()
+            reraise ()
+
+    /// Starts a run (see `startWith`); `custom` gives the facts of a script's own task.
+    let private startFor
+        (custom: TaskFacts option)
+        (makeTask: RunPlan -> ITask)
+        (overwrite: bool)
+        dir
+        (config: RunConfig)
+        =
+        let plan = RunPlan.parseFor custom config
+
+        if holdsRun dir && not overwrite then
+            raise (
+                IOException(
+                    $"{dir} already holds a run: continue it with `qd resume {dir}`, choose another --out, or pass --overwrite to replace it."
+                )
+            )
+
         // The task first: a robot task without MuJoCo fails before anything is written.
-        let task = makeTask config
-        Directory.CreateDirectory dir |> ignore
-        JsonFile.Write(configPath dir, config)
-        let config = resolve dir config
-        let state = Run.init config task
+        let task = makeTask plan
 
-        {
-            Config = config
-            State = state
-            Metrics = [ Run.metrics 0.0 state ]
-            ElapsedBefore = 0.0
-            Stagnated = false
-        }
+        let plan =
+            { plan with
+                Config =
+                    { plan.Config with
+                        TaskIdentity = TaskFacts.IdentityOf task
+                    }
+            }
 
-    /// A new run evaluated in this process (see `startOn`).
+        locked dir (fun lock ->
+            // The initial population before any file: a run refused on the way (an algorithm that
+            // needs gradients the task lacks, a seeds file of another dimension) leaves the directory as it was.
+            let resolved =
+                { plan with
+                    Config = resolve dir plan.Config
+                }
+
+            let state = Run.init resolved task
+
+            if overwrite then
+                clear dir
+
+            JsonFile.Write(configPath dir, plan.Config)
+            let plan = resolved
+
+            {
+                Plan = plan
+                Task = task
+                Lock = lock
+                State = state
+                Metrics = [ Run.metrics 0.0 state ]
+                ElapsedBefore = 0.0
+                Stagnated = false
+            })
+
+    /// A new run whose evaluations `makeTask` provides (a cluster's, say). The config is parsed,
+    /// its task made and its initial population evaluated before anything is written; a directory
+    /// that already holds a run is refused unless `overwrite`, which then empties it; `config.json`
+    /// (with the task's identity) is written last. The run holds the directory's lock until it ends.
+    let startWith makeTask overwrite dir config =
+        startFor None makeTask overwrite dir config
+
+    /// A new run of a script's own task (any ITask: a plain function, an engine function) through
+    /// the same run directory as `qd run`: `config.Task` is set to the task's name, and the
+    /// task's identity is recorded so that `resumeTask` refuses another task.
+    let startTask (task: ITask) (overwrite: bool) dir (config: RunConfig) =
+        startFor
+            (Some(TaskFacts.Of task))
+            (fun _ -> task)
+            overwrite
+            dir
+            { config with
+                Task = task.Name
+                Dim = task.SolutionDim
+            }
+
+    /// A new run whose evaluations `makeTask` provides, in a directory that holds no run yet.
+    let startOn makeTask dir config = startWith makeTask false dir config
+
+    /// A new run evaluated in this process (see `startWith`).
     let start dir (config: RunConfig) = startOn Run.task dir config
 
     /// The metrics rows on record up to `iteration` (a checkpoint's), newest first.
@@ -99,48 +192,98 @@ module RunDirectory =
         else
             []
 
-    /// Reads a run's config and last checkpoint; `iterations` (if given) extends or shortens the run.
+    /// Reads a run's config and last checkpoint; `iterations` (if given) extends or shortens the run;
+    /// a task whose identity differs from the recorded one is refused.
     /// A run directory with a config and no checkpoint yet (prepared by a pipeline, or killed
-    /// before its first checkpoint) starts from the beginning.
-    let resume dir (iterations: int option) =
+    /// before its first checkpoint) starts from the beginning. Nothing is written until the
+    /// checkpoint has been read back whole: a resume that fails leaves the directory as it was.
+    let private resumeFor (custom: TaskFacts option) (makeTask: RunPlan -> ITask) dir (iterations: int option) =
         if not (File.Exists(configPath dir)) then
             raise (FileNotFoundException($"{dir} is not a run directory: it has no config.json.", configPath dir))
 
-        let config = JsonFile.Read<RunConfig>(configPath dir) |> RunConfig.validate
+        let saved = JsonFile.Read<RunConfig>(configPath dir)
 
-        let config =
-            match iterations with
-            | Some n -> { config with Iterations = n }
-            | None -> config
+        let plan =
+            RunPlan.parseFor
+                custom
+                (match iterations with
+                 | Some n -> { saved with Iterations = n }
+                 | None -> saved)
 
-        if not (File.Exists(checkpointPath dir)) then
-            start dir config
-        else
-            JsonFile.Write(configPath dir, config)
-            let config = resolve dir config
-            let task = Run.task config
-            let empty, emptyResult = Run.searchArchives config task
+        let task = makeTask plan
+        let identity = TaskFacts.IdentityOf task
 
-            let saved =
-                ArchiveCheckpoint.Read(
-                    checkpointPath dir,
-                    empty,
-                    Option.toObj emptyResult,
-                    List.toArray (Run.emitters config task)
-                )
+        if not (isNull saved.TaskIdentity) && saved.TaskIdentity <> identity then
+            invalidArg
+                "task"
+                $"{dir} was made by another task ({saved.TaskIdentity}); this one is {identity}: resuming would mix two problems in one archive."
 
-            {
-                Config = config
-                State =
-                    {
-                        Scheduler = Scheduler.Create(saved.Archive, saved.Emitters, saved.ResultArchive)
-                        Iteration = saved.Iteration
-                        Evaluations = saved.Evaluations
+        let plan =
+            { plan with
+                Config =
+                    { plan.Config with
+                        TaskIdentity = identity
                     }
-                Metrics = metricsUpTo dir saved.Iteration
-                ElapsedBefore = saved.ElapsedSeconds
-                Stagnated = false
             }
+
+        locked dir (fun lock ->
+            let resolved =
+                { plan with
+                    Config = resolve dir plan.Config
+                }
+
+            if not (File.Exists(checkpointPath dir)) then
+                JsonFile.Write(configPath dir, plan.Config)
+                let state = Run.init resolved task
+
+                {
+                    Plan = resolved
+                    Task = task
+                    Lock = lock
+                    State = state
+                    Metrics = [ Run.metrics 0.0 state ]
+                    ElapsedBefore = 0.0
+                    Stagnated = false
+                }
+            else
+                let empty, emptyResult = Run.searchArchives resolved task
+
+                let checkpoint =
+                    ArchiveCheckpoint.Read(
+                        checkpointPath dir,
+                        empty,
+                        Option.toObj emptyResult,
+                        List.toArray (Run.emitters resolved task)
+                    )
+
+                if plan.Config <> saved then
+                    JsonFile.Write(configPath dir, plan.Config)
+
+                {
+                    Plan = resolved
+                    Task = task
+                    Lock = lock
+                    State =
+                        {
+                            Scheduler =
+                                Scheduler.Create(checkpoint.Archive, checkpoint.Emitters, checkpoint.ResultArchive)
+                            Iteration = checkpoint.Iteration
+                            Evaluations = checkpoint.Evaluations
+                        }
+                    Metrics = metricsUpTo dir checkpoint.Iteration
+                    ElapsedBefore = checkpoint.ElapsedSeconds
+                    Stagnated = false
+                })
+
+    /// Reads a run's config and last checkpoint (see `resumeFor`); the task comes from `makeTask`.
+    let resumeOn makeTask dir iterations = resumeFor None makeTask dir iterations
+
+    /// Resumes a run of a script's own task (see `startTask`); another task is refused in one line.
+    let resumeTask (task: ITask) dir (iterations: int option) =
+        resumeFor (Some(TaskFacts.Of task)) (fun _ -> task) dir iterations
+
+    /// Resumes a run evaluated in this process (see `resumeFor`).
+    let resume dir (iterations: int option) = resumeOn Run.task dir iterations
 
     /// How a run advances: on the CPU (`Run.step`), or on its device (DeviceRun).
     type private Stepper =
@@ -152,9 +295,9 @@ module RunDirectory =
             Close: unit -> unit
         }
 
-    let private stepperFor (config: RunConfig) task (state: RunState) =
-        if RunConfig.iteratesOnDevice config then
-            let d = new DeviceRun(config, state)
+    let private stepperFor (plan: RunPlan) task (state: RunState) =
+        if plan.OnDevice.IsSome then
+            let d = new DeviceRun(plan, state)
 
             {
                 Step = d.Step
@@ -164,27 +307,22 @@ module RunDirectory =
             }
         else
             {
-                Step = Run.step config task
+                Step = Run.step plan task
                 Metrics = Run.metrics
                 Current = id
                 Close = ignore
             }
 
     /// Runs to the config's iteration count, checkpointing every `CheckpointEvery` iterations and
-    /// when `cancel` fires (then it stops early). `observe` sees each iteration's metrics.
-    /// `makeTask` gives the evaluations (`Run.task` in this process); when it cannot evaluate any
-    /// more (EvaluationUnavailableException: a cluster with no worker left), the run stops early
-    /// with its checkpoint, as on cancel.
-    let executeOn
-        (makeTask: RunConfig -> QdFunctional.Core.Tasks.ITask)
-        dir
-        (cancel: CancellationToken)
-        (observe: MetricsRow -> unit)
-        (progress: RunProgress)
-        =
+    /// when `cancel` fires (then it stops early). `observe` sees each iteration's metrics. When
+    /// the task cannot evaluate any more (EvaluationUnavailableException: a cluster with no worker
+    /// left), the run stops early with its checkpoint, as on cancel. The directory's lock is
+    /// released when this returns, however it returns.
+    let execute dir (cancel: CancellationToken) (observe: MetricsRow -> unit) (progress: RunProgress) =
+        use _ = progress.Lock
         let observe = LiveMetrics.tee dir observe // qd serve: metrics.live.csv
         let config = progress.Config
-        let task = makeTask config
+        let task = progress.Task
         let mutable unavailable = false
         let clock = Stopwatch.StartNew()
 
@@ -192,7 +330,7 @@ module RunDirectory =
             progress.ElapsedBefore + clock.Elapsed.TotalSeconds
 
         let mutable p = progress
-        let stepper = stepperFor config task p.State
+        let stepper = stepperFor progress.Plan task p.State
 
         use _ =
             { new IDisposable with
@@ -273,7 +411,3 @@ module RunDirectory =
             // Stopped early: the results so far are written with the checkpoint.
             finish dir p (elapsed ())
             p
-
-    /// Runs in this process (see `executeOn`).
-    let execute dir (cancel: CancellationToken) (observe: MetricsRow -> unit) (progress: RunProgress) =
-        executeOn Run.task dir cancel observe progress

@@ -20,6 +20,66 @@ module Task =
     /// A built-in task by name ("lp-sphere", "lp-rastrigin", "arm").
     let byName name dim = TaskCatalog.Create(name, dim)
 
+    /// A task from a plain function of one solution that returns its objective and its measures:
+    /// `Task.ofFunction "my-task" dim [ (-1.0, 1.0); (-1.0, 1.0) ] (fun x -> f x, [| m1 x; m2 x |])`.
+    /// The objective range (for colour scales and normalized scores) is taken as [0, 100].
+    let ofFunction
+        (name: string)
+        (dim: int)
+        (measureBounds: (float * float) list)
+        (f: float[] -> float * float[])
+        : ITask =
+        let low, high = measureBounds |> List.toArray |> Array.unzip
+
+        FunctionTask(
+            name,
+            dim,
+            1,
+            low,
+            high,
+            (0.0, 100.0),
+            fun rows ->
+                let results = rows |> Array.map f
+                results |> Array.map (fun (o, _) -> [| o |]), results |> Array.map snd
+        )
+
+    /// A task from a function of the whole batch (rows in; each row's objectives and measures
+    /// out), for vectorised or several-objective evaluation; `objectives` = 0 searches by
+    /// diversity alone, 2 or more runs with MOME.
+    let ofBatch
+        (name: string)
+        (dim: int)
+        (objectives: int)
+        (measureBounds: (float * float) list)
+        (objectiveRange: float * float)
+        (f: float[][] -> float[][] * float[][])
+        : ITask =
+        let low, high = measureBounds |> List.toArray |> Array.unzip
+        FunctionTask(name, dim, objectives, low, high, objectiveRange, f)
+
+    /// A task from a function written in the differentiable engine (batch × dim in; batch ×
+    /// (objectives + measures) out, objectives first): values in one forward pass, Jacobians by
+    /// reverse mode, so the gradient algorithms (CMA-MEGA, OMG-MEGA, …) run on it.
+    let differentiable
+        (name: string)
+        (dim: int)
+        (objectives: int)
+        (measureBounds: (float * float) list)
+        (objectiveRange: float * float)
+        (f: Tensor -> Tensor)
+        : ITask =
+        let low, high = measureBounds |> List.toArray |> Array.unzip
+
+        DifferentiableTask(
+            name,
+            dim,
+            objectives,
+            low,
+            high,
+            struct (fst objectiveRange, snd objectiveRange),
+            System.Func<_, _> f
+        )
+
     /// Evaluates a batch (values only).
     let evaluate (solutions: SolutionBatch) (task: ITask) = task.Evaluate(solutions, false)
 

@@ -117,7 +117,10 @@ let private deviceRun
         new DeviceMapElites("ilgpu-cpu", name, dim, [| 12; 12 |], isoLine, sigma, 0.2, emitters, batch)
 
     let struct (_, loop) = (Key.Of seed).Split2()
-    let metrics = [ for i in 0 .. iterations - 1 -> me.Step(loop.FoldIn i) ]
+
+    let metrics =
+        [ for i in 0 .. iterations - 1 -> me.Step(IterationKeys(loop.FoldIn i)) ]
+
     me.Download(), me.ToCellArchive(), metrics
 
 
@@ -147,15 +150,16 @@ let private gradientConfig
 
 /// The CPU archive after `iterations` of `qd run`'s own loop (Run.init, Run.step), and its evaluations.
 let private cpuGradientRun (config: QdFunctional.RunConfig) (iterations: int) =
-    let task = QdFunctional.Run.task config
-    let mutable state = QdFunctional.Run.init config task
+    let plan = QdFunctional.RunPlan.parse config
+    let task = QdFunctional.Run.task plan
+    let mutable state = QdFunctional.Run.init plan task
 
     for _ in 1..iterations do
-        state <- QdFunctional.Run.step config task state
+        state <- QdFunctional.Run.step plan task state
 
     state.Archive :?> CellArchive, state.Evaluations
 
-/// The same run on ilgpu-cpu, driven by the same iteration keys (Run.iterationKey 1 .. iterations).
+/// The same run on ilgpu-cpu, driven by the same iteration keys (Run.iterationKeys 1 .. iterations).
 let private deviceGradientRun (config: QdFunctional.RunConfig) (iterations: int) =
     use me =
         new DeviceMapElites(
@@ -163,7 +167,7 @@ let private deviceGradientRun (config: QdFunctional.RunConfig) (iterations: int)
             config.Task,
             config.Dim,
             [| 12; 12 |],
-            config.Algorithm,
+            (if config.Algorithm = "omg-mega" then "omg" else "og"),
             config.Sigma,
             0.0,
             config.SigmaG,
@@ -173,7 +177,9 @@ let private deviceGradientRun (config: QdFunctional.RunConfig) (iterations: int)
         )
 
     let metrics =
-        [ for i in 1..iterations -> me.Step(QdFunctional.Run.iterationKey config i) ]
+        [
+            for i in 1..iterations -> me.Step(QdFunctional.Run.iterationKeys (QdFunctional.RunPlan.parse config) i)
+        ]
 
     me.Download(), List.last metrics, int64 me.EvaluationsPerStep * int64 iterations
 

@@ -171,7 +171,11 @@ let tests =
                         Iterations = 150
                     }
 
-                let task = Run.task config
-                let final = Run.init config task |> Run.fold config task ignore
+                let task = Run.task (RunPlan.parse config)
+
+                let final =
+                    Run.init (RunPlan.parse config) task
+                    |> Run.fold (RunPlan.parse config) task ignore
+
                 Expect.isGreaterThan final.Archive.Stats.NumElites 50 "many cells found"
         ]

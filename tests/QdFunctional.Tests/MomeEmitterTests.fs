@@ -223,12 +223,12 @@ let tests =
                         Algorithm = "mome"
                         Dim = 6
                         Mome =
-                            { RunConfig.momeDefaults with
+                            { MomeSettings.defaults with
                                 Emitter = "mega-hybrid"
                             }
                     }
 
-                let mega = Run.momeEmitter config sphere :?> HybridEmitter
+                let mega = Run.emitters (RunPlan.parse config) sphere |> List.head :?> HybridEmitter
                 let inner = mega.Parts[1] :?> HybridEmitter
                 Expect.equal mega.BatchSize 100 "whole batch"
                 Expect.equal (mega.Parts |> Seq.map _.BatchSize |> Seq.toList) [ 20; 80 ] "20% gradient, 80% inner"
@@ -312,7 +312,7 @@ let tests =
                                     Batch = 24
                                     CheckpointEvery = 0
                                     Mome =
-                                        { RunConfig.momeDefaults with
+                                        { MomeSettings.defaults with
                                             Emitter = emitter
                                             ParetoLength = 5
                                             Temperature = 0.5
@@ -425,11 +425,11 @@ let tests =
                         Dim = 10
                     }
 
-                throwsWith<ArgumentException> [ "mome-emitter"; "mega-hybrid" ] (fun () ->
+                throwsWith<ArgumentException> [ "MOME emitter"; "mega-hybrid" ] (fun () ->
                     RunConfig.validate
                         { mome with
                             Mome =
-                                { RunConfig.momeDefaults with
+                                { MomeSettings.defaults with
                                     Emitter = "fancy"
                                 }
                         }
@@ -443,12 +443,13 @@ let tests =
 
                 throwsWith<ArgumentException> [ "objective 2"; "mo-rastrigin" ] (fun () ->
                     Run.emitters
-                        { mome with
-                            Mome =
-                                { RunConfig.momeDefaults with
-                                    Objective = 2
-                                }
-                        }
+                        (RunPlan.parse
+                            { mome with
+                                Mome =
+                                    { MomeSettings.defaults with
+                                        Objective = 2
+                                    }
+                            })
                         rastrigin
                     |> ignore)
         ]

@@ -119,8 +119,11 @@ let tests =
                     $"above the ceiling, novelty search ends in far more cells ({ns.CellsAboveCeiling} vs {obj.CellsAboveCeiling})"
 
                 let config = MazeStudy.config "novelty-search" 42UL 1000
-                let task = Run.task config
-                let final = Run.init config task |> Run.fold config task ignore
+                let task = Run.task (RunPlan.parse config)
+
+                let final =
+                    Run.init (RunPlan.parse config) task
+                    |> Run.fold (RunPlan.parse config) task ignore
 
                 let inArchive =
                     final.Archive.Elites
@@ -133,15 +136,20 @@ let tests =
                 "novelty search is told no objective: every entry scores 0; NSLC keeps objectives and replaces by them"
             <| fun () ->
                 let ns = maze "novelty-search" 40
-                let task = Run.task ns
-                let final = Run.init ns task |> Run.fold ns task ignore
+                let task = Run.task (RunPlan.parse ns)
+
+                let final =
+                    Run.init (RunPlan.parse ns) task |> Run.fold (RunPlan.parse ns) task ignore
+
                 Expect.isTrue (final.Archive :? ProximityArchive) "a proximity archive"
                 Expect.isTrue (final.Archive.Elites |> Seq.forall (fun e -> e.Objective = 0.0)) "no objectives"
                 Expect.equal (final.Archive.ToTable().ObjectiveCount) 0 "and no objective column to save"
 
                 let lc = maze "nslc" 40
-                let task = Run.task lc
-                let final = Run.init lc task |> Run.fold lc task ignore
+                let task = Run.task (RunPlan.parse lc)
+
+                let final =
+                    Run.init (RunPlan.parse lc) task |> Run.fold (RunPlan.parse lc) task ignore
 
                 Expect.isGreaterThan final.Archive.Stats.ObjMax 0.5 "objectives kept"
                 let archive = final.Archive :?> ProximityArchive

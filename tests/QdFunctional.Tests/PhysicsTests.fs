@@ -75,7 +75,10 @@ let private archiveBytes (task: LocomotionTask) iterations =
             Iterations = iterations
         }
 
-    let final = Run.init config task |> Run.fold config task ignore
+    let final =
+        Run.init (RunPlan.parse config) task
+        |> Run.fold (RunPlan.parse config) task ignore
+
     let path = Path.GetTempFileName()
 
     try
@@ -598,7 +601,10 @@ let quadrupedAlgorithmTests =
                             }
                         |> RunConfig.validate
 
-                    let final = Run.init config task |> Run.fold config task ignore
+                    let final =
+                        Run.init (RunPlan.parse config) task
+                        |> Run.fold (RunPlan.parse config) task ignore
+
                     Expect.equal final.Iteration 2 "two iterations"
                     Expect.isGreaterThan final.Archive.Stats.NumElites 1 "cells filled"
         ]

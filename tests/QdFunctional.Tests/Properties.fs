@@ -46,9 +46,10 @@ let shortRunScore algorithm dim iterations =
             Iterations = iterations
         }
 
-    let task = QdFunctional.Run.task config
+    let task = QdFunctional.Run.task (QdFunctional.RunPlan.parse config)
 
     let final =
-        QdFunctional.Run.init config task |> QdFunctional.Run.fold config task ignore
+        QdFunctional.Run.init (QdFunctional.RunPlan.parse config) task
+        |> QdFunctional.Run.fold (QdFunctional.RunPlan.parse config) task ignore
 
     final.Archive.Stats.NormQdScore

@@ -76,7 +76,7 @@ let tests =
                             "omg-mega", id
                             "cma-me", id
                             "cma-me",
-                            (fun c ->
+                            (fun (c: RunConfig) ->
                                 { c with
                                     Ranker = "rd"
                                     Strategy = "sep-cma-es"
@@ -84,7 +84,7 @@ let tests =
                             "cma-mega", id
                             "cma-mega-adam", id
                             "cma-mae", id
-                            "cma-maega", (fun c -> { c with Ranker = "rd" })
+                            "cma-maega", (fun (c: RunConfig) -> { c with Ranker = "rd" })
                         ] ->
                         testCase $"{algorithm} {(tweak small).Ranker}"
                         <| fun () ->
@@ -223,7 +223,8 @@ let tests =
                 let dir = tempDir ()
                 runTo dir small |> ignore
                 let config = JsonFile.Read<RunConfig>(RunDirectory.configPath dir)
-                Expect.equal config small "same config"
+                Expect.equal { config with TaskIdentity = null } small "same config"
+                Expect.stringStarts config.TaskIdentity "lp-sphere; d 20" "the task's identity is recorded"
                 let again = tempDir ()
                 runTo again config |> ignore
                 Expect.equal (bytes again) (bytes dir) "repeated from its config"
@@ -245,7 +246,7 @@ let tests =
                 throwsWith<ArgumentException> [ "sigma" ] (fun () ->
                     RunConfig.validate { small with Sigma = nan } |> ignore)
 
-                throwsWith<ArgumentException> [ "dtype must be 'float64' or 'float32'"; "float16" ] (fun () ->
+                throwsWith<ArgumentException> [ "dtype must be one of float64, float32"; "float16" ] (fun () ->
                     RunConfig.validate
                         { small with
                             Gradients = "engine"
@@ -266,7 +267,13 @@ let tests =
                 Expect.isTrue (json.Remove "Dtype") "the field was written"
                 File.WriteAllText(path, json.ToJsonString())
                 let resumed = RunDirectory.resume dir (Some 20)
-                Expect.equal resumed.Config { config with Iterations = 20 } "dtype defaults to float64"
+
+                Expect.equal
+                    { resumed.Config with
+                        TaskIdentity = null
+                    }
+                    { config with Iterations = 20 }
+                    "dtype defaults to float64"
 
             testCase "an engine run in float32 ends close to the float64 one"
             <| fun () ->

@@ -5,65 +5,30 @@ using QdFunctional.Core.Emitters.Rankers;
 using QdFunctional.Core.Optimizers;
 
 /// <summary>
-/// Saves what an emitter learned (its evolving state) and restores it into an emitter freshly
-/// made from the run's configuration (which supplies everything that does not evolve). With it a
-/// resumed CMA-ME or CMA-MEGA run continues exactly, as a MAP-Elites run does. Stateless emitters
-/// (Gaussian, iso-line, gradient operator between iterations) save nothing.
+/// An emitter's state in a checkpoint: its kind's tag, then what the emitter itself writes
+/// (<see cref="ICheckpointedEmitter"/>), read back into an emitter made afresh from the run's
+/// configuration. With it a resumed CMA-ME or CMA-MEGA run continues exactly, as a MAP-Elites run
+/// does. Also the shared formats of the strategies, rankers and optimizers emitters hold.
 /// </summary>
 public static class EmitterState
 {
-    const byte Stateless = 0,
+    /// <summary>The tags of the emitter kinds whose state a checkpoint holds (each kind returns its own).</summary>
+    internal const byte Stateless = 0,
         Evolution = 1,
         Arborescence = 2,
         Hybrid = 3,
         AdamPopulation = 4;
 
-    /// <summary>Writes the evolving state of <paramref name="emitter"/>.</summary>
+    /// <summary>Writes the evolving state of <paramref name="emitter"/>: its tag, then what it writes.</summary>
+    /// <exception cref="NotSupportedException">The emitter is mid-iteration or keeps no checkpointed state.</exception>
     public static void Write(BinaryWriter w, IEmitter emitter)
     {
-        switch (emitter)
-        {
-            case EvolutionStrategyEmitter e:
-                w.Write(Evolution);
-                WriteStrategy(w, e.Strategy);
-                WriteRanker(w, e.Ranker);
-                w.Write(e.Restarts);
-                w.Write(e.IterationsSinceRestart);
-                w.Write(e.PendingRestart);
-                break;
-            case GradientArborescenceEmitter g:
-                w.Write(Arborescence);
-                WriteDoubles(w, g.Theta);
-                WriteOptimizer(w, g.Optimizer);
-                WriteStrategy(w, g.Coefficients);
-                WriteRanker(w, g.Ranker);
-                w.Write(g.Restarts);
-                w.Write(g.IterationsSinceRestart);
-                w.Write(g.PendingRestart);
-                break;
-            case AdamPopulationEmitter a:
-                w.Write(AdamPopulation);
-                WriteDoubles(w, a.Points);
-                WriteOptimizer(w, a.Optimizer);
-                break;
-            case HybridEmitter { PendingCounts.Length: 0 } h:
-                w.Write(Hybrid);
-                w.Write(h.Parts.Length);
-                foreach (var part in h.Parts)
-                    Write(w, part);
-                break;
-            case GaussianEmitter
-            or IsoLineEmitter
-            or MixingEmitter
-            or GradientOperatorEmitter { Points: null }
-            or MomeGradientEmitter { Points: null }:
-                w.Write(Stateless);
-                break;
-            default:
-                throw new NotSupportedException(
-                    $"Checkpoints cannot save emitters of type {emitter.GetType().Name} (mid-iteration or unknown)."
-                );
-        }
+        if (emitter is not ICheckpointedEmitter { CanCheckpoint: true } checkpointed)
+            throw new NotSupportedException(
+                $"Checkpoints cannot save emitters of type {emitter.GetType().Name} (mid-iteration or unknown)."
+            );
+        w.Write(checkpointed.StateKind);
+        checkpointed.WriteState(w);
     }
 
     /// <summary>Reads a state written by <see cref="Write"/> into <paramref name="template"/>, an emitter made from the same config.</summary>
@@ -71,53 +36,12 @@ public static class EmitterState
     public static IEmitter Read(BinaryReader r, IEmitter template)
     {
         byte kind = r.ReadByte();
-        switch (template)
-        {
-            case EvolutionStrategyEmitter e when kind == Evolution:
-                return e with
-                {
-                    Strategy = ReadStrategy(r, e.Strategy),
-                    Ranker = ReadRanker(r, e.Ranker),
-                    Restarts = r.ReadInt32(),
-                    IterationsSinceRestart = r.ReadInt32(),
-                    PendingRestart = r.ReadBoolean(),
-                };
-            case GradientArborescenceEmitter g when kind == Arborescence:
-                var theta = ReadDoubles(r);
-                if (theta.Length != g.Theta.Length)
-                    throw new ArgumentException($"saved θ has {theta.Length} values, the emitter {g.Theta.Length}");
-                return g with
-                {
-                    Theta = theta,
-                    Optimizer = ReadOptimizer(r, g.Optimizer),
-                    Coefficients = ReadStrategy(r, g.Coefficients),
-                    Ranker = ReadRanker(r, g.Ranker),
-                    Restarts = r.ReadInt32(),
-                    IterationsSinceRestart = r.ReadInt32(),
-                    PendingRestart = r.ReadBoolean(),
-                };
-            case AdamPopulationEmitter a when kind == AdamPopulation:
-                var points = ReadDoubles(r);
-                if (points.Length != a.Points.Length)
-                    throw new ArgumentException($"saved population has {points.Length} values, the emitter {a.Points.Length}");
-                return a with { Points = points, Optimizer = ReadOptimizer(r, a.Optimizer) };
-            case HybridEmitter h when kind == Hybrid:
-                int count = r.ReadInt32();
-                if (count != h.Parts.Length)
-                    throw new ArgumentException($"saved hybrid has {count} parts, the emitter {h.Parts.Length}");
-                return new HybridEmitter(h.Parts.Select(part => Read(r, part)).ToArray());
-            case GaussianEmitter
-            or IsoLineEmitter
-            or MixingEmitter
-            or GradientOperatorEmitter
-            or MomeGradientEmitter when kind == Stateless:
-                return template;
-            default:
-                throw new ArgumentException($"saved emitter state of kind {kind} does not fit a {template.GetType().Name}");
-        }
+        return template is ICheckpointedEmitter checkpointed && checkpointed.StateKind == kind
+            ? checkpointed.ReadState(r)
+            : throw new ArgumentException($"saved emitter state of kind {kind} does not fit a {template.GetType().Name}");
     }
 
-    static void WriteStrategy(BinaryWriter w, IEvolutionStrategy strategy)
+    internal static void WriteStrategy(BinaryWriter w, IEvolutionStrategy strategy)
     {
         switch (strategy)
         {
@@ -149,7 +73,7 @@ public static class EmitterState
         }
     }
 
-    static IEvolutionStrategy ReadStrategy(BinaryReader r, IEvolutionStrategy template)
+    internal static IEvolutionStrategy ReadStrategy(BinaryReader r, IEvolutionStrategy template)
     {
         byte kind = r.ReadByte();
         return (kind, template) switch
@@ -181,7 +105,7 @@ public static class EmitterState
         };
     }
 
-    static void WriteRanker(BinaryWriter w, IRanker ranker)
+    internal static void WriteRanker(BinaryWriter w, IRanker ranker)
     {
         var direction = ranker is RandomDirectionRanker rd ? rd.Direction : null;
         w.Write(direction is not null);
@@ -189,7 +113,7 @@ public static class EmitterState
             WriteDoubles(w, direction);
     }
 
-    static IRanker ReadRanker(BinaryReader r, IRanker template)
+    internal static IRanker ReadRanker(BinaryReader r, IRanker template)
     {
         if (!r.ReadBoolean())
             return template;
@@ -199,7 +123,7 @@ public static class EmitterState
             : throw new ArgumentException($"saved ranker has a direction, but the emitter ranks with {template.GetType().Name}");
     }
 
-    static void WriteOptimizer(BinaryWriter w, IGradientOptimizer optimizer)
+    internal static void WriteOptimizer(BinaryWriter w, IGradientOptimizer optimizer)
     {
         switch (optimizer)
         {
@@ -217,7 +141,7 @@ public static class EmitterState
         }
     }
 
-    static IGradientOptimizer ReadOptimizer(BinaryReader r, IGradientOptimizer template)
+    internal static IGradientOptimizer ReadOptimizer(BinaryReader r, IGradientOptimizer template)
     {
         byte kind = r.ReadByte();
         switch (kind, template)

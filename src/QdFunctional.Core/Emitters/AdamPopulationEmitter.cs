@@ -2,6 +2,7 @@ namespace QdFunctional.Core.Emitters;
 
 using QdFunctional.Core.Archives;
 using QdFunctional.Core.Batches;
+using QdFunctional.Core.Checkpoints;
 using QdFunctional.Core.Optimizers;
 using QdFunctional.Core.Random;
 
@@ -12,7 +13,7 @@ using QdFunctional.Core.Random;
 /// optimizer over the whole population is the same as one per point: Adam works elementwise).
 /// Points are clipped to the bounds. The archive only records what the points visit.
 /// </summary>
-public sealed record AdamPopulationEmitter : IJacobianEmitter
+public sealed record AdamPopulationEmitter : IJacobianEmitter, ICheckpointedEmitter
 {
     /// <summary>Gradient ascent from <paramref name="start"/> (n × d) on the objectives weighted by <paramref name="weights"/>.</summary>
     public AdamPopulationEmitter(SolutionBatch start, double[] weights, double learningRate, EmitterBounds? bounds = null)
@@ -89,5 +90,27 @@ public sealed record AdamPopulationEmitter : IJacobianEmitter
         var (optimizer, next) = Optimizer.Step(Points, WeightedGradients(evaluation));
         Bounds?.Clip(next);
         return this with { Points = next, Optimizer = optimizer };
+    }
+
+    /// <inheritdoc/>
+    public byte StateKind => EmitterState.AdamPopulation;
+
+    /// <inheritdoc/>
+    public bool CanCheckpoint => true;
+
+    /// <inheritdoc/>
+    public void WriteState(BinaryWriter writer)
+    {
+        EmitterState.WriteDoubles(writer, Points);
+        EmitterState.WriteOptimizer(writer, Optimizer);
+    }
+
+    /// <inheritdoc/>
+    public IEmitter ReadState(BinaryReader reader)
+    {
+        var points = EmitterState.ReadDoubles(reader);
+        if (points.Length != Points.Length)
+            throw new ArgumentException($"saved population has {points.Length} values, the emitter {Points.Length}");
+        return this with { Points = points, Optimizer = EmitterState.ReadOptimizer(reader, Optimizer) };
     }
 }

@@ -2,6 +2,7 @@ namespace QdFunctional.Core.Emitters;
 
 using QdFunctional.Core.Archives;
 using QdFunctional.Core.Batches;
+using QdFunctional.Core.Checkpoints;
 using QdFunctional.Core.Emitters.Rankers;
 using QdFunctional.Core.Optimizers;
 using QdFunctional.Core.Random;
@@ -17,7 +18,7 @@ using QdFunctional.Core.Random;
 /// uniformly drawn elite. Tell only marks the restart; the next Ask carries it out with its
 /// key, so Tell needs no randomness and stays a pure function.
 /// </remarks>
-public sealed record EvolutionStrategyEmitter : IEmitter
+public sealed record EvolutionStrategyEmitter : IEmitter, ICheckpointedEmitter
 {
     /// <summary>An emitter around <paramref name="strategy"/> (whose λ is the batch size).</summary>
     /// <param name="strategy">The evolution strategy, already at x0 with σ0.</param>
@@ -99,4 +100,31 @@ public sealed record EvolutionStrategyEmitter : IEmitter
             PendingRestart = false,
         };
     }
+
+    /// <inheritdoc/>
+    public byte StateKind => EmitterState.Evolution;
+
+    /// <inheritdoc/>
+    public bool CanCheckpoint => true;
+
+    /// <inheritdoc/>
+    public void WriteState(BinaryWriter writer)
+    {
+        EmitterState.WriteStrategy(writer, Strategy);
+        EmitterState.WriteRanker(writer, Ranker);
+        writer.Write(Restarts);
+        writer.Write(IterationsSinceRestart);
+        writer.Write(PendingRestart);
+    }
+
+    /// <inheritdoc/>
+    public IEmitter ReadState(BinaryReader reader) =>
+        this with
+        {
+            Strategy = EmitterState.ReadStrategy(reader, Strategy),
+            Ranker = EmitterState.ReadRanker(reader, Ranker),
+            Restarts = reader.ReadInt32(),
+            IterationsSinceRestart = reader.ReadInt32(),
+            PendingRestart = reader.ReadBoolean(),
+        };
 }

@@ -2,6 +2,7 @@ namespace QdFunctional.Core.Emitters;
 
 using QdFunctional.Core.Archives;
 using QdFunctional.Core.Batches;
+using QdFunctional.Core.Checkpoints;
 using QdFunctional.Core.Random;
 
 /// <summary>
@@ -9,7 +10,7 @@ using QdFunctional.Core.Random;
 /// perturbed by isotropic Gaussian noise, x' = x + σ N(0, I), clipped to the bounds if any.
 /// Stateless between iterations, so Tell returns the emitter itself.
 /// </summary>
-public sealed record GaussianEmitter : IEmitter
+public sealed record GaussianEmitter : IEmitter, ICheckpointedEmitter
 {
     /// <summary>An emitter of <paramref name="batchSize"/> solutions per ask with step size <paramref name="sigma"/>.</summary>
     public GaussianEmitter(int solutionDim, double sigma, int batchSize, EmitterStart start, EmitterBounds? bounds = null)
@@ -66,4 +67,16 @@ public sealed record GaussianEmitter : IEmitter
 
     /// <inheritdoc/>
     public IEmitter Tell(IArchive archive, SolutionBatch solutions, Evaluation evaluation, AddReport report) => this;
+
+    /// <inheritdoc/>
+    public byte StateKind => EmitterState.Stateless;
+
+    /// <inheritdoc/>
+    public bool CanCheckpoint => true;
+
+    /// <inheritdoc/>
+    public void WriteState(BinaryWriter writer) { }
+
+    /// <inheritdoc/>
+    public IEmitter ReadState(BinaryReader reader) => this;
 }

@@ -2,6 +2,7 @@ namespace QdFunctional.Core.Emitters;
 
 using QdFunctional.Core.Archives;
 using QdFunctional.Core.Batches;
+using QdFunctional.Core.Checkpoints;
 using QdFunctional.Core.Emitters.Rankers;
 using QdFunctional.Core.Optimizers;
 using QdFunctional.Core.Random;
@@ -16,7 +17,7 @@ using QdFunctional.Diff.Numerics;
 /// (gradient ascent, or Adam for CMA-MEGA (Adam)). No branch improving the archive, or CMA-ES
 /// stopping, restarts θ at a random elite.
 /// </summary>
-public sealed record GradientArborescenceEmitter : IGradientEmitter
+public sealed record GradientArborescenceEmitter : IGradientEmitter, ICheckpointedEmitter
 {
     /// <summary>
     /// An emitter at <paramref name="x0"/> making <paramref name="batchSize"/> branches per
@@ -195,6 +196,42 @@ public sealed record GradientArborescenceEmitter : IGradientEmitter
             Restarts = first ? Restarts : Restarts + 1,
             IterationsSinceRestart = 0,
             PendingRestart = false,
+        };
+    }
+
+    /// <inheritdoc/>
+    public byte StateKind => EmitterState.Arborescence;
+
+    /// <inheritdoc/>
+    public bool CanCheckpoint => true;
+
+    /// <inheritdoc/>
+    public void WriteState(BinaryWriter writer)
+    {
+        EmitterState.WriteDoubles(writer, Theta);
+        EmitterState.WriteOptimizer(writer, Optimizer);
+        EmitterState.WriteStrategy(writer, Coefficients);
+        EmitterState.WriteRanker(writer, Ranker);
+        writer.Write(Restarts);
+        writer.Write(IterationsSinceRestart);
+        writer.Write(PendingRestart);
+    }
+
+    /// <inheritdoc/>
+    public IEmitter ReadState(BinaryReader reader)
+    {
+        var theta = EmitterState.ReadDoubles(reader);
+        if (theta.Length != Theta.Length)
+            throw new ArgumentException($"saved θ has {theta.Length} values, the emitter {Theta.Length}");
+        return this with
+        {
+            Theta = theta,
+            Optimizer = EmitterState.ReadOptimizer(reader, Optimizer),
+            Coefficients = EmitterState.ReadStrategy(reader, Coefficients),
+            Ranker = EmitterState.ReadRanker(reader, Ranker),
+            Restarts = reader.ReadInt32(),
+            IterationsSinceRestart = reader.ReadInt32(),
+            PendingRestart = reader.ReadBoolean(),
         };
     }
 }

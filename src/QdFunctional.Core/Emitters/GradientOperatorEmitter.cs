@@ -2,6 +2,7 @@ namespace QdFunctional.Core.Emitters;
 
 using QdFunctional.Core.Archives;
 using QdFunctional.Core.Batches;
+using QdFunctional.Core.Checkpoints;
 using QdFunctional.Core.Random;
 
 /// <summary>
@@ -12,7 +13,7 @@ using QdFunctional.Core.Random;
 /// with gradients optionally normalized. Between the stages the emitter holds the points and
 /// their Jacobians; Tell after the branches clears them.
 /// </summary>
-public sealed record GradientOperatorEmitter : IGradientEmitter
+public sealed record GradientOperatorEmitter : IGradientEmitter, ICheckpointedEmitter
 {
     /// <summary>An emitter of <paramref name="batchSize"/> gradient points and as many branches per iteration.</summary>
     public GradientOperatorEmitter(
@@ -146,4 +147,16 @@ public sealed record GradientOperatorEmitter : IGradientEmitter
             Points = null,
             Jacobians = null,
         };
+
+    /// <inheritdoc/>
+    public byte StateKind => EmitterState.Stateless;
+
+    /// <inheritdoc/>
+    public bool CanCheckpoint => Points is null;
+
+    /// <inheritdoc/>
+    public void WriteState(BinaryWriter writer) { }
+
+    /// <inheritdoc/>
+    public IEmitter ReadState(BinaryReader reader) => this;
 }

@@ -3,6 +3,7 @@ namespace QdFunctional.Core.Emitters;
 using System.Collections.Immutable;
 using QdFunctional.Core.Archives;
 using QdFunctional.Core.Batches;
+using QdFunctional.Core.Checkpoints;
 using QdFunctional.Core.Random;
 
 /// <summary>
@@ -12,7 +13,7 @@ using QdFunctional.Core.Random;
 /// biased and 80% standard). When any part has a gradient stage, the hybrid has one too, made of
 /// those parts' gradient points. <see cref="FromShares"/> sizes the parts from batch shares.
 /// </summary>
-public sealed record HybridEmitter : IGradientEmitter
+public sealed record HybridEmitter : IGradientEmitter, ICheckpointedEmitter
 {
     /// <summary>A hybrid of <paramref name="parts"/>, each with its own batch size.</summary>
     public HybridEmitter(IReadOnlyList<IEmitter> parts)
@@ -158,5 +159,28 @@ public sealed record HybridEmitter : IGradientEmitter
             start += count;
         }
         return this with { Parts = next.MoveToImmutable(), PendingCounts = [] };
+    }
+
+    /// <inheritdoc/>
+    public byte StateKind => EmitterState.Hybrid;
+
+    /// <inheritdoc/>
+    public bool CanCheckpoint => PendingCounts.Length == 0;
+
+    /// <inheritdoc/>
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.Write(Parts.Length);
+        foreach (var part in Parts)
+            EmitterState.Write(writer, part);
+    }
+
+    /// <inheritdoc/>
+    public IEmitter ReadState(BinaryReader reader)
+    {
+        int count = reader.ReadInt32();
+        if (count != Parts.Length)
+            throw new ArgumentException($"saved hybrid has {count} parts, the emitter {Parts.Length}");
+        return new HybridEmitter(Parts.Select(part => EmitterState.Read(reader, part)).ToArray());
     }
 }

@@ -2,6 +2,7 @@ namespace QdFunctional.Core.Emitters;
 
 using QdFunctional.Core.Archives;
 using QdFunctional.Core.Batches;
+using QdFunctional.Core.Checkpoints;
 using QdFunctional.Core.Random;
 
 /// <summary>
@@ -9,7 +10,7 @@ using QdFunctional.Core.Random;
 /// the archive give y = a + σ_iso N(0, I) + σ_line N(0, 1) (b - a). The line term follows the
 /// correlations between elites, which helps in high dimensions. Stateless between iterations.
 /// </summary>
-public sealed record IsoLineEmitter : IEmitter
+public sealed record IsoLineEmitter : IEmitter, ICheckpointedEmitter
 {
     /// <summary>An emitter of <paramref name="batchSize"/> solutions per ask (pyribs' defaults: σ_iso 0.01, σ_line 0.2).</summary>
     public IsoLineEmitter(
@@ -80,4 +81,16 @@ public sealed record IsoLineEmitter : IEmitter
 
     /// <inheritdoc/>
     public IEmitter Tell(IArchive archive, SolutionBatch solutions, Evaluation evaluation, AddReport report) => this;
+
+    /// <inheritdoc/>
+    public byte StateKind => EmitterState.Stateless;
+
+    /// <inheritdoc/>
+    public bool CanCheckpoint => true;
+
+    /// <inheritdoc/>
+    public void WriteState(BinaryWriter writer) { }
+
+    /// <inheritdoc/>
+    public IEmitter ReadState(BinaryReader reader) => this;
 }

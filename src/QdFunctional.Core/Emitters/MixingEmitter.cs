@@ -2,6 +2,7 @@ namespace QdFunctional.Core.Emitters;
 
 using QdFunctional.Core.Archives;
 using QdFunctional.Core.Batches;
+using QdFunctional.Core.Checkpoints;
 using QdFunctional.Core.Random;
 
 /// <summary>
@@ -11,7 +12,7 @@ using QdFunctional.Core.Random;
 /// from <see cref="Selection"/>: uniform for the standard emitter, a softmax over one objective
 /// for the biased one (<see cref="Biased"/>). Stateless between iterations.
 /// </summary>
-public sealed record MixingEmitter : IEmitter
+public sealed record MixingEmitter : IEmitter, ICheckpointedEmitter
 {
     /// <summary>
     /// A mixing emitter of <paramref name="batchSize"/> children per ask within <paramref name="bounds"/>.
@@ -129,4 +130,16 @@ public sealed record MixingEmitter : IEmitter
 
     /// <inheritdoc/>
     public IEmitter Tell(IArchive archive, SolutionBatch solutions, Evaluation evaluation, AddReport report) => this;
+
+    /// <inheritdoc/>
+    public byte StateKind => EmitterState.Stateless;
+
+    /// <inheritdoc/>
+    public bool CanCheckpoint => true;
+
+    /// <inheritdoc/>
+    public void WriteState(BinaryWriter writer) { }
+
+    /// <inheritdoc/>
+    public IEmitter ReadState(BinaryReader reader) => this;
 }

@@ -2,6 +2,7 @@ namespace QdFunctional.Core.Emitters;
 
 using QdFunctional.Core.Archives;
 using QdFunctional.Core.Batches;
+using QdFunctional.Core.Checkpoints;
 using QdFunctional.Core.Random;
 
 /// <summary>
@@ -12,7 +13,7 @@ using QdFunctional.Core.Random;
 /// and is clipped to the bounds. The gradients travel with the points between the two stages,
 /// so no second archive of gradients is kept.
 /// </summary>
-public sealed record MomeGradientEmitter : IGradientEmitter
+public sealed record MomeGradientEmitter : IGradientEmitter, ICheckpointedEmitter
 {
     /// <summary>An emitter of <paramref name="batchSize"/> gradient points and as many branches per iteration.</summary>
     public MomeGradientEmitter(
@@ -143,4 +144,16 @@ public sealed record MomeGradientEmitter : IGradientEmitter
             Points = null,
             ObjectiveGradients = null,
         };
+
+    /// <inheritdoc/>
+    public byte StateKind => EmitterState.Stateless;
+
+    /// <inheritdoc/>
+    public bool CanCheckpoint => Points is null;
+
+    /// <inheritdoc/>
+    public void WriteState(BinaryWriter writer) { }
+
+    /// <inheritdoc/>
+    public IEmitter ReadState(BinaryReader reader) => this;
 }

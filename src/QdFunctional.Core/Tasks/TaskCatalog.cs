@@ -10,7 +10,32 @@ public static class TaskCatalog
     ["lp-sphere", "lp-rastrigin", "arm", "maze", "mo-rastrigin", "mo-sphere", "sleep-50ms"];
 
     /// <summary>True for the tasks with several objectives (they run with MOME).</summary>
-    public static bool IsMultiObjective(string name) => name is "mo-rastrigin" or "mo-sphere";
+    public static bool IsMultiObjective(string name) => Facts(name).MultiObjective;
+
+    /// <summary>What the run plan needs to know of task <paramref name="name"/> (see <see cref="TaskFacts"/>).</summary>
+    /// <exception cref="ArgumentException">The name is unknown (the message lists the known ones).</exception>
+    public static TaskFacts Facts(string name) =>
+        name switch
+        {
+            "lp-sphere" or "lp-rastrigin" or "sleep-50ms" => new TaskFacts(name, 1000, null, 2, 1, false, false)
+            {
+                // The DQD paper's objective is 100 (1 - f / f_worst); f_worst grows with d.
+                ObjectiveSlope = d =>
+                    100.0
+                    / new LinearProjection(
+                        name == "lp-rastrigin" ? LinearProjection.Function.Rastrigin : LinearProjection.Function.Sphere,
+                        Math.Max(2, d)
+                    ).WorstRaw,
+            },
+            // The arm's objective is 100 (1 - Var θ).
+            "arm" => new TaskFacts(name, 1000, null, 2, 1, true, false) { ObjectiveSlope = _ => 100.0 },
+            // Ten velocity commands of two numbers each.
+            "maze" => new TaskFacts(name, 20, null, 2, 1, false, false),
+            // QDax's MOME example's dimension.
+            "mo-rastrigin" => new TaskFacts(name, 100, null, 2, 2, false, false),
+            "mo-sphere" => new TaskFacts(name, 100, null, 2, 3, false, false),
+            _ => throw new ArgumentException($"Unknown task '{name}'; known tasks: {string.Join(", ", Names)}.", nameof(name)),
+        };
 
     /// <summary>The task called <paramref name="name"/> with solution dimension <paramref name="dim"/>.</summary>
     /// <exception cref="ArgumentException">The name is unknown (the message lists the known ones).</exception>

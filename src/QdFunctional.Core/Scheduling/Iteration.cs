@@ -1,0 +1,78 @@
+namespace QdFunctional.Core.Scheduling;
+
+using QdFunctional.Core.Batches;
+using QdFunctional.Core.Emitters;
+using QdFunctional.Core.Tasks;
+
+/// <summary>
+/// What an iteration needs beyond the scheduler and the task: how Jacobians are had when the
+/// task cannot give them (an estimator, or null for the task's own), and whether the archive is
+/// told the objectives (false for novelty search, which searches by diversity alone).
+/// </summary>
+public sealed record IterationOptions(GradientEstimator? Estimator = null, bool TellObjectives = true);
+
+/// <summary>
+/// One iteration of every algorithm, as a pure function of the scheduler: the gradient stage
+/// first when an emitter needs one (ask for points, evaluate them with Jacobians, tell), then
+/// ask, evaluate through the task, tell; each step draws from its own purpose in
+/// <see cref="IterationKeys"/>.
+/// </summary>
+public static class Iteration
+{
+    /// <summary>The scheduler after one iteration, and the evaluations it cost (probes included).</summary>
+    public static (Scheduler Scheduler, long Evaluations) Step(
+        Scheduler scheduler,
+        ITask task,
+        IterationKeys keys,
+        IterationOptions options
+    )
+    {
+        ArgumentNullException.ThrowIfNull(scheduler);
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(options);
+        long evaluations = 0;
+        var askKey = keys.Key;
+        if (scheduler.NeedsGradients)
+        {
+            var (asked, points) = scheduler.AskGradients(keys.GradientPoints);
+            var (jacobians, cost) = WithJacobians(task, points, keys.GradientProbes, options.Estimator);
+            scheduler = asked.TellGradients(jacobians).Scheduler;
+            evaluations += cost;
+            askKey = keys.Branches;
+        }
+
+        // A population that climbs by gradients learns from its own points' Jacobians; estimated
+        // ones draw their probes from a half of the key that no emitter sees.
+        bool jacobianEmitters = false;
+        foreach (var e in scheduler.Emitters)
+            jacobianEmitters |= e is IJacobianEmitter;
+        var probeKey = askKey;
+        if (jacobianEmitters && options.Estimator is not null)
+            (askKey, probeKey) = askKey.Split2();
+
+        var (next, solutions) = scheduler.Ask(askKey);
+        Evaluation evaluation;
+        if (jacobianEmitters)
+        {
+            (evaluation, long cost) = WithJacobians(task, solutions, probeKey, options.Estimator);
+            evaluations += cost;
+        }
+        else
+        {
+            evaluation = task.Evaluate(solutions);
+            evaluations += solutions.Count;
+        }
+        var told = next.Tell(options.TellObjectives ? evaluation : evaluation.WithoutObjectives()).Scheduler;
+        return (told, evaluations);
+    }
+
+    static (Evaluation Evaluation, long Cost) WithJacobians(
+        ITask task,
+        SolutionBatch points,
+        Random.Key probes,
+        GradientEstimator? estimator
+    ) =>
+        estimator is null
+            ? (task.Evaluate(points, withJacobians: true), points.Count)
+            : (estimator.Estimate(task, points, probes), (long)points.Count * estimator.EvaluationsPerPoint);
+}
