@@ -217,6 +217,21 @@ type CompareArgs =
             | Run_Dirs _ -> "run directories (each holds metrics.parquet); each line is named after its directory."
             | Out _ -> "the chart (default data/runs/comparison.png)."
 
+/// `qd export`: a run's archive as CSV, in our columns or pyribs'.
+type ExportArgs =
+    | [<MainCommand; Mandatory>] Run_Dir of dir: string
+    | Layout of name: string
+    | Out of file: string
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Run_Dir _ -> "the run directory (holds archive.parquet)."
+            | Layout _ ->
+                "ours (cell, objective, measure_0.., solution_0..; default) or pyribs (pyribs' ArchiveDataFrame: "
+                + "solution_0.., objective, measures_0.., threshold, index), for pandas.read_csv and pyribs' analysis code."
+            | Out _ -> "the CSV file (default RUN/archive.csv, or RUN/archive-pyribs.csv with --layout pyribs)."
+
 /// `qd replay`: one elite of a robot run, simulated again, its trajectory in Parquet.
 type ReplayArgs =
     | [<MainCommand; Mandatory>] Run_Dir of dir: string
@@ -343,6 +358,7 @@ type QdArgs =
     | [<CliPrefix(CliPrefix.None)>] Worker of ParseResults<WorkerArgs>
     | [<CliPrefix(CliPrefix.None)>] Cluster of ParseResults<ClusterArgs>
     | [<CliPrefix(CliPrefix.None)>] Replay of ParseResults<ReplayArgs>
+    | [<CliPrefix(CliPrefix.None)>] Export of ParseResults<ExportArgs>
     | [<CliPrefix(CliPrefix.None)>] Compare_Batch of ParseResults<CompareBatchArgs>
     | [<CliPrefix(CliPrefix.None)>] Serve of ParseResults<ServeArgs>
     | Version
@@ -357,6 +373,7 @@ type QdArgs =
             | Resume _ -> "continue a stopped or killed run, or pipeline, from its last checkpoint."
             | Report _ -> "draw a run's archive heatmap and metric curves as PNG files."
             | Compare _ -> "draw several runs' coverage, QD score and best objective against evaluations on one chart."
+            | Export _ -> "write a run's archive as CSV, in our columns or pyribs' (pandas.read_csv reads either)."
             | Replay _ ->
                 "re-simulate one elite of a robot run and write its trajectory (time, root position, joint angles) to Parquet."
             | Compare_Batch _ ->

@@ -29,6 +29,7 @@ let main argv =
             | Worker w -> ClusterCommand.worker w
             | Cluster c -> ClusterCommand.cluster c
             | Replay r -> ReplayCommand.replay r
+            | Export e -> ExportCommand.export e
             | Compare_Batch c -> CompareBatchCommand.compare c
             | Serve s -> ServeCommand.serve s
             | Version -> 0
