@@ -111,7 +111,8 @@ type RunArgs =
                 + "redis:CONFIGURATION (default: in this process). The archive is the same either way."
             | Chunk_Size _ -> "with --cluster: rows per chunk sent to a worker (default 0: two chunks per live worker)."
             | Chunk_Timeout _ ->
-                "with --cluster: seconds before an unanswered chunk is re-sent to another worker (default 30)."
+                "with --cluster: seconds before a hung worker's chunk is re-sent to another (default 0: 10 x the "
+                + "measured time per chunk, at least 3 s). A dead worker's chunks are re-sent as soon as it is noticed."
             | Cluster_Wait _ ->
                 "with --cluster: seconds to wait when no worker is left before stopping with a checkpoint (default 300)."
             | Out _ -> "run directory (default data/runs/<algorithm>-<task>-<seed>)."
@@ -182,7 +183,8 @@ type ResumeArgs =
                 + "redis:CONFIGURATION (default: in this process). The archive is the same either way."
             | Chunk_Size _ -> "with --cluster: rows per chunk sent to a worker (default 0: two chunks per live worker)."
             | Chunk_Timeout _ ->
-                "with --cluster: seconds before an unanswered chunk is re-sent to another worker (default 30)."
+                "with --cluster: seconds before a hung worker's chunk is re-sent to another (default 0: 10 x the "
+                + "measured time per chunk, at least 3 s). A dead worker's chunks are re-sent as soon as it is noticed."
             | Cluster_Wait _ ->
                 "with --cluster: seconds to wait when no worker is left before stopping with a checkpoint (default 300)."
             | Quiet -> "print only the output paths."
@@ -295,7 +297,7 @@ type WorkerArgs =
             | Cluster _ -> "the cluster to join: localhost[:PORT], postgres:CONNECTION-STRING or redis:CONFIGURATION."
             | Port _ ->
                 "silo port; the gateway port is this + 1 (default: localhost's PORT, else 11111). Workers on one "
-                + "machine need ports two apart."
+                + "machine need ports two apart; 0 picks free ones and prints them. A taken port stops the worker."
             | Host _ ->
                 "address other machines reach this worker at (default 127.0.0.1; use the node's address on a cluster)."
             | Tasks_From _ -> "assemblies with public ITaskSource classes: user tasks the worker also evaluates."

@@ -17,8 +17,10 @@ let worker (args: ParseResults<WorkerArgs>) =
     let connection = ClusterConnection.Parse(args.GetResult WorkerArgs.Cluster)
     let port = args.GetResult(WorkerArgs.Port, connection.PrimaryPort)
 
-    if port < 1 || port > 65534 then
-        invalidArg "port" $"port must be from 1 to 65534 (the gateway takes the next one), got {port}."
+    if port < 0 || port > 65534 then
+        invalidArg
+            "port"
+            $"port must be from 1 to 65534 (the gateway takes the next one), or 0 for free ones, got {port}."
 
     let host =
         match IPAddress.TryParse(args.GetResult(WorkerArgs.Host, "127.0.0.1")) with
@@ -29,7 +31,14 @@ let worker (args: ParseResults<WorkerArgs>) =
     Worker.Run(connection, port, host, tasks, CancellationToken.None).GetAwaiter().GetResult()
     0
 
-/// `qd cluster status CONNECTION`: one line per live worker.
+/// "4.2 s ago", or "-" for never.
+let private ago (seconds: float option) =
+    match seconds with
+    | Some s -> $"%.1f{s} s ago"
+    | None -> "-"
+
+/// `qd cluster status CONNECTION`: one line per member the membership lists, dead and joining
+/// ones included, with what each active one reports of itself.
 let status (connection: ClusterConnection) =
     use client =
         ClusterClient
@@ -37,19 +46,60 @@ let status (connection: ClusterConnection) =
             .GetAwaiter()
             .GetResult()
 
-    let workers = client.Status(TimeSpan.FromSeconds 10.0).GetAwaiter().GetResult()
-    printfn "cluster %O: %d live worker(s)" connection workers.Count
-    printfn "%-36s %8s %10s %14s %10s  %s" "worker" "in-flight" "chunks" "evaluations" "uptime-s" "version"
+    let members = client.Members(TimeSpan.FromSeconds 10.0).GetAwaiter().GetResult()
 
-    for w in workers do
-        printfn
-            "%-36s %8d %10d %14d %10.0f  %s"
-            w.Worker
-            w.InFlight
-            w.ChunksServed
-            w.EvaluationsServed
-            w.UptimeSeconds
-            w.Version
+    let count state =
+        members |> Seq.filter (fun m -> m.State = state) |> Seq.length
+
+    printfn
+        "cluster %O: %d live worker(s), %d joining, %d leaving, %d dead"
+        connection
+        (count "active")
+        (count "joining")
+        (count "leaving")
+        (count "dead")
+
+    printfn
+        "%-22s %10s %-8s %8s %12s %9s %9s %14s  %s"
+        "worker"
+        "generation"
+        "state"
+        "chunks"
+        "evaluations"
+        "evals/s"
+        "in-flight"
+        "last-answer"
+        "version"
+
+    for m in members do
+        match Option.ofObj m.Status with
+        | Some w ->
+            printfn
+                "%-22s %10d %-8s %8d %12d %9.1f %9d %14s  %s"
+                m.Address
+                m.Generation
+                m.State
+                w.ChunksServed
+                w.EvaluationsServed
+                w.EvaluationsPerSecond
+                w.InFlight
+                (ago (Option.ofNullable w.SecondsSinceLastAnswer))
+                w.Version
+        | None ->
+            // No report of its own: the membership's last heartbeat stands for its last answer.
+            let heard = (DateTime.UtcNow - m.LastHeartbeatUtc).TotalSeconds
+
+            printfn
+                "%-22s %10d %-8s %8s %12s %9s %9s %14s  %s"
+                m.Address
+                m.Generation
+                m.State
+                "-"
+                "-"
+                "-"
+                "-"
+                (ago (Some heard))
+                "(no answer)"
 
     0
 
@@ -141,7 +191,7 @@ let measure (workers: int) (seconds: float) =
               && DateTime.UtcNow < deadline do
             Thread.Sleep 250
 
-        let options = ClusterRunOptions(ChunkTimeout = TimeSpan.FromSeconds 120.0)
+        let options = ClusterRunOptions()
         let spec d = TaskSpec(Dim = d)
 
         let sleeping =
@@ -157,7 +207,7 @@ let measure (workers: int) (seconds: float) =
                 TaskCatalog.Create("lp-sphere", 10),
                 spec 10,
                 client,
-                ClusterRunOptions(ChunkSize = 1, ChunkTimeout = TimeSpan.FromSeconds 120.0),
+                ClusterRunOptions(ChunkSize = 1),
                 Console.Error
             )
 

@@ -21,7 +21,8 @@ let spec (config: RunConfig) =
     TaskSpec(Dim = config.Dim, Gradients = config.Gradients, Dtype = config.Dtype)
 
 /// Connects to the cluster when one is named (waiting up to `wait` seconds for a worker); every
-/// task it makes sends its batches there. Messages about the cluster go to standard error.
+/// task it makes sends its batches there. `chunkTimeout` 0 scales the timeout of a hung worker's
+/// chunk with the measured time per chunk. Messages about the cluster go to standard error.
 let connect (connection: string option) (chunkSize: int) (chunkTimeout: float) (wait: float) =
     match connection with
     | None -> local
@@ -31,33 +32,53 @@ let connect (connection: string option) (chunkSize: int) (chunkTimeout: float) (
         if chunkSize < 0 then
             invalidArg "chunk-size" $"chunk size must be 0 (automatic) or more, got {chunkSize}."
 
-        if not (chunkTimeout > 0.0) || not (wait >= 0.0) then
-            invalidArg "chunk-timeout" "chunk timeout must be positive and the cluster wait 0 or more (seconds)."
+        if not (chunkTimeout >= 0.0) || not (wait >= 0.0) then
+            invalidArg
+                "chunk-timeout"
+                "chunk timeout must be 0 (automatic) or positive, and the cluster wait 0 or more (seconds)."
 
         let options =
             ClusterRunOptions(
                 ChunkSize = chunkSize,
-                ChunkTimeout = TimeSpan.FromSeconds chunkTimeout,
+                ChunkTimeout =
+                    (if chunkTimeout = 0.0 then
+                         Nullable()
+                     else
+                         Nullable(TimeSpan.FromSeconds chunkTimeout)),
                 Wait = TimeSpan.FromSeconds wait
             )
 
         let client =
-            ClusterClient
-                .Connect(where, options.Wait, options.ChunkTimeout + TimeSpan.FromSeconds 30.0, Console.Error)
-                .GetAwaiter()
-                .GetResult()
+            ClusterClient.Connect(where, options.Wait, options.ResponseTimeout, Console.Error).GetAwaiter().GetResult()
 
         let workers = client.LiveWorkers().GetAwaiter().GetResult()
 
-        eprintfn
-            "cluster %O: %d live worker(s); chunk timeout %g s, wait for workers %g s."
-            where
-            workers.Count
-            chunkTimeout
-            wait
+        let timeout =
+            if chunkTimeout = 0.0 then
+                $"chunk timeout automatic (%g{ChunkTimeouts.Factor} x the measured time, at least %g{ChunkTimeouts.Floor.TotalSeconds} s)"
+            else
+                $"chunk timeout %g{chunkTimeout} s"
+
+        eprintfn "cluster %O: %d live worker(s); %s, wait for workers %g s." where workers.Count timeout wait
 
         {
             MakeTask =
                 fun config -> ClusterTask.Create(Run.task config, spec config, client, options, Console.Error) :> ITask
             Close = fun () -> client.Dispose()
         }
+
+/// The evaluator `qd run`'s cluster options ask for (in this process without --cluster).
+let ofRun (args: Argu.ParseResults<Arguments.RunArgs>) =
+    connect
+        (args.TryGetResult Arguments.RunArgs.Cluster)
+        (args.GetResult(Arguments.RunArgs.Chunk_Size, 0))
+        (args.GetResult(Arguments.RunArgs.Chunk_Timeout, 0.0))
+        (args.GetResult(Arguments.RunArgs.Cluster_Wait, 300.0))
+
+/// The evaluator `qd resume`'s cluster options ask for (in this process without --cluster).
+let ofResume (args: Argu.ParseResults<Arguments.ResumeArgs>) =
+    connect
+        (args.TryGetResult Arguments.ResumeArgs.Cluster)
+        (args.GetResult(Arguments.ResumeArgs.Chunk_Size, 0))
+        (args.GetResult(Arguments.ResumeArgs.Chunk_Timeout, 0.0))
+        (args.GetResult(Arguments.ResumeArgs.Cluster_Wait, 300.0))

@@ -220,12 +220,7 @@ let run (args: ParseResults<RunArgs>) =
                  $", device {config.Device}")
             dir
 
-    let evaluator =
-        ClusterRun.connect
-            (args.TryGetResult RunArgs.Cluster)
-            (args.GetResult(RunArgs.Chunk_Size, 0))
-            (args.GetResult(RunArgs.Chunk_Timeout, 30.0))
-            (args.GetResult(RunArgs.Cluster_Wait, 300.0))
+    let evaluator = ClusterRun.ofRun args
 
     try
         RunDirectory.startOn evaluator.MakeTask dir config
@@ -240,12 +235,7 @@ let resume (args: ParseResults<ResumeArgs>) =
     refuseClusterOnDevice progress.Config (args.TryGetResult ResumeArgs.Cluster)
     openDevice progress.Config
 
-    let evaluator =
-        ClusterRun.connect
-            (args.TryGetResult ResumeArgs.Cluster)
-            (args.GetResult(ResumeArgs.Chunk_Size, 0))
-            (args.GetResult(ResumeArgs.Chunk_Timeout, 30.0))
-            (args.GetResult(ResumeArgs.Cluster_Wait, 300.0))
+    let evaluator = ClusterRun.ofResume args
 
     let mode = Progress.detect (args.Contains ResumeArgs.Quiet)
 

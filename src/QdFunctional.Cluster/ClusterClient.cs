@@ -79,24 +79,48 @@ public sealed class ClusterClient : IAsyncDisposable, IDisposable
     /// <summary>The evaluation grain of <paramref name="worker"/>.</summary>
     public IEvaluatorGrain Evaluator(string worker) => Client.GetGrain<IEvaluatorGrain>(worker);
 
-    /// <summary>Each live worker's status (workers that do not answer are left out).</summary>
-    public async Task<IReadOnlyList<WorkerStatus>> Status(TimeSpan timeout)
+    /// <summary>Every member the membership lists (joining, active, leaving and dead), with the active ones' own reports; sorted by address and generation.</summary>
+    public async Task<IReadOnlyList<ClusterMember>> Members(TimeSpan timeout)
     {
-        var workers = await LiveWorkers();
-        var asked = workers.Select(w => Evaluator(w).Status().WaitAsync(timeout)).ToArray();
-        var answers = new List<WorkerStatus>();
-        foreach (var a in asked)
+        var entries = await Client.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: false).WaitAsync(timeout);
+        var asked = entries
+            .Where(e => e.Status == SiloStatus.Active)
+            .ToDictionary(e => e.SiloAddress, e => Evaluator(e.SiloAddress.ToParsableString()).Status().WaitAsync(timeout));
+        var members = new List<ClusterMember>(entries.Length);
+        foreach (
+            var e in entries.OrderBy(e => e.SiloAddress.Endpoint.ToString(), StringComparer.Ordinal).ThenBy(e => e.SiloAddress.Generation)
+        )
         {
-            try
+            WorkerStatus? status = null;
+            if (asked.TryGetValue(e.SiloAddress, out var answer))
             {
-                answers.Add(await a);
+                try
+                {
+                    status = await answer;
+                }
+                catch (Exception x) when (x is TimeoutException or OrleansException)
+                {
+                    // Listed as active but not answering: shown without its own report.
+                }
             }
-            catch (Exception e) when (e is TimeoutException or OrleansException)
-            {
-                // A worker that went away between the listing and the question.
-            }
+            members.Add(
+                new ClusterMember
+                {
+                    Address = e.SiloAddress.Endpoint.ToString(),
+                    Generation = e.SiloAddress.Generation,
+                    State = e.Status switch
+                    {
+                        SiloStatus.Active => "active",
+                        SiloStatus.Dead => "dead",
+                        SiloStatus.ShuttingDown or SiloStatus.Stopping => "leaving",
+                        _ => "joining",
+                    },
+                    LastHeartbeatUtc = e.IAmAliveTime,
+                    Status = status,
+                }
+            );
         }
-        return answers;
+        return members;
     }
 
     /// <inheritdoc/>

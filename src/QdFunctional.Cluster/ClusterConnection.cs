@@ -94,6 +94,15 @@ public sealed record ClusterConnection(ClusterConnection.Kind Store, string Targ
         }
     }
 
+    /// <summary>
+    /// The address a worker advertised at <paramref name="host"/> listens on: loopback on one
+    /// machine, every address of the machine when other machines must reach it.
+    /// </summary>
+    public IPAddress ListenAddress(IPAddress host) =>
+        Store == Kind.Localhost ? IPAddress.Loopback
+        : IPAddress.IsLoopback(host) ? host
+        : IPAddress.Any;
+
     /// <summary>Makes a client a member.</summary>
     public void ConfigureClient(IClientBuilder client)
     {

@@ -39,7 +39,7 @@ public class ClusterTask : ITask
             var refusal = cluster
                 .Evaluator(worker)
                 .Check(options.Version, local.Name, spec)
-                .WaitAsync(options.ChunkTimeout)
+                .WaitAsync(options.CallTimeout)
                 .GetAwaiter()
                 .GetResult();
             if (refusal is not null)

@@ -27,33 +27,35 @@ public sealed class EvaluatorGrain(WorkerTasks tasks, WorkerCounters counters, I
     }
 
     /// <inheritdoc/>
-    public Task<EvaluationReply> Evaluate(EvaluationRequest request)
+    public async Task<EvaluationReply> Evaluate(EvaluationRequest request)
     {
         var refusal = Refusal(request.Version, request.Task, request.Spec);
         if (refusal is not null)
         {
             counters.Refuse();
             log.LogWarning("qd worker: refused: {Refusal}", refusal);
-            return Task.FromResult(new EvaluationReply { Refusal = refusal, Worker = Self });
+            return new EvaluationReply { Refusal = refusal, Worker = Self };
         }
         var task = tasks.Get(request.Task, request.Spec);
-        counters.Begin();
+        var begun = counters.Begin();
         try
         {
+            // Off the activation's thread: chunks still run one at a time (the grain is not
+            // reentrant), but status questions (AlwaysInterleave) are answered meanwhile.
             var batch = new SolutionBatch(request.Count, task.SolutionDim, request.Solutions);
-            var evaluation = task.Evaluate(batch, request.WithJacobians);
-            return Task.FromResult(EvaluationReply.Of(evaluation, Self));
+            var evaluation = await Task.Run(() => task.Evaluate(batch, request.WithJacobians));
+            return EvaluationReply.Of(evaluation, Self);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException)
         {
             // The same chunk fails on every worker: an answer, not a dead worker to route around.
             var failure = $"worker {Self} could not evaluate chunk {request.Chunk} of '{request.Task}': {e.Message.Split('\n')[0]}";
             log.LogWarning("qd worker: {Failure}", failure);
-            return Task.FromResult(new EvaluationReply { Refusal = failure, Worker = Self });
+            return new EvaluationReply { Refusal = failure, Worker = Self };
         }
         finally
         {
-            counters.End(request.Count);
+            counters.End(request.Count, begun);
         }
     }
 

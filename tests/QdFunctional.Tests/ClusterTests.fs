@@ -144,13 +144,26 @@ let private sleeping (batch: int) (iterations: int) =
         "1"
     ]
 
-/// Starts a cluster run of `args` and kills `victim` with SIGKILL a second after the run connected.
-/// On localhost the first worker holds the membership: the victim is another one.
-let private runAndKill (args: string list) (victim: WorkerProcess.Started) =
+/// A run's standard-error line and when it came (seconds on one clock shared with `signal`).
+type private Timed = { At: float; Line: string }
+
+let private clock = Stopwatch.StartNew()
+
+/// Starts a cluster run of `args` and sends `signal` (KILL, STOP) to `victim` a second after the
+/// run connected; returns the finished run, when the signal went, and every standard-error line
+/// with its time. On localhost the first worker holds the membership: the victim is another one.
+let private runAndSignal (signal: string) (args: string list) (victim: WorkerProcess.Started) =
     let connected = new ManualResetEventSlim()
+    let lines = Collections.Concurrent.ConcurrentQueue<Timed>()
 
     let finish =
         start args (fun line ->
+            lines.Enqueue
+                {
+                    At = clock.Elapsed.TotalSeconds
+                    Line = line
+                }
+
             if line.Contains "live worker(s)" then
                 connected.Set())
 
@@ -158,9 +171,27 @@ let private runAndKill (args: string list) (victim: WorkerProcess.Started) =
         failtest "the run never connected to the cluster"
 
     Thread.Sleep 1000
-    use kill = Process.Start("kill", $"-9 {victim.Process.Id}")
+    let sent = clock.Elapsed.TotalSeconds
+    use kill = Process.Start("kill", $"-{signal} {victim.Process.Id}")
     kill.WaitForExit()
-    finish ()
+    let r = finish ()
+    r, sent, List.ofSeq lines
+
+/// Starts a cluster run of `args` and kills `victim` with SIGKILL a second after the run connected.
+let private runAndKill (args: string list) (victim: WorkerProcess.Started) =
+    let r, _, _ = runAndSignal "KILL" args victim
+    r
+
+/// The first line saying that one of `worker`'s chunks was re-sent, if any.
+let private resentFrom (worker: WorkerProcess.Started) (lines: Timed list) =
+    lines
+    |> List.tryFind (fun l -> l.Line.Contains $"re-sent: worker 127.0.0.1:{worker.Port}@")
+
+/// `qd cluster status` lines of the worker on `port`, as columns.
+let private statusOf (statusOut: string) (port: int) =
+    statusOut.Split('\n')
+    |> Array.filter (fun l -> l.StartsWith $"127.0.0.1:{port} ")
+    |> Array.map (fun l -> l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
 
 /// A membership store for the tests (`postgres` or `redis`): the connection in `variable` (set
 /// by .ci/run: then it must work), else one from tools/services.sh start (stopped afterwards),
@@ -249,13 +280,17 @@ let tests =
                     Expect.equal status.Code 0 status.Err
                     Expect.stringContains status.Out "3 live worker(s)" status.Out
 
-                    let served =
+                    let lines =
                         status.Out.Split('\n')
                         |> Array.filter (fun l -> l.StartsWith "127.0.0.1:")
-                        |> Array.map (fun l -> l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3] |> int64)
+                        |> Array.map (fun l -> l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
 
-                    Expect.equal served.Length 3 "one line per worker"
-                    Expect.all served (fun s -> s > 0L) "each worker evaluated some solutions")
+                    Expect.equal lines.Length 3 "one line per worker"
+                    // address, generation, state, chunks, evaluations, evaluations/s, in-flight, last answer
+                    Expect.all lines (fun l -> l[2] = "active") "each worker is active"
+                    Expect.all lines (fun l -> int64 l[4] > 0L) "each worker evaluated some solutions"
+                    Expect.all lines (fun l -> float l[5] > 0.0) "each worker reports its evaluations per second"
+                    Expect.all lines (fun l -> l[9] = "ago") "each worker says when it last answered")
 
             testCase "a malformed cluster connection is refused in one line, before anything runs"
             <| fun () ->
@@ -273,34 +308,124 @@ let tests =
                 Expect.equal (r.Err.Trim().Split('\n').Length) 1 "one line"
                 Expect.isFalse (Directory.Exists dir) "no run directory"
 
-            testCase "a worker killed mid-batch: its chunks are re-sent and the archive is unchanged"
+            testCase
+                "a worker killed mid-batch: its chunks are re-sent within 5 s, the archive is unchanged, status shows it dead"
             <| fun () ->
                 let args = sleeping 12 12
                 let expected = localArchive args
 
                 withWorkers 3 (fun connection workers ->
                     let dir = tempDir ()
+                    let victim = workers[2]
 
-                    let r =
-                        runAndKill
+                    // The default (automatic) chunk timeout: the membership, not a timeout, must notice.
+                    let r, killed, lines =
+                        runAndSignal
+                            "KILL"
                             ([ "run" ]
                              @ args
-                             @ [
-                                 "--cluster"
-                                 connection
-                                 "--chunk-timeout"
-                                 "2"
-                                 "--cluster-wait"
-                                 "30"
-                                 "--out"
-                                 dir
-                                 "--quiet"
-                             ])
-                            workers[2]
+                             @ [ "--cluster"; connection; "--cluster-wait"; "30"; "--out"; dir; "--quiet" ])
+                            victim
 
                     Expect.equal r.Code 0 $"the run finished: {r.Err}"
-                    Expect.stringContains r.Err "re-sent: worker" "the log names the re-sent chunks"
-                    Expect.isTrue (archive dir = expected) "same archive.parquet as the local run")
+
+                    match resentFrom victim lines with
+                    | None -> failtest $"no chunk of the killed worker was re-sent:\n{r.Err}"
+                    | Some l ->
+                        Expect.isLessThan (l.At - killed) 5.0 $"re-sent within 5 s of the kill: {l.Line}"
+                        Expect.isFalse (l.Line.Contains "no answer within") "noticed as gone, not timed out"
+
+                    Expect.isTrue (archive dir = expected) "same archive.parquet as the local run"
+
+                    // The membership declares it dead within seconds; status lists it so.
+                    let deadline = DateTime.UtcNow.AddSeconds 60.0
+
+                    let rec dead () =
+                        let status = qd [ "cluster"; "status"; connection ]
+
+                        match statusOf status.Out victim.Port with
+                        | [| l |] when l[2] = "dead" -> status
+                        | _ when DateTime.UtcNow < deadline ->
+                            Thread.Sleep 1000
+                            dead ()
+                        | _ -> failtest $"the killed worker is not listed as dead:\n{status.Out}"
+
+                    let status = dead ()
+                    Expect.stringContains status.Out "2 live worker(s)" status.Out
+                    Expect.stringContains status.Out "1 dead" status.Out)
+
+            testCase "a hung worker (SIGSTOP) is covered by the chunk timeout, and the archive is unchanged"
+            <| fun () ->
+                let args = sleeping 12 12
+                let expected = localArchive args
+
+                withWorkers 3 (fun connection workers ->
+                    let dir = tempDir ()
+                    let victim = workers[2]
+
+                    try
+                        let r, _, lines =
+                            runAndSignal
+                                "STOP"
+                                ([ "run" ]
+                                 @ args
+                                 @ [ "--cluster"; connection; "--cluster-wait"; "30"; "--out"; dir; "--quiet" ])
+                                victim
+
+                        Expect.equal r.Code 0 $"the run finished: {r.Err}"
+
+                        match resentFrom victim lines with
+                        | None -> failtest $"no chunk of the hung worker was re-sent:\n{r.Err}"
+                        | Some l ->
+                            // The timeout scales with the measured chunk time (2 rows of 50 ms): the 3 s floor, not 30 s.
+                            let m = Text.RegularExpressions.Regex.Match(l.Line, @"no answer within ([0-9.]+) s")
+                            Expect.isTrue m.Success $"re-sent after the chunk timeout: {l.Line}"
+                            let timeout = float m.Groups[1].Value
+                            Expect.isGreaterThanOrEqual timeout 3.0 "no shorter than the floor"
+                            Expect.isLessThan timeout 10.0 "scaled to the measured chunk time, not a fixed 30 s"
+
+                        Expect.isTrue (archive dir = expected) "same archive.parquet as the local run"
+                    finally
+                        use resume = Process.Start("kill", $"-CONT {victim.Process.Id}")
+                        resume.WaitForExit())
+
+            testCase "a worker on a taken port stops in one line that names the port and --port, and a non-zero code"
+            <| fun () ->
+                withWorkers 1 (fun connection workers ->
+                    let taken = workers[0].Port
+
+                    // Its silo port, then its gateway port (the port after it) as the new worker's silo port.
+                    for port in [ taken; taken + 1 ] do
+                        let r = qd [ "worker"; "--cluster"; connection; "--port"; string port ]
+                        Expect.notEqual r.Code 0 "a non-zero exit code"
+                        Expect.isFalse (r.Out.Contains "joined") $"never says it joined:\n{r.Out}"
+                        let said = r.Err.Trim()
+                        Expect.equal (said.Split('\n').Length) 1 $"one line:\n{said}"
+                        Expect.stringContains said $"silo port {port}" "names the port"
+                        Expect.stringContains said "--port" "names the fix"
+
+                    // Forgetting --port altogether is the same mistake: the connection's port is taken.
+                    let r = qd [ "worker"; "--cluster"; connection ]
+                    Expect.notEqual r.Code 0 r.Out
+                    Expect.stringContains r.Err $"port {taken}" r.Err
+
+                    // --port 0 picks two free ports, says which, and joins.
+                    let info =
+                        WorkerProcess.command [ "worker"; "--cluster"; connection; "--port"; "0" ]
+
+                    use p = Process.Start info
+                    let chose = p.StandardOutput.ReadLine()
+                    let joined = p.StandardOutput.ReadLine()
+                    p.Kill true
+                    p.WaitForExit()
+                    Expect.stringContains chose "--port 0: silo port" chose
+                    Expect.stringContains joined " joined " joined
+
+                    let port =
+                        Text.RegularExpressions.Regex.Match(chose, @"silo port (\d+)").Groups[1].Value
+                        |> int
+
+                    Expect.stringStarts (joined.Split(' ')[2]) $"127.0.0.1:{port}@" "joined on the port it printed")
 
             testCase "a worker that joins mid-run receives chunks, and the archive is unchanged"
             <| fun () ->
@@ -326,15 +451,10 @@ let tests =
                     Expect.isTrue (archive dir = expected) "same archive.parquet as the local run"
                     let status = qd [ "cluster"; "status"; connection ]
 
-                    let line =
-                        status.Out.Split('\n')
-                        |> Array.tryFind (fun l -> l.StartsWith $"127.0.0.1:{port}@")
-
-                    match line with
-                    | None -> failtest $"the late worker is not listed:\n{status.Out}"
-                    | Some l ->
-                        let served = l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3] |> int64
-                        Expect.isGreaterThan served 0L "the late worker evaluated some of the run's solutions")
+                    match statusOf status.Out port with
+                    | [| l |] ->
+                        Expect.isGreaterThan (int64 l[4]) 0L "the late worker evaluated some of the run's solutions"
+                    | _ -> failtest $"the late worker is not listed once:\n{status.Out}")
 
             testCase "with every worker gone the run waits, stops with a checkpoint, and resumes to the same archive"
             <| fun () ->
