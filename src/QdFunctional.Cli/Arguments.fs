@@ -38,6 +38,7 @@ type RunArgs =
     | Chunk_Size of int
     | Chunk_Timeout of seconds: float
     | Cluster_Wait of seconds: float
+    | Cluster_Cert of dir: string
     | Out of dir: string
     | Quiet
 
@@ -115,6 +116,9 @@ type RunArgs =
                 + "measured time per chunk, at least 3 s). A dead worker's chunks are re-sent as soon as it is noticed."
             | Cluster_Wait _ ->
                 "with --cluster: seconds to wait when no worker is left before stopping with a checkpoint (default 300)."
+            | Cluster_Cert _ ->
+                "with --cluster: the cluster's credentials (qd cluster init DIR; default: $QD_CLUSTER_CERT), for mutual "
+                + "TLS with the workers. Required with postgres: and redis:."
             | Out _ -> "run directory (default data/runs/<algorithm>-<task>-<seed>)."
             | Quiet -> "print only the output paths."
 
@@ -171,6 +175,7 @@ type ResumeArgs =
     | Chunk_Size of int
     | Chunk_Timeout of seconds: float
     | Cluster_Wait of seconds: float
+    | Cluster_Cert of dir: string
     | Quiet
 
     interface IArgParserTemplate with
@@ -187,6 +192,9 @@ type ResumeArgs =
                 + "measured time per chunk, at least 3 s). A dead worker's chunks are re-sent as soon as it is noticed."
             | Cluster_Wait _ ->
                 "with --cluster: seconds to wait when no worker is left before stopping with a checkpoint (default 300)."
+            | Cluster_Cert _ ->
+                "with --cluster: the cluster's credentials (qd cluster init DIR; default: $QD_CLUSTER_CERT), for mutual "
+                + "TLS with the workers. Required with postgres: and redis:."
             | Quiet -> "print only the output paths."
 
 /// `qd report`: pictures of a run.
@@ -290,6 +298,7 @@ type WorkerArgs =
     | Port of int
     | Host of address: string
     | Tasks_From of assemblies: string list
+    | Cluster_Cert of dir: string
 
     interface IArgParserTemplate with
         member a.Usage =
@@ -301,17 +310,23 @@ type WorkerArgs =
             | Host _ ->
                 "address other machines reach this worker at (default 127.0.0.1; use the node's address on a cluster)."
             | Tasks_From _ -> "assemblies with public ITaskSource classes: user tasks the worker also evaluates."
+            | Cluster_Cert _ ->
+                "the cluster's credentials (qd cluster init DIR; default: $QD_CLUSTER_CERT): mutual TLS with every "
+                + "other member. Required with postgres: and redis:; a loopback cluster may stay plain."
 
 /// `qd cluster`: look at or prepare a cluster.
 type ClusterArgs =
     | [<MainCommand; Mandatory>] Action of action: string * connection: string
+    | Cluster_Cert of dir: string
 
     interface IArgParserTemplate with
         member a.Usage =
             match a with
             | Action _ ->
-                "status CONNECTION: live workers, their load and evaluations served; setup postgres:CONNECTION-STRING: "
-                + "create the membership tables (safe to repeat)."
+                "status CONNECTION: every worker, its state, load, speed and certificate; setup postgres:CONNECTION-STRING: "
+                + "create the membership tables (safe to repeat); init DIR: write a new private authority and the "
+                + "cluster's certificate there (owner-only files), for --cluster-cert."
+            | Cluster_Cert _ -> "status: the cluster's credentials (default: $QD_CLUSTER_CERT)."
 
 /// The `qd` command.
 type QdArgs =

@@ -21,13 +21,21 @@ let spec (config: RunConfig) =
     TaskSpec(Dim = config.Dim, Gradients = config.Gradients, Dtype = config.Dtype)
 
 /// Connects to the cluster when one is named (waiting up to `wait` seconds for a worker); every
-/// task it makes sends its batches there. `chunkTimeout` 0 scales the timeout of a hung worker's
+/// task it makes sends its batches there, over mutual TLS with `credentials` (a `qd cluster init`
+/// directory; default $QD_CLUSTER_CERT; required off loopback). `chunkTimeout` 0 scales the timeout of a hung worker's
 /// chunk with the measured time per chunk. Messages about the cluster go to standard error.
-let connect (connection: string option) (chunkSize: int) (chunkTimeout: float) (wait: float) =
+let connect
+    (connection: string option)
+    (credentials: string option)
+    (chunkSize: int)
+    (chunkTimeout: float)
+    (wait: float)
+    =
     match connection with
     | None -> local
     | Some text ->
-        let where = ClusterConnection.Parse text
+        let where =
+            (ClusterConnection.Parse text).With(ClusterCredentials.Find(Option.toObj credentials))
 
         if chunkSize < 0 then
             invalidArg "chunk-size" $"chunk size must be 0 (automatic) or more, got {chunkSize}."
@@ -59,7 +67,18 @@ let connect (connection: string option) (chunkSize: int) (chunkTimeout: float) (
             else
                 $"chunk timeout %g{chunkTimeout} s"
 
-        eprintfn "cluster %O: %d live worker(s); %s, wait for workers %g s." where workers.Count timeout wait
+        let security =
+            match Option.ofObj where.Credentials with
+            | Some c -> $"mutual TLS as {c.ClusterId}"
+            | None -> "plain TCP on loopback"
+
+        eprintfn
+            "cluster %O: %d live worker(s); %s; %s, wait for workers %g s."
+            where
+            workers.Count
+            security
+            timeout
+            wait
 
         {
             MakeTask =
@@ -71,6 +90,7 @@ let connect (connection: string option) (chunkSize: int) (chunkTimeout: float) (
 let ofRun (args: Argu.ParseResults<Arguments.RunArgs>) =
     connect
         (args.TryGetResult Arguments.RunArgs.Cluster)
+        (args.TryGetResult Arguments.RunArgs.Cluster_Cert)
         (args.GetResult(Arguments.RunArgs.Chunk_Size, 0))
         (args.GetResult(Arguments.RunArgs.Chunk_Timeout, 0.0))
         (args.GetResult(Arguments.RunArgs.Cluster_Wait, 300.0))
@@ -79,6 +99,7 @@ let ofRun (args: Argu.ParseResults<Arguments.RunArgs>) =
 let ofResume (args: Argu.ParseResults<Arguments.ResumeArgs>) =
     connect
         (args.TryGetResult Arguments.ResumeArgs.Cluster)
+        (args.TryGetResult Arguments.ResumeArgs.Cluster_Cert)
         (args.GetResult(Arguments.ResumeArgs.Chunk_Size, 0))
         (args.GetResult(Arguments.ResumeArgs.Chunk_Timeout, 0.0))
         (args.GetResult(Arguments.ResumeArgs.Cluster_Wait, 300.0))

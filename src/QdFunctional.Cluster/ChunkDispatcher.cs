@@ -2,6 +2,7 @@ namespace QdFunctional.Cluster;
 
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Orleans.Runtime;
 
 /// <summary>
 /// Spreads a batch's chunks over the live workers and gathers the replies back by chunk index,
@@ -83,6 +84,7 @@ public sealed class ChunkDispatcher(ClusterClient cluster, ClusterRunOptions opt
             var loops = workers.Select(w => Task.Run(() => Serve(w))).ToArray();
             await Task.WhenAll(loops);
         }
+        await ReportRefusals();
         return replies!;
 
         async Task Serve(string worker)
@@ -151,6 +153,39 @@ public sealed class ChunkDispatcher(ClusterClient cluster, ClusterRunOptions opt
                 },
                 TaskScheduler.Default
             );
+        }
+    }
+
+    /// <summary>How often the run asks its workers which connections they refused.</summary>
+    static readonly TimeSpan RefusalsPeriod = TimeSpan.FromSeconds(2);
+
+    readonly HashSet<string> refusalsSaid = [];
+    DateTime refusalsAsked = DateTime.MinValue;
+
+    /// <summary>
+    /// Says in the run's log, once each, the connections the workers refused (intruders connect to
+    /// workers, never to the run), asking at most every <see cref="RefusalsPeriod"/>.
+    /// </summary>
+    async Task ReportRefusals()
+    {
+        if (DateTime.UtcNow - refusalsAsked < RefusalsPeriod)
+            return;
+        refusalsAsked = DateTime.UtcNow;
+        foreach (var worker in await WorkersOrNone())
+        {
+            WorkerStatus status;
+            try
+            {
+                status = await cluster.Evaluator(worker).Status().WaitAsync(RefusalsPeriod);
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException)
+            {
+                continue;
+            }
+            // Once per worker, address and reason (the count and last port in the line change).
+            foreach (var refusal in status.Refusals)
+                if (refusalsSaid.Add($"{worker} {refusal.Address} {refusal.Why}"))
+                    Say($"cluster: worker {worker} {refusal}");
         }
     }
 

@@ -49,12 +49,14 @@ public sealed class ClusterClient : IAsyncDisposable, IDisposable
                 await host.StartAsync();
                 return new ClusterClient(host, connection);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e)
             {
+                // Nothing here cancels: a cancellation is Orleans giving up on the gateways.
                 host.Dispose();
                 if (DateTime.UtcNow >= deadline)
                     throw new QdFunctional.Core.Tasks.EvaluationUnavailableException(
-                        $"cluster {connection}: no worker answered within {wait.TotalSeconds:0} s ({e.Message.Split('\n')[0]})."
+                        $"cluster {connection}: no worker answered within {wait.TotalSeconds:0} s ({e.Message.Split('\n')[0]}); "
+                            + ClusterJoinException.Hint(connection)
                     );
                 if (!said)
                     log.WriteLine($"cluster {connection}: no worker answers yet; waiting up to {wait.TotalSeconds:0} s (--cluster-wait).");

@@ -34,8 +34,30 @@ public sealed record ClusterConnection(ClusterConnection.Kind Store, string Targ
         Redis,
     }
 
-    /// <summary>The cluster and service id every member uses.</summary>
-    public const string ClusterId = "qd";
+    /// <summary>The cluster and service id of a plain (loopback) cluster.</summary>
+    public const string PlainClusterId = "qd";
+
+    /// <summary>The credentials every member presents and requires (mutual TLS), or null for a plain loopback cluster.</summary>
+    public ClusterCredentials? Credentials { get; init; }
+
+    /// <summary>The cluster and service id: derived from the credentials' authority, so clusters sharing a store stay apart.</summary>
+    public string ClusterId => Credentials?.ClusterId ?? PlainClusterId;
+
+    /// <summary>
+    /// This connection with <paramref name="credentials"/>; without them only a loopback cluster is
+    /// allowed (a membership store means several machines, where plain TCP would let anyone join).
+    /// </summary>
+    public ClusterConnection With(ClusterCredentials? credentials)
+    {
+        if (credentials is null && Store != Kind.Localhost)
+            throw new ArgumentException(
+                $"cluster {this}: a cluster of several machines needs credentials (mutual TLS): run `qd cluster init DIR` once, "
+                    + $"copy DIR to every machine (owner-only) and give --cluster-cert DIR (or {ClusterCredentials.Variable}=DIR) "
+                    + "to every qd worker and qd run.",
+                "cluster-cert"
+            );
+        return this with { Credentials = credentials };
+    }
 
     /// <summary>The Npgsql invariant name ADO.NET clustering is told.</summary>
     const string NpgsqlInvariant = "Npgsql";
@@ -56,9 +78,9 @@ public sealed record ClusterConnection(ClusterConnection.Kind Store, string Targ
             return new(Kind.Localhost, "", port);
         }
         if (text.StartsWith("postgres:", StringComparison.Ordinal) && text.Length > "postgres:".Length)
-            return new(Kind.Postgres, text["postgres:".Length..], DefaultPort);
+            return new(Kind.Postgres, ClusterSecrets.Postgres(text["postgres:".Length..]), DefaultPort);
         if (text.StartsWith("redis:", StringComparison.Ordinal) && text.Length > "redis:".Length)
-            return new(Kind.Redis, text["redis:".Length..], DefaultPort);
+            return new(Kind.Redis, ClusterSecrets.Redis(text["redis:".Length..]), DefaultPort);
         throw new ArgumentException(
             $"cluster '{text}': expected localhost[:PORT], postgres:CONNECTION-STRING or redis:CONFIGURATION.",
             "cluster"
@@ -73,6 +95,8 @@ public sealed record ClusterConnection(ClusterConnection.Kind Store, string Targ
             o.ClusterId = ClusterId;
             o.ServiceId = ClusterId;
         });
+        if (Credentials is not null)
+            ClusterTls.Configure(silo, Credentials);
         switch (Store)
         {
             case Kind.Localhost:
@@ -111,6 +135,8 @@ public sealed record ClusterConnection(ClusterConnection.Kind Store, string Targ
             o.ClusterId = ClusterId;
             o.ServiceId = ClusterId;
         });
+        if (Credentials is not null)
+            ClusterTls.Configure(client, Credentials);
         switch (Store)
         {
             case Kind.Localhost:
@@ -139,7 +165,7 @@ public sealed record ClusterConnection(ClusterConnection.Kind Store, string Targ
         {
             Kind.Localhost => $"localhost:{PrimaryPort}",
             Kind.Postgres => "postgres:" + HidePassword(Target),
-            _ => "redis:" + Target,
+            _ => "redis:" + ClusterSecrets.RedisForLog(Target),
         };
 
     static string HidePassword(string connectionString)

@@ -1,5 +1,6 @@
 namespace QdFunctional.Cluster;
 
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using QdFunctional.Core.Batches;
 
@@ -8,9 +9,13 @@ using QdFunctional.Core.Batches;
 /// evaluating one chunk at a time, so a worker's load is its queue and its counters are exact.
 /// </summary>
 [SiloTargetedPlacement]
-public sealed class EvaluatorGrain(WorkerTasks tasks, WorkerCounters counters, ILocalSiloDetails silo, ILogger<EvaluatorGrain> log)
-    : Grain,
-        IEvaluatorGrain
+public sealed class EvaluatorGrain(
+    WorkerTasks tasks,
+    WorkerCounters counters,
+    ILocalSiloDetails silo,
+    IServiceProvider services,
+    ILogger<EvaluatorGrain> log
+) : Grain, IEvaluatorGrain
 {
     string Self => silo.SiloAddress.ToParsableString();
 
@@ -60,7 +65,14 @@ public sealed class EvaluatorGrain(WorkerTasks tasks, WorkerCounters counters, I
     }
 
     /// <inheritdoc/>
-    public Task<WorkerStatus> Status() => Task.FromResult(counters.Snapshot(Self));
+    public Task<WorkerStatus> Status() =>
+        Task.FromResult(
+            counters.Snapshot(Self) with
+            {
+                Certificate = services.GetService<ClusterCredentials>()?.Subject ?? "",
+                Refusals = services.GetService<PeerRefusals>()?.Recent() ?? [],
+            }
+        );
 
     /// <summary>Null when this worker takes the work; else one line saying why not.</summary>
     string? Refusal(string version, string task, TaskSpec spec)

@@ -47,7 +47,17 @@ public static class Worker
         }
         WorkerPorts.EnsureFree(listen, port);
         using var worker = Build(connection, port, host, tasks);
-        await worker.StartAsync(cancel);
+        try
+        {
+            await worker.StartAsync(cancel);
+        }
+        catch (Exception e) when (!cancel.IsCancellationRequested)
+        {
+            throw new ClusterJoinException(
+                $"worker on port {port} did not join {connection} ({e.Message.Split('\n')[0]}); {ClusterJoinException.Hint(connection)}",
+                e
+            );
+        }
         var self = worker.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
         await AwaitActive(worker.Services, self, cancel);
         Console.Out.WriteLine($"qd worker {self.ToParsableString()} (qd {ClusterVersion.Current}) joined {connection}; evaluating.");

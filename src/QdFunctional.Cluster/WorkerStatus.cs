@@ -40,6 +40,14 @@ public sealed record WorkerStatus
     [Id(8)]
     public double? SecondsSinceLastAnswer { get; init; }
 
+    /// <summary>The subject of the certificate the worker presents, or empty in a plain (loopback) cluster.</summary>
+    [Id(9)]
+    public string Certificate { get; init; } = "";
+
+    /// <summary>The connections the worker refused (<see cref="PeerRefusals"/>), one entry per address and reason.</summary>
+    [Id(10)]
+    public PeerRefusal[] Refusals { get; init; } = [];
+
     /// <summary>Evaluations per second of evaluating time (0 before the first chunk).</summary>
     public double EvaluationsPerSecond => EvaluatingSeconds > 0 ? EvaluationsServed / EvaluatingSeconds : 0;
 }

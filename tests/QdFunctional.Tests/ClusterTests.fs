@@ -1,6 +1,7 @@
 /// Distributed evaluation with real `qd worker` processes on loopback: the archive equals the
 /// local run's byte for byte, a worker killed mid-batch loses nothing, a run with no worker left
-/// stops resumable, refusals are one line, and PostgreSQL membership lists the workers.
+/// stops resumable, refusals are one line, PostgreSQL membership lists the workers, and only
+/// members with the cluster's credentials get in (mutual TLS).
 module ClusterTests
 
 open System
@@ -192,6 +193,31 @@ let private statusOf (statusOut: string) (port: int) =
     statusOut.Split('\n')
     |> Array.filter (fun l -> l.StartsWith $"127.0.0.1:{port} ")
     |> Array.map (fun l -> l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+
+/// New cluster credentials made by `qd cluster init`, in a new directory.
+let private initCredentials () =
+    let dir = tempDir ()
+    let r = qd [ "cluster"; "init"; dir ]
+    Expect.equal r.Code 0 $"qd cluster init: {r.Err}"
+    dir
+
+/// A worker that must not get in: started, given time to try, and killed; its output.
+let private intruder (args: string list) =
+    let p = new Process(StartInfo = WorkerProcess.command ([ "worker" ] @ args))
+    let out = Collections.Concurrent.ConcurrentQueue<string>()
+
+    p.OutputDataReceived.Add(fun e ->
+        if not (isNull e.Data) then
+            out.Enqueue e.Data)
+
+    p.ErrorDataReceived.Add(fun e ->
+        if not (isNull e.Data) then
+            out.Enqueue e.Data)
+
+    p.Start() |> ignore
+    p.BeginOutputReadLine()
+    p.BeginErrorReadLine()
+    p, out
 
 /// A membership store for the tests (`postgres` or `redis`): the connection in `variable` (set
 /// by .ci/run: then it must work), else one from tools/services.sh start (stopped afterwards),
@@ -548,25 +574,237 @@ let tests =
 
                     Expect.isGreaterThanOrEqual (said ()) 2 "the worker logged each refusal")
 
+            testCase
+                "qd cluster init writes owner-only credentials; a cluster of several machines without them, or a password on the command line, is refused in one line"
+            <| fun () ->
+                let dir = initCredentials ()
+                let mode (path: string) = File.GetUnixFileMode path
+
+                Expect.equal
+                    (mode dir)
+                    (UnixFileMode.UserRead ||| UnixFileMode.UserWrite ||| UnixFileMode.UserExecute)
+                    "the directory is the owner's only"
+
+                for file in
+                    [
+                        ClusterCredentials.AuthorityFile
+                        ClusterCredentials.CertificateFile
+                        ClusterCredentials.KeyFile
+                    ] do
+                    Expect.equal
+                        (mode (Path.Combine(dir, file)))
+                        (UnixFileMode.UserRead ||| UnixFileMode.UserWrite)
+                        $"{file} is readable by the owner only"
+
+                let again = qd [ "cluster"; "init"; dir ]
+                Expect.equal again.Code 2 "init does not overwrite credentials in use"
+                Expect.stringContains again.Err "already holds credentials" again.Err
+
+                // Two inits are two clusters: their ids (derived from their authorities) differ.
+                let other = initCredentials ()
+
+                Expect.notEqual
+                    (ClusterCredentials.Load dir).ClusterId
+                    (ClusterCredentials.Load other).ClusterId
+                    "each authority makes its own cluster id"
+
+                let oneLine (r: Finished) (says: string) =
+                    Expect.equal r.Code 2 $"refused as a bad argument: {r.Err}"
+                    Expect.equal (r.Err.Trim().Split('\n').Length) 1 $"one line: {r.Err}"
+                    Expect.stringContains r.Err says r.Err
+
+                // A membership store means several machines: no credentials, no cluster.
+                oneLine (qd [ "worker"; "--cluster"; "redis:127.0.0.1:1" ]) "qd cluster init DIR"
+                let run = tempDir ()
+
+                oneLine
+                    (qd (
+                        [ "run" ]
+                        @ mapElites
+                        @ [ "--cluster"; "postgres:Host=127.0.0.1;Username=qd"; "--out"; run ]
+                    ))
+                    "--cluster-cert DIR"
+
+                Expect.isFalse (Directory.Exists run) "no run directory"
+
+                // A password in --cluster would show in ps.
+                oneLine
+                    (qd
+                        [
+                            "worker"
+                            "--cluster"
+                            "postgres:Host=127.0.0.1;Username=qd;Password=secret"
+                            "--cluster-cert"
+                            dir
+                        ])
+                    ClusterSecrets.Variable
+
+                oneLine
+                    (qd
+                        [
+                            "worker"
+                            "--cluster"
+                            "redis:127.0.0.1:1,password=secret"
+                            "--cluster-cert"
+                            dir
+                        ])
+                    ClusterSecrets.Variable
+
+            testCase
+                "mutual TLS: members with the cluster's credentials give the local archive; another authority, an expired or self-signed certificate, none, and a plain client are refused and logged"
+            <| fun () ->
+                let expected = localArchive mapElites
+
+                // The cluster's credentials, and an expired certificate from the same authority.
+                let struct (authority, key) = ClusterAuthority.NewAuthority()
+                let now = DateTimeOffset.UtcNow
+                let creds = tempDir ()
+
+                ClusterAuthority.Write(
+                    creds,
+                    authority,
+                    ClusterAuthority.Issue(authority, key, now.AddHours -1.0, now.AddDays 1.0)
+                )
+
+                let expired = tempDir ()
+
+                ClusterAuthority.Write(
+                    expired,
+                    authority,
+                    ClusterAuthority.Issue(authority, key, now.AddHours -20.0, now.AddHours -10.0)
+                )
+                // A self-signed certificate beside the cluster's own authority.
+                let selfSigned = tempDir ()
+                let struct (own, ownKey) = ClusterAuthority.NewAuthority()
+                ownKey.Dispose()
+                ClusterAuthority.Write(selfSigned, authority, own)
+                key.Dispose()
+                let other = initCredentials ()
+                let cert = [ "--cluster-cert"; creds ]
+                let ports = WorkerProcess.freePorts 6
+                let connection = $"localhost:{List.head ports}"
+
+                let workers =
+                    WorkerProcess.startManyWith cert connection (List.take 2 ports) (TimeSpan.FromSeconds 120.0)
+
+                try
+                    let intruders =
+                        [
+                            [ "--cluster-cert"; other ], ports[2]
+                            [ "--cluster-cert"; expired ], ports[3]
+                            [ "--cluster-cert"; selfSigned ], ports[4]
+                            [], ports[5]
+                        ]
+                        |> List.map (fun (extra, port) ->
+                            intruder ([ "--cluster"; connection; "--port"; string port ] @ extra))
+
+                    // A plain-TCP client: the first bytes of Orleans' connection preamble, no TLS.
+                    (use plain = new Net.Sockets.TcpClient("127.0.0.1", ports[0] + 1)
+                     plain.GetStream().Write([| 0uy; 1uy; 2uy; 3uy |]))
+
+                    let reasons =
+                        [
+                            "is not issued by this cluster's authority"
+                            "is expired or not yet valid"
+                            "is self-signed"
+                            "no certificate, or not TLS"
+                        ]
+
+                    // Each is refused by the first worker (the one every member meets) and said there.
+                    let said () =
+                        workers[0].Output
+                        |> Seq.filter (fun l -> l.Contains "refused a connection from")
+                        |> Seq.toList
+
+                    let deadline = DateTime.UtcNow.AddSeconds 90.0
+
+                    while reasons
+                          |> List.exists (fun r -> not (said () |> List.exists (fun l -> l.Contains r)))
+                          && DateTime.UtcNow < deadline do
+                        Thread.Sleep 500
+
+                    for r in reasons do
+                        Expect.isTrue
+                            (said () |> List.exists (fun l -> l.Contains r))
+                            $"the worker logged a refusal: {r}"
+
+                    // The run goes on with the two members, and its log names the refused addresses.
+                    let dir = tempDir ()
+
+                    let r =
+                        qd (
+                            [ "run" ]
+                            @ mapElites
+                            @ [ "--cluster"; connection; "--out"; dir; "--quiet" ]
+                            @ cert
+                        )
+
+                    Expect.equal r.Code 0 r.Err
+                    Expect.stringContains r.Err "2 live worker(s)" "only the two members"
+                    Expect.stringContains r.Err "mutual TLS" "says the run is on TLS"
+
+                    for reason in reasons do
+                        Expect.stringContains r.Err reason $"the run's log names the refusal: {reason}"
+
+                    Expect.stringContains
+                        r.Err
+                        "connection(s) from 127.0.0.1 (the last from 127.0.0.1:"
+                        "names the address"
+
+                    Expect.isTrue (archive dir = expected) "same archive.parquet as the local run"
+
+                    for p, out in intruders do
+                        Expect.isFalse (out |> Seq.exists (fun l -> l.Contains " joined ")) "an intruder never joins"
+
+                        if not p.HasExited then
+                            p.Kill true
+
+                        p.WaitForExit()
+                        p.Dispose()
+
+                    // Status shows each member's certificate; without credentials it gets nothing.
+                    let status = qd ([ "cluster"; "status"; connection ] @ cert)
+                    Expect.stringContains status.Out "2 live worker(s)" status.Out
+                    let subject = (ClusterCredentials.Load creds).Subject
+
+                    for port in List.take 2 ports do
+                        match statusOf status.Out port with
+                        | [| l |] -> Expect.isTrue (String.Join(' ', l).EndsWith subject) $"its certificate: {subject}"
+                        | _ -> failtest $"worker {port} is not listed once:\n{status.Out}"
+                finally
+                    for w in workers do
+                        (w :> IDisposable).Dispose()
+
             testCase "PostgreSQL membership: workers appear in the table, serve a run, and leave it"
             <| fun () ->
                 match store "postgres" "QD_TEST_POSTGRES" with
                 | Error why -> skiptest $"PostgreSQL could not be started here ({why}); .ci/run starts it."
                 | Ok(connectionString, stop) ->
+                    // The password travels in the environment, never on a command line.
+                    let b = Npgsql.NpgsqlConnectionStringBuilder connectionString
+                    let password = b.Password
+                    b.Password <- null
+                    Environment.SetEnvironmentVariable(ClusterSecrets.Variable, password)
+
                     try
-                        let connection = $"postgres:{connectionString}"
+                        let connection = $"postgres:{b.ConnectionString}"
                         let setup = qd [ "cluster"; "setup"; connection ]
                         Expect.equal setup.Code 0 setup.Err
-                        PostgresMembership.Forget(connectionString).GetAwaiter().GetResult()
-                        let ports = WorkerProcess.freePorts 2
+                        let creds = initCredentials ()
+                        let cert = [ "--cluster-cert"; creds ]
+                        let id = (ClusterCredentials.Load creds).ClusterId
+                        PostgresMembership.Forget(connectionString, id).GetAwaiter().GetResult()
+                        let ports = WorkerProcess.freePorts 3
 
-                        let workers = WorkerProcess.startMany connection ports (TimeSpan.FromSeconds 120.0)
+                        let workers =
+                            WorkerProcess.startManyWith cert connection (List.take 2 ports) (TimeSpan.FromSeconds 120.0)
 
                         try
                             let members () =
-                                PostgresMembership.ActiveMembers(connectionString).GetAwaiter().GetResult()
+                                PostgresMembership.ActiveMembers(connectionString, id).GetAwaiter().GetResult()
 
-                            let expected = ports |> List.map (fun p -> $"127.0.0.1:{p}") |> List.sort
+                            let expected =
+                                List.take 2 ports |> List.map (fun p -> $"127.0.0.1:{p}") |> List.sort
 
                             Expect.equal
                                 (members () |> Seq.sort |> Seq.toList)
@@ -576,10 +814,38 @@ let tests =
                             let dir = tempDir ()
 
                             let r =
-                                qd ([ "run" ] @ mapElites @ [ "--cluster"; connection; "--out"; dir; "--quiet" ])
+                                qd (
+                                    [ "run" ]
+                                    @ mapElites
+                                    @ [ "--cluster"; connection; "--out"; dir; "--quiet" ]
+                                    @ cert
+                                )
 
                             Expect.equal r.Code 0 r.Err
                             Expect.isTrue (archive dir = localArchive mapElites) "same archive as the local run"
+
+                            // Another cluster in the same database: its own id, so neither sees the other.
+                            let otherCreds = initCredentials ()
+                            let otherId = (ClusterCredentials.Load otherCreds).ClusterId
+                            PostgresMembership.Forget(connectionString, otherId).GetAwaiter().GetResult()
+
+                            (use other =
+                                WorkerProcess.startWith
+                                    [ "--cluster-cert"; otherCreds ]
+                                    connection
+                                    ports[2]
+                                    (TimeSpan.FromSeconds 120.0)
+
+                             Expect.equal
+                                 (members () |> Seq.sort |> Seq.toList)
+                                 expected
+                                 "the first cluster is unchanged"
+
+                             Expect.equal
+                                 (PostgresMembership.ActiveMembers(connectionString, otherId).GetAwaiter().GetResult()
+                                  |> Seq.toList)
+                                 [ $"127.0.0.1:{ports[2]}" ]
+                                 "the other cluster has its own member")
 
                             // A worker stopped with SIGTERM leaves the cluster: its row is no longer active.
                             use term = Process.Start("kill", $"-TERM {workers[1].Process.Id}")
@@ -599,6 +865,7 @@ let tests =
                             for w in workers do
                                 (w :> IDisposable).Dispose()
                     finally
+                        Environment.SetEnvironmentVariable(ClusterSecrets.Variable, null)
                         stop ()
 
             testCase "Redis membership: two workers serve a run and show in qd cluster status"
@@ -609,18 +876,25 @@ let tests =
                     try
                         let connection = $"redis:{address}"
                         let ports = WorkerProcess.freePorts 2
+                        let cert = [ "--cluster-cert"; initCredentials () ]
 
-                        let workers = WorkerProcess.startMany connection ports (TimeSpan.FromSeconds 120.0)
+                        let workers =
+                            WorkerProcess.startManyWith cert connection ports (TimeSpan.FromSeconds 120.0)
 
                         try
                             let dir = tempDir ()
 
                             let r =
-                                qd ([ "run" ] @ mapElites @ [ "--cluster"; connection; "--out"; dir; "--quiet" ])
+                                qd (
+                                    [ "run" ]
+                                    @ mapElites
+                                    @ [ "--cluster"; connection; "--out"; dir; "--quiet" ]
+                                    @ cert
+                                )
 
                             Expect.equal r.Code 0 r.Err
                             Expect.isTrue (archive dir = localArchive mapElites) "same archive as the local run"
-                            let status = qd [ "cluster"; "status"; connection ]
+                            let status = qd ([ "cluster"; "status"; connection ] @ cert)
                             Expect.stringContains status.Out "2 live worker(s)" status.Out
                         finally
                             for w in workers do
