@@ -312,7 +312,7 @@ type WorkerArgs =
             | Tasks_From _ -> "assemblies with public ITaskSource classes: user tasks the worker also evaluates."
             | Cluster_Cert _ ->
                 "the cluster's credentials (qd cluster init DIR; default: $QD_CLUSTER_CERT): mutual TLS with every "
-                + "other member. Required with postgres: and redis:; a loopback cluster may stay plain."
+                + "other member. Required with postgres: and redis: and off loopback; a loopback cluster may stay plain."
 
 /// `qd cluster`: look at or prepare a cluster.
 type ClusterArgs =

@@ -15,10 +15,16 @@ open QdFunctional.Core.Tasks
 
 /// `qd worker`: joins the cluster and evaluates until stopped.
 let worker (args: ParseResults<WorkerArgs>) =
+    let host =
+        match IPAddress.TryParse(args.GetResult(WorkerArgs.Host, "127.0.0.1")) with
+        | true, address -> address
+        | _ -> invalidArg "host" $"host must be an IP address, got '{args.GetResult WorkerArgs.Host}'."
+
+    // Credentials are required off loopback: for a membership store, and for a worker other machines reach.
     let connection =
         ClusterConnection
             .Parse(args.GetResult WorkerArgs.Cluster)
-            .With(ClusterCredentials.Find(args.TryGetResult WorkerArgs.Cluster_Cert |> Option.toObj))
+            .With(ClusterCredentials.Find(args.TryGetResult WorkerArgs.Cluster_Cert |> Option.toObj), host)
 
     let port = args.GetResult(WorkerArgs.Port, connection.PrimaryPort)
 
@@ -26,11 +32,6 @@ let worker (args: ParseResults<WorkerArgs>) =
         invalidArg
             "port"
             $"port must be from 1 to 65534 (the gateway takes the next one), or 0 for free ones, got {port}."
-
-    let host =
-        match IPAddress.TryParse(args.GetResult(WorkerArgs.Host, "127.0.0.1")) with
-        | true, address -> address
-        | _ -> invalidArg "host" $"host must be an IP address, got '{args.GetResult WorkerArgs.Host}'."
 
     let tasks = WorkerTasks.FromAssemblies(args.GetResult(WorkerArgs.Tasks_From, []))
     Worker.Run(connection, port, host, tasks, CancellationToken.None).GetAwaiter().GetResult()

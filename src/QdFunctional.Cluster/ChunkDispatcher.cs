@@ -17,6 +17,9 @@ using Orleans.Runtime;
 public sealed class ChunkDispatcher(ClusterClient cluster, ClusterRunOptions options, TextWriter log)
 {
     readonly ChunkTimeouts timeouts = new(options.ChunkTimeout);
+
+    /// <summary>How often a waiting chunk looks up its timeout again.</summary>
+    static readonly TimeSpan TimeoutSlice = TimeSpan.FromMilliseconds(250);
     readonly ConcurrentDictionary<string, string> dropped = new();
     readonly object logLock = new();
 
@@ -96,10 +99,9 @@ public sealed class ChunkDispatcher(ClusterClient cluster, ClusterRunOptions opt
                 while (queue.TryDequeue(out var chunk))
                 {
                     var request = requests[chunk];
-                    var timeout = timeouts.For(request.Count);
                     var clock = Stopwatch.StartNew();
                     var call = grain.Evaluate(request);
-                    var first = await Task.WhenAny(call, gone, Task.Delay(timeout));
+                    var (first, timeout) = await Wait(call, gone, request.Count, clock);
                     string? why = null;
                     if (first == gone)
                         why = gone.Result;
@@ -125,6 +127,24 @@ public sealed class ChunkDispatcher(ClusterClient cluster, ClusterRunOptions opt
             finally
             {
                 watch.Forget(worker);
+            }
+        }
+
+        // Until the call ends, its worker is gone, or the timeout passes. The timeout is looked up
+        // again every slice: a chunk sent before any was answered (at the start-up timeout) gets the
+        // scaled one as soon as the other workers' answers measure it.
+        async Task<(Task First, TimeSpan Timeout)> Wait(Task call, Task gone, int rows, Stopwatch clock)
+        {
+            while (true)
+            {
+                var timeout = timeouts.For(rows);
+                var left = timeout - clock.Elapsed;
+                if (left <= TimeSpan.Zero)
+                    return (Task.CompletedTask, timeout);
+                var slice = Task.Delay(left < TimeoutSlice ? left : TimeoutSlice);
+                var first = await Task.WhenAny(call, gone, slice);
+                if (first != slice)
+                    return (first, timeout);
             }
         }
 

@@ -47,9 +47,15 @@ public sealed record ClusterConnection(ClusterConnection.Kind Store, string Targ
     /// This connection with <paramref name="credentials"/>; without them only a loopback cluster is
     /// allowed (a membership store means several machines, where plain TCP would let anyone join).
     /// </summary>
-    public ClusterConnection With(ClusterCredentials? credentials)
+    public ClusterConnection With(ClusterCredentials? credentials) => With(credentials, IPAddress.Loopback);
+
+    /// <summary>
+    /// As <see cref="With(ClusterCredentials?)"/> for a worker advertised at <paramref name="host"/>:
+    /// one that other machines are to reach needs credentials too.
+    /// </summary>
+    public ClusterConnection With(ClusterCredentials? credentials, IPAddress host)
     {
-        if (credentials is null && Store != Kind.Localhost)
+        if (credentials is null && (Store != Kind.Localhost || !IPAddress.IsLoopback(host)))
             throw new ArgumentException(
                 $"cluster {this}: a cluster of several machines needs credentials (mutual TLS): run `qd cluster init DIR` once, "
                     + $"copy DIR to every machine (owner-only) and give --cluster-cert DIR (or {ClusterCredentials.Variable}=DIR) "

@@ -42,23 +42,23 @@ public sealed class MembershipWatch : IAsyncDisposable
 
     async Task Loop()
     {
-        while (!stop.IsCancellationRequested)
+        try
         {
-            try
+            while (!stop.IsCancellationRequested)
             {
                 await Task.Delay(Period, stop.Token);
+                var busy = watched.Where(w => !w.Value.Task.IsCompleted).Select(w => w.Key).ToList();
+                if (busy.Count == 0)
+                    continue;
+                await ReadMembership(busy);
+                foreach (var worker in busy)
+                    if (!asking.ContainsKey(worker))
+                        asking[worker] = Ask(worker);
             }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            var busy = watched.Where(w => !w.Value.Task.IsCompleted).Select(w => w.Key).ToList();
-            if (busy.Count == 0)
-                continue;
-            await ReadMembership(busy);
-            foreach (var worker in busy)
-                if (!asking.ContainsKey(worker))
-                    asking[worker] = Ask(worker);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The batch is answered: stop watching, whatever was in flight.
         }
     }
 
@@ -70,7 +70,7 @@ public sealed class MembershipWatch : IAsyncDisposable
         {
             hosts = await cluster.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false).WaitAsync(Period * 4, stop.Token);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception) when (!stop.IsCancellationRequested)
         {
             return; // the membership cannot be read now: the pings and the timeout still watch
         }
@@ -101,7 +101,10 @@ public sealed class MembershipWatch : IAsyncDisposable
         {
             // Slow is not gone: a busy or hung worker is the chunk timeout's case.
         }
-        catch (OperationCanceledException) { }
+        catch (Exception) when (stop.IsCancellationRequested)
+        {
+            // The batch is answered; the answer no longer matters.
+        }
         catch (Exception e)
         {
             MarkGone(worker, $"its connection is down: {FirstLine(e.Message)}");

@@ -151,9 +151,10 @@ type private Timed = { At: float; Line: string }
 let private clock = Stopwatch.StartNew()
 
 /// Starts a cluster run of `args` and sends `signal` (KILL, STOP) to `victim` a second after the
-/// run connected; returns the finished run, when the signal went, and every standard-error line
-/// with its time. On localhost the first worker holds the membership: the victim is another one.
-let private runAndSignal (signal: string) (args: string list) (victim: WorkerProcess.Started) =
+/// run connected and `ready ()` holds; returns the finished run, when the signal went, and every
+/// standard-error line with its time. On localhost the first worker holds the membership: the
+/// victim is another one.
+let private runAndSignal (signal: string) (ready: unit -> bool) (args: string list) (victim: WorkerProcess.Started) =
     let connected = new ManualResetEventSlim()
     let lines = Collections.Concurrent.ConcurrentQueue<Timed>()
 
@@ -172,15 +173,25 @@ let private runAndSignal (signal: string) (args: string list) (victim: WorkerPro
         failtest "the run never connected to the cluster"
 
     Thread.Sleep 1000
+    let deadline = DateTime.UtcNow.AddSeconds 120.0
+
+    while not (ready ()) && DateTime.UtcNow < deadline do
+        Thread.Sleep 100
+
     let sent = clock.Elapsed.TotalSeconds
     use kill = Process.Start("kill", $"-{signal} {victim.Process.Id}")
     kill.WaitForExit()
     let r = finish ()
     r, sent, List.ofSeq lines
 
+/// True once the run in `dir` wrote its first checkpoint: some chunks have been answered (so the
+/// chunk timeout is measured), and the run is mid-way.
+let private checkpointed (dir: string) () =
+    File.Exists(Path.Combine(dir, "checkpoint.bin"))
+
 /// Starts a cluster run of `args` and kills `victim` with SIGKILL a second after the run connected.
 let private runAndKill (args: string list) (victim: WorkerProcess.Started) =
-    let r, _, _ = runAndSignal "KILL" args victim
+    let r, _, _ = runAndSignal "KILL" (fun () -> true) args victim
     r
 
 /// The first line saying that one of `worker`'s chunks was re-sent, if any.
@@ -348,6 +359,7 @@ let tests =
                     let r, killed, lines =
                         runAndSignal
                             "KILL"
+                            (checkpointed dir)
                             ([ "run" ]
                              @ args
                              @ [ "--cluster"; connection; "--cluster-wait"; "30"; "--out"; dir; "--quiet" ])
@@ -393,6 +405,7 @@ let tests =
                         let r, _, lines =
                             runAndSignal
                                 "STOP"
+                                (checkpointed dir)
                                 ([ "run" ]
                                  @ args
                                  @ [ "--cluster"; connection; "--cluster-wait"; "30"; "--out"; dir; "--quiet" ])
@@ -615,6 +628,8 @@ let tests =
 
                 // A membership store means several machines: no credentials, no cluster.
                 oneLine (qd [ "worker"; "--cluster"; "redis:127.0.0.1:1" ]) "qd cluster init DIR"
+                // So does a worker advertised at an address other machines reach.
+                oneLine (qd [ "worker"; "--cluster"; "localhost"; "--host"; "10.0.0.12" ]) "qd cluster init DIR"
                 let run = tempDir ()
 
                 oneLine
