@@ -179,7 +179,6 @@ public sealed class ChunkDispatcher(ClusterClient cluster, ClusterRunOptions opt
     /// <summary>How often the run asks its workers which connections they refused.</summary>
     static readonly TimeSpan RefusalsPeriod = TimeSpan.FromSeconds(2);
 
-    readonly HashSet<string> refusalsSaid = [];
     DateTime refusalsAsked = DateTime.MinValue;
 
     /// <summary>
@@ -202,9 +201,9 @@ public sealed class ChunkDispatcher(ClusterClient cluster, ClusterRunOptions opt
             {
                 continue;
             }
-            // Once per worker, address and reason (the count and last port in the line change).
+            // Once per worker, address and reason for the whole run (the count and last port change).
             foreach (var refusal in status.Refusals)
-                if (refusalsSaid.Add($"{worker} {refusal.Address} {refusal.Why}"))
+                if (cluster.RefusalsSaid.TryAdd($"{worker} {refusal.Address} {refusal.Why}", 0))
                     Say($"cluster: worker {worker} {refusal}");
         }
     }

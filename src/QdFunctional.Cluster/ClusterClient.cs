@@ -26,6 +26,9 @@ public sealed class ClusterClient : IAsyncDisposable, IDisposable
     /// <summary>The Orleans client.</summary>
     public IClusterClient Client { get; }
 
+    /// <summary>The workers' refusals this client has reported (worker, address, reason): each is said once per run.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, byte> RefusalsSaid { get; } = new();
+
     /// <summary>
     /// Connects, retrying while no worker answers, for at most <paramref name="wait"/> (then the
     /// exception says so); <paramref name="responseTimeout"/> bounds every call.

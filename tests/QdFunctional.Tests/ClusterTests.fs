@@ -212,6 +212,23 @@ let private initCredentials () =
     Expect.equal r.Code 0 $"qd cluster init: {r.Err}"
     dir
 
+/// A plain-TCP client: connects to `host:port`, sends a few bytes that are not TLS, and waits
+/// (at most 10 s) for the worker to hang up; its own address, as the worker's log names it.
+let private plainClient (host: string) (port: int) =
+    use plain = new Net.Sockets.TcpClient(host, port)
+    let stream = plain.GetStream()
+    stream.Write([| 0uy; 1uy; 2uy; 3uy |])
+    stream.ReadTimeout <- 10_000
+
+    try
+        while stream.Read(Array.zeroCreate 256, 0, 256) > 0 do
+            ()
+    with :? IOException ->
+        ()
+
+    let local = plain.Client.LocalEndPoint :?> Net.IPEndPoint
+    $"{local.Address.MapToIPv4()}:{local.Port}"
+
 /// A worker that must not get in: started, given time to try, and killed; its output.
 let private intruder (args: string list) =
     let p = new Process(StartInfo = WorkerProcess.command ([ "worker" ] @ args))
@@ -713,9 +730,8 @@ let tests =
                         |> List.map (fun (extra, port) ->
                             intruder ([ "--cluster"; connection; "--port"; string port ] @ extra))
 
-                    // A plain-TCP client: the first bytes of Orleans' connection preamble, no TLS.
-                    (use plain = new Net.Sockets.TcpClient("127.0.0.1", ports[0] + 1)
-                     plain.GetStream().Write([| 0uy; 1uy; 2uy; 3uy |]))
+                    // A plain-TCP client: bytes that are not TLS.
+                    let plain = plainClient "127.0.0.1" (ports[0] + 1)
 
                     let reasons =
                         [
@@ -742,6 +758,11 @@ let tests =
                         Expect.isTrue
                             (said () |> List.exists (fun l -> l.Contains r))
                             $"the worker logged a refusal: {r}"
+
+                    Expect.isTrue
+                        (said ()
+                         |> List.exists (fun l -> l.Contains $"refused a connection from {plain}:"))
+                        $"the worker logged the plain client {plain}"
 
                     // The run goes on with the two members, and its log names the refused addresses.
                     let dir = tempDir ()
@@ -883,20 +904,48 @@ let tests =
                         Environment.SetEnvironmentVariable(ClusterSecrets.Variable, null)
                         stop ()
 
-            testCase "Redis membership: two workers serve a run and show in qd cluster status"
+            testCase
+                "Redis membership: two TLS workers on 127.0.0.2 serve a run; a plain client is refused and named, another cluster in the same store is not seen"
             <| fun () ->
                 match store "redis" "QD_TEST_REDIS" with
                 | Error why -> skiptest $"Redis could not be started here ({why}); .ci/run starts it."
                 | Ok(address, stop) ->
                     try
                         let connection = $"redis:{address}"
-                        let ports = WorkerProcess.freePorts 2
+                        let ports = WorkerProcess.freePorts 3
                         let cert = [ "--cluster-cert"; initCredentials () ]
+                        // The last --host wins: the workers listen on 127.0.0.2 only, as on a machine of their own.
+                        let onTwo = cert @ [ "--host"; "127.0.0.2" ]
 
                         let workers =
-                            WorkerProcess.startManyWith cert connection ports (TimeSpan.FromSeconds 120.0)
+                            WorkerProcess.startManyWith
+                                onTwo
+                                connection
+                                (List.take 2 ports)
+                                (TimeSpan.FromSeconds 120.0)
+
+                        // Another cluster's worker in the same Redis: another id, so neither sees the other.
+                        use other =
+                            WorkerProcess.startWith
+                                [ "--cluster-cert"; initCredentials (); "--host"; "127.0.0.2" ]
+                                connection
+                                ports[2]
+                                (TimeSpan.FromSeconds 120.0)
 
                         try
+                            // A plain-TCP client at the first worker's gateway: refused, and logged with its address.
+                            let plain = plainClient "127.0.0.2" (ports[0] + 1)
+                            let deadline = DateTime.UtcNow.AddSeconds 30.0
+
+                            let logged () =
+                                workers[0].Output
+                                |> Seq.exists (fun l -> l.Contains $"refused a connection from {plain}:")
+
+                            while not (logged ()) && DateTime.UtcNow < deadline do
+                                Thread.Sleep 250
+
+                            Expect.isTrue (logged ()) $"the worker logged the plain client {plain}"
+
                             let dir = tempDir ()
 
                             let r =
@@ -908,9 +957,23 @@ let tests =
                                 )
 
                             Expect.equal r.Code 0 r.Err
+
+                            Expect.stringContains
+                                r.Err
+                                "2 live worker(s)"
+                                "its own two workers, not the other cluster's"
+
+                            Expect.stringContains
+                                r.Err
+                                "no certificate, or not TLS"
+                                "the run's log names the plain client"
+
                             Expect.isTrue (archive dir = localArchive mapElites) "same archive as the local run"
                             let status = qd ([ "cluster"; "status"; connection ] @ cert)
                             Expect.stringContains status.Out "2 live worker(s)" status.Out
+
+                            for port in List.take 2 ports do
+                                Expect.stringContains status.Out $"127.0.0.2:{port} " "listed at 127.0.0.2"
                         finally
                             for w in workers do
                                 (w :> IDisposable).Dispose()
