@@ -31,6 +31,13 @@ public sealed class ChunkDispatcher(ClusterClient cluster, ClusterRunOptions opt
 
     int duplicates;
 
+    /// <summary>Stops sending to <paramref name="worker"/> (it did not answer, <paramref name="why"/>), and says so.</summary>
+    public void Drop(string worker, string why)
+    {
+        if (dropped.TryAdd(worker, why))
+            Say($"cluster: worker {worker} does not answer ({why}); leaving it out.");
+    }
+
     /// <summary>The live workers this client still sends to.</summary>
     public async Task<IReadOnlyList<string>> Workers()
     {

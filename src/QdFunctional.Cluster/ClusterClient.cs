@@ -69,10 +69,34 @@ public sealed class ClusterClient : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>How long a question to the membership is retried while it fails.</summary>
+    static readonly TimeSpan MembershipRetry = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Asks the cluster's management grain, retrying for up to <see cref="MembershipRetry"/> while the
+    /// call fails: the grain lives on one worker, and when that worker was just killed, calls fail
+    /// until the membership declares it dead (seconds) and the grain starts on another.
+    /// </summary>
+    async Task<T> AskMembership<T>(Func<IManagementGrain, Task<T>> question)
+    {
+        var deadline = DateTime.UtcNow + MembershipRetry;
+        while (true)
+        {
+            try
+            {
+                return await question(Client.GetGrain<IManagementGrain>(0));
+            }
+            catch (OrleansException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(250);
+            }
+        }
+    }
+
     /// <summary>The workers the cluster's membership lists as active.</summary>
     public async Task<IReadOnlyList<string>> LiveWorkers()
     {
-        var hosts = await Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+        var hosts = await AskMembership(m => m.GetHosts(onlyActive: true));
         var live = new List<string>(hosts.Count);
         foreach (var (silo, status) in hosts)
             if (status == SiloStatus.Active)
@@ -87,7 +111,7 @@ public sealed class ClusterClient : IAsyncDisposable, IDisposable
     /// <summary>Every member the membership lists (joining, active, leaving and dead), with the active ones' own reports; sorted by address and generation.</summary>
     public async Task<IReadOnlyList<ClusterMember>> Members(TimeSpan timeout)
     {
-        var entries = await Client.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: false).WaitAsync(timeout);
+        var entries = await AskMembership(m => m.GetDetailedHosts(onlyActive: false)).WaitAsync(timeout + MembershipRetry);
         var asked = entries
             .Where(e => e.Status == SiloStatus.Active)
             .ToDictionary(e => e.SiloAddress, e => Evaluator(e.SiloAddress.ToParsableString()).Status().WaitAsync(timeout));

@@ -60,7 +60,10 @@ public static class Worker
         }
         var self = worker.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
         await AwaitActive(worker.Services, self, cancel);
-        Console.Out.WriteLine($"qd worker {self.ToParsableString()} (qd {ClusterVersion.Current}) joined {connection}; evaluating.");
+        var transport = connection.Credentials is { } c ? $" over mutual TLS as {c.ClusterId}" : "";
+        Console.Out.WriteLine(
+            $"qd worker {self.ToParsableString()} (qd {ClusterVersion.Current}) joined {connection}{transport}; evaluating."
+        );
         Console.Out.Flush();
         await worker.WaitForShutdownAsync(cancel);
     }

@@ -544,6 +544,24 @@ let tests =
                     Expect.equal resumed.Code 0 resumed.Err
                     Expect.isTrue (archive dir = expected) "resumed locally: same archive as an uninterrupted run")
 
+            testCase
+                "a run that starts right after a worker was killed (still listed, not yet declared dead) finishes with the local archive"
+            <| fun () ->
+                let expected = localArchive mapElites
+
+                withWorkers 2 (fun connection workers ->
+                    use kill = Process.Start("kill", $"-9 {workers[1].Process.Id}")
+                    kill.WaitForExit()
+                    workers[1].Process.WaitForExit()
+                    // At once: the membership takes seconds to declare it dead.
+                    let dir = tempDir ()
+
+                    let r =
+                        qd ([ "run" ] @ mapElites @ [ "--cluster"; connection; "--out"; dir; "--quiet" ])
+
+                    Expect.equal r.Code 0 $"the run finished: {r.Err}"
+                    Expect.isTrue (archive dir = expected) "same archive.parquet as the local run")
+
             testCase "a worker of another build, or an unknown task, is refused in one line on both sides"
             <| fun () ->
                 withWorkers 1 (fun connection workers ->
