@@ -40,6 +40,7 @@ type RunArgs =
     | Chunk_Size of int
     | Chunk_Timeout of seconds: float
     | Cluster_Wait of seconds: float
+    | Cluster_Cert of dir: string
     | Out of dir: string
     | Overwrite
     | Quiet
@@ -115,9 +116,13 @@ type RunArgs =
                 + "redis:CONFIGURATION (default: in this process). The archive is the same either way."
             | Chunk_Size _ -> "with --cluster: rows per chunk sent to a worker (default 0: two chunks per live worker)."
             | Chunk_Timeout _ ->
-                "with --cluster: seconds before an unanswered chunk is re-sent to another worker (default 30)."
+                "with --cluster: seconds before a hung worker's chunk is re-sent to another (default 0: 10 x the "
+                + "measured time per chunk, at least 3 s). A dead worker's chunks are re-sent as soon as it is noticed."
             | Cluster_Wait _ ->
                 "with --cluster: seconds to wait when no worker is left before stopping with a checkpoint (default 300)."
+            | Cluster_Cert _ ->
+                "with --cluster: the cluster's credentials (qd cluster init DIR; default: $QD_CLUSTER_CERT), for mutual "
+                + "TLS with the workers. Required with postgres: and redis:."
             | Out _ ->
                 "run directory (default data/runs/<algorithm>-<task>-s<seed>); one that already holds a run is refused."
             | Overwrite -> "replace the run already in the run directory (its files and pictures are deleted first)."
@@ -176,6 +181,7 @@ type ResumeArgs =
     | Chunk_Size of int
     | Chunk_Timeout of seconds: float
     | Cluster_Wait of seconds: float
+    | Cluster_Cert of dir: string
     | Quiet
 
     interface IArgParserTemplate with
@@ -188,9 +194,13 @@ type ResumeArgs =
                 + "redis:CONFIGURATION (default: in this process). The archive is the same either way."
             | Chunk_Size _ -> "with --cluster: rows per chunk sent to a worker (default 0: two chunks per live worker)."
             | Chunk_Timeout _ ->
-                "with --cluster: seconds before an unanswered chunk is re-sent to another worker (default 30)."
+                "with --cluster: seconds before a hung worker's chunk is re-sent to another (default 0: 10 x the "
+                + "measured time per chunk, at least 3 s). A dead worker's chunks are re-sent as soon as it is noticed."
             | Cluster_Wait _ ->
                 "with --cluster: seconds to wait when no worker is left before stopping with a checkpoint (default 300)."
+            | Cluster_Cert _ ->
+                "with --cluster: the cluster's credentials (qd cluster init DIR; default: $QD_CLUSTER_CERT), for mutual "
+                + "TLS with the workers. Required with postgres: and redis:."
             | Quiet -> "print only the output paths."
 
 /// `qd report`: pictures of a run.
@@ -310,6 +320,7 @@ type WorkerArgs =
     | Port of int
     | Host of address: string
     | Tasks_From of assemblies: string list
+    | Cluster_Cert of dir: string
 
     interface IArgParserTemplate with
         member a.Usage =
@@ -317,21 +328,27 @@ type WorkerArgs =
             | Cluster _ -> "the cluster to join: localhost[:PORT], postgres:CONNECTION-STRING or redis:CONFIGURATION."
             | Port _ ->
                 "silo port; the gateway port is this + 1 (default: localhost's PORT, else 11111). Workers on one "
-                + "machine need ports two apart."
+                + "machine need ports two apart; 0 picks free ones and prints them. A taken port stops the worker."
             | Host _ ->
                 "address other machines reach this worker at (default 127.0.0.1; use the node's address on a cluster)."
             | Tasks_From _ -> "assemblies with public ITaskSource classes: user tasks the worker also evaluates."
+            | Cluster_Cert _ ->
+                "the cluster's credentials (qd cluster init DIR; default: $QD_CLUSTER_CERT): mutual TLS with every "
+                + "other member. Required with postgres: and redis: and off loopback; a loopback cluster may stay plain."
 
 /// `qd cluster`: look at or prepare a cluster.
 type ClusterArgs =
     | [<MainCommand; Mandatory>] Action of action: string * connection: string
+    | Cluster_Cert of dir: string
 
     interface IArgParserTemplate with
         member a.Usage =
             match a with
             | Action _ ->
-                "status CONNECTION: live workers, their load and evaluations served; setup postgres:CONNECTION-STRING: "
-                + "create the membership tables (safe to repeat)."
+                "status CONNECTION: every worker, its state, load, speed and certificate; setup postgres:CONNECTION-STRING: "
+                + "create the membership tables (safe to repeat); init DIR: write a new private authority and the "
+                + "cluster's certificate there (owner-only files), for --cluster-cert."
+            | Cluster_Cert _ -> "status: the cluster's credentials (default: $QD_CLUSTER_CERT)."
 
 /// `qd serve`: a local web dashboard of the runs under a directory.
 type ServeArgs =

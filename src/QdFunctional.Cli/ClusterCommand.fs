@@ -3,6 +3,7 @@ module QdFunctional.Cli.ClusterCommand
 
 open System
 open System.Diagnostics
+open System.IO
 open System.Net
 open System.Threading
 open Argu
@@ -14,22 +15,36 @@ open QdFunctional.Core.Tasks
 
 /// `qd worker`: joins the cluster and evaluates until stopped.
 let worker (args: ParseResults<WorkerArgs>) =
-    let connection = ClusterConnection.Parse(args.GetResult WorkerArgs.Cluster)
-    let port = args.GetResult(WorkerArgs.Port, connection.PrimaryPort)
-
-    if port < 1 || port > 65534 then
-        invalidArg "port" $"port must be from 1 to 65534 (the gateway takes the next one), got {port}."
-
     let host =
         match IPAddress.TryParse(args.GetResult(WorkerArgs.Host, "127.0.0.1")) with
         | true, address -> address
         | _ -> invalidArg "host" $"host must be an IP address, got '{args.GetResult WorkerArgs.Host}'."
 
+    // Credentials are required off loopback: for a membership store, and for a worker other machines reach.
+    let connection =
+        ClusterConnection
+            .Parse(args.GetResult WorkerArgs.Cluster)
+            .With(ClusterCredentials.Find(args.TryGetResult WorkerArgs.Cluster_Cert |> Option.toObj), host)
+
+    let port = args.GetResult(WorkerArgs.Port, connection.PrimaryPort)
+
+    if port < 0 || port > 65534 then
+        invalidArg
+            "port"
+            $"port must be from 1 to 65534 (the gateway takes the next one), or 0 for free ones, got {port}."
+
     let tasks = WorkerTasks.FromAssemblies(args.GetResult(WorkerArgs.Tasks_From, []))
     Worker.Run(connection, port, host, tasks, CancellationToken.None).GetAwaiter().GetResult()
     0
 
-/// `qd cluster status CONNECTION`: one line per live worker.
+/// "4.2 s ago", or "-" for never.
+let private ago (seconds: float option) =
+    match seconds with
+    | Some s -> $"%.1f{s} s ago"
+    | None -> "-"
+
+/// `qd cluster status CONNECTION`: one line per member the membership lists, dead and joining
+/// ones included, with what each active one reports of itself.
 let status (connection: ClusterConnection) =
     use client =
         ClusterClient
@@ -37,35 +52,94 @@ let status (connection: ClusterConnection) =
             .GetAwaiter()
             .GetResult()
 
-    let workers = client.Status(TimeSpan.FromSeconds 10.0).GetAwaiter().GetResult()
-    printfn "cluster %O: %d live worker(s)" connection workers.Count
-    printfn "%-36s %8s %10s %14s %10s  %s" "worker" "in-flight" "chunks" "evaluations" "uptime-s" "version"
+    let members = client.Members(TimeSpan.FromSeconds 10.0).GetAwaiter().GetResult()
 
-    for w in workers do
-        printfn
-            "%-36s %8d %10d %14d %10.0f  %s"
-            w.Worker
-            w.InFlight
-            w.ChunksServed
-            w.EvaluationsServed
-            w.UptimeSeconds
-            w.Version
+    let count state =
+        members |> Seq.filter (fun m -> m.State = state) |> Seq.length
+
+    printfn
+        "cluster %O: %d live worker(s), %d joining, %d leaving, %d dead"
+        connection
+        (count "active")
+        (count "joining")
+        (count "leaving")
+        (count "dead")
+
+    printfn
+        "%-22s %10s %-8s %8s %12s %9s %9s %14s  %-50s %s"
+        "worker"
+        "generation"
+        "state"
+        "chunks"
+        "evaluations"
+        "evals/s"
+        "in-flight"
+        "last-answer"
+        "version"
+        "certificate"
+
+    for m in members do
+        match Option.ofObj m.Status with
+        | Some w ->
+            printfn
+                "%-22s %10d %-8s %8d %12d %9.1f %9d %14s  %-50s %s"
+                m.Address
+                m.Generation
+                m.State
+                w.ChunksServed
+                w.EvaluationsServed
+                w.EvaluationsPerSecond
+                w.InFlight
+                (ago (Option.ofNullable w.SecondsSinceLastAnswer))
+                w.Version
+                (if w.Certificate = "" then "(plain TCP)" else w.Certificate)
+        | None ->
+            // No report of its own: the membership's last heartbeat stands for its last answer.
+            let heard = (DateTime.UtcNow - m.LastHeartbeatUtc).TotalSeconds
+
+            printfn
+                "%-22s %10d %-8s %8s %12s %9s %9s %14s  %-50s %s"
+                m.Address
+                m.Generation
+                m.State
+                "-"
+                "-"
+                "-"
+                "-"
+                (ago (Some heard))
+                "(no answer)"
+                "-"
 
     0
 
 /// `qd cluster`.
 let cluster (args: ParseResults<ClusterArgs>) =
     let action, text = args.GetResult ClusterArgs.Action
-    let connection = ClusterConnection.Parse text
+
+    let credentials () =
+        ClusterCredentials.Find(args.TryGetResult ClusterArgs.Cluster_Cert |> Option.toObj)
 
     match action with
-    | "status" -> status connection
-    | "setup" when connection.Store = ClusterConnection.Kind.Postgres ->
+    | "init" ->
+        let made = ClusterAuthority.Init text
+
+        printfn
+            "cluster %s: credentials written to %s (owner-only); give --cluster-cert %s (or %s=%s) to every worker and run."
+            made.ClusterId
+            text
+            text
+            ClusterCredentials.Variable
+            text
+
+        0
+    | "status" -> status ((ClusterConnection.Parse text).With(credentials ()))
+    | "setup" when (ClusterConnection.Parse text).Store = ClusterConnection.Kind.Postgres ->
+        let connection = ClusterConnection.Parse text
         PostgresMembership.Setup(connection.Target).GetAwaiter().GetResult()
         printfn "cluster %O: membership tables ready." connection
         0
     | "setup" -> invalidArg "cluster" "setup prepares PostgreSQL only (localhost and Redis need no tables)."
-    | other -> invalidArg "action" $"unknown cluster action '{other}'; known: status, setup."
+    | other -> invalidArg "action" $"unknown cluster action '{other}'; known: init, status, setup."
 
 /// One measurement of `qd bench cluster`.
 type ClusterBenchRow =
@@ -119,16 +193,23 @@ let private localEpisodesPerSecond (seconds: float) =
         let batches = max 2 (int (seconds / 0.5))
         float (batch * batches) / time task batches batch)
 
-/// Measures `workers` local worker processes: sleep-50ms throughput, one-row chunk overhead and
-/// brittle-star throughput.
-let measure (workers: int) (seconds: float) =
+/// Measures `workers` local worker processes, over mutual TLS with the credentials in `credentials`
+/// or plain TCP: sleep-50ms throughput, one-row chunk overhead and (plain only) brittle-star throughput.
+let measure (workers: int) (seconds: float) (credentials: string option) =
     let ports = WorkerProcess.freePorts workers
     let connection = $"localhost:{List.head ports}"
 
-    let started = WorkerProcess.startMany connection ports (TimeSpan.FromSeconds 120.0)
+    let extra =
+        match credentials with
+        | Some dir -> [ "--cluster-cert"; dir ]
+        | None -> []
+
+    let started =
+        WorkerProcess.startManyWith extra connection ports (TimeSpan.FromSeconds 120.0)
 
     try
-        let where = ClusterConnection.Parse connection
+        let where =
+            (ClusterConnection.Parse connection).With(credentials |> Option.map ClusterCredentials.Load |> Option.toObj)
 
         use client =
             ClusterClient
@@ -143,7 +224,7 @@ let measure (workers: int) (seconds: float) =
               && DateTime.UtcNow < deadline do
             Thread.Sleep 250
 
-        let options = ClusterRunOptions(ChunkTimeout = TimeSpan.FromSeconds 120.0)
+        let options = ClusterRunOptions()
         let spec d = TaskSpec(Dim = d)
 
         let sleeping =
@@ -159,15 +240,16 @@ let measure (workers: int) (seconds: float) =
                 TaskCatalog.Create("lp-sphere", 10),
                 spec 10,
                 client,
-                ClusterRunOptions(ChunkSize = 1, ChunkTimeout = TimeSpan.FromSeconds 120.0),
+                ClusterRunOptions(ChunkSize = 1),
                 Console.Error
             )
 
         let chunks = 64 * workers
         let overhead = time oneRow 5 chunks
 
+        // The robot rows measure the cores, whatever the transport: measured on plain TCP only.
         let episodes =
-            brittleStar ()
+            (if credentials.IsNone then brittleStar () else None)
             |> Option.map (fun local ->
                 let robot =
                     ClusterTask.Create(local, spec local.SolutionDim, client, options, Console.Error)
@@ -188,7 +270,7 @@ let measure (workers: int) (seconds: float) =
         for w in started do
             (w :> IDisposable).Dispose()
 
-/// `qd bench cluster`: 1, 2, 4 and 8 worker processes on loopback.
+/// `qd bench cluster`: 1, 2, 4 and 8 worker processes on loopback, on plain TCP and over mutual TLS.
 let bench (seconds: float) =
     printfn "cluster: local worker processes (Orleans localhost clustering). sleep-50ms d = 10 (50 ms per"
     printfn "evaluation, no CPU): batches of 16 per worker in two chunks per worker; chunk overhead: lp-sphere"
@@ -200,24 +282,36 @@ let bench (seconds: float) =
     | None -> printfn "brittle-star: not measured (MuJoCo 2.2.2 is not installed)"
 
     printfn
-        "%8s %14s %14s %11s %18s %16s"
+        "%8s %10s %14s %14s %11s %18s %16s"
         "workers"
+        "transport"
         "sleep evals/s"
         "ideal evals/s"
         "efficiency"
         "chunk overhead ms"
         "brittle-star ep/s"
 
-    for n in [ 1; 2; 4; 8 ] do
-        let r = measure n seconds
+    // The same counts over mutual TLS, with credentials made for the benchmark and removed after it.
+    let credentials =
+        Path.Combine(Path.GetTempPath(), "qd-bench-cluster-" + Guid.NewGuid().ToString("N"))
 
-        printfn
-            "%8d %14.1f %14.1f %10.1f%% %18.2f %16s"
-            r.Workers
-            r.EvaluationsPerSecond
-            r.Ideal
-            (100.0 * r.EvaluationsPerSecond / r.Ideal)
-            r.ChunkOverheadMs
-            (match r.EpisodesPerSecond with
-             | Some e -> $"%.1f{e}"
-             | None -> "-")
+    ClusterAuthority.Init credentials |> ignore
+
+    try
+        for n in [ 1; 2; 4; 8 ] do
+            for transport, dir in [ "plain", None; "TLS", Some credentials ] do
+                let r = measure n seconds dir
+
+                printfn
+                    "%8d %10s %14.1f %14.1f %10.1f%% %18.2f %16s"
+                    r.Workers
+                    transport
+                    r.EvaluationsPerSecond
+                    r.Ideal
+                    (100.0 * r.EvaluationsPerSecond / r.Ideal)
+                    r.ChunkOverheadMs
+                    (match r.EpisodesPerSecond with
+                     | Some e -> $"%.1f{e}"
+                     | None -> "-")
+    finally
+        Directory.Delete(credentials, true)

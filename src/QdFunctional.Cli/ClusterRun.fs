@@ -21,42 +21,84 @@ let spec (plan: RunPlan) =
     TaskSpec(Dim = plan.Config.Dim, Gradients = plan.Config.Gradients, Dtype = plan.Config.Dtype)
 
 /// Connects to the cluster when one is named (waiting up to `wait` seconds for a worker); every
-/// task it makes sends its batches there. Messages about the cluster go to standard error.
-let connect (connection: string option) (chunkSize: int) (chunkTimeout: float) (wait: float) =
+/// task it makes sends its batches there, over mutual TLS with `credentials` (a `qd cluster init`
+/// directory; default $QD_CLUSTER_CERT; required off loopback). `chunkTimeout` 0 scales the timeout of a hung worker's
+/// chunk with the measured time per chunk. Messages about the cluster go to standard error.
+let connect
+    (connection: string option)
+    (credentials: string option)
+    (chunkSize: int)
+    (chunkTimeout: float)
+    (wait: float)
+    =
     match connection with
     | None -> local
     | Some text ->
-        let where = ClusterConnection.Parse text
+        let where =
+            (ClusterConnection.Parse text).With(ClusterCredentials.Find(Option.toObj credentials))
 
         if chunkSize < 0 then
             invalidArg "chunk-size" $"chunk size must be 0 (automatic) or more, got {chunkSize}."
 
-        if not (chunkTimeout > 0.0) || not (wait >= 0.0) then
-            invalidArg "chunk-timeout" "chunk timeout must be positive and the cluster wait 0 or more (seconds)."
+        if not (chunkTimeout >= 0.0) || not (wait >= 0.0) then
+            invalidArg
+                "chunk-timeout"
+                "chunk timeout must be 0 (automatic) or positive, and the cluster wait 0 or more (seconds)."
 
         let options =
             ClusterRunOptions(
                 ChunkSize = chunkSize,
-                ChunkTimeout = TimeSpan.FromSeconds chunkTimeout,
+                ChunkTimeout =
+                    (if chunkTimeout = 0.0 then
+                         Nullable()
+                     else
+                         Nullable(TimeSpan.FromSeconds chunkTimeout)),
                 Wait = TimeSpan.FromSeconds wait
             )
 
         let client =
-            ClusterClient
-                .Connect(where, options.Wait, options.ChunkTimeout + TimeSpan.FromSeconds 30.0, Console.Error)
-                .GetAwaiter()
-                .GetResult()
+            ClusterClient.Connect(where, options.Wait, options.ResponseTimeout, Console.Error).GetAwaiter().GetResult()
 
         let workers = client.LiveWorkers().GetAwaiter().GetResult()
 
+        let timeout =
+            if chunkTimeout = 0.0 then
+                $"chunk timeout automatic (%g{ChunkTimeouts.Factor} x the measured time, at least %g{ChunkTimeouts.Floor.TotalSeconds} s)"
+            else
+                $"chunk timeout %g{chunkTimeout} s"
+
+        let security =
+            match Option.ofObj where.Credentials with
+            | Some c -> $"mutual TLS as {c.ClusterId}"
+            | None -> "plain TCP on loopback"
+
         eprintfn
-            "cluster %O: %d live worker(s); chunk timeout %g s, wait for workers %g s."
+            "cluster %O: %d live worker(s); %s; %s, wait for workers %g s."
             where
             workers.Count
-            chunkTimeout
+            security
+            timeout
             wait
 
         {
             MakeTask = fun plan -> ClusterTask.Create(Run.task plan, spec plan, client, options, Console.Error) :> ITask
             Close = fun () -> client.Dispose()
         }
+
+/// The evaluator `qd run`'s cluster options ask for (in this process without --cluster).
+let ofRun (args: Argu.ParseResults<Arguments.RunArgs>) =
+    connect
+        (args.TryGetResult Arguments.RunArgs.Cluster)
+        (args.TryGetResult Arguments.RunArgs.Cluster_Cert)
+        (args.GetResult(Arguments.RunArgs.Chunk_Size, 0))
+        (args.GetResult(Arguments.RunArgs.Chunk_Timeout, 0.0))
+        (args.GetResult(Arguments.RunArgs.Cluster_Wait, 300.0))
+
+/// The evaluator `qd resume`'s cluster options ask for (in this process without --cluster).
+let ofResume (args: Argu.ParseResults<Arguments.ResumeArgs>) =
+    connect
+        (args.TryGetResult Arguments.ResumeArgs.Cluster)
+        (args.TryGetResult Arguments.ResumeArgs.Cluster_Cert)
+        (args.GetResult(Arguments.ResumeArgs.Chunk_Size, 0))
+        (args.GetResult(Arguments.ResumeArgs.Chunk_Timeout, 0.0))
+        (args.GetResult(Arguments.ResumeArgs.Cluster_Wait, 300.0))

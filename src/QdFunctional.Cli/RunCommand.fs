@@ -64,6 +64,7 @@ let private setter (arg: RunArgs) : (RunConfig -> RunConfig) option =
     | RunArgs.Chunk_Size _
     | RunArgs.Chunk_Timeout _
     | RunArgs.Cluster_Wait _
+    | RunArgs.Cluster_Cert _
     | RunArgs.Out _
     | RunArgs.Overwrite
     | RunArgs.Quiet -> None
@@ -277,12 +278,7 @@ let run (args: ParseResults<RunArgs>) =
                  $", device {config.Device}")
             dir
 
-    let evaluator =
-        ClusterRun.connect
-            (args.TryGetResult RunArgs.Cluster)
-            (args.GetResult(RunArgs.Chunk_Size, 0))
-            (args.GetResult(RunArgs.Chunk_Timeout, 30.0))
-            (args.GetResult(RunArgs.Cluster_Wait, 300.0))
+    let evaluator = ClusterRun.ofRun args
 
     try
         RunDirectory.startWith evaluator.MakeTask overwrite dir config
@@ -318,12 +314,7 @@ let resume (args: ParseResults<ResumeArgs>) =
     refuseClusterOnDevice plan (args.TryGetResult ResumeArgs.Cluster)
     openDevice plan
 
-    let evaluator =
-        ClusterRun.connect
-            (args.TryGetResult ResumeArgs.Cluster)
-            (args.GetResult(ResumeArgs.Chunk_Size, 0))
-            (args.GetResult(ResumeArgs.Chunk_Timeout, 30.0))
-            (args.GetResult(ResumeArgs.Cluster_Wait, 300.0))
+    let evaluator = ClusterRun.ofResume args
 
     let mode = Progress.detect (args.Contains ResumeArgs.Quiet)
 

@@ -47,10 +47,11 @@ let command (args: string seq) =
     info.UseShellExecute <- false
     info
 
-/// Starts `qd worker --cluster connection --port port` and waits (at most `timeout`) until it has joined.
-let start (connection: string) (port: int) (timeout: TimeSpan) =
+/// Starts `qd worker --cluster connection --port port` with `extra` arguments (--cluster-cert DIR, say)
+/// and waits (at most `timeout`) until it has joined.
+let startWith (extra: string list) (connection: string) (port: int) (timeout: TimeSpan) =
     let info =
-        command
+        command (
             [
                 "worker"
                 "--cluster"
@@ -60,6 +61,8 @@ let start (connection: string) (port: int) (timeout: TimeSpan) =
                 "--host"
                 "127.0.0.1"
             ]
+            @ extra
+        )
 
     let output = Collections.Concurrent.ConcurrentQueue<string>()
     let joined = TaskCompletionSource()
@@ -96,9 +99,12 @@ let start (connection: string) (port: int) (timeout: TimeSpan) =
 
     worker
 
+/// Starts `qd worker --cluster connection --port port` and waits (at most `timeout`) until it has joined.
+let start (connection: string) (port: int) (timeout: TimeSpan) = startWith [] connection port timeout
+
 /// Starts workers on the given ports (the first one first, the rest at once) and waits for all of
 /// them; returns them in the order of `ports`. On failure none is left running.
-let startMany (connection: string) (ports: int list) (timeout: TimeSpan) =
+let startManyWith (extra: string list) (connection: string) (ports: int list) (timeout: TimeSpan) =
     let started = Collections.Concurrent.ConcurrentBag<Started>()
 
     try
@@ -106,10 +112,10 @@ let startMany (connection: string) (ports: int list) (timeout: TimeSpan) =
         match ports with
         | [] -> []
         | first :: rest ->
-            started.Add(start connection first timeout)
+            started.Add(startWith extra connection first timeout)
 
             rest
-            |> List.map (fun port -> Task.Run(fun () -> started.Add(start connection port timeout)))
+            |> List.map (fun port -> Task.Run(fun () -> started.Add(startWith extra connection port timeout)))
             |> List.toArray
             |> Task.WaitAll
 
@@ -119,6 +125,10 @@ let startMany (connection: string) (ports: int list) (timeout: TimeSpan) =
             (w :> IDisposable).Dispose()
 
         reraise ()
+
+/// Starts plain workers on the given ports; see `startManyWith`.
+let startMany (connection: string) (ports: int list) (timeout: TimeSpan) =
+    startManyWith [] connection ports timeout
 
 /// A free TCP port on loopback, and the one after it free too (a worker's silo and gateway ports).
 let rec freePortPair () =

@@ -34,8 +34,36 @@ public sealed record ClusterConnection(ClusterConnection.Kind Store, string Targ
         Redis,
     }
 
-    /// <summary>The cluster and service id every member uses.</summary>
-    public const string ClusterId = "qd";
+    /// <summary>The cluster and service id of a plain (loopback) cluster.</summary>
+    public const string PlainClusterId = "qd";
+
+    /// <summary>The credentials every member presents and requires (mutual TLS), or null for a plain loopback cluster.</summary>
+    public ClusterCredentials? Credentials { get; init; }
+
+    /// <summary>The cluster and service id: derived from the credentials' authority, so clusters sharing a store stay apart.</summary>
+    public string ClusterId => Credentials?.ClusterId ?? PlainClusterId;
+
+    /// <summary>
+    /// This connection with <paramref name="credentials"/>; without them only a loopback cluster is
+    /// allowed (a membership store means several machines, where plain TCP would let anyone join).
+    /// </summary>
+    public ClusterConnection With(ClusterCredentials? credentials) => With(credentials, IPAddress.Loopback);
+
+    /// <summary>
+    /// As <see cref="With(ClusterCredentials?)"/> for a worker advertised at <paramref name="host"/>:
+    /// one that other machines are to reach needs credentials too.
+    /// </summary>
+    public ClusterConnection With(ClusterCredentials? credentials, IPAddress host)
+    {
+        if (credentials is null && (Store != Kind.Localhost || !IPAddress.IsLoopback(host)))
+            throw new ArgumentException(
+                $"cluster {this}: a cluster of several machines needs credentials (mutual TLS): run `qd cluster init DIR` once, "
+                    + $"copy DIR to every machine (owner-only) and give --cluster-cert DIR (or {ClusterCredentials.Variable}=DIR) "
+                    + "to every qd worker and qd run.",
+                "cluster-cert"
+            );
+        return this with { Credentials = credentials };
+    }
 
     /// <summary>The Npgsql invariant name ADO.NET clustering is told.</summary>
     const string NpgsqlInvariant = "Npgsql";
@@ -56,9 +84,9 @@ public sealed record ClusterConnection(ClusterConnection.Kind Store, string Targ
             return new(Kind.Localhost, "", port);
         }
         if (text.StartsWith("postgres:", StringComparison.Ordinal) && text.Length > "postgres:".Length)
-            return new(Kind.Postgres, text["postgres:".Length..], DefaultPort);
+            return new(Kind.Postgres, ClusterSecrets.Postgres(text["postgres:".Length..]), DefaultPort);
         if (text.StartsWith("redis:", StringComparison.Ordinal) && text.Length > "redis:".Length)
-            return new(Kind.Redis, text["redis:".Length..], DefaultPort);
+            return new(Kind.Redis, ClusterSecrets.Redis(text["redis:".Length..]), DefaultPort);
         throw new ArgumentException(
             $"cluster '{text}': expected localhost[:PORT], postgres:CONNECTION-STRING or redis:CONFIGURATION.",
             "cluster"
@@ -73,6 +101,8 @@ public sealed record ClusterConnection(ClusterConnection.Kind Store, string Targ
             o.ClusterId = ClusterId;
             o.ServiceId = ClusterId;
         });
+        if (Credentials is not null)
+            ClusterTls.Configure(silo, Credentials);
         switch (Store)
         {
             case Kind.Localhost:
@@ -94,6 +124,15 @@ public sealed record ClusterConnection(ClusterConnection.Kind Store, string Targ
         }
     }
 
+    /// <summary>
+    /// The address a worker advertised at <paramref name="host"/> listens on: loopback on one
+    /// machine, every address of the machine when other machines must reach it.
+    /// </summary>
+    public IPAddress ListenAddress(IPAddress host) =>
+        Store == Kind.Localhost ? IPAddress.Loopback
+        : IPAddress.IsLoopback(host) ? host
+        : IPAddress.Any;
+
     /// <summary>Makes a client a member.</summary>
     public void ConfigureClient(IClientBuilder client)
     {
@@ -102,6 +141,8 @@ public sealed record ClusterConnection(ClusterConnection.Kind Store, string Targ
             o.ClusterId = ClusterId;
             o.ServiceId = ClusterId;
         });
+        if (Credentials is not null)
+            ClusterTls.Configure(client, Credentials);
         switch (Store)
         {
             case Kind.Localhost:
@@ -130,7 +171,7 @@ public sealed record ClusterConnection(ClusterConnection.Kind Store, string Targ
         {
             Kind.Localhost => $"localhost:{PrimaryPort}",
             Kind.Postgres => "postgres:" + HidePassword(Target),
-            _ => "redis:" + Target,
+            _ => "redis:" + ClusterSecrets.RedisForLog(Target),
         };
 
     static string HidePassword(string connectionString)

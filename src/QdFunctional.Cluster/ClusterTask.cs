@@ -1,5 +1,6 @@
 namespace QdFunctional.Cluster;
 
+using Orleans.Runtime;
 using QdFunctional.Core.Batches;
 using QdFunctional.Core.Tasks;
 
@@ -29,19 +30,30 @@ public class ClusterTask : ITask
 
     /// <summary>
     /// The cluster version of <paramref name="local"/>; a bounded or multi-objective task stays one. Asks every
-    /// live worker first whether it takes the task, so a refusal stops the run before it starts.
+    /// live worker first whether it takes the task, so a refusal stops the run before it starts; a
+    /// worker that cannot answer (dead, not yet declared so) is left out.
     /// </summary>
     public static ClusterTask Create(ITask local, TaskSpec spec, ClusterClient cluster, ClusterRunOptions options, TextWriter log)
     {
         var dispatcher = new ChunkDispatcher(cluster, options, log);
         foreach (var worker in dispatcher.Workers().GetAwaiter().GetResult())
         {
-            var refusal = cluster
-                .Evaluator(worker)
-                .Check(options.Version, local.Name, spec)
-                .WaitAsync(options.ChunkTimeout)
-                .GetAwaiter()
-                .GetResult();
+            string? refusal;
+            try
+            {
+                refusal = cluster
+                    .Evaluator(worker)
+                    .Check(options.Version, local.Name, spec)
+                    .WaitAsync(options.CallTimeout)
+                    .GetAwaiter()
+                    .GetResult();
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException)
+            {
+                // Killed but not yet declared dead: the membership still lists it, it cannot answer.
+                dispatcher.Drop(worker, e.Message.Split('\n')[0]);
+                continue;
+            }
             if (refusal is not null)
                 throw new ClusterRefusedException(refusal);
         }

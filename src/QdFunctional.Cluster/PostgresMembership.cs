@@ -163,21 +163,21 @@ public static class PostgresMembership
         }
     }
 
-    /// <summary>Forgets every member of the cluster (after one shut down uncleanly): the next worker starts a new table version.</summary>
-    public static async Task Forget(string connectionString)
+    /// <summary>Forgets every member of the cluster <paramref name="clusterId"/> (after one shut down uncleanly): the next worker starts a new table version.</summary>
+    public static async Task Forget(string connectionString, string clusterId)
     {
         await using var db = new NpgsqlConnection(connectionString);
         await db.OpenAsync();
         foreach (var table in new[] { "orleansmembershiptable", "orleansmembershipversiontable" })
         {
             await using var delete = new NpgsqlCommand($"DELETE FROM {table} WHERE deploymentid = $1", db);
-            delete.Parameters.AddWithValue(ClusterConnection.ClusterId);
+            delete.Parameters.AddWithValue(clusterId);
             await delete.ExecuteNonQueryAsync();
         }
     }
 
-    /// <summary>The silos the table lists as active (status 3), as address:port.</summary>
-    public static async Task<IReadOnlyList<string>> ActiveMembers(string connectionString)
+    /// <summary>The silos of cluster <paramref name="clusterId"/> the table lists as active (status 3), as address:port.</summary>
+    public static async Task<IReadOnlyList<string>> ActiveMembers(string connectionString, string clusterId)
     {
         await using var db = new NpgsqlConnection(connectionString);
         await db.OpenAsync();
@@ -185,7 +185,7 @@ public static class PostgresMembership
             "SELECT address, port FROM orleansmembershiptable WHERE deploymentid = $1 AND status = 3 ORDER BY port",
             db
         );
-        read.Parameters.AddWithValue(ClusterConnection.ClusterId);
+        read.Parameters.AddWithValue(clusterId);
         var members = new List<string>();
         await using var rows = await read.ExecuteReaderAsync();
         while (await rows.ReadAsync())

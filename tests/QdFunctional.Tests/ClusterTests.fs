@@ -1,6 +1,7 @@
 /// Distributed evaluation with real `qd worker` processes on loopback: the archive equals the
 /// local run's byte for byte, a worker killed mid-batch loses nothing, a run with no worker left
-/// stops resumable, refusals are one line, and PostgreSQL membership lists the workers.
+/// stops resumable, refusals are one line, PostgreSQL membership lists the workers, and only
+/// members with the cluster's credentials get in (mutual TLS).
 module ClusterTests
 
 open System
@@ -144,13 +145,27 @@ let private sleeping (batch: int) (iterations: int) =
         "1"
     ]
 
-/// Starts a cluster run of `args` and kills `victim` with SIGKILL a second after the run connected.
-/// On localhost the first worker holds the membership: the victim is another one.
-let private runAndKill (args: string list) (victim: WorkerProcess.Started) =
+/// A run's standard-error line and when it came (seconds on one clock shared with `signal`).
+type private Timed = { At: float; Line: string }
+
+let private clock = Stopwatch.StartNew()
+
+/// Starts a cluster run of `args` and sends `signal` (KILL, STOP) to `victim` a second after the
+/// run connected and `ready ()` holds; returns the finished run, when the signal went, and every
+/// standard-error line with its time. On localhost the first worker holds the membership: the
+/// victim is another one.
+let private runAndSignal (signal: string) (ready: unit -> bool) (args: string list) (victim: WorkerProcess.Started) =
     let connected = new ManualResetEventSlim()
+    let lines = Collections.Concurrent.ConcurrentQueue<Timed>()
 
     let finish =
         start args (fun line ->
+            lines.Enqueue
+                {
+                    At = clock.Elapsed.TotalSeconds
+                    Line = line
+                }
+
             if line.Contains "live worker(s)" then
                 connected.Set())
 
@@ -158,9 +173,79 @@ let private runAndKill (args: string list) (victim: WorkerProcess.Started) =
         failtest "the run never connected to the cluster"
 
     Thread.Sleep 1000
-    use kill = Process.Start("kill", $"-9 {victim.Process.Id}")
+    let deadline = DateTime.UtcNow.AddSeconds 120.0
+
+    while not (ready ()) && DateTime.UtcNow < deadline do
+        Thread.Sleep 100
+
+    let sent = clock.Elapsed.TotalSeconds
+    use kill = Process.Start("kill", $"-{signal} {victim.Process.Id}")
     kill.WaitForExit()
-    finish ()
+    let r = finish ()
+    r, sent, List.ofSeq lines
+
+/// True once the run in `dir` wrote its first checkpoint: some chunks have been answered (so the
+/// chunk timeout is measured), and the run is mid-way.
+let private checkpointed (dir: string) () =
+    File.Exists(Path.Combine(dir, "checkpoint.bin"))
+
+/// Starts a cluster run of `args` and kills `victim` with SIGKILL a second after the run connected.
+let private runAndKill (args: string list) (victim: WorkerProcess.Started) =
+    let r, _, _ = runAndSignal "KILL" (fun () -> true) args victim
+    r
+
+/// The first line saying that one of `worker`'s chunks was re-sent, if any.
+let private resentFrom (worker: WorkerProcess.Started) (lines: Timed list) =
+    lines
+    |> List.tryFind (fun l -> l.Line.Contains $"re-sent: worker 127.0.0.1:{worker.Port}@")
+
+/// `qd cluster status` lines of the worker on `port`, as columns.
+let private statusOf (statusOut: string) (port: int) =
+    statusOut.Split('\n')
+    |> Array.filter (fun l -> l.StartsWith $"127.0.0.1:{port} ")
+    |> Array.map (fun l -> l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+
+/// New cluster credentials made by `qd cluster init`, in a new directory.
+let private initCredentials () =
+    let dir = tempDir ()
+    let r = qd [ "cluster"; "init"; dir ]
+    Expect.equal r.Code 0 $"qd cluster init: {r.Err}"
+    dir
+
+/// A plain-TCP client: connects to `host:port`, sends a few bytes that are not TLS, and waits
+/// (at most 10 s) for the worker to hang up; its own address, as the worker's log names it.
+let private plainClient (host: string) (port: int) =
+    use plain = new Net.Sockets.TcpClient(host, port)
+    let stream = plain.GetStream()
+    stream.Write([| 0uy; 1uy; 2uy; 3uy |])
+    stream.ReadTimeout <- 10_000
+
+    try
+        while stream.Read(Array.zeroCreate 256, 0, 256) > 0 do
+            ()
+    with :? IOException ->
+        ()
+
+    let local = plain.Client.LocalEndPoint :?> Net.IPEndPoint
+    $"{local.Address.MapToIPv4()}:{local.Port}"
+
+/// A worker that must not get in: started, given time to try, and killed; its output.
+let private intruder (args: string list) =
+    let p = new Process(StartInfo = WorkerProcess.command ([ "worker" ] @ args))
+    let out = Collections.Concurrent.ConcurrentQueue<string>()
+
+    p.OutputDataReceived.Add(fun e ->
+        if not (isNull e.Data) then
+            out.Enqueue e.Data)
+
+    p.ErrorDataReceived.Add(fun e ->
+        if not (isNull e.Data) then
+            out.Enqueue e.Data)
+
+    p.Start() |> ignore
+    p.BeginOutputReadLine()
+    p.BeginErrorReadLine()
+    p, out
 
 /// A membership store for the tests (`postgres` or `redis`): the connection in `variable` (set
 /// by .ci/run: then it must work), else one from tools/services.sh start (stopped afterwards),
@@ -249,13 +334,17 @@ let tests =
                     Expect.equal status.Code 0 status.Err
                     Expect.stringContains status.Out "3 live worker(s)" status.Out
 
-                    let served =
+                    let lines =
                         status.Out.Split('\n')
                         |> Array.filter (fun l -> l.StartsWith "127.0.0.1:")
-                        |> Array.map (fun l -> l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3] |> int64)
+                        |> Array.map (fun l -> l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
 
-                    Expect.equal served.Length 3 "one line per worker"
-                    Expect.all served (fun s -> s > 0L) "each worker evaluated some solutions")
+                    Expect.equal lines.Length 3 "one line per worker"
+                    // address, generation, state, chunks, evaluations, evaluations/s, in-flight, last answer
+                    Expect.all lines (fun l -> l[2] = "active") "each worker is active"
+                    Expect.all lines (fun l -> int64 l[4] > 0L) "each worker evaluated some solutions"
+                    Expect.all lines (fun l -> float l[5] > 0.0) "each worker reports its evaluations per second"
+                    Expect.all lines (fun l -> l[9] = "ago") "each worker says when it last answered")
 
             testCase "a malformed cluster connection is refused in one line, before anything runs"
             <| fun () ->
@@ -273,34 +362,126 @@ let tests =
                 Expect.equal (r.Err.Trim().Split('\n').Length) 1 "one line"
                 Expect.isFalse (Directory.Exists dir) "no run directory"
 
-            testCase "a worker killed mid-batch: its chunks are re-sent and the archive is unchanged"
+            testCase
+                "a worker killed mid-batch: its chunks are re-sent within 5 s, the archive is unchanged, status shows it dead"
             <| fun () ->
                 let args = sleeping 12 12
                 let expected = localArchive args
 
                 withWorkers 3 (fun connection workers ->
                     let dir = tempDir ()
+                    let victim = workers[2]
 
-                    let r =
-                        runAndKill
+                    // The default (automatic) chunk timeout: the membership, not a timeout, must notice.
+                    let r, killed, lines =
+                        runAndSignal
+                            "KILL"
+                            (checkpointed dir)
                             ([ "run" ]
                              @ args
-                             @ [
-                                 "--cluster"
-                                 connection
-                                 "--chunk-timeout"
-                                 "2"
-                                 "--cluster-wait"
-                                 "30"
-                                 "--out"
-                                 dir
-                                 "--quiet"
-                             ])
-                            workers[2]
+                             @ [ "--cluster"; connection; "--cluster-wait"; "30"; "--out"; dir; "--quiet" ])
+                            victim
 
                     Expect.equal r.Code 0 $"the run finished: {r.Err}"
-                    Expect.stringContains r.Err "re-sent: worker" "the log names the re-sent chunks"
-                    Expect.isTrue (archive dir = expected) "same archive.parquet as the local run")
+
+                    match resentFrom victim lines with
+                    | None -> failtest $"no chunk of the killed worker was re-sent:\n{r.Err}"
+                    | Some l ->
+                        Expect.isLessThan (l.At - killed) 5.0 $"re-sent within 5 s of the kill: {l.Line}"
+                        Expect.isFalse (l.Line.Contains "no answer within") "noticed as gone, not timed out"
+
+                    Expect.isTrue (archive dir = expected) "same archive.parquet as the local run"
+
+                    // The membership declares it dead within seconds; status lists it so.
+                    let deadline = DateTime.UtcNow.AddSeconds 60.0
+
+                    let rec dead () =
+                        let status = qd [ "cluster"; "status"; connection ]
+
+                        match statusOf status.Out victim.Port with
+                        | [| l |] when l[2] = "dead" -> status
+                        | _ when DateTime.UtcNow < deadline ->
+                            Thread.Sleep 1000
+                            dead ()
+                        | _ -> failtest $"the killed worker is not listed as dead:\n{status.Out}"
+
+                    let status = dead ()
+                    Expect.stringContains status.Out "2 live worker(s)" status.Out
+                    Expect.stringContains status.Out "1 dead" status.Out)
+
+            testCase "a hung worker (SIGSTOP) is covered by the chunk timeout, and the archive is unchanged"
+            <| fun () ->
+                let args = sleeping 12 12
+                let expected = localArchive args
+
+                withWorkers 3 (fun connection workers ->
+                    let dir = tempDir ()
+                    let victim = workers[2]
+
+                    try
+                        let r, _, lines =
+                            runAndSignal
+                                "STOP"
+                                (checkpointed dir)
+                                ([ "run" ]
+                                 @ args
+                                 @ [ "--cluster"; connection; "--cluster-wait"; "30"; "--out"; dir; "--quiet" ])
+                                victim
+
+                        Expect.equal r.Code 0 $"the run finished: {r.Err}"
+
+                        match resentFrom victim lines with
+                        | None -> failtest $"no chunk of the hung worker was re-sent:\n{r.Err}"
+                        | Some l ->
+                            // The timeout scales with the measured chunk time (2 rows of 50 ms): the 3 s floor, not 30 s.
+                            let m = Text.RegularExpressions.Regex.Match(l.Line, @"no answer within ([0-9.]+) s")
+                            Expect.isTrue m.Success $"re-sent after the chunk timeout: {l.Line}"
+                            let timeout = float m.Groups[1].Value
+                            Expect.isGreaterThanOrEqual timeout 3.0 "no shorter than the floor"
+                            Expect.isLessThan timeout 10.0 "scaled to the measured chunk time, not a fixed 30 s"
+
+                        Expect.isTrue (archive dir = expected) "same archive.parquet as the local run"
+                    finally
+                        use resume = Process.Start("kill", $"-CONT {victim.Process.Id}")
+                        resume.WaitForExit())
+
+            testCase "a worker on a taken port stops in one line that names the port and --port, and a non-zero code"
+            <| fun () ->
+                withWorkers 1 (fun connection workers ->
+                    let taken = workers[0].Port
+
+                    // Its silo port, then its gateway port (the port after it) as the new worker's silo port.
+                    for port in [ taken; taken + 1 ] do
+                        let r = qd [ "worker"; "--cluster"; connection; "--port"; string port ]
+                        Expect.notEqual r.Code 0 "a non-zero exit code"
+                        Expect.isFalse (r.Out.Contains "joined") $"never says it joined:\n{r.Out}"
+                        let said = r.Err.Trim()
+                        Expect.equal (said.Split('\n').Length) 1 $"one line:\n{said}"
+                        Expect.stringContains said $"silo port {port}" "names the port"
+                        Expect.stringContains said "--port" "names the fix"
+
+                    // Forgetting --port altogether is the same mistake: the connection's port is taken.
+                    let r = qd [ "worker"; "--cluster"; connection ]
+                    Expect.notEqual r.Code 0 r.Out
+                    Expect.stringContains r.Err $"port {taken}" r.Err
+
+                    // --port 0 picks two free ports, says which, and joins.
+                    let info =
+                        WorkerProcess.command [ "worker"; "--cluster"; connection; "--port"; "0" ]
+
+                    use p = Process.Start info
+                    let chose = p.StandardOutput.ReadLine()
+                    let joined = p.StandardOutput.ReadLine()
+                    p.Kill true
+                    p.WaitForExit()
+                    Expect.stringContains chose "--port 0: silo port" chose
+                    Expect.stringContains joined " joined " joined
+
+                    let port =
+                        Text.RegularExpressions.Regex.Match(chose, @"silo port (\d+)").Groups[1].Value
+                        |> int
+
+                    Expect.stringStarts (joined.Split(' ')[2]) $"127.0.0.1:{port}@" "joined on the port it printed")
 
             testCase "a worker that joins mid-run receives chunks, and the archive is unchanged"
             <| fun () ->
@@ -326,15 +507,10 @@ let tests =
                     Expect.isTrue (archive dir = expected) "same archive.parquet as the local run"
                     let status = qd [ "cluster"; "status"; connection ]
 
-                    let line =
-                        status.Out.Split('\n')
-                        |> Array.tryFind (fun l -> l.StartsWith $"127.0.0.1:{port}@")
-
-                    match line with
-                    | None -> failtest $"the late worker is not listed:\n{status.Out}"
-                    | Some l ->
-                        let served = l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3] |> int64
-                        Expect.isGreaterThan served 0L "the late worker evaluated some of the run's solutions")
+                    match statusOf status.Out port with
+                    | [| l |] ->
+                        Expect.isGreaterThan (int64 l[4]) 0L "the late worker evaluated some of the run's solutions"
+                    | _ -> failtest $"the late worker is not listed once:\n{status.Out}")
 
             testCase "with every worker gone the run waits, stops with a checkpoint, and resumes to the same archive"
             <| fun () ->
@@ -367,6 +543,24 @@ let tests =
                     let resumed = qd [ "resume"; dir; "--quiet" ]
                     Expect.equal resumed.Code 0 resumed.Err
                     Expect.isTrue (archive dir = expected) "resumed locally: same archive as an uninterrupted run")
+
+            testCase
+                "a run that starts right after a worker was killed (still listed, not yet declared dead) finishes with the local archive"
+            <| fun () ->
+                let expected = localArchive mapElites
+
+                withWorkers 2 (fun connection workers ->
+                    use kill = Process.Start("kill", $"-9 {workers[1].Process.Id}")
+                    kill.WaitForExit()
+                    workers[1].Process.WaitForExit()
+                    // At once: the membership takes seconds to declare it dead.
+                    let dir = tempDir ()
+
+                    let r =
+                        qd ([ "run" ] @ mapElites @ [ "--cluster"; connection; "--out"; dir; "--quiet" ])
+
+                    Expect.equal r.Code 0 $"the run finished: {r.Err}"
+                    Expect.isTrue (archive dir = expected) "same archive.parquet as the local run")
 
             testCase "a worker of another build, or an unknown task, is refused in one line on both sides"
             <| fun () ->
@@ -428,25 +622,245 @@ let tests =
 
                     Expect.isGreaterThanOrEqual (said ()) 2 "the worker logged each refusal")
 
+            testCase
+                "qd cluster init writes owner-only credentials; a cluster of several machines without them, or a password on the command line, is refused in one line"
+            <| fun () ->
+                let dir = initCredentials ()
+                let mode (path: string) = File.GetUnixFileMode path
+
+                Expect.equal
+                    (mode dir)
+                    (UnixFileMode.UserRead ||| UnixFileMode.UserWrite ||| UnixFileMode.UserExecute)
+                    "the directory is the owner's only"
+
+                for file in
+                    [
+                        ClusterCredentials.AuthorityFile
+                        ClusterCredentials.CertificateFile
+                        ClusterCredentials.KeyFile
+                    ] do
+                    Expect.equal
+                        (mode (Path.Combine(dir, file)))
+                        (UnixFileMode.UserRead ||| UnixFileMode.UserWrite)
+                        $"{file} is readable by the owner only"
+
+                let again = qd [ "cluster"; "init"; dir ]
+                Expect.equal again.Code 2 "init does not overwrite credentials in use"
+                Expect.stringContains again.Err "already holds credentials" again.Err
+
+                // Two inits are two clusters: their ids (derived from their authorities) differ.
+                let other = initCredentials ()
+
+                Expect.notEqual
+                    (ClusterCredentials.Load dir).ClusterId
+                    (ClusterCredentials.Load other).ClusterId
+                    "each authority makes its own cluster id"
+
+                let oneLine (r: Finished) (says: string) =
+                    Expect.equal r.Code 2 $"refused as a bad argument: {r.Err}"
+                    Expect.equal (r.Err.Trim().Split('\n').Length) 1 $"one line: {r.Err}"
+                    Expect.stringContains r.Err says r.Err
+
+                // A membership store means several machines: no credentials, no cluster.
+                oneLine (qd [ "worker"; "--cluster"; "redis:127.0.0.1:1" ]) "qd cluster init DIR"
+                // So does a worker advertised at an address other machines reach.
+                oneLine (qd [ "worker"; "--cluster"; "localhost"; "--host"; "10.0.0.12" ]) "qd cluster init DIR"
+                let run = tempDir ()
+
+                oneLine
+                    (qd (
+                        [ "run" ]
+                        @ mapElites
+                        @ [ "--cluster"; "postgres:Host=127.0.0.1;Username=qd"; "--out"; run ]
+                    ))
+                    "--cluster-cert DIR"
+
+                Expect.isFalse (Directory.Exists run) "no run directory"
+
+                // A password in --cluster would show in ps.
+                oneLine
+                    (qd
+                        [
+                            "worker"
+                            "--cluster"
+                            "postgres:Host=127.0.0.1;Username=qd;Password=secret"
+                            "--cluster-cert"
+                            dir
+                        ])
+                    ClusterSecrets.Variable
+
+                oneLine
+                    (qd
+                        [
+                            "worker"
+                            "--cluster"
+                            "redis:127.0.0.1:1,password=secret"
+                            "--cluster-cert"
+                            dir
+                        ])
+                    ClusterSecrets.Variable
+
+            testCase
+                "mutual TLS: members with the cluster's credentials give the local archive; another authority, an expired or self-signed certificate, none, and a plain client are refused and logged"
+            <| fun () ->
+                let expected = localArchive mapElites
+
+                // The cluster's credentials, and an expired certificate from the same authority.
+                let struct (authority, key) = ClusterAuthority.NewAuthority()
+                let now = DateTimeOffset.UtcNow
+                let creds = tempDir ()
+
+                ClusterAuthority.Write(
+                    creds,
+                    authority,
+                    ClusterAuthority.Issue(authority, key, now.AddHours -1.0, now.AddDays 1.0)
+                )
+
+                let expired = tempDir ()
+
+                ClusterAuthority.Write(
+                    expired,
+                    authority,
+                    ClusterAuthority.Issue(authority, key, now.AddHours -20.0, now.AddHours -10.0)
+                )
+                // A self-signed certificate beside the cluster's own authority.
+                let selfSigned = tempDir ()
+                let struct (own, ownKey) = ClusterAuthority.NewAuthority()
+                ownKey.Dispose()
+                ClusterAuthority.Write(selfSigned, authority, own)
+                key.Dispose()
+                let other = initCredentials ()
+                let cert = [ "--cluster-cert"; creds ]
+                let ports = WorkerProcess.freePorts 6
+                let connection = $"localhost:{List.head ports}"
+
+                let workers =
+                    WorkerProcess.startManyWith cert connection (List.take 2 ports) (TimeSpan.FromSeconds 120.0)
+
+                try
+                    let intruders =
+                        [
+                            [ "--cluster-cert"; other ], ports[2]
+                            [ "--cluster-cert"; expired ], ports[3]
+                            [ "--cluster-cert"; selfSigned ], ports[4]
+                            [], ports[5]
+                        ]
+                        |> List.map (fun (extra, port) ->
+                            intruder ([ "--cluster"; connection; "--port"; string port ] @ extra))
+
+                    // A plain-TCP client: bytes that are not TLS.
+                    let plain = plainClient "127.0.0.1" (ports[0] + 1)
+
+                    let reasons =
+                        [
+                            "is not issued by this cluster's authority"
+                            "is expired or not yet valid"
+                            "is self-signed"
+                            "no certificate, or not TLS"
+                        ]
+
+                    // Each is refused by the first worker (the one every member meets) and said there.
+                    let said () =
+                        workers[0].Output
+                        |> Seq.filter (fun l -> l.Contains "refused a connection from")
+                        |> Seq.toList
+
+                    // The plain client by its own address: it may read the hang-up before the worker logs it.
+                    let expectedLines = reasons @ [ $"refused a connection from {plain}:" ]
+                    let deadline = DateTime.UtcNow.AddSeconds 90.0
+
+                    while expectedLines
+                          |> List.exists (fun r -> not (said () |> List.exists (fun l -> l.Contains r)))
+                          && DateTime.UtcNow < deadline do
+                        Thread.Sleep 500
+
+                    for r in reasons do
+                        Expect.isTrue
+                            (said () |> List.exists (fun l -> l.Contains r))
+                            $"the worker logged a refusal: {r}"
+
+                    Expect.isTrue
+                        (said ()
+                         |> List.exists (fun l -> l.Contains $"refused a connection from {plain}:"))
+                        $"the worker logged the plain client {plain}"
+
+                    // The run goes on with the two members, and its log names the refused addresses.
+                    let dir = tempDir ()
+
+                    let r =
+                        qd (
+                            [ "run" ]
+                            @ mapElites
+                            @ [ "--cluster"; connection; "--out"; dir; "--quiet" ]
+                            @ cert
+                        )
+
+                    Expect.equal r.Code 0 r.Err
+                    Expect.stringContains r.Err "2 live worker(s)" "only the two members"
+                    Expect.stringContains r.Err "mutual TLS" "says the run is on TLS"
+
+                    for reason in reasons do
+                        Expect.stringContains r.Err reason $"the run's log names the refusal: {reason}"
+
+                    Expect.stringContains
+                        r.Err
+                        "connection(s) from 127.0.0.1 (the last from 127.0.0.1:"
+                        "names the address"
+
+                    Expect.isTrue (archive dir = expected) "same archive.parquet as the local run"
+
+                    for p, out in intruders do
+                        Expect.isFalse (out |> Seq.exists (fun l -> l.Contains " joined ")) "an intruder never joins"
+
+                        if not p.HasExited then
+                            p.Kill true
+
+                        p.WaitForExit()
+                        p.Dispose()
+
+                    // Status shows each member's certificate; without credentials it gets nothing.
+                    let status = qd ([ "cluster"; "status"; connection ] @ cert)
+                    Expect.stringContains status.Out "2 live worker(s)" status.Out
+                    let subject = (ClusterCredentials.Load creds).Subject
+
+                    for port in List.take 2 ports do
+                        match statusOf status.Out port with
+                        | [| l |] -> Expect.isTrue (String.Join(' ', l).EndsWith subject) $"its certificate: {subject}"
+                        | _ -> failtest $"worker {port} is not listed once:\n{status.Out}"
+                finally
+                    for w in workers do
+                        (w :> IDisposable).Dispose()
+
             testCase "PostgreSQL membership: workers appear in the table, serve a run, and leave it"
             <| fun () ->
                 match store "postgres" "QD_TEST_POSTGRES" with
                 | Error why -> skiptest $"PostgreSQL could not be started here ({why}); .ci/run starts it."
                 | Ok(connectionString, stop) ->
+                    // The password travels in the environment, never on a command line.
+                    let b = Npgsql.NpgsqlConnectionStringBuilder connectionString
+                    let password = b.Password
+                    b.Password <- null
+                    Environment.SetEnvironmentVariable(ClusterSecrets.Variable, password)
+
                     try
-                        let connection = $"postgres:{connectionString}"
+                        let connection = $"postgres:{b.ConnectionString}"
                         let setup = qd [ "cluster"; "setup"; connection ]
                         Expect.equal setup.Code 0 setup.Err
-                        PostgresMembership.Forget(connectionString).GetAwaiter().GetResult()
-                        let ports = WorkerProcess.freePorts 2
+                        let creds = initCredentials ()
+                        let cert = [ "--cluster-cert"; creds ]
+                        let id = (ClusterCredentials.Load creds).ClusterId
+                        PostgresMembership.Forget(connectionString, id).GetAwaiter().GetResult()
+                        let ports = WorkerProcess.freePorts 3
 
-                        let workers = WorkerProcess.startMany connection ports (TimeSpan.FromSeconds 120.0)
+                        let workers =
+                            WorkerProcess.startManyWith cert connection (List.take 2 ports) (TimeSpan.FromSeconds 120.0)
 
                         try
                             let members () =
-                                PostgresMembership.ActiveMembers(connectionString).GetAwaiter().GetResult()
+                                PostgresMembership.ActiveMembers(connectionString, id).GetAwaiter().GetResult()
 
-                            let expected = ports |> List.map (fun p -> $"127.0.0.1:{p}") |> List.sort
+                            let expected =
+                                List.take 2 ports |> List.map (fun p -> $"127.0.0.1:{p}") |> List.sort
 
                             Expect.equal
                                 (members () |> Seq.sort |> Seq.toList)
@@ -456,10 +870,38 @@ let tests =
                             let dir = tempDir ()
 
                             let r =
-                                qd ([ "run" ] @ mapElites @ [ "--cluster"; connection; "--out"; dir; "--quiet" ])
+                                qd (
+                                    [ "run" ]
+                                    @ mapElites
+                                    @ [ "--cluster"; connection; "--out"; dir; "--quiet" ]
+                                    @ cert
+                                )
 
                             Expect.equal r.Code 0 r.Err
                             Expect.isTrue (archive dir = localArchive mapElites) "same archive as the local run"
+
+                            // Another cluster in the same database: its own id, so neither sees the other.
+                            let otherCreds = initCredentials ()
+                            let otherId = (ClusterCredentials.Load otherCreds).ClusterId
+                            PostgresMembership.Forget(connectionString, otherId).GetAwaiter().GetResult()
+
+                            (use other =
+                                WorkerProcess.startWith
+                                    [ "--cluster-cert"; otherCreds ]
+                                    connection
+                                    ports[2]
+                                    (TimeSpan.FromSeconds 120.0)
+
+                             Expect.equal
+                                 (members () |> Seq.sort |> Seq.toList)
+                                 expected
+                                 "the first cluster is unchanged"
+
+                             Expect.equal
+                                 (PostgresMembership.ActiveMembers(connectionString, otherId).GetAwaiter().GetResult()
+                                  |> Seq.toList)
+                                 [ $"127.0.0.1:{ports[2]}" ]
+                                 "the other cluster has its own member")
 
                             // A worker stopped with SIGTERM leaves the cluster: its row is no longer active.
                             use term = Process.Start("kill", $"-TERM {workers[1].Process.Id}")
@@ -479,29 +921,79 @@ let tests =
                             for w in workers do
                                 (w :> IDisposable).Dispose()
                     finally
+                        Environment.SetEnvironmentVariable(ClusterSecrets.Variable, null)
                         stop ()
 
-            testCase "Redis membership: two workers serve a run and show in qd cluster status"
+            testCase
+                "Redis membership: two TLS workers on 127.0.0.2 serve a run; a plain client is refused and named, another cluster in the same store is not seen"
             <| fun () ->
                 match store "redis" "QD_TEST_REDIS" with
                 | Error why -> skiptest $"Redis could not be started here ({why}); .ci/run starts it."
                 | Ok(address, stop) ->
                     try
                         let connection = $"redis:{address}"
-                        let ports = WorkerProcess.freePorts 2
+                        let ports = WorkerProcess.freePorts 3
+                        let cert = [ "--cluster-cert"; initCredentials () ]
+                        // The last --host wins: the workers listen on 127.0.0.2 only, as on a machine of their own.
+                        let onTwo = cert @ [ "--host"; "127.0.0.2" ]
 
-                        let workers = WorkerProcess.startMany connection ports (TimeSpan.FromSeconds 120.0)
+                        let workers =
+                            WorkerProcess.startManyWith
+                                onTwo
+                                connection
+                                (List.take 2 ports)
+                                (TimeSpan.FromSeconds 120.0)
+
+                        // Another cluster's worker in the same Redis: another id, so neither sees the other.
+                        use other =
+                            WorkerProcess.startWith
+                                [ "--cluster-cert"; initCredentials (); "--host"; "127.0.0.2" ]
+                                connection
+                                ports[2]
+                                (TimeSpan.FromSeconds 120.0)
 
                         try
+                            // A plain-TCP client at the first worker's gateway: refused, and logged with its address.
+                            let plain = plainClient "127.0.0.2" (ports[0] + 1)
+                            let deadline = DateTime.UtcNow.AddSeconds 30.0
+
+                            let logged () =
+                                workers[0].Output
+                                |> Seq.exists (fun l -> l.Contains $"refused a connection from {plain}:")
+
+                            while not (logged ()) && DateTime.UtcNow < deadline do
+                                Thread.Sleep 250
+
+                            Expect.isTrue (logged ()) $"the worker logged the plain client {plain}"
+
                             let dir = tempDir ()
 
                             let r =
-                                qd ([ "run" ] @ mapElites @ [ "--cluster"; connection; "--out"; dir; "--quiet" ])
+                                qd (
+                                    [ "run" ]
+                                    @ mapElites
+                                    @ [ "--cluster"; connection; "--out"; dir; "--quiet" ]
+                                    @ cert
+                                )
 
                             Expect.equal r.Code 0 r.Err
+
+                            Expect.stringContains
+                                r.Err
+                                "2 live worker(s)"
+                                "its own two workers, not the other cluster's"
+
+                            Expect.stringContains
+                                r.Err
+                                "no certificate, or not TLS"
+                                "the run's log names the plain client"
+
                             Expect.isTrue (archive dir = localArchive mapElites) "same archive as the local run"
-                            let status = qd [ "cluster"; "status"; connection ]
+                            let status = qd ([ "cluster"; "status"; connection ] @ cert)
                             Expect.stringContains status.Out "2 live worker(s)" status.Out
+
+                            for port in List.take 2 ports do
+                                Expect.stringContains status.Out $"127.0.0.2:{port} " "listed at 127.0.0.2"
                         finally
                             for w in workers do
                                 (w :> IDisposable).Dispose()
