@@ -9,6 +9,7 @@ using QdFunctional.Diff.Numerics;
 /// Variation operators shared by emitters. Each row draws from its own key
 /// (<c>key.FoldIn(row)</c>), so results do not depend on how rows are spread over threads.
 /// </summary>
+[System.Runtime.CompilerServices.SkipLocalsInit] // row scratch is written before it is read
 public static class Variation
 {
     /// <summary>The solutions of <paramref name="elites"/> as one n × d block.</summary>
@@ -32,13 +33,9 @@ public static class Variation
             dim,
             (start, end) =>
             {
-                Span<double> noise = dim <= 2048 ? stackalloc double[dim] : new double[dim];
+                // x + (0 + σ z) in place: the same bits as drawing the noise row and adding it.
                 for (int i = start; i < end; i++)
-                {
-                    key.FoldIn(i).Normal(noise, 0.0, sigma);
-                    var row = solutions.AsSpan(i * dim, dim);
-                    System.Numerics.Tensors.TensorPrimitives.Add(row, noise, row);
-                }
+                    key.FoldIn(i).AddNormal(solutions.AsSpan(i * dim, dim), sigma);
             }
         );
     }
@@ -58,16 +55,16 @@ public static class Variation
             (start, end) =>
             {
                 Span<double> noise = dim <= 2048 ? stackalloc double[dim] : new double[dim];
-                Span<double> line = stackalloc double[1];
                 for (int i = start; i < end; i++)
                 {
                     var (kIso, kLine) = key.FoldIn(i).Split2();
                     kIso.Normal(noise, 0.0, sigmaIso);
-                    kLine.Normal(line, 0.0, sigmaLine);
+                    // Value 0 of kLine's normal stream (a one-value Normal draw), without the draw's set-up.
+                    double line = 0.0 + sigmaLine * Key.BoxMuller(Key.ToUnitDouble(kLine.Bits(0)), Key.ToUnitDouble(kLine.Bits(1))).Cos;
                     var x = a.AsSpan(i * dim, dim);
                     var y = b.AsSpan(i * dim, dim);
                     for (int j = 0; j < dim; j++)
-                        x[j] += noise[j] + line[0] * (y[j] - x[j]);
+                        x[j] += noise[j] + line * (y[j] - x[j]);
                 }
             }
         );

@@ -51,6 +51,9 @@ public static class PortableMath
     /// <summary>ln x per lane; bit-identical to <see cref="Log(double)"/> on each lane.</summary>
     public static Vector256<double> Log(Vector256<double> x) => Kernels.Log<Vector256<double>, Vector256Lanes>(x);
 
+    /// <summary>ln x per lane; bit-identical to <see cref="Log(double)"/> on each lane.</summary>
+    public static Vector512<double> Log(Vector512<double> x) => Kernels.Log<Vector512<double>, Vector512Lanes>(x);
+
     /// <summary>tanh x, within 2 ulp, the same bits on every machine.</summary>
     public static double Tanh(double x) => Kernels.Tanh<double, ScalarLanes>(x);
 
@@ -108,6 +111,22 @@ public static class PortableMath
         c.CopyTo(cs);
         PatchOutside(xs, ss, cs);
         return (Vector256.Create<double>(ss), Vector256.Create<double>(cs));
+    }
+
+    /// <summary>sin x and cos x per lane; bit-identical to <see cref="SinCos(double)"/> on each lane.</summary>
+    public static (Vector512<double> Sin, Vector512<double> Cos) SinCos(Vector512<double> x)
+    {
+        var (s, c) = Kernels.SinCos<Vector512<double>, Vector512Lanes>(x);
+        if (Vector512.LessThanOrEqualAll(Vector512.Abs(x), Vector512.Create(Kernels.TrigLimit)))
+            return (s, c);
+        Span<double> xs = stackalloc double[8],
+            ss = stackalloc double[8],
+            cs = stackalloc double[8];
+        x.CopyTo(xs);
+        s.CopyTo(ss);
+        c.CopyTo(cs);
+        PatchOutside(xs, ss, cs);
+        return (Vector512.Create<double>(ss), Vector512.Create<double>(cs));
     }
 
     /// <summary>sin x; see <see cref="SinCos(double)"/>.</summary>
