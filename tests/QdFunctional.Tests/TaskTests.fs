@@ -44,6 +44,22 @@ let tests =
     testList
         "Tasks"
         [
+            // Slices share their parent's storage (batches are never mutated): rows must still read right.
+            testCase "a batch's slice, and a slice of it, read the parent's rows"
+            <| fun () ->
+                let b = SolutionBatch(5, 3, Array.init 15 float)
+                let s = b.Slice(1, 3)
+                Expect.equal (s.Values.ToArray()) [| 3.0 .. 11.0 |] "values of rows 1..3"
+                Expect.equal (s.Row(2).ToArray()) [| 9.0; 10.0; 11.0 |] "row 2 of the slice is row 3"
+                Expect.equal (s.Slice(1, 1).Values.ToArray()) [| 6.0; 7.0; 8.0 |] "slice of a slice"
+
+                Expect.equal
+                    (SolutionBatch.Concat([| s; b.Slice(0, 1) |]).Values.ToArray())
+                    (Array.append [| 3.0 .. 11.0 |] [| 0.0; 1.0; 2.0 |])
+                    "concat of slices"
+
+                Expect.throws (fun () -> b.Slice(4, 2) |> ignore) "rows beyond the batch"
+
             // The evaluations run four rows per vector (one row per lane); every batch size, with its
             // short last group, must give each row's scalar formula bit for bit.
             testCase "vectorised LP and arm evaluations equal the scalar per-row formulas bit for bit"
