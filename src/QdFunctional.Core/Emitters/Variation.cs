@@ -48,6 +48,25 @@ public static class Variation
     {
         if (a.Length != b.Length)
             throw new ArgumentException($"IsoLine: {a.Length} and {b.Length} parent values differ.");
+        IsoLineRows(a, (i, d) => b.AsSpan(i * d, d), dim, sigmaIso, sigmaLine, key);
+    }
+
+    /// <summary>
+    /// <see cref="IsoLine(double[], double[], int, double, double, Key)"/> with the second parents read
+    /// straight from their elites (no block of copies).
+    /// </summary>
+    internal static void IsoLine(double[] a, Elite[] b, int dim, double sigmaIso, double sigmaLine, Key key)
+    {
+        if (a.Length != b.Length * dim)
+            throw new ArgumentException($"IsoLine: {a.Length / dim} and {b.Length} parents differ.");
+        IsoLineRows(a, (i, _) => b[i].Solution, dim, sigmaIso, sigmaLine, key);
+    }
+
+    /// <summary>Row i of the second parents (its <c>dim</c> values).</summary>
+    delegate ReadOnlySpan<double> RowOf(int i, int dim);
+
+    static void IsoLineRows(double[] a, RowOf b, int dim, double sigmaIso, double sigmaLine, Key key)
+    {
         int n = a.Length / dim;
         RowPartition.For(
             n,
@@ -62,7 +81,7 @@ public static class Variation
                     // Value 0 of kLine's normal stream (a one-value Normal draw), without the draw's set-up.
                     double line = 0.0 + sigmaLine * Key.BoxMuller(Key.ToUnitDouble(kLine.Bits(0)), Key.ToUnitDouble(kLine.Bits(1))).Cos;
                     var x = a.AsSpan(i * dim, dim);
-                    var y = b.AsSpan(i * dim, dim);
+                    var y = b(i, dim);
                     for (int j = 0; j < dim; j++)
                         x[j] += noise[j] + line * (y[j] - x[j]);
                 }
