@@ -97,7 +97,9 @@ public sealed class LinearProjection : ITask
             d,
             (start, end) =>
             {
-                if (Vector256.IsHardwareAccelerated)
+                if (Vector512.IsHardwareAccelerated)
+                    ValuesByEight(solutions.Values, d, start, end, sphere, worst, scale, objectives, measures);
+                else if (Vector256.IsHardwareAccelerated)
                     ValuesByFour(solutions.Values, d, start, end, sphere, worst, scale, objectives, measures);
                 else
                     for (int i = start; i < end; i++)
@@ -201,6 +203,64 @@ public sealed class LinearProjection : ITask
             }
             var objective = (raw - Vector256.Create(worst)) * Vector256.Create(scale);
             for (int l = 0; l < 4 && g + l < end; l++)
+            {
+                objectives[g + l] = objective[l];
+                measures[2 * (g + l)] = m0[l];
+                measures[2 * (g + l) + 1] = m1[l];
+            }
+        }
+    }
+
+    /// <summary>Rows [start, end) eight at a time (AVX-512); see <see cref="ValuesByFour"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void ValuesByEight(
+        ReadOnlySpan<double> values,
+        int d,
+        int start,
+        int end,
+        bool sphere,
+        double worst,
+        double scale,
+        double[] objectives,
+        double[] measures
+    )
+    {
+        int half = d / 2;
+        var shift = Vector512.Create(Shift);
+        var bound = Vector512.Create(Bound);
+        var minusBound = Vector512.Create(-Bound);
+        var a = Vector512.Create(A);
+        var twoPi = Vector512.Create(2 * Math.PI);
+        ref double first = ref MemoryMarshal.GetReference(values);
+        for (int g = start; g < end; g += 8)
+        {
+            int last = end - 1;
+            ref double r0 = ref Unsafe.Add(ref first, g * d);
+            ref double r1 = ref Unsafe.Add(ref first, Math.Min(g + 1, last) * d);
+            ref double r2 = ref Unsafe.Add(ref first, Math.Min(g + 2, last) * d);
+            ref double r3 = ref Unsafe.Add(ref first, Math.Min(g + 3, last) * d);
+            ref double r4 = ref Unsafe.Add(ref first, Math.Min(g + 4, last) * d);
+            ref double r5 = ref Unsafe.Add(ref first, Math.Min(g + 5, last) * d);
+            ref double r6 = ref Unsafe.Add(ref first, Math.Min(g + 6, last) * d);
+            ref double r7 = ref Unsafe.Add(ref first, Math.Min(g + 7, last) * d);
+            var raw = Vector512.Create(sphere ? 0.0 : A * d);
+            var m0 = Vector512<double>.Zero;
+            var m1 = Vector512<double>.Zero;
+            for (int j = 0; j < d; j++)
+            {
+                var v = PlanarArm.Row8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, j);
+                var z = v - shift;
+                raw += sphere ? z * z : z * z - a * PortableMath.SinCos(twoPi * z).Cos;
+                var inside = Vector512.GreaterThanOrEqual(v, minusBound) & Vector512.LessThanOrEqual(v, bound);
+                // Bound / v only when some lane is outside (NaN counts as outside, as in the scalar form).
+                var c = inside.ExtractMostSignificantBits() == 0xFF ? v : Vector512.ConditionalSelect(inside, v, bound / v);
+                if (j < half)
+                    m0 += c;
+                else
+                    m1 += c;
+            }
+            var objective = (raw - Vector512.Create(worst)) * Vector512.Create(scale);
+            for (int l = 0; l < 8 && g + l < end; l++)
             {
                 objectives[g + l] = objective[l];
                 measures[2 * (g + l)] = m0[l];

@@ -80,7 +80,9 @@ public sealed class PlanarArm : ITask
             d,
             (start, end) =>
             {
-                if (Vector256.IsHardwareAccelerated)
+                if (Vector512.IsHardwareAccelerated)
+                    ValuesByEight(solutions.Values, d, start, end, objectives, measures);
+                else if (Vector256.IsHardwareAccelerated)
                     ValuesByFour(solutions.Values, d, start, end, objectives, measures);
                 else
                     for (int i = start; i < end; i++)
@@ -170,6 +172,73 @@ public sealed class PlanarArm : ITask
             }
         }
     }
+
+    /// <summary>
+    /// Rows [start, end) eight at a time (AVX-512), row r + l in lane l (see <see cref="ValuesByFour"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void ValuesByEight(ReadOnlySpan<double> values, int d, int start, int end, double[] objectives, double[] measures)
+    {
+        ref double first = ref MemoryMarshal.GetReference(values);
+        var count = Vector512.Create((double)d);
+        for (int g = start; g < end; g += 8)
+        {
+            int last = end - 1;
+            ref double r0 = ref Unsafe.Add(ref first, g * d);
+            ref double r1 = ref Unsafe.Add(ref first, Math.Min(g + 1, last) * d);
+            ref double r2 = ref Unsafe.Add(ref first, Math.Min(g + 2, last) * d);
+            ref double r3 = ref Unsafe.Add(ref first, Math.Min(g + 3, last) * d);
+            ref double r4 = ref Unsafe.Add(ref first, Math.Min(g + 4, last) * d);
+            ref double r5 = ref Unsafe.Add(ref first, Math.Min(g + 5, last) * d);
+            ref double r6 = ref Unsafe.Add(ref first, Math.Min(g + 6, last) * d);
+            ref double r7 = ref Unsafe.Add(ref first, Math.Min(g + 7, last) * d);
+            var mean = Vector512<double>.Zero;
+            for (int j = 0; j < d; j++)
+                mean += Row8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, j);
+            mean /= count;
+            var variance = Vector512<double>.Zero;
+            var phi = Vector512<double>.Zero;
+            var x = Vector512<double>.Zero;
+            var y = Vector512<double>.Zero;
+            for (int j = 0; j < d; j++)
+            {
+                var theta = Row8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, j);
+                var c = theta - mean;
+                variance += c * c;
+                phi += theta;
+                var (sin, cos) = PortableMath.SinCos(phi);
+                var link = Vector512.Create(links[j]);
+                x += link * cos;
+                y += link * sin;
+            }
+            variance /= count;
+            var objective = (Vector512.Create(1.0) - variance) * Vector512.Create(100.0);
+            for (int l = 0; l < 8 && g + l < end; l++)
+            {
+                objectives[g + l] = objective[l];
+                measures[2 * (g + l)] = x[l];
+                measures[2 * (g + l) + 1] = y[l];
+            }
+        }
+    }
+
+    /// <summary>Column j of eight rows, one per lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<double> Row8(
+        ref double r0,
+        ref double r1,
+        ref double r2,
+        ref double r3,
+        ref double r4,
+        ref double r5,
+        ref double r6,
+        ref double r7,
+        int j
+    ) =>
+        Vector512.Create(
+            Vector256.Create(Unsafe.Add(ref r0, j), Unsafe.Add(ref r1, j), Unsafe.Add(ref r2, j), Unsafe.Add(ref r3, j)),
+            Vector256.Create(Unsafe.Add(ref r4, j), Unsafe.Add(ref r5, j), Unsafe.Add(ref r6, j), Unsafe.Add(ref r7, j))
+        );
 
     /// <summary>
     /// dObj/dθ_j = -200 (θ_j - mean) / d; dx/dθ_j = -Σ_{i≥j} L_i sin φ_i; dy/dθ_j = Σ_{i≥j} L_i cos φ_i.
