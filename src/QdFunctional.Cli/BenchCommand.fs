@@ -10,6 +10,11 @@ open QdFunctional.Core.Random
 open QdFunctional.Core.Tasks
 open QdFunctional.Cli.Arguments
 
+/// The process's CPU time so far (all threads), in milliseconds.
+let private cpuMs () =
+    use p = Process.GetCurrentProcess()
+    p.TotalProcessorTime.TotalMilliseconds
+
 /// Repeats `action` for about `seconds` after a short warm-up; returns mean milliseconds per call.
 let private time (seconds: float) (action: unit -> unit) =
     let warm = Stopwatch.StartNew()
@@ -52,6 +57,104 @@ let mapElites seconds =
                 (float batch * 1000.0 / ms)
                 state.Iteration
                 (100.0 * state.Archive.Stats.Coverage)
+
+/// The cases of `../shared/anchors/side_by_side.sh`, for QdFunctional alone: the same `qd run`
+/// arguments, iterations only (no metrics rows, no files), for about `seconds` or the case's
+/// iteration count, whichever ends first. Prints ms per iteration, evaluations per second,
+/// nanoseconds per solution element (ms per iteration over batch × dimension), the process's CPU
+/// milliseconds per iteration (all threads: the figure to compare on a shared machine), the garbage
+/// collections per 1,000 iterations by generation and the bytes allocated per iteration.
+let speed seconds =
+    printfn "Hot path (the side_by_side.sh cases; iterations only, after 2%% of them or 0.3 s of warm-up):"
+
+    let cases =
+        [
+            "MAP-Elites lp-sphere d1000 b36", "--task lp-sphere --dim 1000 --algorithm map-elites --iterations 10000"
+            "ME-line lp-sphere d1000 b36", "--task lp-sphere --dim 1000 --algorithm map-elites-line --iterations 10000"
+            "MAP-Elites lp-sphere d100 8x512",
+            "--task lp-sphere --dim 100 --algorithm map-elites --emitters 8 --batch 512 --iterations 200"
+            "CMA-ME lp-sphere d1000", "--task lp-sphere --dim 1000 --algorithm cma-me --iterations 1000"
+            "CMA-MEGA lp-sphere d1000", "--task lp-sphere --dim 1000 --algorithm cma-mega --iterations 10000"
+            "arm d10 64x64 b128",
+            "--task arm --dim 10 --archive grid:64x64 --algorithm map-elites-line --sigma 0.15 --line-sigma 0.01 --batch 128 --iterations 7812"
+        ]
+
+    // The draws alone, 36,000 values per call as at d = 1000, batch 36.
+    let values = Array.zeroCreate<float> 36000
+    let words = Array.zeroCreate<uint64> 36000
+    let k = Key.Of 5UL
+    // CPU time, not the wall clock: on a shared machine the wall clock also counts other processes' turns.
+    let ns (f: unit -> unit) =
+        for _ in 1..200 do
+            f ()
+
+        let calls = max 1000 (int (seconds * 3000.0))
+        let before = cpuMs ()
+
+        for _ in 1..calls do
+            f ()
+
+        (cpuMs () - before) * 1e6 / float calls / 36000.0
+
+    let normal = ns (fun () -> k.Normal(Span values))
+    let uniform = ns (fun () -> k.Uniform(Span values))
+    let bits = ns (fun () -> k.Bits(Span words))
+
+    printfn
+        "  Key.Normal %.2f ns/value, Key.Uniform %.2f ns/value, Key.Bits %.2f ns/word (36,000 per call)"
+        normal
+        uniform
+        bits
+
+    let parser = ArgumentParser.Create<RunArgs>()
+
+    for name, line in cases do
+        let args = parser.ParseCommandLine(line.Split ' ', ignoreMissing = true)
+        let config = RunCommand.configOf args
+        let plan = RunPlan.parse config
+        let task = Run.task plan
+        let mutable state = Run.init plan task
+        let warm = Stopwatch.StartNew()
+
+        while state.Iteration < config.Iterations / 50
+              || (warm.Elapsed.TotalSeconds < 0.3 && state.Iteration < config.Iterations / 4) do
+            state <- Run.step plan task state
+
+        let gcs () =
+            [| GC.CollectionCount 0; GC.CollectionCount 1; GC.CollectionCount 2 |]
+
+        let before = gcs ()
+        let allocated = GC.GetTotalAllocatedBytes true
+        let evaluations = state.Evaluations
+        let first = state.Iteration
+        let cpu = cpuMs ()
+        let clock = Stopwatch.StartNew()
+
+        while state.Iteration < config.Iterations && clock.Elapsed.TotalSeconds < seconds do
+            state <- Run.step plan task state
+
+        let ms = clock.Elapsed.TotalMilliseconds
+        let cpu = cpuMs () - cpu
+        let iterations = float (state.Iteration - first)
+        let bytes = float (GC.GetTotalAllocatedBytes true - allocated) / iterations
+
+        let per1000 =
+            Array.map2 (fun a b -> 1000.0 * float (a - b) / iterations) (gcs ()) before
+
+        let evalsPerIteration = float (state.Evaluations - evaluations) / iterations
+
+        printfn
+            "  %-31s %8.4f ms/iteration (CPU %8.4f) %10.0f evaluations/s %7.3f ns/element  GCs per 1000 it: %.1f/%.1f/%.1f  %8.0f B/iteration  (%d iterations)"
+            name
+            (ms / iterations)
+            (cpu / iterations)
+            (evalsPerIteration * iterations * 1000.0 / ms)
+            (ms * 1e6 / iterations / (evalsPerIteration * float config.Dim))
+            per1000[0]
+            per1000[1]
+            per1000[2]
+            bytes
+            (int iterations)
 
 /// Archive insertion alone, and its independence of the archive's size.
 let archive seconds =
@@ -127,6 +230,7 @@ let bench (args: ParseResults<BenchArgs>) =
     // The MAP-Elites suite is named after the algorithm.
     | s when s = Algorithms.MapElites.gaussian -> mapElites seconds
     | "archive" -> archive seconds
+    | "speed" -> speed seconds
     | "centroids" -> QdFunctional.Core.Archives.Cvt.CentroidBenchmark.Run Console.Out
     | "optimizers" -> QdFunctional.Core.Optimizers.OptimizerBenchmark.Run Console.Out
     | "novelty" -> QdFunctional.Core.Archives.Proximity.ProximityBenchmark.Run(Console.Out)
@@ -146,6 +250,7 @@ let bench (args: ParseResults<BenchArgs>) =
     | "physics" -> QdFunctional.Physics.PhysicsBenchmark.Run(Console.Out, seconds)
     | "device" -> DeviceBench.run (defaultArg device "ilgpu-cpu") seconds
     | "all" ->
+        speed seconds
         mapElites seconds
         archive seconds
         QdFunctional.Core.Archives.Cvt.CentroidBenchmark.Run Console.Out
@@ -158,6 +263,6 @@ let bench (args: ParseResults<BenchArgs>) =
     | other ->
         invalidArg
             "suite"
-            $"Unknown benchmark '{other}'; known: map-elites, archive, engine, centroids, optimizers, novelty, maze, physics, device, dqd, cluster, all."
+            $"Unknown benchmark '{other}'; known: map-elites, speed, archive, engine, centroids, optimizers, novelty, maze, physics, device, dqd, cluster, all."
 
     0

@@ -166,6 +166,29 @@ let private identity =
         [
             let xs = inputs 7 1_000_000
 
+            // The normal draws run log and sin/cos eight lanes wide where AVX-512 is there.
+            testCase "512-bit log and sin/cos give the scalar bits" (fun () ->
+                for i in 0..8 .. xs.Length - 8 do
+                    let v = Vector512.Create(xs, i)
+                    let log = PortableMath.Log v
+                    let struct (sin, cos) = PortableMath.SinCos v
+
+                    for l in 0..7 do
+                        let x = xs.[i + l]
+
+                        if bits log.[l] <> bits (PortableMath.Log x) then
+                            failtestf
+                                "log: Vector512 gives %.17g, scalar %.17g at x = %.17g"
+                                log.[l]
+                                (PortableMath.Log x)
+                                x
+
+                        if
+                            bits sin.[l] <> bits (PortableMath.Sin x)
+                            || bits cos.[l] <> bits (PortableMath.Cos x)
+                        then
+                            failtestf "sin/cos: Vector512 differs from the scalar form at x = %.17g" x)
+
             testCase "exp" (fun () ->
                 sameBits
                     "exp"

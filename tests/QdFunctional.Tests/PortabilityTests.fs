@@ -77,6 +77,34 @@ let tests =
                     let without = archiveBytes true args
                     Expect.isTrue (withAvx.AsSpan().SequenceEqual(ReadOnlySpan without)) "archive.parquet bytes"
 
+            // The normal draws have a 512-bit form (sixteen values per group) and the tasks a vector form:
+            // switching AVX-512 off, or every vector extension, must not change a bit.
+            for task in [ "arm"; "lp-rastrigin" ] do
+                for name, switches in
+                    [
+                        "AVX-512", [ "DOTNET_EnableAVX512F", "0" ]
+                        "AVX2 and AVX", [ "DOTNET_EnableAVX2", "0"; "DOTNET_EnableAVX", "0" ]
+                    ] do
+                    testCase $"map-elites-line on {task} writes the same archive bytes with and without {name}"
+                    <| fun () ->
+                        let args =
+                            [
+                                "--task"
+                                task
+                                "--dim"
+                                "21"
+                                "--iterations"
+                                "40"
+                                "--algorithm"
+                                "map-elites-line"
+                                "--batch"
+                                "37"
+                            ]
+
+                        let usual = archiveBytesWith [] args
+                        let without = archiveBytesWith switches args
+                        Expect.isTrue (usual.AsSpan().SequenceEqual(ReadOnlySpan without)) "archive.parquet bytes"
+
             // The engine's kernels too: fused multiply-adds and 512-bit vectors never change a bit.
             for name, switch in [ "FMA", "DOTNET_EnableFMA"; "AVX-512", "DOTNET_EnableAVX512F" ] do
                 testCase

@@ -471,6 +471,64 @@ let determinism =
 
                 Expect.equal (k.NextUniform()) u[0] "NextUniform is value 0"
 
+            // The register forms (sixteen or eight values per group, by AVX-512 or AVX2) pad a short last
+            // group: every length must still give the scalar formula's bits, and Gaussian mutation (which
+            // adds the draw to the row in place) must be the row plus the drawn noise, bit for bit.
+            testCase "short normal draws and in-place Gaussian mutation give the scalar formula's bits at every length"
+            <| fun () ->
+                let bits (x: float) = BitConverter.DoubleToInt64Bits x
+
+                for len in 0..70 do
+                    let k = (Key.Of 35UL).FoldIn len
+                    let z = draw len (fun (s: float[]) -> k.Normal(Span s, 0.25, 3.0))
+
+                    for i in 0 .. len - 1 do
+                        let pair = i / 2
+
+                        let struct (c, s) =
+                            Key.BoxMuller(
+                                Key.ToUnitDouble(k.Bits(uint64 (2 * pair))),
+                                Key.ToUnitDouble(k.Bits(uint64 (2 * pair + 1)))
+                            )
+
+                        let expected = 0.25 + 3.0 * (if i % 2 = 0 then c else s)
+                        Expect.equal (bits z[i]) (bits expected) $"length %d{len}, value %d{i}"
+
+                    if len > 0 then
+                        let rows = 3
+                        let start = Array.init (rows * len) (fun i -> float i * 0.37 - 5.0)
+                        let mutated = Array.copy start
+                        QdFunctional.Core.Emitters.Variation.Gaussian(mutated, len, 0.2, k)
+
+                        for r in 0 .. rows - 1 do
+                            let noise = draw len (fun (s: float[]) -> (k.FoldIn r).Normal(Span s, 0.0, 0.2))
+
+                            for j in 0 .. len - 1 do
+                                let expected = start[r * len + j] + noise[j]
+
+                                Expect.equal
+                                    (bits mutated[r * len + j])
+                                    (bits expected)
+                                    $"d %d{len}, row %d{r}, column %d{j}"
+
+                        let a = Array.copy start
+                        let b = Array.init (rows * len) (fun i -> float i * -0.11 + 1.0)
+                        QdFunctional.Core.Emitters.Variation.IsoLine(a, b, len, 0.1, 0.3, k)
+
+                        for r in 0 .. rows - 1 do
+                            let struct (kIso, kLine) = (k.FoldIn r).Split2()
+                            let noise = draw len (fun (s: float[]) -> kIso.Normal(Span s, 0.0, 0.1))
+                            let line = draw 1 (fun (s: float[]) -> kLine.Normal(Span s, 0.0, 0.3))
+
+                            for j in 0 .. len - 1 do
+                                let x, y = start[r * len + j], b[r * len + j]
+                                let expected = x + (noise[j] + line[0] * (y - x))
+
+                                Expect.equal
+                                    (bits a[r * len + j])
+                                    (bits expected)
+                                    $"iso-line d %d{len}, row %d{r}, column %d{j}"
+
             testCase "normal values 2i and 2i+1 are Box-Muller of words 2i and 2i+1"
             <| fun () ->
                 let k = Key.Of 34UL

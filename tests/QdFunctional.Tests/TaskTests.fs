@@ -5,6 +5,7 @@ open Expecto
 open Properties
 open QdFunctional.Core.Batches
 open QdFunctional.Core.Tasks
+open QdFunctional.Diff.Numerics
 
 let private single (values: float[]) = SolutionBatch(1, values.Length, values)
 
@@ -43,6 +44,91 @@ let tests =
     testList
         "Tasks"
         [
+            // Slices share their parent's storage (batches are never mutated): rows must still read right.
+            testCase "a batch's slice, and a slice of it, read the parent's rows"
+            <| fun () ->
+                let b = SolutionBatch(5, 3, Array.init 15 float)
+                let s = b.Slice(1, 3)
+                Expect.equal (s.Values.ToArray()) [| 3.0 .. 11.0 |] "values of rows 1..3"
+                Expect.equal (s.Row(2).ToArray()) [| 9.0; 10.0; 11.0 |] "row 2 of the slice is row 3"
+                Expect.equal (s.Slice(1, 1).Values.ToArray()) [| 6.0; 7.0; 8.0 |] "slice of a slice"
+
+                Expect.equal
+                    (SolutionBatch.Concat([| s; b.Slice(0, 1) |]).Values.ToArray())
+                    (Array.append [| 3.0 .. 11.0 |] [| 0.0; 1.0; 2.0 |])
+                    "concat of slices"
+
+                Expect.throws (fun () -> b.Slice(4, 2) |> ignore) "rows beyond the batch"
+
+            // The evaluations run four or eight rows per vector (one row per lane); every batch size, with its
+            // short last group, must give each row's scalar formula bit for bit.
+            testCase "vectorised LP and arm evaluations equal the scalar per-row formulas bit for bit"
+            <| fun () ->
+                let bits (x: float) = BitConverter.DoubleToInt64Bits x
+                let d = 13
+                let links = Array.init d (fun j -> 0.5 + 0.1 * float j)
+                let arm = PlanarArm(d, links)
+
+                for n in 1..17 do
+                    // Values inside and outside [-5.12, 5.12] (the clipped measure's two branches).
+                    let values =
+                        Array.init (n * d) (fun i -> 9.0 * sin (float i * 1.7) + 0.3 * float (i % 5))
+
+                    let batch = SolutionBatch(n, d, values)
+
+                    for kind in [ LinearProjection.Function.Sphere; LinearProjection.Function.Rastrigin ] do
+                        let task = LinearProjection(kind, d)
+                        let e = task.Evaluate batch
+                        let sphere = kind = LinearProjection.Function.Sphere
+
+                        for i in 0 .. n - 1 do
+                            let mutable raw = if sphere then 0.0 else 10.0 * float d
+                            let mutable m0, m1 = 0.0, 0.0
+
+                            for j in 0 .. d - 1 do
+                                let v = values[i * d + j]
+                                let z = v - 5.12 * 0.4
+
+                                raw <-
+                                    raw
+                                    + (if sphere then
+                                           z * z
+                                       else
+                                           z * z - 10.0 * PortableMath.Cos(2.0 * Math.PI * z))
+
+                                let c = if v >= -5.12 && v <= 5.12 then v else 5.12 / v
+
+                                if j < d / 2 then m0 <- m0 + c else m1 <- m1 + c
+
+                            let objective = (raw - task.WorstRaw) * (-100.0 / task.WorstRaw)
+                            Expect.equal (bits e.Objectives[i]) (bits objective) $"{task.Name} n {n} row {i} objective"
+                            Expect.equal (bits e.Measures[2 * i]) (bits m0) $"{task.Name} n {n} row {i} measure 0"
+                            Expect.equal (bits e.Measures[2 * i + 1]) (bits m1) $"{task.Name} n {n} row {i} measure 1"
+
+                    let e = arm.Evaluate batch
+
+                    for i in 0 .. n - 1 do
+                        let theta = values[i * d .. i * d + d - 1]
+                        let mutable mean = 0.0
+
+                        for t in theta do
+                            mean <- mean + t
+
+                        mean <- mean / float d
+                        let mutable variance, phi, x, y = 0.0, 0.0, 0.0, 0.0
+
+                        for j in 0 .. d - 1 do
+                            let c = theta[j] - mean
+                            variance <- variance + c * c
+                            phi <- phi + theta[j]
+                            x <- x + links[j] * PortableMath.Cos phi
+                            y <- y + links[j] * PortableMath.Sin phi
+
+                        let objective = (1.0 - variance / float d) * 100.0
+                        Expect.equal (bits e.Objectives[i]) (bits objective) $"arm n {n} row {i} objective"
+                        Expect.equal (bits e.Measures[2 * i]) (bits x) $"arm n {n} row {i} x"
+                        Expect.equal (bits e.Measures[2 * i + 1]) (bits y) $"arm n {n} row {i} y"
+
             testCase "LP-sphere: 100 at the optimum 2.048, 0 at the corner -5.12"
             <| fun () ->
                 let t = LinearProjection(LinearProjection.Function.Sphere, 10)

@@ -8,6 +8,7 @@ namespace QdFunctional.Core.Batches;
 public sealed class SolutionBatch
 {
     readonly double[] values;
+    readonly int offset; // where row 0 starts in values: a slice shares its parent's (never mutated) array
 
     /// <summary>Wraps <paramref name="values"/> (length count × dim) without copying; the caller gives up the array.</summary>
     public SolutionBatch(int count, int dim, double[] values)
@@ -27,6 +28,14 @@ public sealed class SolutionBatch
         this.values = values;
     }
 
+    SolutionBatch(int count, int dim, double[] values, int offset)
+    {
+        Count = count;
+        Dim = dim;
+        this.values = values;
+        this.offset = offset;
+    }
+
     /// <summary>n: number of solutions.</summary>
     public int Count { get; }
 
@@ -34,13 +43,23 @@ public sealed class SolutionBatch
     public int Dim { get; }
 
     /// <summary>All values, row-major.</summary>
-    public ReadOnlySpan<double> Values => values;
+    public ReadOnlySpan<double> Values => values.AsSpan(offset, Count * Dim);
 
     /// <summary>Solution <paramref name="row"/>.</summary>
-    public ReadOnlySpan<double> Row(int row) => values.AsSpan(row * Dim, Dim);
+    public ReadOnlySpan<double> Row(int row) => values.AsSpan(offset + row * Dim, Dim);
 
-    /// <summary>Rows [start, start + count) as a new batch (copied).</summary>
-    public SolutionBatch Slice(int start, int count) => new(count, Dim, values.AsSpan(start * Dim, count * Dim).ToArray());
+    /// <summary>Rows [start, start + count) as a new batch that shares this one's storage (nothing is copied:
+    /// neither batch is ever mutated).</summary>
+    public SolutionBatch Slice(int start, int count)
+    {
+        if (start < 0 || count < 0 || start + count > Count)
+            throw new ArgumentOutOfRangeException(
+                nameof(start),
+                start,
+                $"Rows [{start}, {start + count}) are not all in a batch of {Count}."
+            );
+        return new(count, Dim, values, offset + start * Dim);
+    }
 
     /// <summary>The batches' rows one after another; all must share a dimension.</summary>
     public static SolutionBatch Concat(IReadOnlyList<SolutionBatch> parts)
@@ -70,8 +89,9 @@ public sealed class SolutionBatch
     /// <summary>Throws when a value is NaN or infinite, naming the row and column.</summary>
     public void EnsureFinite(string what = "solutions")
     {
-        for (int i = 0; i < values.Length; i++)
-            if (!double.IsFinite(values[i]))
-                throw new ArgumentException($"{what}: row {i / Dim}, column {i % Dim} is {values[i]}; values must be finite.");
+        var all = Values;
+        for (int i = 0; i < all.Length; i++)
+            if (!double.IsFinite(all[i]))
+                throw new ArgumentException($"{what}: row {i / Dim}, column {i % Dim} is {all[i]}; values must be finite.");
     }
 }

@@ -72,8 +72,7 @@ public sealed record IsoLineEmitter : IEmitter, ICheckpointedEmitter
         else
         {
             block = Variation.Solutions(archive.Sample(kA, n), SolutionDim);
-            var other = Variation.Solutions(archive.Sample(kB, n), SolutionDim);
-            Variation.IsoLine(block, other, SolutionDim, IsoSigma, LineSigma, kNoise);
+            Variation.IsoLine(block, archive.Sample(kB, n), SolutionDim, IsoSigma, LineSigma, kNoise);
         }
         Bounds?.Clip(block);
         return (this, new SolutionBatch(n, SolutionDim, block));

@@ -9,6 +9,7 @@ using QdFunctional.Diff.Numerics;
 /// Variation operators shared by emitters. Each row draws from its own key
 /// (<c>key.FoldIn(row)</c>), so results do not depend on how rows are spread over threads.
 /// </summary>
+[System.Runtime.CompilerServices.SkipLocalsInit] // row scratch is written before it is read
 public static class Variation
 {
     /// <summary>The solutions of <paramref name="elites"/> as one n × d block.</summary>
@@ -32,13 +33,9 @@ public static class Variation
             dim,
             (start, end) =>
             {
-                Span<double> noise = dim <= 2048 ? stackalloc double[dim] : new double[dim];
+                // x + (0 + σ z) in place: the same bits as drawing the noise row and adding it.
                 for (int i = start; i < end; i++)
-                {
-                    key.FoldIn(i).Normal(noise, 0.0, sigma);
-                    var row = solutions.AsSpan(i * dim, dim);
-                    System.Numerics.Tensors.TensorPrimitives.Add(row, noise, row);
-                }
+                    key.FoldIn(i).AddNormal(solutions.AsSpan(i * dim, dim), sigma);
             }
         );
     }
@@ -51,6 +48,25 @@ public static class Variation
     {
         if (a.Length != b.Length)
             throw new ArgumentException($"IsoLine: {a.Length} and {b.Length} parent values differ.");
+        IsoLineRows(a, (i, d) => b.AsSpan(i * d, d), dim, sigmaIso, sigmaLine, key);
+    }
+
+    /// <summary>
+    /// <see cref="IsoLine(double[], double[], int, double, double, Key)"/> with the second parents read
+    /// straight from their elites (no block of copies).
+    /// </summary>
+    internal static void IsoLine(double[] a, Elite[] b, int dim, double sigmaIso, double sigmaLine, Key key)
+    {
+        if (a.Length != b.Length * dim)
+            throw new ArgumentException($"IsoLine: {a.Length / dim} and {b.Length} parents differ.");
+        IsoLineRows(a, (i, _) => b[i].Solution, dim, sigmaIso, sigmaLine, key);
+    }
+
+    /// <summary>Row i of the second parents (its <c>dim</c> values).</summary>
+    delegate ReadOnlySpan<double> RowOf(int i, int dim);
+
+    static void IsoLineRows(double[] a, RowOf b, int dim, double sigmaIso, double sigmaLine, Key key)
+    {
         int n = a.Length / dim;
         RowPartition.For(
             n,
@@ -58,16 +74,16 @@ public static class Variation
             (start, end) =>
             {
                 Span<double> noise = dim <= 2048 ? stackalloc double[dim] : new double[dim];
-                Span<double> line = stackalloc double[1];
                 for (int i = start; i < end; i++)
                 {
                     var (kIso, kLine) = key.FoldIn(i).Split2();
                     kIso.Normal(noise, 0.0, sigmaIso);
-                    kLine.Normal(line, 0.0, sigmaLine);
+                    // Value 0 of kLine's normal stream (a one-value Normal draw), without the draw's set-up.
+                    double line = 0.0 + sigmaLine * Key.BoxMuller(Key.ToUnitDouble(kLine.Bits(0)), Key.ToUnitDouble(kLine.Bits(1))).Cos;
                     var x = a.AsSpan(i * dim, dim);
-                    var y = b.AsSpan(i * dim, dim);
+                    var y = b(i, dim);
                     for (int j = 0; j < dim; j++)
-                        x[j] += noise[j] + line[0] * (y[j] - x[j]);
+                        x[j] += noise[j] + line * (y[j] - x[j]);
                 }
             }
         );

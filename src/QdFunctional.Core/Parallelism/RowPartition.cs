@@ -14,8 +14,12 @@ public static class RowPartition
     public static void For(int count, long costPerRow, Action<int, int> body)
     {
         const long MinWorkPerBlock = 32_768;
-        int rowsPerBlock = (int)Math.Clamp(MinWorkPerBlock / Math.Max(1, costPerRow), 1, Math.Max(1, count));
-        int blocks = (count + rowsPerBlock - 1) / rowsPerBlock;
+        // One block per MinWorkPerBlock of work (rounded up), rows spread evenly over them: 36 rows
+        // of 1,000 make two blocks of 18, not one of 32 and one of 4.
+        long work = (long)Math.Max(0, count) * Math.Max(1, costPerRow);
+        int blocks = (int)Math.Clamp((work + MinWorkPerBlock - 1) / MinWorkPerBlock, 1, Math.Max(1, count));
+        int rowsPerBlock = (count + blocks - 1) / Math.Max(1, blocks);
+        blocks = rowsPerBlock == 0 ? 0 : (count + rowsPerBlock - 1) / rowsPerBlock;
         if (blocks <= 1 || Environment.ProcessorCount == 1)
         {
             if (count > 0)

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using QdFunctional.Diff.Numerics;
 
 namespace QdFunctional.Core.Random;
@@ -19,6 +20,7 @@ namespace QdFunctional.Core.Random;
 /// derives keys in a fixed order (iteration, then emitter, then purpose, then row), so a
 /// row's randomness never depends on the thread that computes it.
 /// </remarks>
+[SkipLocalsInit] // scratch buffers are always written before they are read
 public readonly record struct Key(uint Hi, uint Lo)
 {
     /// <summary>The key for an integer seed, as <c>jax.random.PRNGKey(seed)</c>.</summary>
@@ -48,15 +50,20 @@ public readonly record struct Key(uint Hi, uint Lo)
     /// <summary>Two independent keys: <c>var (k1, k2) = key.Split2()</c> in C#, <c>let struct (k1, k2) = key.Split2()</c> in F#.</summary>
     public (Key, Key) Split2()
     {
-        var k = Split(2);
-        return (k[0], k[1]);
+        // Split(2) without its arrays: counters (0, 2) and (1, 3) give words a0 b0 a1 b1.
+        var (a0, a1) = Threefry.Hash(Hi, Lo, 0, 2);
+        var (b0, b1) = Threefry.Hash(Hi, Lo, 1, 3);
+        return (new Key(a0, b0), new Key(a1, b1));
     }
 
     /// <summary>Three independent keys.</summary>
     public (Key, Key, Key) Split3()
     {
-        var k = Split(3);
-        return (k[0], k[1], k[2]);
+        // Split(3) without its arrays: counters (0, 3), (1, 4), (2, 5) give words a0 b0 c0 a1 b1 c1.
+        var (a0, a1) = Threefry.Hash(Hi, Lo, 0, 3);
+        var (b0, b1) = Threefry.Hash(Hi, Lo, 1, 4);
+        var (c0, c1) = Threefry.Hash(Hi, Lo, 2, 5);
+        return (new Key(a0, b0), new Key(c0, a1), new Key(b1, c1));
     }
 
     /// <summary>A new key that mixes in <paramref name="data"/> (an iteration, a row, an emitter index).</summary>
@@ -171,7 +178,7 @@ public readonly record struct Key(uint Hi, uint Lo)
             throw new ArgumentException($"Normal needs a finite mean and a finite scale >= 0, got mean {mean}, scale {scale}.");
         if (destination.Length < Chunks.ParallelFrom)
         {
-            NormalChunk(destination, 0, mean, scale); // short draws (one row): no closure, no pinning
+            NormalChunk(destination, 0, mean, scale, add: false); // short draws (one row): no closure, no pinning
             return;
         }
         fixed (double* p = destination)
@@ -182,7 +189,10 @@ public readonly record struct Key(uint Hi, uint Lo)
     unsafe void NormalParallel(nint address, int length, double mean, double scale)
     {
         var key = this;
-        Chunks.Run(length, (start, count) => key.NormalChunk(new Span<double>((double*)address + start, count), (ulong)start, mean, scale));
+        Chunks.Run(
+            length,
+            (start, count) => key.NormalChunk(new Span<double>((double*)address + start, count), (ulong)start, mean, scale, add: false)
+        );
     }
 
     /// <summary>One uniform double in [0, 1) (word 0 of the stream).</summary>
@@ -290,15 +300,142 @@ public readonly record struct Key(uint Hi, uint Lo)
     }
 
     /// <summary>
-    /// Values start .. start + destination.Length - 1 of <see cref="Normal"/>; start is even.
-    /// Pair p gives <c>r·cos θ</c> and <c>r·sin θ</c> with <c>r = √(−2·ln(1 − u))</c> and
-    /// <c>θ = 2π·v</c> for the unit draws u, v of words 2p and 2p+1 (see <see cref="BoxMuller"/>).
-    /// The logarithm and sine/cosine are <see cref="PortableMath"/>'s 256-bit forms, four pairs at a
-    /// time, bit-identical to its scalar forms; a short last group is padded with extra words whose
-    /// results are dropped, so a value never depends on where a draw ends.
+    /// Adds <c>0 + scale · z</c> to each value, z the key's standard normal stream: bit for bit what
+    /// drawing <c>Normal(noise, 0, scale)</c> and adding it would give (Gaussian mutation,
+    /// <c>x ← x + σ N(0, I)</c>), without the noise buffer. For a row's draw, not a long one.
     /// </summary>
+    internal void AddNormal(Span<double> values, double scale) => NormalChunk(values, 0, 0.0, scale, add: true);
+
+    /// <summary>
+    /// Values start .. start + destination.Length - 1 of <see cref="Normal"/>; start is even. Pair p
+    /// gives <c>r·cos θ</c> and <c>r·sin θ</c> with <c>r = √(−2·ln(1 − u))</c> and <c>θ = 2π·v</c> for
+    /// the unit draws u, v of words 2p and 2p+1 (see <see cref="BoxMuller"/>). With
+    /// <paramref name="add"/> each value is added to what the destination holds instead.
+    /// </summary>
+    /// <remarks>
+    /// Three forms give the same bits (each lane runs <see cref="PortableMath"/>'s kernels, which are
+    /// bit-identical in every width): with AVX-512, sixteen words are hashed in one 512-bit block and
+    /// eight pairs transformed in registers; with AVX, eight words and four pairs; otherwise the
+    /// portable form through buffers. A short last group is padded with extra words whose results are
+    /// dropped, so a value never depends on where a draw ends.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    void NormalChunk(Span<double> destination, ulong start, double mean, double scale)
+    void NormalChunk(Span<double> destination, ulong start, double mean, double scale, bool add)
+    {
+        if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Avx512DQ.IsSupported)
+            NormalChunk512(destination, start, mean, scale, add);
+        else if (Vector256.IsHardwareAccelerated && Avx2.IsSupported)
+            NormalChunk256(destination, start, mean, scale, add);
+        else
+            NormalChunkPortable(destination, start, mean, scale, add);
+    }
+
+    /// <summary><see cref="NormalChunk"/> sixteen values at a time in 512-bit registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void NormalChunk512(Span<double> destination, ulong start, double mean, double scale, bool add)
+    {
+        var unit = Vector512.Create(1.0 / (1UL << 53));
+        var one = Vector512.Create(1.0);
+        var minusTwo = Vector512.Create(-2.0);
+        var twoPi = Vector512.Create(TwoPi);
+        var meanV = Vector512.Create(mean);
+        var scaleV = Vector512.Create(scale);
+        Span<double> tail = stackalloc double[16];
+        int n = destination.Length;
+        for (int i = 0; i < n; i += 16)
+        {
+            var (hi, lo) = Threefry.Counters16(start + (ulong)i);
+            Threefry.Hash16(Hi, Lo, ref hi, ref lo);
+            var (h0, h1) = Vector512.Widen(hi);
+            var (l0, l1) = Vector512.Widen(lo);
+            // Words i..i+7 and i+8..i+15 as unit doubles (exact: 53-bit integers times 2^-53).
+            var a = Vector512.ConvertToDouble(Vector512.ShiftRightLogical(Vector512.ShiftLeft(h0, 32) | l0, 11)) * unit;
+            var b = Vector512.ConvertToDouble(Vector512.ShiftRightLogical(Vector512.ShiftLeft(h1, 32) | l1, 11)) * unit;
+            // Even words are radii, odd words angles; lanes hold pairs 0 4 1 5 2 6 3 7.
+            var r = Vector512.Sqrt(minusTwo * PortableMath.Log(one - Avx512F.UnpackLow(a, b)));
+            var (sin, cos) = PortableMath.SinCos(twoPi * Avx512F.UnpackHigh(a, b));
+            var x = r * cos;
+            var y = r * sin;
+            // Interleaving back gives values i..i+7 and i+8..i+15 in order.
+            var v0 = meanV + scaleV * Avx512F.UnpackLow(x, y);
+            var v1 = meanV + scaleV * Avx512F.UnpackHigh(x, y);
+            if (i + 16 <= n)
+            {
+                var d = destination.Slice(i, 16);
+                if (add)
+                {
+                    v0 = Vector512.Create<double>(d) + v0;
+                    v1 = Vector512.Create<double>(d[8..]) + v1;
+                }
+                v0.CopyTo(d);
+                v1.CopyTo(d[8..]);
+            }
+            else
+            {
+                v0.CopyTo(tail);
+                v1.CopyTo(tail[8..]);
+                PutTail(destination[i..], tail, add);
+            }
+        }
+    }
+
+    /// <summary><see cref="NormalChunk"/> eight values at a time in 256-bit registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void NormalChunk256(Span<double> destination, ulong start, double mean, double scale, bool add)
+    {
+        var unit = Vector256.Create(1.0 / (1UL << 53));
+        var one = Vector256.Create(1.0);
+        var minusTwo = Vector256.Create(-2.0);
+        var twoPi = Vector256.Create(TwoPi);
+        var meanV = Vector256.Create(mean);
+        var scaleV = Vector256.Create(scale);
+        Span<double> tail = stackalloc double[8];
+        int n = destination.Length;
+        for (int i = 0; i < n; i += 8)
+        {
+            var (hi, lo) = Threefry.Counters8(start + (ulong)i);
+            Threefry.Hash8(Hi, Lo, ref hi, ref lo);
+            var (h0, h1) = Vector256.Widen(hi);
+            var (l0, l1) = Vector256.Widen(lo);
+            var a = Vector256.ConvertToDouble(Vector256.ShiftRightLogical(Vector256.ShiftLeft(h0, 32) | l0, 11)) * unit;
+            var b = Vector256.ConvertToDouble(Vector256.ShiftRightLogical(Vector256.ShiftLeft(h1, 32) | l1, 11)) * unit;
+            // Lanes hold pairs 0 2 1 3.
+            var r = Vector256.Sqrt(minusTwo * PortableMath.Log(one - Avx.UnpackLow(a, b)));
+            var (sin, cos) = PortableMath.SinCos(twoPi * Avx.UnpackHigh(a, b));
+            var x = r * cos;
+            var y = r * sin;
+            var v0 = meanV + scaleV * Avx.UnpackLow(x, y);
+            var v1 = meanV + scaleV * Avx.UnpackHigh(x, y);
+            if (i + 8 <= n)
+            {
+                var d = destination.Slice(i, 8);
+                if (add)
+                {
+                    v0 = Vector256.Create<double>(d) + v0;
+                    v1 = Vector256.Create<double>(d[4..]) + v1;
+                }
+                v0.CopyTo(d);
+                v1.CopyTo(d[4..]);
+            }
+            else
+            {
+                v0.CopyTo(tail);
+                v1.CopyTo(tail[4..]);
+                PutTail(destination[i..], tail, add);
+            }
+        }
+    }
+
+    /// <summary>Writes (or adds) the first destination.Length of a last, short group's values.</summary>
+    static void PutTail(Span<double> destination, ReadOnlySpan<double> values, bool add)
+    {
+        for (int j = 0; j < destination.Length; j++)
+            destination[j] = add ? destination[j] + values[j] : values[j];
+    }
+
+    /// <summary><see cref="NormalChunk"/> through buffers, for machines without AVX2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void NormalChunkPortable(Span<double> destination, ulong start, double mean, double scale, bool add)
     {
         const int Pairs = Block / 2;
         Span<ulong> words = stackalloc ulong[Block];
@@ -325,7 +462,10 @@ public readonly record struct Key(uint Hi, uint Lo)
             }
             var d = destination.Slice(i, m);
             for (int j = 0; j < m; j++)
-                d[j] = mean + scale * ((j & 1) == 0 ? radius[j >> 1] : angle[j >> 1]);
+            {
+                double v = mean + scale * ((j & 1) == 0 ? radius[j >> 1] : angle[j >> 1]);
+                d[j] = add ? d[j] + v : v;
+            }
         }
     }
 

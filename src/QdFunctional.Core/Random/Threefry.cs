@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace QdFunctional.Core.Random;
 
@@ -42,25 +43,32 @@ public static class Threefry
     /// <summary>
     /// The 64-bit words <c>start .. start + destination.Length - 1</c> of the stream under key
     /// (k0, k1): word <c>i</c> is <c>y0 &lt;&lt; 32 | y1</c> where (y0, y1) = Hash(k0, k1, i &gt;&gt; 32, i).
-    /// Eight counters are hashed at once with 256-bit vectors where the hardware has them; the
-    /// arithmetic is exact integer arithmetic, so the words are the same on every path.
+    /// Sixteen counters are hashed at once with 512-bit vectors where the hardware has them, eight
+    /// with 256-bit ones otherwise; the arithmetic is exact integer arithmetic, so the words are the
+    /// same on every path.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Fill(uint k0, uint k1, ulong start, Span<ulong> destination)
     {
         int n = destination.Length;
         int i = 0;
-        if (Vector256.IsHardwareAccelerated && n >= 8)
+        if (Vector512.IsHardwareAccelerated && n >= 16)
         {
-            var iota = Vector256.Create(0u, 1u, 2u, 3u, 4u, 5u, 6u, 7u);
+            for (; i + 16 <= n; i += 16)
+            {
+                var (hi, lo) = Counters16(start + (ulong)i);
+                Hash16(k0, k1, ref hi, ref lo);
+                var (h0, h1) = Vector512.Widen(hi);
+                var (l0, l1) = Vector512.Widen(lo);
+                (Vector512.ShiftLeft(h0, 32) | l0).CopyTo(destination.Slice(i, 8));
+                (Vector512.ShiftLeft(h1, 32) | l1).CopyTo(destination.Slice(i + 8, 8));
+            }
+        }
+        if (Vector256.IsHardwareAccelerated && n - i >= 8)
+        {
             for (; i + 8 <= n; i += 8)
             {
-                ulong first = start + (ulong)i;
-                var lo = Vector256.Create((uint)first) + iota;
-                // A lane whose low word wrapped past 2^32 carries one into its high word; the
-                // comparison mask is all ones (-1) there, so subtracting it adds one.
-                var carry = Vector256.LessThan(lo, Vector256.Create((uint)first));
-                var hi = Vector256.Create((uint)(first >> 32)) - carry;
+                var (hi, lo) = Counters8(start + (ulong)i);
                 Hash8(k0, k1, ref hi, ref lo);
                 var (h0, h1) = Vector256.Widen(hi);
                 var (l0, l1) = Vector256.Widen(lo);
@@ -76,9 +84,83 @@ public static class Threefry
         }
     }
 
+    /// <summary>The counters first .. first + 7 as (high, low) words.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (Vector256<uint> Hi, Vector256<uint> Lo) Counters8(ulong first)
+    {
+        var lo = Vector256.Create((uint)first) + Vector256.Create(0u, 1u, 2u, 3u, 4u, 5u, 6u, 7u);
+        // A lane whose low word wrapped past 2^32 carries one into its high word; the
+        // comparison mask is all ones (-1) there, so subtracting it adds one.
+        var carry = Vector256.LessThan(lo, Vector256.Create((uint)first));
+        return (Vector256.Create((uint)(first >> 32)) - carry, lo);
+    }
+
+    /// <summary>The counters first .. first + 15 as (high, low) words.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (Vector512<uint> Hi, Vector512<uint> Lo) Counters16(ulong first)
+    {
+        var lo = Vector512.Create((uint)first) + Vector512.Create(0u, 1u, 2u, 3u, 4u, 5u, 6u, 7u, 8u, 9u, 10u, 11u, 12u, 13u, 14u, 15u);
+        var carry = Vector512.LessThan(lo, Vector512.Create((uint)first));
+        return (Vector512.Create((uint)(first >> 32)) - carry, lo);
+    }
+
+    /// <summary>Sixteen Threefry-2x32-20 blocks side by side: lane j encrypts (x0[j], x1[j]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Hash16(uint k0, uint k1, ref Vector512<uint> x0, ref Vector512<uint> x1)
+    {
+        uint k2 = Parity ^ k0 ^ k1;
+        var v0 = Vector512.Create(k0);
+        var v1 = Vector512.Create(k1);
+        var v2 = Vector512.Create(k2);
+        x0 += v0;
+        x1 += v1;
+        Four16A(ref x0, ref x1);
+        x0 += v1;
+        x1 += Vector512.Create(k2 + 1);
+        Four16B(ref x0, ref x1);
+        x0 += v2;
+        x1 += Vector512.Create(k0 + 2);
+        Four16A(ref x0, ref x1);
+        x0 += v0;
+        x1 += Vector512.Create(k1 + 3);
+        Four16B(ref x0, ref x1);
+        x0 += v1;
+        x1 += Vector512.Create(k2 + 4);
+        Four16A(ref x0, ref x1);
+        x0 += v2;
+        x1 += Vector512.Create(k0 + 5);
+    }
+
+    // The rotations as literal constants: vprold takes an immediate, so it must be one after inlining.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Four16A(ref Vector512<uint> x0, ref Vector512<uint> x1)
+    {
+        x0 += x1;
+        x1 = (Avx512F.IsSupported ? Avx512F.RotateLeft(x1, 13) : Vector512.ShiftLeft(x1, 13) | Vector512.ShiftRightLogical(x1, 19)) ^ x0;
+        x0 += x1;
+        x1 = (Avx512F.IsSupported ? Avx512F.RotateLeft(x1, 15) : Vector512.ShiftLeft(x1, 15) | Vector512.ShiftRightLogical(x1, 17)) ^ x0;
+        x0 += x1;
+        x1 = (Avx512F.IsSupported ? Avx512F.RotateLeft(x1, 26) : Vector512.ShiftLeft(x1, 26) | Vector512.ShiftRightLogical(x1, 6)) ^ x0;
+        x0 += x1;
+        x1 = (Avx512F.IsSupported ? Avx512F.RotateLeft(x1, 6) : Vector512.ShiftLeft(x1, 6) | Vector512.ShiftRightLogical(x1, 26)) ^ x0;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Four16B(ref Vector512<uint> x0, ref Vector512<uint> x1)
+    {
+        x0 += x1;
+        x1 = (Avx512F.IsSupported ? Avx512F.RotateLeft(x1, 17) : Vector512.ShiftLeft(x1, 17) | Vector512.ShiftRightLogical(x1, 15)) ^ x0;
+        x0 += x1;
+        x1 = (Avx512F.IsSupported ? Avx512F.RotateLeft(x1, 29) : Vector512.ShiftLeft(x1, 29) | Vector512.ShiftRightLogical(x1, 3)) ^ x0;
+        x0 += x1;
+        x1 = (Avx512F.IsSupported ? Avx512F.RotateLeft(x1, 16) : Vector512.ShiftLeft(x1, 16) | Vector512.ShiftRightLogical(x1, 16)) ^ x0;
+        x0 += x1;
+        x1 = (Avx512F.IsSupported ? Avx512F.RotateLeft(x1, 24) : Vector512.ShiftLeft(x1, 24) | Vector512.ShiftRightLogical(x1, 8)) ^ x0;
+    }
+
     /// <summary>Eight Threefry-2x32-20 blocks side by side: lane j encrypts (x0[j], x1[j]).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Hash8(uint k0, uint k1, ref Vector256<uint> x0, ref Vector256<uint> x1)
+    internal static void Hash8(uint k0, uint k1, ref Vector256<uint> x0, ref Vector256<uint> x1)
     {
         uint k2 = Parity ^ k0 ^ k1;
         var v0 = Vector256.Create(k0);
@@ -86,38 +168,63 @@ public static class Threefry
         var v2 = Vector256.Create(k2);
         x0 += v0;
         x1 += v1;
-        Four8(ref x0, ref x1, 13, 15, 26, 6);
+        Four8A(ref x0, ref x1);
         x0 += v1;
         x1 += Vector256.Create(k2 + 1);
-        Four8(ref x0, ref x1, 17, 29, 16, 24);
+        Four8B(ref x0, ref x1);
         x0 += v2;
         x1 += Vector256.Create(k0 + 2);
-        Four8(ref x0, ref x1, 13, 15, 26, 6);
+        Four8A(ref x0, ref x1);
         x0 += v0;
         x1 += Vector256.Create(k1 + 3);
-        Four8(ref x0, ref x1, 17, 29, 16, 24);
+        Four8B(ref x0, ref x1);
         x0 += v1;
         x1 += Vector256.Create(k2 + 4);
-        Four8(ref x0, ref x1, 13, 15, 26, 6);
+        Four8A(ref x0, ref x1);
         x0 += v2;
         x1 += Vector256.Create(k0 + 5);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Four8(ref Vector256<uint> x0, ref Vector256<uint> x1, int r0, int r1, int r2, int r3)
+    static void Four8A(ref Vector256<uint> x0, ref Vector256<uint> x1)
     {
         x0 += x1;
-        x1 = Rotl(x1, r0) ^ x0;
+        x1 =
+            (Avx512F.VL.IsSupported ? Avx512F.VL.RotateLeft(x1, 13) : Vector256.ShiftLeft(x1, 13) | Vector256.ShiftRightLogical(x1, 19))
+            ^ x0;
         x0 += x1;
-        x1 = Rotl(x1, r1) ^ x0;
+        x1 =
+            (Avx512F.VL.IsSupported ? Avx512F.VL.RotateLeft(x1, 15) : Vector256.ShiftLeft(x1, 15) | Vector256.ShiftRightLogical(x1, 17))
+            ^ x0;
         x0 += x1;
-        x1 = Rotl(x1, r2) ^ x0;
+        x1 =
+            (Avx512F.VL.IsSupported ? Avx512F.VL.RotateLeft(x1, 26) : Vector256.ShiftLeft(x1, 26) | Vector256.ShiftRightLogical(x1, 6))
+            ^ x0;
         x0 += x1;
-        x1 = Rotl(x1, r3) ^ x0;
+        x1 =
+            (Avx512F.VL.IsSupported ? Avx512F.VL.RotateLeft(x1, 6) : Vector256.ShiftLeft(x1, 6) | Vector256.ShiftRightLogical(x1, 26)) ^ x0;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector256<uint> Rotl(Vector256<uint> x, int r) => Vector256.ShiftLeft(x, r) | Vector256.ShiftRightLogical(x, 32 - r);
+    static void Four8B(ref Vector256<uint> x0, ref Vector256<uint> x1)
+    {
+        x0 += x1;
+        x1 =
+            (Avx512F.VL.IsSupported ? Avx512F.VL.RotateLeft(x1, 17) : Vector256.ShiftLeft(x1, 17) | Vector256.ShiftRightLogical(x1, 15))
+            ^ x0;
+        x0 += x1;
+        x1 =
+            (Avx512F.VL.IsSupported ? Avx512F.VL.RotateLeft(x1, 29) : Vector256.ShiftLeft(x1, 29) | Vector256.ShiftRightLogical(x1, 3))
+            ^ x0;
+        x0 += x1;
+        x1 =
+            (Avx512F.VL.IsSupported ? Avx512F.VL.RotateLeft(x1, 16) : Vector256.ShiftLeft(x1, 16) | Vector256.ShiftRightLogical(x1, 16))
+            ^ x0;
+        x0 += x1;
+        x1 =
+            (Avx512F.VL.IsSupported ? Avx512F.VL.RotateLeft(x1, 24) : Vector256.ShiftLeft(x1, 24) | Vector256.ShiftRightLogical(x1, 8))
+            ^ x0;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void Four(ref uint x0, ref uint x1, int r0, int r1, int r2, int r3)

@@ -170,3 +170,58 @@ internal readonly struct Vector256Lanes : ILanes<Vector256<double>>
     public static Vector256<double> EqualBits(Vector256<double> a, Vector256<double> b) =>
         Vector256.Equals(a.AsInt64(), b.AsInt64()).AsDouble();
 }
+
+/// <summary><see cref="ILanes{T}"/> over eight doubles in a 512-bit vector (AVX-512, or software).</summary>
+internal readonly struct Vector512Lanes : ILanes<Vector512<double>>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Splat(double value) => Vector512.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> SplatBits(long bits) => Vector512.Create(bits).AsDouble();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Add(Vector512<double> a, Vector512<double> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Sub(Vector512<double> a, Vector512<double> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Mul(Vector512<double> a, Vector512<double> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Div(Vector512<double> a, Vector512<double> b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Less(Vector512<double> a, Vector512<double> b) => Vector512.LessThan(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Equal(Vector512<double> a, Vector512<double> b) => Vector512.Equals(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Select(Vector512<double> mask, Vector512<double> ifTrue, Vector512<double> ifFalse) =>
+        Vector512.ConditionalSelect(mask, ifTrue, ifFalse);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> And(Vector512<double> a, Vector512<double> b) => a & b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Or(Vector512<double> a, Vector512<double> b) => a | b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Xor(Vector512<double> a, Vector512<double> b) => a ^ b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> AddBits(Vector512<double> a, Vector512<double> b) => (a.AsInt64() + b.AsInt64()).AsDouble();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> ShiftLeft(Vector512<double> a, int count) => Vector512.ShiftLeft(a.AsInt64(), count).AsDouble();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> ShiftRight(Vector512<double> a, int count) =>
+        Vector512.ShiftRightLogical(a.AsUInt64(), count).AsDouble();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> EqualBits(Vector512<double> a, Vector512<double> b) =>
+        Vector512.Equals(a.AsInt64(), b.AsInt64()).AsDouble();
+}

@@ -49,7 +49,12 @@ public static class PortableMath
     public static Vector128<double> Log(Vector128<double> x) => Kernels.Log<Vector128<double>, Vector128Lanes>(x);
 
     /// <summary>ln x per lane; bit-identical to <see cref="Log(double)"/> on each lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Log(Vector256<double> x) => Kernels.Log<Vector256<double>, Vector256Lanes>(x);
+
+    /// <summary>ln x per lane; bit-identical to <see cref="Log(double)"/> on each lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Log(Vector512<double> x) => Kernels.Log<Vector512<double>, Vector512Lanes>(x);
 
     /// <summary>tanh x, within 2 ulp, the same bits on every machine.</summary>
     public static double Tanh(double x) => Kernels.Tanh<double, ScalarLanes>(x);
@@ -95,11 +100,19 @@ public static class PortableMath
     }
 
     /// <summary>sin x and cos x per lane; bit-identical to <see cref="SinCos(double)"/> on each lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // small, so hot loops keep it in registers
     public static (Vector256<double> Sin, Vector256<double> Cos) SinCos(Vector256<double> x)
     {
         var (s, c) = Kernels.SinCos<Vector256<double>, Vector256Lanes>(x);
         if (Vector256.LessThanOrEqualAll(Vector256.Abs(x), Vector256.Create(Kernels.TrigLimit)))
             return (s, c);
+        return Patched(x, s, c);
+    }
+
+    /// <summary>The lanes of a Vector256 SinCos beyond <see cref="TrigPortableLimit"/>, replaced by the scalar fallback.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (Vector256<double> Sin, Vector256<double> Cos) Patched(Vector256<double> x, Vector256<double> s, Vector256<double> c)
+    {
         Span<double> xs = stackalloc double[4],
             ss = stackalloc double[4],
             cs = stackalloc double[4];
@@ -108,6 +121,30 @@ public static class PortableMath
         c.CopyTo(cs);
         PatchOutside(xs, ss, cs);
         return (Vector256.Create<double>(ss), Vector256.Create<double>(cs));
+    }
+
+    /// <summary>sin x and cos x per lane; bit-identical to <see cref="SinCos(double)"/> on each lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // small, so hot loops keep it in registers
+    public static (Vector512<double> Sin, Vector512<double> Cos) SinCos(Vector512<double> x)
+    {
+        var (s, c) = Kernels.SinCos<Vector512<double>, Vector512Lanes>(x);
+        if (Vector512.LessThanOrEqualAll(Vector512.Abs(x), Vector512.Create(Kernels.TrigLimit)))
+            return (s, c);
+        return Patched(x, s, c);
+    }
+
+    /// <summary>The lanes of a Vector512 SinCos beyond <see cref="TrigPortableLimit"/>, replaced by the scalar fallback.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (Vector512<double> Sin, Vector512<double> Cos) Patched(Vector512<double> x, Vector512<double> s, Vector512<double> c)
+    {
+        Span<double> xs = stackalloc double[8],
+            ss = stackalloc double[8],
+            cs = stackalloc double[8];
+        x.CopyTo(xs);
+        s.CopyTo(ss);
+        c.CopyTo(cs);
+        PatchOutside(xs, ss, cs);
+        return (Vector512.Create<double>(ss), Vector512.Create<double>(cs));
     }
 
     /// <summary>sin x; see <see cref="SinCos(double)"/>.</summary>
