@@ -20,7 +20,14 @@ public sealed class ChunkDispatcher(ClusterClient cluster, ClusterRunOptions opt
 
     /// <summary>How often a waiting chunk looks up its timeout again.</summary>
     static readonly TimeSpan TimeoutSlice = TimeSpan.FromMilliseconds(250);
-    readonly ConcurrentDictionary<string, string> dropped = new();
+    readonly ConcurrentDictionary<string, DateTime> dropped = new();
+
+    /// <summary>
+    /// How long a worker that did not answer is left out. A dead one is declared so by the
+    /// membership within seconds and is then not listed at all; a live one that was only slow
+    /// (a loaded machine) comes back instead of being lost to the run for good.
+    /// </summary>
+    static readonly TimeSpan DropFor = TimeSpan.FromSeconds(10);
     readonly object logLock = new();
 
     /// <summary>Chunks sent again after their first worker failed.</summary>
@@ -31,18 +38,22 @@ public sealed class ChunkDispatcher(ClusterClient cluster, ClusterRunOptions opt
 
     int duplicates;
 
-    /// <summary>Stops sending to <paramref name="worker"/> (it did not answer, <paramref name="why"/>), and says so.</summary>
+    /// <summary>Stops sending to <paramref name="worker"/> for a while (it did not answer, <paramref name="why"/>), and says so.</summary>
     public void Drop(string worker, string why)
     {
-        if (dropped.TryAdd(worker, why))
-            Say($"cluster: worker {worker} does not answer ({why}); leaving it out.");
+        var until = DateTime.UtcNow + DropFor;
+        if (dropped.TryAdd(worker, until))
+            Say($"cluster: worker {worker} does not answer ({why}); leaving it out for {DropFor.TotalSeconds:0} s.");
+        else
+            dropped[worker] = until;
     }
 
     /// <summary>The live workers this client still sends to.</summary>
     public async Task<IReadOnlyList<string>> Workers()
     {
         var live = await cluster.LiveWorkers();
-        return live.Where(w => !dropped.ContainsKey(w)).ToList();
+        var now = DateTime.UtcNow;
+        return live.Where(w => !(dropped.TryGetValue(w, out var until) && until > now)).ToList();
     }
 
     /// <summary>The live workers, or none when the cluster cannot even be asked (its gateways are gone).</summary>
@@ -155,10 +166,11 @@ public sealed class ChunkDispatcher(ClusterClient cluster, ClusterRunOptions opt
             }
         }
 
-        // The chunk goes back to the queue for the others, and this client sends the worker no more.
+        // The chunk goes back to the queue for the others, and this client sends the worker no more
+        // (unless a late reply shows it was only slow).
         void Resend(string worker, int chunk, EvaluationRequest request, string why, Task<EvaluationReply> call, Stopwatch clock)
         {
-            dropped.TryAdd(worker, why);
+            dropped[worker] = DateTime.MaxValue; // until a late reply shows it was only slow
             queue.Enqueue(chunk);
             lock (logLock)
                 Resent++;
