@@ -111,12 +111,15 @@ module RunDirectory =
         =
         let plan = RunPlan.parseFor custom config
 
-        if holdsRun dir && not overwrite then
-            raise (
-                IOException(
-                    $"{dir} already holds a run: continue it with `qd resume {dir}`, choose another --out, or pass --overwrite to replace it."
+        let refuseExisting () =
+            if holdsRun dir && not overwrite then
+                raise (
+                    IOException(
+                        $"{dir} already holds a run: continue it with `qd resume {dir}`, choose another --out, or pass --overwrite to replace it."
+                    )
                 )
-            )
+
+        refuseExisting ()
 
         // The task first: a robot task without MuJoCo fails before anything is written.
         let task = makeTask plan
@@ -130,6 +133,8 @@ module RunDirectory =
             }
 
         locked dir (fun lock ->
+            // Again under the lock: another process may have started a run here since the check above.
+            refuseExisting ()
             // The initial population before any file: a run refused on the way (an algorithm that
             // needs gradients the task lacks, a seeds file of another dimension) leaves the directory as it was.
             let resolved =
