@@ -3,6 +3,7 @@
 #r "../src/QdFunctional.Cli/bin/Release/net10.0/Parquet.dll"
 #r "../src/QdFunctional.Cli/bin/Release/net10.0/ScottPlot.dll"
 #r "../src/QdFunctional.Cli/bin/Release/net10.0/SkiaSharp.dll"
+#r "../src/QdFunctional.Cli/bin/Release/net10.0/QdFunctional.Numerics.dll"
 #r "../src/QdFunctional.Cli/bin/Release/net10.0/QdFunctional.Diff.dll"
 #r "../src/QdFunctional.Cli/bin/Release/net10.0/QdFunctional.Core.dll"
 #r "../src/QdFunctional.Cli/bin/Release/net10.0/QdFunctional.Physics.dll"

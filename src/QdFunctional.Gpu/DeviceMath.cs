@@ -1,5 +1,5 @@
 using QdFunctional.Diff;
-using QdFunctional.Diff.Numerics;
+using QdFunctional.Numerics;
 
 namespace QdFunctional.Gpu;
 

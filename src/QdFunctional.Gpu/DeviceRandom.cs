@@ -1,5 +1,5 @@
 using ILGPU;
-using QdFunctional.Diff.Numerics;
+using QdFunctional.Numerics;
 
 namespace QdFunctional.Gpu;
 

@@ -1,6 +1,6 @@
 using ILGPU;
 using ILGPU.Algorithms;
-using QdFunctional.Diff.Numerics;
+using QdFunctional.Numerics;
 
 namespace QdFunctional.Gpu;
 

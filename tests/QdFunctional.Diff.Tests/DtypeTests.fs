@@ -6,6 +6,7 @@ module DtypeTests
 open System
 open Expecto
 open QdFunctional.Diff
+open QdFunctional.Numerics
 open QdFunctional.Diff.Benchmarks
 open QdFunctional.Core.Batches
 

@@ -6,6 +6,7 @@ module FixedOrderTests
 open System
 open Expecto
 open QdFunctional.Diff
+open QdFunctional.Numerics
 
 /// The order on the class: 16 partial sums (4 accumulators × 4 lanes) over blocks of 16, further
 /// groups of 4 into the first accumulator, (a0 + a1) + (a2 + a3), lanes 0..3 in order, then the tail.

@@ -6,7 +6,7 @@ module PortableMathTests
 open System
 open System.Runtime.Intrinsics
 open Expecto
-open QdFunctional.Diff.Numerics
+open QdFunctional.Numerics
 
 let private bits (x: float) = BitConverter.DoubleToInt64Bits x
 

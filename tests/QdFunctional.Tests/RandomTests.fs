@@ -5,6 +5,7 @@ open Expecto
 open FsCheck
 open Properties
 open QdFunctional.Core.Random
+open QdFunctional.Numerics
 
 let private draw (n: int) (fill: 't[] -> unit) =
     let a = Array.zeroCreate<'t> n

@@ -5,7 +5,7 @@ open Expecto
 open Properties
 open QdFunctional.Core.Batches
 open QdFunctional.Core.Tasks
-open QdFunctional.Diff.Numerics
+open QdFunctional.Numerics
 
 let private single (values: float[]) = SolutionBatch(1, values.Length, values)
 

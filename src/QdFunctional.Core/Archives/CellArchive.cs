@@ -3,7 +3,7 @@ namespace QdFunctional.Core.Archives;
 using QdFunctional.Core.Batches;
 using QdFunctional.Core.Persistence;
 using QdFunctional.Core.Random;
-using QdFunctional.Diff.Numerics;
+using QdFunctional.Numerics;
 
 /// <summary>
 /// An archive of one elite per cell over a tessellation of measure space: MAP-Elites' grid

@@ -2,9 +2,9 @@ namespace QdFunctional.Core.Archives;
 
 using QdFunctional.Core.Archives.Proximity;
 using QdFunctional.Core.Batches;
-using QdFunctional.Core.Parallelism;
 using QdFunctional.Core.Persistence;
 using QdFunctional.Core.Random;
+using QdFunctional.Numerics;
 
 /// <summary>
 /// Novelty search's unstructured archive (ProximityArchive in pyribs; Lehman and Stanley 2011):
@@ -206,7 +206,7 @@ public sealed class ProximityArchive : IArchive
             return;
         }
         long cost = (long)wanted * 64 * (32 - int.LeadingZeroCount(entries.Count));
-        RowPartition.For(
+        Blocks.ForRows(
             n,
             cost,
             (start, end) =>

@@ -72,7 +72,7 @@ public sealed record AdamPopulationEmitter : IJacobianEmitter, ICheckpointedEmit
         for (int i = 0; i < n; i++)
         for (int j = 0; j < Weights.Length; j++)
             if (Weights[j] != 0)
-                QdFunctional.Diff.Unfused.MultiplyAdd(
+                QdFunctional.Numerics.Unfused.MultiplyAdd(
                     jacobians.AsSpan((i * rows + j) * d, d),
                     Weights[j],
                     gradient.AsSpan(i * d, d),

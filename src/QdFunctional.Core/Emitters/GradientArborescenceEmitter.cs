@@ -6,7 +6,7 @@ using QdFunctional.Core.Checkpoints;
 using QdFunctional.Core.Emitters.Rankers;
 using QdFunctional.Core.Optimizers;
 using QdFunctional.Core.Random;
-using QdFunctional.Diff.Numerics;
+using QdFunctional.Numerics;
 
 /// <summary>
 /// CMA-MEGA's emitter (Fontaine and Nikolaidis 2021; pyribs' GradientArborescenceEmitter). Each
@@ -136,7 +136,12 @@ public sealed record GradientArborescenceEmitter : IGradientEmitter, ICheckpoint
             var x = block.AsSpan(i * d, d);
             Theta.CopyTo(x);
             for (int r = 0; r < rows; r++)
-                QdFunctional.Diff.Unfused.MultiplyAdd(Jacobian.AsSpan(r * d, d), coefficients[i * rows + r], (ReadOnlySpan<double>)x, x);
+                QdFunctional.Numerics.Unfused.MultiplyAdd(
+                    Jacobian.AsSpan(r * d, d),
+                    coefficients[i * rows + r],
+                    (ReadOnlySpan<double>)x,
+                    x
+                );
         }
         Bounds?.Clip(block);
         return (this with { AskedCoefficients = coefficients }, new SolutionBatch(n, d, block));
@@ -164,7 +169,7 @@ public sealed record GradientArborescenceEmitter : IGradientEmitter, ICheckpoint
             for (int p = 0; p < parents; p++)
             {
                 double w = (PortableMath.Log(parents + 0.5) - PortableMath.Log(p + 1)) / total;
-                QdFunctional.Diff.Unfused.MultiplyAdd(solutions.Row(indices[p]), w, step, step);
+                QdFunctional.Numerics.Unfused.MultiplyAdd(solutions.Row(indices[p]), w, step, step);
             }
             System.Numerics.Tensors.TensorPrimitives.Subtract(step, Theta, step);
             (optimizer, theta) = Optimizer.Step(Theta, step);

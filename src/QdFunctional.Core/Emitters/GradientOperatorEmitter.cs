@@ -133,7 +133,7 @@ public sealed record GradientOperatorEmitter : IGradientEmitter, ICheckpointedEm
             {
                 double c = coefficients[i * rows + r];
                 if (c != 0)
-                    QdFunctional.Diff.Unfused.MultiplyAdd(Jacobians.AsSpan((i * rows + r) * d, d), c, x, x);
+                    QdFunctional.Numerics.Unfused.MultiplyAdd(Jacobians.AsSpan((i * rows + r) * d, d), c, x, x);
             }
         }
         Bounds?.Clip(block);

@@ -1,3 +1,5 @@
+using QdFunctional.Numerics;
+
 namespace QdFunctional.Core.Emitters;
 
 using QdFunctional.Diff;

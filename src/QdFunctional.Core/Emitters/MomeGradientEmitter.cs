@@ -125,7 +125,7 @@ public sealed record MomeGradientEmitter : IGradientEmitter, ICheckpointedEmitte
         kSteps.Normal(steps, 0.0, SigmaG);
         var block = (double[])Points.Clone();
         for (int i = 0; i < n; i++)
-            QdFunctional.Diff.Unfused.MultiplyAdd(
+            QdFunctional.Numerics.Unfused.MultiplyAdd(
                 ObjectiveGradients.AsSpan(i * d, d),
                 Math.Abs(steps[i]),
                 block.AsSpan(i * d, d),

@@ -2,7 +2,7 @@ namespace QdFunctional.Core.Emitters;
 
 using QdFunctional.Core.Archives;
 using QdFunctional.Core.Random;
-using QdFunctional.Diff.Numerics;
+using QdFunctional.Numerics;
 
 /// <summary>
 /// How a mixing emitter picks its parents from the archive: uniformly (MOME's standard emitter)

@@ -1,9 +1,8 @@
 namespace QdFunctional.Core.Emitters;
 
 using QdFunctional.Core.Archives;
-using QdFunctional.Core.Parallelism;
 using QdFunctional.Core.Random;
-using QdFunctional.Diff.Numerics;
+using QdFunctional.Numerics;
 
 /// <summary>
 /// Variation operators shared by emitters. Each row draws from its own key
@@ -28,7 +27,7 @@ public static class Variation
     public static void Gaussian(double[] solutions, int dim, double sigma, Key key)
     {
         int n = solutions.Length / dim;
-        RowPartition.For(
+        Blocks.ForRows(
             n,
             dim,
             (start, end) =>
@@ -68,7 +67,7 @@ public static class Variation
     static void IsoLineRows(double[] a, RowOf b, int dim, double sigmaIso, double sigmaLine, Key key)
     {
         int n = a.Length / dim;
-        RowPartition.For(
+        Blocks.ForRows(
             n,
             dim,
             (start, end) =>
@@ -105,7 +104,7 @@ public static class Variation
             return;
         int n = solutions.Length / dim;
         double power = 1.0 / (eta + 1.0);
-        RowPartition.For(
+        Blocks.ForRows(
             n,
             dim,
             (start, end) =>

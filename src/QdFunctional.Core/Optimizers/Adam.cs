@@ -1,7 +1,7 @@
 namespace QdFunctional.Core.Optimizers;
 
 using System.Numerics.Tensors;
-using QdFunctional.Diff.Numerics;
+using QdFunctional.Numerics;
 
 /// <summary>
 /// Adam (Kingma and Ba 2015) for ascent, as pyribs' <c>AdamOpt</c> ("adam") that CMA-MEGA uses
@@ -78,8 +78,8 @@ public sealed class Adam : IGradientOptimizer
         TensorPrimitives.Multiply(square, 1 - Beta2, newV);
         if (m is not null && v is not null)
         {
-            QdFunctional.Diff.Unfused.MultiplyAdd(m, Beta1, newM, newM);
-            QdFunctional.Diff.Unfused.MultiplyAdd(v, Beta2, newV, newV);
+            QdFunctional.Numerics.Unfused.MultiplyAdd(m, Beta1, newM, newM);
+            QdFunctional.Numerics.Unfused.MultiplyAdd(v, Beta2, newV, newV);
         }
         double alpha = LearningRate * Math.Sqrt(1 - PortableMath.Pow(Beta2, t)) / (1 - PortableMath.Pow(Beta1, t));
         var next = new double[n];

@@ -1,10 +1,9 @@
 namespace QdFunctional.Core.Optimizers;
 
 using System.Numerics.Tensors;
-using QdFunctional.Core.Parallelism;
 using QdFunctional.Core.Random;
 using QdFunctional.Diff;
-using QdFunctional.Diff.Numerics;
+using QdFunctional.Numerics;
 
 /// <summary>
 /// CMA-ES (Hansen and Ostermeier 2001; Hansen, "The CMA Evolution Strategy: A Tutorial", 2016)
@@ -219,7 +218,7 @@ public sealed class CmaEs : IEvolutionStrategy
                 for (int r = 0; r < rows; r++)
                     TensorPrimitives.Multiply(z.Slice(r * n, n), d, w.AsSpan(r * n, n));
                 var xs = new double[(long)rows * n];
-                RowPartition.For(
+                Blocks.ForRows(
                     n,
                     (long)rows * n,
                     (start, end) =>
@@ -278,13 +277,13 @@ public sealed class CmaEs : IEvolutionStrategy
         var (steps, yw) = Recombination.Parents(n, solutions, rankingIndices, p.Weights, mean, Sigma);
 
         var newMean = new double[n];
-        QdFunctional.Diff.Unfused.MultiplyAdd(yw, Sigma, mean, newMean);
+        QdFunctional.Numerics.Unfused.MultiplyAdd(yw, Sigma, mean, newMean);
 
         // p_σ with C^{-1/2} y_w = B D⁻¹ Bᵀ y_w from the cached decomposition.
         var whitened = InverseSqrtTimes(yw);
         var newPSigma = new double[n];
         TensorPrimitives.Multiply(pSigma, 1 - p.CSigma, newPSigma);
-        QdFunctional.Diff.Unfused.MultiplyAdd(whitened, Math.Sqrt(p.CSigma * (2 - p.CSigma) * p.MuEff), newPSigma, newPSigma);
+        QdFunctional.Numerics.Unfused.MultiplyAdd(whitened, Math.Sqrt(p.CSigma * (2 - p.CSigma) * p.MuEff), newPSigma, newPSigma);
         double psNorm = FixedOrder.Norm(newPSigma);
         double chiN = CmaParameters.ExpectedNorm(n);
 
@@ -294,7 +293,7 @@ public sealed class CmaEs : IEvolutionStrategy
         var newPC = new double[n];
         TensorPrimitives.Multiply(pC, 1 - p.CC, newPC);
         if (hSigma)
-            QdFunctional.Diff.Unfused.MultiplyAdd(yw, Math.Sqrt(p.CC * (2 - p.CC) * p.MuEff), newPC, newPC);
+            QdFunctional.Numerics.Unfused.MultiplyAdd(yw, Math.Sqrt(p.CC * (2 - p.CC) * p.MuEff), newPC, newPC);
 
         double delta = hSigma ? 0 : p.CC * (2 - p.CC);
         var newCov = UpdateCovariance(n, cov, 1 + p.C1 * delta - p.C1 - p.CMu, p.C1, newPC, p.CMu, p.Weights, steps);
@@ -341,7 +340,7 @@ public sealed class CmaEs : IEvolutionStrategy
         int n = Dimension;
         var u = new double[n];
         for (int i = 0; i < n; i++)
-            QdFunctional.Diff.Unfused.MultiplyAdd(vectors.AsSpan(i * n, n), v[i], u, u);
+            QdFunctional.Numerics.Unfused.MultiplyAdd(vectors.AsSpan(i * n, n), v[i], u, u);
         TensorPrimitives.Divide(u, scales, u);
         var result = new double[n];
         for (int i = 0; i < n; i++)
@@ -367,7 +366,7 @@ public sealed class CmaEs : IEvolutionStrategy
         var result = new double[(long)n * n];
         var w = weights.ToArray();
         int mu = w.Length;
-        RowPartition.For(
+        Blocks.ForRows(
             n,
             (long)n * (mu + 2) / 2,
             (start, end) =>
@@ -376,11 +375,11 @@ public sealed class CmaEs : IEvolutionStrategy
                 {
                     var row = result.AsSpan(i * n, i + 1);
                     TensorPrimitives.Multiply(c.AsSpan(i * n, i + 1), a, row);
-                    QdFunctional.Diff.Unfused.MultiplyAdd(path.AsSpan(0, i + 1), c1 * path[i], row, row);
+                    QdFunctional.Numerics.Unfused.MultiplyAdd(path.AsSpan(0, i + 1), c1 * path[i], row, row);
                     for (int k = 0; k < mu; k++)
                     {
                         double coefficient = cMu * w[k] * steps[k * n + i];
-                        QdFunctional.Diff.Unfused.MultiplyAdd(steps.AsSpan(k * n, i + 1), coefficient, row, row);
+                        QdFunctional.Numerics.Unfused.MultiplyAdd(steps.AsSpan(k * n, i + 1), coefficient, row, row);
                     }
                 }
             }

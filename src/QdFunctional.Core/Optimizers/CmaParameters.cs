@@ -1,6 +1,6 @@
 namespace QdFunctional.Core.Optimizers;
 
-using QdFunctional.Diff.Numerics;
+using QdFunctional.Numerics;
 
 /// <summary>
 /// The strategy constants of CMA-ES for dimension n and μ parents, as in Hansen's tutorial

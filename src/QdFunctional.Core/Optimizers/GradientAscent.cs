@@ -24,7 +24,7 @@ public sealed record GradientAscent : IGradientOptimizer
     {
         GradientChecks.Step(theta, gradient, null);
         var next = new double[theta.Length];
-        QdFunctional.Diff.Unfused.MultiplyAdd(gradient, LearningRate, theta, next);
+        QdFunctional.Numerics.Unfused.MultiplyAdd(gradient, LearningRate, theta, next);
         return (this, next);
     }
 

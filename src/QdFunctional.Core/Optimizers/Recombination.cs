@@ -26,7 +26,7 @@ static class Recombination
             var y = steps.AsSpan(p * n, n);
             TensorPrimitives.Subtract(solutions.Slice(ranking[p] * n, n), mean, y);
             TensorPrimitives.Multiply(y, 1.0 / sigma, y);
-            QdFunctional.Diff.Unfused.MultiplyAdd(y, weights[p], meanStep, meanStep);
+            QdFunctional.Numerics.Unfused.MultiplyAdd(y, weights[p], meanStep, meanStep);
         }
         return (steps, meanStep);
     }

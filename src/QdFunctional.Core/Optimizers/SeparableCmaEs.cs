@@ -3,7 +3,7 @@ namespace QdFunctional.Core.Optimizers;
 using System.Numerics.Tensors;
 using QdFunctional.Core.Random;
 using QdFunctional.Diff;
-using QdFunctional.Diff.Numerics;
+using QdFunctional.Numerics;
 
 /// <summary>
 /// Separable CMA-ES (Ros and Hansen 2008, "A simple modification in CMA-ES achieving linear
@@ -152,7 +152,7 @@ public sealed class SeparableCmaEs : IEvolutionStrategy
                 {
                     var xr = x.Slice(r * n, n);
                     TensorPrimitives.Multiply(z.Slice(r * n, n), s, xr);
-                    QdFunctional.Diff.Unfused.MultiplyAdd(xr, sigma, m, xr);
+                    QdFunctional.Numerics.Unfused.MultiplyAdd(xr, sigma, m, xr);
                 }
             }
         );
@@ -180,12 +180,12 @@ public sealed class SeparableCmaEs : IEvolutionStrategy
         var (steps, yw) = Recombination.Parents(n, solutions, rankingIndices, p.Weights, mean, Sigma);
 
         var newMean = new double[n];
-        QdFunctional.Diff.Unfused.MultiplyAdd(yw, Sigma, mean, newMean);
+        QdFunctional.Numerics.Unfused.MultiplyAdd(yw, Sigma, mean, newMean);
 
         var newPSigma = new double[n];
         TensorPrimitives.Divide(yw, scales, newPSigma);
         TensorPrimitives.Multiply(newPSigma, Math.Sqrt(p.CSigma * (2 - p.CSigma) * p.MuEff), newPSigma);
-        QdFunctional.Diff.Unfused.MultiplyAdd(pSigma, 1 - p.CSigma, newPSigma, newPSigma);
+        QdFunctional.Numerics.Unfused.MultiplyAdd(pSigma, 1 - p.CSigma, newPSigma, newPSigma);
         double psNorm = FixedOrder.Norm(newPSigma);
         double chiN = CmaParameters.ExpectedNorm(n);
 
@@ -194,20 +194,20 @@ public sealed class SeparableCmaEs : IEvolutionStrategy
         var newPC = new double[n];
         TensorPrimitives.Multiply(pC, 1 - p.CC, newPC);
         if (hSigma)
-            QdFunctional.Diff.Unfused.MultiplyAdd(yw, Math.Sqrt(p.CC * (2 - p.CC) * p.MuEff), newPC, newPC);
+            QdFunctional.Numerics.Unfused.MultiplyAdd(yw, Math.Sqrt(p.CC * (2 - p.CC) * p.MuEff), newPC, newPC);
 
         double delta = hSigma ? 0 : p.CC * (2 - p.CC);
         var newVariances = new double[n];
         TensorPrimitives.Multiply(variances, 1 + p.C1 * delta - p.C1 - p.CMu, newVariances);
         var square = new double[n];
         TensorPrimitives.Multiply(newPC, newPC, square);
-        QdFunctional.Diff.Unfused.MultiplyAdd(square, p.C1, newVariances, newVariances);
+        QdFunctional.Numerics.Unfused.MultiplyAdd(square, p.C1, newVariances, newVariances);
         var w = p.Weights;
         for (int k = 0; k < w.Length; k++)
         {
             var y = steps.AsSpan(k * n, n);
             TensorPrimitives.Multiply(y, y, square);
-            QdFunctional.Diff.Unfused.MultiplyAdd(square, p.CMu * w[k], newVariances, newVariances);
+            QdFunctional.Numerics.Unfused.MultiplyAdd(square, p.CMu * w[k], newVariances, newVariances);
         }
 
         double newSigma = Sigma * PortableMath.Exp(Math.Min(1, p.CSigma / p.DSigma * (psNorm / chiN - 1)));

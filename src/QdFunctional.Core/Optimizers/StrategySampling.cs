@@ -1,7 +1,7 @@
 namespace QdFunctional.Core.Optimizers;
 
-using QdFunctional.Core.Parallelism;
 using QdFunctional.Core.Random;
+using QdFunctional.Numerics;
 
 /// <summary>Maps standard normal rows z (rows × n) to samples x = m + σ A z, row by row.</summary>
 delegate void BlockTransform(ReadOnlySpan<double> z, Span<double> x, int rows);
@@ -59,7 +59,7 @@ static class StrategySampling
     static void Draw(double[] z, int n, Key key, List<int>? rows)
     {
         int count = z.Length / n;
-        RowPartition.For(
+        Blocks.ForRows(
             count,
             n,
             (start, end) =>

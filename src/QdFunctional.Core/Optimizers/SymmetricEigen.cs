@@ -5,8 +5,8 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using QdFunctional.Core.Parallelism;
 using QdFunctional.Diff;
+using QdFunctional.Numerics;
 using MathMatrix = MathNet.Numerics.LinearAlgebra.Matrix<double>;
 
 /// <summary>
@@ -105,7 +105,7 @@ public static class SymmetricEigen
                 }
             );
             double half = 0.5 * t * FixedOrder.Dot(p.AsSpan(0, m), v);
-            QdFunctional.Diff.Unfused.MultiplyAdd(v, -half, p.AsSpan(0, m), p.AsSpan(0, m));
+            QdFunctional.Numerics.Unfused.MultiplyAdd(v, -half, p.AsSpan(0, m), p.AsSpan(0, m));
             Rows(
                 m,
                 2L * m,
@@ -156,7 +156,7 @@ public static class SymmetricEigen
                     {
                         var row = y.AsSpan((s + i) * n + s, m);
                         double c = t * FixedOrder.Dot(row, v);
-                        QdFunctional.Diff.Unfused.MultiplyAdd(v, -c, row, row);
+                        QdFunctional.Numerics.Unfused.MultiplyAdd(v, -c, row, row);
                     }
                 }
             );
@@ -230,7 +230,7 @@ public static class SymmetricEigen
         if (m * costPerRow < 1L << 20)
             body(0, m);
         else
-            RowPartition.For(m, costPerRow, body);
+            Blocks.ForRows(m, costPerRow, body);
     }
 
     /// <summary>row −= a·w + b·v, element-wise, in one SIMD pass (the symmetric rank-2 update).</summary>

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using QdFunctional.Diff.Numerics;
+using QdFunctional.Numerics;
 
 namespace QdFunctional.Core.Random;
 
@@ -105,7 +105,7 @@ public readonly record struct Key(uint Hi, uint Lo)
     {
         if (!(low < high) || !double.IsFinite(low) || !double.IsFinite(high) || !double.IsFinite(high - low))
             throw new ArgumentException($"Uniform needs finite low < high with a finite width, got [{low}, {high}).");
-        if (destination.Length < Chunks.ParallelFrom)
+        if (destination.Length < ParallelFrom)
         {
             UniformChunk(destination, 0, low, high); // short draws (one row): no closure, no pinning
             return;
@@ -118,7 +118,11 @@ public readonly record struct Key(uint Hi, uint Lo)
     unsafe void UniformParallel(nint address, int length, double low, double high)
     {
         var key = this;
-        Chunks.Run(length, (start, count) => key.UniformChunk(new Span<double>((double*)address + start, count), (ulong)start, low, high));
+        Blocks.For(
+            length,
+            ChunkLength,
+            (start, end) => key.UniformChunk(new Span<double>((double*)address + start, end - start), (ulong)start, low, high)
+        );
     }
 
     /// <summary>
@@ -176,7 +180,7 @@ public readonly record struct Key(uint Hi, uint Lo)
     {
         if (!double.IsFinite(mean) || !double.IsFinite(scale) || scale < 0)
             throw new ArgumentException($"Normal needs a finite mean and a finite scale >= 0, got mean {mean}, scale {scale}.");
-        if (destination.Length < Chunks.ParallelFrom)
+        if (destination.Length < ParallelFrom)
         {
             NormalChunk(destination, 0, mean, scale, add: false); // short draws (one row): no closure, no pinning
             return;
@@ -189,9 +193,10 @@ public readonly record struct Key(uint Hi, uint Lo)
     unsafe void NormalParallel(nint address, int length, double mean, double scale)
     {
         var key = this;
-        Chunks.Run(
+        Blocks.For(
             length,
-            (start, count) => key.NormalChunk(new Span<double>((double*)address + start, count), (ulong)start, mean, scale, add: false)
+            ChunkLength,
+            (start, end) => key.NormalChunk(new Span<double>((double*)address + start, end - start), (ulong)start, mean, scale, add: false)
         );
     }
 
@@ -278,6 +283,13 @@ public readonly record struct Key(uint Hi, uint Lo)
 
     /// <summary>Words hashed per stack buffer: big enough to amortise the vector set-up, small for the stack.</summary>
     const int Block = 256;
+
+    /// <summary>Values per block of a long draw; even, so a Box-Muller pair (2i, 2i+1) never straddles two blocks.
+    /// Every value is a function of (key, index), so the blocks only decide which thread computes it.</summary>
+    const int ChunkLength = 1 << 14;
+
+    /// <summary>Draws shorter than this run on the calling thread: below it, scheduling costs more than it saves.</summary>
+    const int ParallelFrom = 1 << 17;
 
     /// <summary>Values start .. start + destination.Length - 1 of <see cref="Uniform(Span{double}, double, double)"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

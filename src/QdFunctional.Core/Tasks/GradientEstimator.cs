@@ -1,3 +1,5 @@
+using QdFunctional.Numerics;
+
 namespace QdFunctional.Core.Tasks;
 
 using QdFunctional.Core.Batches;
@@ -37,7 +39,7 @@ public sealed record GradientEstimator(int Pairs = 50, double Sigma = 0.02)
 
         // ε for all points, then the probes x + σε (even rows) and x − σε (odd rows), in one batch.
         var noise = new double[(long)n * Pairs * d];
-        Parallelism.RowPartition.For(
+        Blocks.ForRows(
             n,
             (long)Pairs * d,
             (start, end) =>
@@ -69,7 +71,7 @@ public sealed record GradientEstimator(int Pairs = 50, double Sigma = 0.02)
             k = atPoints.MeasureDim,
             outputs = m + k;
         var jacobians = new double[(long)n * outputs * d];
-        Parallelism.RowPartition.For(
+        Blocks.ForRows(
             n,
             (long)probes * outputs * 8,
             (start, end) =>
@@ -90,7 +92,7 @@ public sealed record GradientEstimator(int Pairs = 50, double Sigma = 0.02)
                     for (int p = 0; p < Pairs; p++)
                     {
                         double weight = (ranks[2 * p] - ranks[2 * p + 1]) / (probes * Sigma);
-                        QdFunctional.Diff.Unfused.MultiplyAdd(noise.AsSpan((i * Pairs + p) * d, d), weight, (ReadOnlySpan<double>)g, g);
+                        QdFunctional.Numerics.Unfused.MultiplyAdd(noise.AsSpan((i * Pairs + p) * d, d), weight, (ReadOnlySpan<double>)g, g);
                     }
                 }
             }

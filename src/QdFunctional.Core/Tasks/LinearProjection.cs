@@ -4,8 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using QdFunctional.Core.Batches;
-using QdFunctional.Core.Parallelism;
-using QdFunctional.Diff.Numerics;
+using QdFunctional.Numerics;
 
 /// <summary>
 /// The linear-projection benchmarks of CMA-ME and differentiable QD (Fontaine et al. 2020;
@@ -92,7 +91,7 @@ public sealed class LinearProjection : ITask
         var jacobians = withJacobians ? new double[(long)n * 3 * d] : null;
         bool sphere = Kind == Function.Sphere;
         double scale = -100.0 / worst;
-        RowPartition.For(
+        Blocks.ForRows(
             n,
             d,
             (start, end) =>

@@ -1,8 +1,7 @@
 namespace QdFunctional.Core.Tasks;
 
 using QdFunctional.Core.Batches;
-using QdFunctional.Core.Parallelism;
-using QdFunctional.Diff.Numerics;
+using QdFunctional.Numerics;
 
 /// <summary>
 /// The multi-objective Rastrigin of the MOME paper (Pierrot et al. 2022) as QDax sets it up:
@@ -91,7 +90,7 @@ public sealed class MultiObjectiveRastrigin : IMultiObjectiveTask
         var objectives = new double[n * 2];
         var measures = new double[n * 2];
         var jacobians = withJacobians ? new double[(long)n * 4 * d] : null;
-        RowPartition.For(
+        Blocks.ForRows(
             n,
             d,
             (start, end) =>

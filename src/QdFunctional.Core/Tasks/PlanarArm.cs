@@ -4,8 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using QdFunctional.Core.Batches;
-using QdFunctional.Core.Parallelism;
-using QdFunctional.Diff.Numerics;
+using QdFunctional.Numerics;
 
 /// <summary>
 /// The planar arm repertoire (Cully et al. 2015; Fontaine and Nikolaidis 2021): n joint angles
@@ -75,7 +74,7 @@ public sealed class PlanarArm : ITask
         var objectives = new double[n];
         var measures = new double[2 * n];
         var jacobians = withJacobians ? new double[(long)n * 3 * d] : null;
-        RowPartition.For(
+        Blocks.ForRows(
             n,
             d,
             (start, end) =>

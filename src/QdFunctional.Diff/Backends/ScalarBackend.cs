@@ -1,5 +1,5 @@
 using System.Numerics;
-using QdFunctional.Diff.Numerics;
+using QdFunctional.Numerics;
 
 namespace QdFunctional.Diff;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Numerics;
-using QdFunctional.Diff.Numerics;
+using QdFunctional.Numerics;
 using TP = System.Numerics.Tensors.TensorPrimitives;
 
 namespace QdFunctional.Diff;
@@ -9,7 +9,7 @@ namespace QdFunctional.Diff;
 /// split across cores in blocks fixed by the problem size.</summary>
 /// <remarks>Block boundaries never depend on the thread count, reductions run in a fixed order, and
 /// only exactly rounded TensorPrimitives operations are used (add, multiply, divide, sqrt, min, max…);
-/// the transcendental functions come from <see cref="Numerics.PortableMath"/>, whose vector and scalar forms agree bit for bit.
+/// the transcendental functions come from <see cref="PortableMath"/>, whose vector and scalar forms agree bit for bit.
 /// So results are bit-identical whatever <see cref="MaxDegreeOfParallelism"/> is, wherever buffers
 /// live, and from the first call on. Every kernel is written once, generic over the element type, and
 /// instantiated for float64 (double) and float32 (float) by <see cref="GenericBackend"/>: the JIT specializes each, so float32 runs
@@ -27,29 +27,28 @@ public sealed class SimdBackend : GenericBackend
     /// <inheritdoc />
     public override string Name => "simd";
 
+    // Flat storage is one long row for partitioning purposes.
+    private static void ElementBlocks(int length, int maxDegreeOfParallelism, Action<int, int> body) =>
+        Blocks.For(length, Blocks.ElementsPerBlock, body, maxDegreeOfParallelism);
+
+    private static void RowBlocks(int rows, int cols, int maxDegreeOfParallelism, Action<int, int> body) =>
+        Blocks.For(rows, Blocks.RowsOf(cols), body, maxDegreeOfParallelism);
+
     /// <inheritdoc />
     public override void Convert(double[] src, float[] dst, int length, bool accumulate) =>
-        Partition.Elements(
-            length,
-            MaxDegreeOfParallelism,
-            (s, e) => Precision.Narrow(src.AsSpan(s, e - s), dst.AsSpan(s, e - s), accumulate)
-        );
+        ElementBlocks(length, MaxDegreeOfParallelism, (s, e) => Precision.Narrow(src.AsSpan(s, e - s), dst.AsSpan(s, e - s), accumulate));
 
     /// <inheritdoc />
     public override void Convert(float[] src, double[] dst, int length, bool accumulate) =>
-        Partition.Elements(
-            length,
-            MaxDegreeOfParallelism,
-            (s, e) => Precision.Widen(src.AsSpan(s, e - s), dst.AsSpan(s, e - s), accumulate)
-        );
+        ElementBlocks(length, MaxDegreeOfParallelism, (s, e) => Precision.Widen(src.AsSpan(s, e - s), dst.AsSpan(s, e - s), accumulate));
 
     /// <inheritdoc />
     protected override void UnaryKernel<T>(UnaryOp op, double p, double q, T[] x, T[] y, int length) =>
-        Partition.Elements(length, MaxDegreeOfParallelism, (s, e) => UnarySpan(op, p, q, x.AsSpan(s, e - s), y.AsSpan(s, e - s)));
+        ElementBlocks(length, MaxDegreeOfParallelism, (s, e) => UnarySpan(op, p, q, x.AsSpan(s, e - s), y.AsSpan(s, e - s)));
 
     /// <inheritdoc />
     protected override void UnaryBackwardKernel<T>(UnaryOp op, double p, double q, T[] x, T[] y, T[] dy, T[] dx, int length) =>
-        Partition.Elements(
+        ElementBlocks(
             length,
             MaxDegreeOfParallelism,
             (s, e) =>
@@ -228,14 +227,14 @@ public sealed class SimdBackend : GenericBackend
     {
         if (IsFull(a, rows, cols) && IsFull(b, rows, cols))
         {
-            Partition.Elements(
+            ElementBlocks(
                 rows * cols,
                 MaxDegreeOfParallelism,
                 (s, e) => BinarySpan(op, a.Data.AsSpan(s, e - s), b.Data.AsSpan(s, e - s), y.AsSpan(s, e - s))
             );
             return;
         }
-        Partition.Rows(
+        RowBlocks(
             rows,
             cols,
             MaxDegreeOfParallelism,
@@ -350,7 +349,7 @@ public sealed class SimdBackend : GenericBackend
             pool.Return(gb);
         }
         if (parallel)
-            Partition.Rows(rows, cols, MaxDegreeOfParallelism, Body);
+            RowBlocks(rows, cols, MaxDegreeOfParallelism, Body);
         else if (rows > 0)
             Body(0, rows);
     }
@@ -436,7 +435,7 @@ public sealed class SimdBackend : GenericBackend
 
     /// <inheritdoc />
     protected override void SelectKernel<T>(T[] mask, Operand<T> a, Operand<T> b, T[] y, int rows, int cols) =>
-        Partition.Rows(
+        RowBlocks(
             rows,
             cols,
             MaxDegreeOfParallelism,
@@ -483,14 +482,14 @@ public sealed class SimdBackend : GenericBackend
         }
         bool parallel = (da is null || a.Rows == rows) && (db is null || b.Rows == rows);
         if (parallel)
-            Partition.Rows(rows, cols, MaxDegreeOfParallelism, Body);
+            RowBlocks(rows, cols, MaxDegreeOfParallelism, Body);
         else if (rows > 0)
             Body(0, rows);
     }
 
     /// <inheritdoc />
     protected override void SumColumnsKernel<T>(T[] x, int rows, int cols, T[] y) =>
-        Partition.Rows(
+        RowBlocks(
             rows,
             cols,
             MaxDegreeOfParallelism,
@@ -503,7 +502,7 @@ public sealed class SimdBackend : GenericBackend
 
     /// <inheritdoc />
     protected override void SumColumnsBackwardKernel<T>(T[] dy, int rows, int cols, T[] dx) =>
-        Partition.Rows(
+        RowBlocks(
             rows,
             cols,
             MaxDegreeOfParallelism,
@@ -516,7 +515,7 @@ public sealed class SimdBackend : GenericBackend
 
     /// <inheritdoc />
     protected override void CumSumKernel<T>(T[] x, int rows, int cols, T[] y) =>
-        Partition.Rows(
+        RowBlocks(
             rows,
             cols,
             MaxDegreeOfParallelism,
@@ -538,7 +537,7 @@ public sealed class SimdBackend : GenericBackend
 
     /// <inheritdoc />
     protected override void CumSumBackwardKernel<T>(T[] dy, int rows, int cols, T[] dx) =>
-        Partition.Rows(
+        RowBlocks(
             rows,
             cols,
             MaxDegreeOfParallelism,
@@ -570,7 +569,7 @@ public sealed class SimdBackend : GenericBackend
         int rows,
         bool accumulate
     ) =>
-        Partition.Rows(
+        RowBlocks(
             rows,
             count,
             MaxDegreeOfParallelism,
@@ -590,7 +589,7 @@ public sealed class SimdBackend : GenericBackend
 
     /// <inheritdoc />
     protected override void MatMulKernel<T>(T[] a, T[] w, T[] y, int rows, int inner, int cols) =>
-        Partition.Rows(
+        RowBlocks(
             rows,
             inner * Math.Max(1, cols),
             MaxDegreeOfParallelism,
@@ -610,7 +609,7 @@ public sealed class SimdBackend : GenericBackend
     protected override void MatMulBackwardKernel<T>(T[] a, T[] w, T[] dy, int rows, int inner, int cols, T[]? da, T[]? dw)
     {
         if (da is not null)
-            Partition.Rows(
+            RowBlocks(
                 rows,
                 inner * Math.Max(1, cols),
                 MaxDegreeOfParallelism,
@@ -626,7 +625,7 @@ public sealed class SimdBackend : GenericBackend
             );
         if (dw is not null)
             // Each row k of dw is one thread's, summed over the batch in row order.
-            Partition.Rows(
+            RowBlocks(
                 inner,
                 rows * Math.Max(1, cols),
                 MaxDegreeOfParallelism,
@@ -644,7 +643,7 @@ public sealed class SimdBackend : GenericBackend
 
     /// <inheritdoc />
     protected override void BatchedMatMulKernel<T>(T[] x, T[] w, T[] y, int rows, int inner, int cols) =>
-        Partition.Rows(
+        RowBlocks(
             rows,
             inner * Math.Max(1, cols),
             MaxDegreeOfParallelism,
@@ -662,7 +661,7 @@ public sealed class SimdBackend : GenericBackend
 
     /// <inheritdoc />
     protected override void BatchedMatMulBackwardKernel<T>(T[] x, T[] w, T[] dy, int rows, int inner, int cols, T[]? dx, T[]? dw) =>
-        Partition.Rows(
+        RowBlocks(
             rows,
             inner * Math.Max(1, cols),
             MaxDegreeOfParallelism,

@@ -1,6 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
-using QdFunctional.Diff.Numerics;
+using QdFunctional.Numerics;
 
 namespace QdFunctional.Diff;
 

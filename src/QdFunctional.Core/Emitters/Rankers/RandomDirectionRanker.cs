@@ -1,3 +1,5 @@
+using QdFunctional.Numerics;
+
 namespace QdFunctional.Core.Emitters.Rankers;
 
 using QdFunctional.Core.Archives;

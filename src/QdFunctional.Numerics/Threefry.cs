@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace QdFunctional.Core.Random;
+namespace QdFunctional.Numerics;
 
 /// <summary>
 /// The Threefry-2x32 block function with 20 rounds (Salmon et al., "Parallel random numbers:

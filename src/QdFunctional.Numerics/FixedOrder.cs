@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace QdFunctional.Diff;
+namespace QdFunctional.Numerics;
 
 /// <summary>Sums and dot products whose order of additions depends only on the length: the same bits
 /// on every CPU, wherever the data lives and whichever JIT tier runs.</summary>

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace QdFunctional.Diff.Numerics;
+namespace QdFunctional.Numerics;
 
 /// <summary><see cref="ILanes{T}"/> over a single double: the scalar form of every kernel.</summary>
 internal readonly struct ScalarLanes : ILanes<double>

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace QdFunctional.Diff;
+namespace QdFunctional.Numerics;
 
 /// <summary>
 /// x · a + y with a separate multiply and add, rounded twice, on every CPU. TensorPrimitives'

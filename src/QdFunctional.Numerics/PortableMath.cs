@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace QdFunctional.Diff.Numerics;
+namespace QdFunctional.Numerics;
 
 /// <summary>
 /// exp, log, sin, cos, tanh, sigmoid and pow on doubles that give the same bits on every machine:

@@ -1,6 +1,6 @@
 using System.Runtime.Intrinsics;
 
-namespace QdFunctional.Diff.Numerics;
+namespace QdFunctional.Numerics;
 
 /// <summary>Conversions between float64 and float32 spans: exact widening, and narrowing rounded to
 /// nearest even, vectorised where the hardware allows.</summary>

@@ -1,4 +1,4 @@
-namespace QdFunctional.Diff.Numerics;
+namespace QdFunctional.Numerics;
 
 /// <summary>The operations the portable kernels are written in, over one double or a vector of them.</summary>
 /// <remarks>Each kernel in <see cref="Kernels"/> is one generic method instantiated for a scalar lane and

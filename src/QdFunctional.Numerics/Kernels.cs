@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace QdFunctional.Diff.Numerics;
+namespace QdFunctional.Numerics;
 
 /// <summary>The portable transcendental kernels, each written once over <see cref="ILanes{T}"/>.</summary>
 /// <remarks>Instantiated with <see cref="ScalarLanes"/>, <see cref="Vector128Lanes"/> and
