@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using QdFunctional.Core.Random;
+using QdFunctional.Numerics;
 
 namespace QdFunctional.Core.Archives.Cvt;
 
@@ -133,21 +134,18 @@ public static class KMeans
             {
                 var tree = new KdTree(centroids, d);
                 // Assignment: each label depends only on its sample and the tree, whichever thread runs it.
-                Parallel.For(
-                    0,
-                    chunks,
-                    chunk =>
-                    {
-                        int start = chunk * ChunkRows;
-                        changedPerChunk[chunk] = Assign(
+                Blocks.For(
+                    n,
+                    ChunkRows,
+                    (start, end) =>
+                        changedPerChunk[start / ChunkRows] = Assign(
                             tree,
                             new ReadOnlySpan<double>((double*)address, n * d),
                             d,
                             labels,
                             start,
-                            Math.Min(n, start + ChunkRows)
-                        );
-                    }
+                            end
+                        )
                 );
                 int changedTotal = 0;
                 for (int c = 0; c < chunks; c++)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using QdFunctional.Numerics;
 
 namespace QdFunctional.Core.Archives.Cvt;
 
@@ -125,13 +126,11 @@ public sealed class KdTree
         {
             nint pa = (nint)p,
                 ca = (nint)c;
-            Parallel.For(
-                0,
-                (n + ChunkRows - 1) / ChunkRows,
-                chunk =>
+            Blocks.For(
+                n,
+                ChunkRows,
+                (start, end) =>
                 {
-                    int start = chunk * ChunkRows,
-                        end = Math.Min(n, start + ChunkRows);
                     var rows = new ReadOnlySpan<double>((double*)pa, n * dims);
                     var answers = new Span<int>((int*)ca, n);
                     for (int i = start; i < end; i++)
