@@ -231,9 +231,9 @@ let bench (args: ParseResults<BenchArgs>) =
     | s when s = Algorithms.MapElites.gaussian -> mapElites seconds
     | "archive" -> archive seconds
     | "speed" -> speed seconds
-    | "centroids" -> QdFunctional.Core.Archives.Cvt.CentroidBenchmark.Run Console.Out
-    | "optimizers" -> QdFunctional.Core.Optimizers.OptimizerBenchmark.Run Console.Out
-    | "novelty" -> QdFunctional.Core.Archives.Proximity.ProximityBenchmark.Run(Console.Out)
+    | "centroids" -> QdFunctional.Bench.CentroidBenchmark.Run Console.Out
+    | "optimizers" -> QdFunctional.Bench.OptimizerBenchmark.Run Console.Out
+    | "novelty" -> QdFunctional.Bench.ProximityBenchmark.Run(Console.Out)
     | "maze" ->
         MazeStudy.report Console.Out (args.GetResult(BenchArgs.Seeds, 3)) (args.GetResult(BenchArgs.Iterations, 1000))
     | "dqd" ->
@@ -245,21 +245,21 @@ let bench (args: ParseResults<BenchArgs>) =
             (args.GetResult(BenchArgs.Algorithms, DqdTable.algorithms))
             (args.GetResult(BenchArgs.Out, "docs"))
         |> ignore
-    | "engine" -> QdFunctional.Diff.Benchmarks.EngineBenchmark.Run(Console.Out, seconds / 3.0)
+    | "engine" -> QdFunctional.Bench.EngineBenchmark.Run(Console.Out, seconds / 3.0)
     | "cluster" -> ClusterCommand.bench seconds
-    | "physics" -> QdFunctional.Physics.PhysicsBenchmark.Run(Console.Out, seconds)
+    | "physics" -> QdFunctional.Bench.PhysicsBenchmark.Run(Console.Out, seconds)
     | "device" -> DeviceBench.run (defaultArg device "ilgpu-cpu") seconds
     | "all" ->
         speed seconds
         mapElites seconds
         archive seconds
-        QdFunctional.Core.Archives.Cvt.CentroidBenchmark.Run Console.Out
-        QdFunctional.Diff.Benchmarks.EngineBenchmark.Run(Console.Out, seconds / 3.0)
-        QdFunctional.Core.Optimizers.OptimizerBenchmark.Run Console.Out
-        QdFunctional.Core.Archives.Proximity.ProximityBenchmark.Run(Console.Out)
+        QdFunctional.Bench.CentroidBenchmark.Run Console.Out
+        QdFunctional.Bench.EngineBenchmark.Run(Console.Out, seconds / 3.0)
+        QdFunctional.Bench.OptimizerBenchmark.Run Console.Out
+        QdFunctional.Bench.ProximityBenchmark.Run(Console.Out)
 
         if QdFunctional.Physics.Native.MuJoCoLibrary.IsAvailable() then
-            QdFunctional.Physics.PhysicsBenchmark.Run(Console.Out, seconds)
+            QdFunctional.Bench.PhysicsBenchmark.Run(Console.Out, seconds)
     | other ->
         invalidArg
             "suite"

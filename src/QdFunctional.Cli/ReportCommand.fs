@@ -4,9 +4,10 @@ open System.IO
 open Argu
 open QdFunctional
 open QdFunctional.Cli.Arguments
+open QdFunctional.Core.Archives
 
 /// front.png: every solution of a multi-objective table in the space of its first two objectives.
-let private frontPicture dir (table: QdFunctional.Core.Persistence.EliteTable) =
+let private frontPicture dir (table: QdFunctional.Core.Archives.EliteTable) =
     let front = Path.Combine(dir, "front.png")
     ParetoPlot.front table.Objectives table.ObjectiveCount 0 1 front
     printfn "%s" front

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Parquet;
+using QdFunctional.Core.Archives;
 using QdFunctional.Core.Live;
 using QdFunctional.Core.Persistence;
 

@@ -2,6 +2,7 @@ namespace QdFunctional
 
 open System.Collections.Generic
 open QdFunctional.Core.Persistence
+open QdFunctional.Core.Archives
 
 /// One row of an elite table, for filtering and printing from F#.
 type EliteRow =

@@ -4,6 +4,7 @@ open System
 open System.Globalization
 open System.IO
 open QdFunctional.Core.Persistence
+open QdFunctional.Core.Archives
 
 /// The column layouts `qd export` writes.
 type ExportLayout =

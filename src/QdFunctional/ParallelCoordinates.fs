@@ -3,6 +3,7 @@ namespace QdFunctional
 open System
 open QdFunctional.Core.Persistence
 open ScottPlot
+open QdFunctional.Core.Archives
 
 /// Archives with more than two measures drawn as parallel coordinates: one vertical axis per
 /// measure (scaled to its bounds), one line per elite through its measure values, coloured by

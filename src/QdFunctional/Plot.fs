@@ -4,6 +4,7 @@ open System
 open QdFunctional.Core.Metrics
 open QdFunctional.Core.Persistence
 open ScottPlot // brings the Multiplot extension methods (AddPlots, GetPlot, Render) into scope
+open QdFunctional.Core.Archives
 
 /// PNG pictures of a run: the archive over its measure space and the metric curves over iterations.
 /// Files are written atomically (see AtomicFile), so a report never picks up a half-written image.

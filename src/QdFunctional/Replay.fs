@@ -4,6 +4,7 @@ open System.IO
 open QdFunctional.Core.Persistence
 open QdFunctional.Physics
 open QdFunctional.Physics.Tasks
+open QdFunctional.Core.Archives
 
 /// One elite of a robot run, simulated again.
 type ReplayResult =

@@ -5,6 +5,7 @@ open System.IO
 open QdFunctional.Core.Persistence
 open QdFunctional.Physics
 open QdFunctional.Physics.Tasks
+open QdFunctional.Core.Archives
 
 /// The extra pictures `qd report` draws for a robot run.
 [<RequireQualifiedAccess>]

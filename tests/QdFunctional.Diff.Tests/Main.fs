@@ -20,15 +20,5 @@ let private allTests =
             GpuTests.tests
         ]
 
-/// Runs the suite; with --bench [backend] runs the engine benchmark instead (never part of the tests).
 [<EntryPoint>]
-let main argv =
-    match List.ofArray argv with
-    | "--bench" :: rest ->
-        match rest with
-        | name :: _ -> Engine.Backend <- Backends.ByName name
-        | [] -> ()
-
-        Benchmarks.EngineBenchmark.Run(Console.Out)
-        0
-    | _ -> runTestsWithCLIArgs [] argv allTests
+let main argv = runTestsWithCLIArgs [] argv allTests

@@ -250,7 +250,7 @@ let private cmaTests =
         test "Symmetric eigendecomposition: B D Bᵀ = C, B orthogonal, eigenvalues as MathNet's" {
             let check n (c: float[]) =
                 let struct (b, d) = SymmetricEigen.Decompose(n, ros c)
-                let struct (_, dRef) = SymmetricEigen.DecomposeMathNet(n, ros c)
+                let struct (_, dRef) = QdFunctional.Bench.MathNetEigen.Decompose(n, ros c)
                 let scale = c |> Array.map abs |> Array.max |> max 1.0
 
                 for i in 0 .. n - 1 do

@@ -10,6 +10,7 @@ open Parquet
 open Parquet.Schema
 open QdFunctional.Core.Metrics
 open QdFunctional.Core.Persistence
+open QdFunctional.Core.Archives
 
 /// A fresh directory per test, so tests can run in parallel and leave nothing behind on success.
 let private withDir (f: string -> unit) =

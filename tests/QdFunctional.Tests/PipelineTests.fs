@@ -7,6 +7,7 @@ open System.Threading
 open Expecto
 open QdFunctional
 open QdFunctional.Core.Persistence
+open QdFunctional.Core.Archives
 
 let private tempDir () =
     Path.Combine(Path.GetTempPath(), "qd-pipeline-tests", Guid.NewGuid().ToString("N"))

@@ -7,6 +7,7 @@ open Expecto
 open QdFunctional
 open QdFunctional.Core.Metrics
 open QdFunctional.Core.Persistence
+open QdFunctional.Core.Archives
 
 let private withDir (f: string -> unit) =
     let dir =

@@ -9,6 +9,7 @@ open QdFunctional
 open QdFunctional.Core.Metrics
 open QdFunctional.Core.Persistence
 open QdFunctional.Cli
+open QdFunctional.Core.Archives
 
 let private tempDir () =
     let d =

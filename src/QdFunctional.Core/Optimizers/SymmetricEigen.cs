@@ -7,7 +7,6 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using QdFunctional.Diff;
 using QdFunctional.Numerics;
-using MathMatrix = MathNet.Numerics.LinearAlgebra.Matrix<double>;
 
 /// <summary>
 /// Eigendecomposition C = B diag(λ) Bᵀ of a symmetric matrix, the O(n³) step of full CMA-ES
@@ -16,7 +15,7 @@ using MathMatrix = MathNet.Numerics.LinearAlgebra.Matrix<double>;
 /// applied to rows of Qᵀ (Golub and Van Loan, "Matrix Computations", §8.3; the EISPACK
 /// tred2/tql2 scheme). Everything runs on contiguous rows with SIMD, and row-parallel steps
 /// never split a sum, so the result does not depend on the number of cores. About three times
-/// faster than MathNet's managed <c>Evd</c> at n = 1000 (see <see cref="OptimizerBenchmark"/>).
+/// faster than MathNet's managed <c>Evd</c> at n = 1000 (<c>qd bench optimizers</c>).
 /// Eigenvalues come back ascending, clamped below at 1e-20·max(λ) so rounding can never
 /// produce a zero or negative variance.
 /// </summary>
@@ -40,19 +39,6 @@ public static class SymmetricEigen
         var rows = AccumulateTransposed(n, a, tau);
         QlImplicit(n, d, e, rows);
         return Sorted(n, d, rows);
-    }
-
-    /// <summary>The same decomposition by MathNet's managed <c>Evd</c>, kept as the reference and for the benchmark.</summary>
-    public static (double[] Vectors, double[] Values) DecomposeMathNet(int n, ReadOnlySpan<double> matrix)
-    {
-        Check(n, matrix);
-        // Symmetric, so the row-major values are also the column-major storage MathNet expects.
-        var evd = MathMatrix.Build.Dense(n, n, matrix.ToArray()).Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric);
-        var values = new double[n];
-        for (int k = 0; k < n; k++)
-            values[k] = evd.EigenValues[k].Real;
-        Clamp(values);
-        return (evd.EigenVectors.ToRowMajorArray(), values);
     }
 
     static void Check(int n, ReadOnlySpan<double> matrix)

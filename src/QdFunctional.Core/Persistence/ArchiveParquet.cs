@@ -1,5 +1,6 @@
 using Parquet;
 using Parquet.Schema;
+using QdFunctional.Core.Archives;
 
 namespace QdFunctional.Core.Persistence;
 

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using QdFunctional.Diff;
+using QdFunctional.Diff.Benchmarks;
 
-namespace QdFunctional.Diff.Benchmarks;
+namespace QdFunctional.Bench;
 
 /// <summary>Times value + Jacobian against value-only evaluation for the benchmark tasks.</summary>
 /// <remarks>A good reverse-mode engine costs a small constant factor (about 1 + m sweeps) over the

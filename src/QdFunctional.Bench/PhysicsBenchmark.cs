@@ -1,8 +1,9 @@
-namespace QdFunctional.Physics;
+namespace QdFunctional.Bench;
 
 using System.Diagnostics;
 using QdFunctional.Core.Batches;
 using QdFunctional.Core.Random;
+using QdFunctional.Physics;
 
 /// <summary>
 /// Timings of the robot tasks (<c>qd bench physics</c>): episodes per second for whole batches

@@ -1,7 +1,8 @@
-namespace QdFunctional.Core.Optimizers;
+namespace QdFunctional.Bench;
 
 using System.Diagnostics;
 using System.Numerics.Tensors;
+using QdFunctional.Core.Optimizers;
 using QdFunctional.Core.Random;
 
 /// <summary>
@@ -41,9 +42,9 @@ public static class OptimizerBenchmark
 
         var cov = ((CmaEs)es).Covariance.ToArray();
         SymmetricEigen.Decompose(Math.Min(n, 64), SmallBlock(cov, n, Math.Min(n, 64)));
-        SymmetricEigen.DecomposeMathNet(Math.Min(n, 64), SmallBlock(cov, n, Math.Min(n, 64)));
+        MathNetEigen.Decompose(Math.Min(n, 64), SmallBlock(cov, n, Math.Min(n, 64)));
         double ours = Best(2, () => SymmetricEigen.Decompose(n, cov));
-        double mathNet = Best(1, () => SymmetricEigen.DecomposeMathNet(n, cov));
+        double mathNet = Best(1, () => MathNetEigen.Decompose(n, cov));
         output.WriteLine($"Symmetric eigendecomposition n={n}: {ours:F0} ms (MathNet managed Evd: {mathNet:F0} ms)");
 
         foreach (double factor in new[] { 0.1, 0.5 })

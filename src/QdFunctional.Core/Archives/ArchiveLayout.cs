@@ -1,4 +1,4 @@
-namespace QdFunctional.Core.Persistence;
+namespace QdFunctional.Core.Archives;
 
 /// <summary>
 /// The tessellation of measure space that gave each elite its cell, stored with the elites

@@ -1,6 +1,8 @@
-namespace QdFunctional.Core.Archives.Proximity;
+namespace QdFunctional.Bench;
 
 using System.Diagnostics;
+using QdFunctional.Core.Archives;
+using QdFunctional.Core.Archives.Proximity;
 using QdFunctional.Core.Batches;
 using QdFunctional.Core.Random;
 

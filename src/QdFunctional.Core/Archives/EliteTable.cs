@@ -1,4 +1,4 @@
-namespace QdFunctional.Core.Persistence;
+namespace QdFunctional.Core.Archives;
 
 /// <summary>
 /// A columnar snapshot of an archive's elites: what <c>archive.parquet</c> holds, row by row.

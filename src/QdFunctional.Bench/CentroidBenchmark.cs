@@ -1,7 +1,8 @@
 using System.Diagnostics;
+using QdFunctional.Core.Archives.Cvt;
 using QdFunctional.Core.Random;
 
-namespace QdFunctional.Core.Archives.Cvt;
+namespace QdFunctional.Bench;
 
 /// <summary>
 /// Timings for the CVT centroid machinery, for <c>qd bench</c>: building 10,000 k-means
