@@ -12,7 +12,9 @@ let compare (args: ParseResults<CompareBatchArgs>) =
     let algorithm =
         args.GetResult(CompareBatchArgs.Algorithm, Algorithms.MapElites.gaussian)
 
-    let robot = QdFunctional.Physics.PhysicsCatalog.Contains task
+    let robot =
+        (QdFunctional.Physics.AllTasks.Contains task
+         && QdFunctional.Physics.AllTasks.Facts(task).Robot)
 
     if robot then
         QdFunctional.Physics.Native.MuJoCoLibrary.Shared |> ignore

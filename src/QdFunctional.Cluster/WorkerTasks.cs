@@ -6,9 +6,8 @@ using QdFunctional.Core.Tasks;
 
 /// <summary>
 /// The tasks a worker evaluates: built once per (name, configuration) and reused, found first
-/// in the user's sources, then among the robot tasks (<see cref="Physics.PhysicsCatalog"/>) and the
-/// built-in <see cref="TaskCatalog"/>, built as <c>qd run</c> builds them, so a worker computes
-/// exactly what a local run computes.
+/// in the user's sources, then in <see cref="Physics.AllTasks"/>, the catalog <c>qd run</c>'s plan
+/// asks too, so a worker computes exactly what a local run computes.
 /// </summary>
 public sealed class WorkerTasks(IReadOnlyList<ITaskSource> sources)
 {
@@ -42,10 +41,6 @@ public sealed class WorkerTasks(IReadOnlyList<ITaskSource> sources)
         foreach (var source in sources)
             if (source.TryCreate(name, spec) is { } task)
                 return task;
-        if (Physics.PhysicsCatalog.Contains(name))
-            return Physics.PhysicsCatalog.Create(name);
-        return spec.Gradients == "engine"
-            ? TaskCatalog.CreateInEngine(name, spec.Dim, Diff.Dtypes.Parse(spec.Dtype))
-            : TaskCatalog.Create(name, spec.Dim);
+        return Physics.AllTasks.Create(name, spec.Dim, spec.Gradients == "engine" ? Diff.Dtypes.Parse(spec.Dtype) : null);
     }
 }

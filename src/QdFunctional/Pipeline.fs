@@ -96,11 +96,15 @@ module Pipeline =
     let validate (c: PipelineConfig) =
         let fail field (msg: string) = invalidArg field msg
 
-        if not (QdFunctional.Core.Tasks.TaskCatalog.IsMultiObjective c.Task) then
+        if
+            not (
+                QdFunctional.Physics.AllTasks.Contains c.Task
+                && QdFunctional.Physics.AllTasks.Facts(c.Task).MultiObjective
+            )
+        then
             fail "task" $"the pipeline needs a multi-objective task (mo-sphere, mo-rastrigin); got '{c.Task}'."
 
-        let m =
-            QdFunctional.Core.Tasks.TaskCatalog.Create(c.Task, max 2 c.Dim).ObjectiveCount
+        let m = QdFunctional.Physics.AllTasks.Facts(c.Task).ObjectiveCount
 
         for field, j in [ "objective-a", c.ObjectiveA; "objective-b", c.ObjectiveB ] do
             if j < 0 || j >= m then
@@ -170,7 +174,7 @@ module Pipeline =
     /// The run config of `run` ("step-SS/single-K" or "step-SS/mome"); seeds are in `seeds.parquet` when given.
     let runConfig (c: PipelineConfig) (run: string) (seeded: bool) =
         let s = int (run.Substring(5, 2))
-        let m = QdFunctional.Core.Tasks.TaskCatalog.Create(c.Task, c.Dim).ObjectiveCount
+        let m = QdFunctional.Physics.AllTasks.Facts(c.Task).ObjectiveCount
         let single = run.EndsWith "/mome" |> not
 
         let algorithm =

@@ -27,14 +27,12 @@ type RunState =
 module Run =
     /// The run's task.
     let task (plan: RunPlan) : ITask =
-        let c = plan.Config
-
-        if plan.Task.Robot then
-            QdFunctional.Physics.PhysicsCatalog.Create c.Task
-        else
+        let engine =
             match plan.Gradients with
-            | Engine dtype -> TaskCatalog.CreateInEngine(c.Task, c.Dim, dtype)
-            | _ -> TaskCatalog.Create(c.Task, c.Dim)
+            | Engine dtype -> System.Nullable dtype
+            | _ -> System.Nullable()
+
+        QdFunctional.Physics.AllTasks.Create(plan.Config.Task, plan.Config.Dim, engine)
 
     /// The run's keys by purpose.
     let keys (plan: RunPlan) =

@@ -17,8 +17,10 @@ module Task =
     /// The planar arm with `joints` unit links.
     let arm joints : ITask = PlanarArm(joints)
 
-    /// A built-in task by name ("lp-sphere", "lp-rastrigin", "arm").
-    let byName name dim = TaskCatalog.Create(name, dim)
+    /// A task by name, as `qd run --task` names it ("lp-sphere", "arm", "brittle-star", …); robot
+    /// tasks have their own genome size and ignore `dim`.
+    let byName name dim =
+        QdFunctional.Physics.AllTasks.Create(name, dim)
 
     /// A task from a plain function of one solution that returns its objective and its measures:
     /// `Task.ofFunction "my-task" dim [ (-1.0, 1.0); (-1.0, 1.0) ] (fun x -> f x, [| m1 x; m2 x |])`.

@@ -7,18 +7,11 @@ open QdFunctional.Algorithms
 [<RequireQualifiedAccess>]
 module Tasks =
     /// Every name `--task` accepts.
-    let names =
-        List.ofSeq TaskCatalog.Names
-        @ List.ofSeq QdFunctional.Physics.PhysicsCatalog.Names
+    let names = List.ofSeq QdFunctional.Physics.AllTasks.Names
 
     /// The facts of a task (ArgumentException naming the known tasks for an unknown one).
     let facts (name: string) =
-        if QdFunctional.Physics.PhysicsCatalog.Contains name then
-            QdFunctional.Physics.PhysicsCatalog.Facts name
-        elif List.contains name names then
-            TaskCatalog.Facts name
-        else
-            invalidArg "task" $"""Unknown task '{name}'; known: {String.concat ", " names}."""
+        QdFunctional.Physics.AllTasks.Facts name
 
 /// Every algorithm family's recipe, and the one place presets are applied.
 [<RequireQualifiedAccess>]
