@@ -213,7 +213,7 @@ let tests =
                             "odd/../../secret"
                             "/etc"
                         ] do
-                        for api in [ "run"; "metrics"; "heatmap"; "events" ] do
+                        for api in [ "run"; "metrics"; "heatmap"; "events"; "compare-events" ] do
                             Expect.equal
                                 (status http $"/api/{api}?run={bad}")
                                 HttpStatusCode.NotFound
@@ -729,4 +729,63 @@ let tests =
                             stop run
                     finally
                         stop serve)
+
+            testCase "the compare chart gains points while a compared run goes"
+            <| fun () ->
+                needsChromium (fun () ->
+                    let root = tempDir ()
+                    smallRun (Path.Combine(root, "done")) []
+                    let dir = Path.Combine(root, "going")
+
+                    withDashboard root (fun _ address ->
+                        use b = HeadlessChromium.launch ()
+
+                        let run =
+                            startQd
+                                [
+                                    "run"
+                                    "--iterations"
+                                    "16000"
+                                    "--dim"
+                                    "200"
+                                    "--checkpoint-every"
+                                    "400"
+                                    "--out"
+                                    dir
+                                    "--quiet"
+                                ]
+
+                        try
+                            let clock = Stopwatch.StartNew()
+
+                            while not (File.Exists(Path.Combine(dir, QdFunctional.Core.Live.MetricsLog.FileName)))
+                                  && clock.Elapsed.TotalSeconds < 60.0 do
+                                Thread.Sleep 50
+
+                            HeadlessChromium.navigate b (address.ToString() + "#/compare?runs=done,going")
+
+                            Expect.isTrue
+                                (HeadlessChromium.waitUntil b 30.0 "window.qd.ready && window.qd.points" (fun v ->
+                                    v.ValueKind = JsonValueKind.Number && v.GetInt32() >= 21))
+                                "the compare chart is drawn"
+
+                            let first = (HeadlessChromium.evaluate b "window.qd.points").GetInt32()
+
+                            Expect.isTrue
+                                (HeadlessChromium.waitUntil b 30.0 "window.qd.points" (fun v ->
+                                    v.GetInt32() > first + 2))
+                                "points arrive while the run goes"
+
+                            Expect.isFalse run.HasExited "the run was still going when they came"
+                            run.WaitForExit()
+                            Expect.equal run.ExitCode 0 "qd run"
+
+                            Expect.isTrue
+                                (HeadlessChromium.waitUntil b 30.0 "window.qd.points" (fun v ->
+                                    v.GetInt32() > first + 100))
+                                "and its final rows with its results"
+
+                            Expect.isEmpty b.Errors ("no error in the page: " + String.Join("; ", b.Errors))
+                        finally
+                            stop run))
         ]

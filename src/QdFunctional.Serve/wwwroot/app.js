@@ -574,17 +574,53 @@ async function showCompare(ids) {
   let plot = null;
   function draw() {
     if (plot) plot.destroy();
+    plot = null;
     box.replaceChildren();
     if (!hasCharts()) return box.append(noLibrary());
-    const tables = all.map((r) => [r.cols[axis.value].map(num), r.cols[metric.value].map((v) => (v === null ? null : num(v)))]);
-    const data = tables.length ? uPlot.join(tables) : [[]];
     const a = AXES.find((x) => x.key === axis.value);
-    plot = makeChart(box, METRICS.find((m) => m.key === metric.value).label, a.label, all.map((r) => r.id), data, Math.max(600, main.clientWidth - 40));
+    plot = makeChart(box, METRICS.find((m) => m.key === metric.value).label, a.label, all.map((r) => r.id), joined(), Math.max(600, main.clientWidth - 40));
     window.qd.points = all.reduce((s, r) => s + r.cols.iteration.length, 0);
+  }
+  function joined() {
+    const tables = all.map((r) => [r.cols[axis.value].map(num), (r.cols[metric.value] || []).map((v) => (v === null ? null : num(v)))]);
+    return tables.length ? uPlot.join(tables) : [[]];
   }
   metric.addEventListener("change", draw);
   axis.addEventListener("change", draw);
   draw();
+
+  // Live: one stream brings every compared run's new rows (see /api/compare-events); a hidden tab
+  // lets it go and opens it again, from the rows it has, when shown.
+  let source = null;
+  function connect() {
+    if (all.length === 0) return;
+    const query = all.map((r) => {
+      const it = r.cols.iteration;
+      return "run=" + encodeURIComponent(r.id) + "&after=" + (it.length ? it[it.length - 1] : -2147483648);
+    }).join("&");
+    source = new EventSource("/api/compare-events?" + query);
+    source.addEventListener("metrics", (e) => {
+      const m = JSON.parse(e.data);
+      const r = all.find((x) => x.id === m.run);
+      if (!r) return;
+      appendColumns(r.cols, m.columns);
+      if (plot) plot.setData(joined());
+      window.qd.points = all.reduce((s, x) => s + x.cols.iteration.length, 0);
+    });
+  }
+  function onVisibility() {
+    if (document.hidden) {
+      if (source) source.close();
+    } else if (!source || source.readyState === EventSource.CLOSED) {
+      connect();
+    }
+  }
+  connect();
+  document.addEventListener("visibilitychange", onVisibility);
+  teardown.push(() => {
+    if (source) source.close();
+    document.removeEventListener("visibilitychange", onVisibility);
+  });
   window.qd.ready = true;
 }
 
