@@ -172,14 +172,6 @@ let execute (dir: string) (mode: Progress.Mode) (progress: RunProgress) =
             | :? QdFunctional.Core.Archives.ProximityArchive as archive when mode <> Progress.Silent ->
                 // Novelty search has no cells to cover: what matters is how many entries it keeps, how
                 // far apart they are, and on the maze how near the goal it came.
-                let measures =
-                    [|
-                        for e in archive.Elites do
-                            yield! e.Measures.ToArray()
-                    |]
-
-                let novelty = archive.Novelty(ReadOnlySpan<float>(measures))
-
                 let goal =
                     if progress.Config.Task = "maze" then
                         archive.Elites
@@ -194,7 +186,7 @@ let execute (dir: string) (mode: Progress.Mode) (progress: RunProgress) =
                     final.State.Iteration
                     final.State.Evaluations
                     archive.Count
-                    (if novelty.Length = 0 then 0.0 else Array.average novelty)
+                    (if archive.Count = 0 then 0.0 else archive.MeanNovelty())
                     goal
             | _ when mode <> Progress.Silent ->
                 printfn

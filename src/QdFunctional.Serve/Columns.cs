@@ -4,7 +4,8 @@ namespace QdFunctional.Serve;
 
 /// <summary>
 /// Metrics rows as columns, one array per metric (the shape a chart library takes, and about half the
-/// bytes of one object per row). NaN (an empty archive's objective) travels as null.
+/// bytes of one object per row). NaN (an empty archive's objective; the global hypervolume of a run that
+/// is not MOME's, the mean novelty of one that is not novelty search's) travels as null.
 /// </summary>
 public sealed record Columns(
     int[] Iteration,
@@ -15,7 +16,9 @@ public sealed record Columns(
     double?[] NormQdScore,
     double?[] BestObjective,
     double?[] MeanObjective,
-    double?[] ElapsedSeconds
+    double?[] ElapsedSeconds,
+    double?[] GlobalHypervolume,
+    double?[] MeanNovelty
 )
 {
     /// <summary>The columns of <paramref name="rows"/>.</summary>
@@ -32,7 +35,9 @@ public sealed record Columns(
             Col(rows, r => r.NormQdScore),
             Col(rows, r => r.BestObjective),
             Col(rows, r => r.MeanObjective),
-            Col(rows, r => r.ElapsedSeconds)
+            Col(rows, r => r.ElapsedSeconds),
+            Col(rows, r => r.GlobalHypervolume),
+            Col(rows, r => r.MeanNovelty)
         );
     }
 }

@@ -15,12 +15,15 @@ namespace QdFunctional.Serve;
 /// <summary>
 /// <c>qd serve</c>'s web server: Kestrel on one address, the page, and a small read-only JSON API over
 /// the runs under one directory (<c>/api/runs</c>, <c>/api/run</c>, <c>/api/metrics</c>,
-/// <c>/api/heatmap</c>, <c>/api/trajectories</c>, <c>/api/events</c>). A run is named by its path relative to that directory in
+/// <c>/api/heatmap</c>, <c>/api/trajectories</c>, <c>/api/events</c>, <c>/api/compare-events</c>). A run is named by its path relative to that directory in
 /// the <c>run</c> query parameter; one that does not resolve inside it is answered 404.
 /// </summary>
 public sealed class Dashboard : IAsyncDisposable
 {
     private readonly WebApplication app;
+
+    /// <summary>Most runs one compare stream follows (the page compares a handful).</summary>
+    public const int MaxCompared = 64;
 
     private Dashboard(WebApplication app, Uri address, string? library)
     {
@@ -235,6 +238,35 @@ public sealed class Dashboard : IAsyncDisposable
                         return frames.Length > 0 ? Results.Json(frames[^1], Json) : Results.NoContent();
                     }
                 )
+        );
+
+        // The compare chart's live rows: run=A&after=N&run=B&after=M... (each run with the last iteration
+        // the page has); 404 when any run does not resolve inside the served directory.
+        app.MapGet(
+            "/api/compare-events",
+            async (HttpContext context) =>
+            {
+                var ids = context.Request.Query["run"];
+                var afters = context.Request.Query["after"];
+                var runs = new List<(string, int)>();
+                for (int i = 0; i < ids.Count; i++)
+                {
+                    var id = ids[i];
+                    if (id is null || reader.Confine.Resolve(id) is null)
+                    {
+                        context.Response.StatusCode = StatusCodes.Status404NotFound;
+                        return;
+                    }
+                    int after = i < afters.Count && int.TryParse(afters[i], out var a) ? a : int.MinValue;
+                    runs.Add((id, after));
+                }
+                if (runs.Count == 0 || runs.Count > MaxCompared)
+                {
+                    context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                    return;
+                }
+                await feed.StreamMany(context, runs, app.Lifetime.ApplicationStopping);
+            }
         );
 
         app.MapGet(

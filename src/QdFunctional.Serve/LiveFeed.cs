@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using QdFunctional.Core.Live;
 using QdFunctional.Core.Metrics;
+using QdFunctional.Core.Persistence;
 
 namespace QdFunctional.Serve;
 
@@ -10,7 +11,8 @@ namespace QdFunctional.Serve;
 /// <see cref="Columns"/>), a changed status (<c>status</c>), a new heatmap snapshot (<c>frames</c>), new
 /// final results (<c>archive</c>), and <c>gone</c> when the run's directory disappears. The server looks
 /// at the files' sizes and times a few times a second and reads only what was appended, so a page
-/// never fetches a whole file again.
+/// never fetches a whole file again. The compare chart gets the new rows of several runs on one
+/// stream (<see cref="StreamMany"/>).
 /// </summary>
 public sealed class LiveFeed
 {
@@ -44,10 +46,9 @@ public sealed class LiveFeed
         await response.Body.FlushAsync(ct);
 
         string? status = null;
-        (long, DateTime)? metricsStamp = null,
-            archiveStamp = null,
+        (long, DateTime)? archiveStamp = null,
             framesStamp = null;
-        long liveOffset = 0;
+        var follower = new MetricsFollower(reader, after);
         int ticks = 0;
         bool first = true;
         try
@@ -69,35 +70,8 @@ public sealed class LiveFeed
                     await SendRaw(response, "status", line, ct);
                 }
 
-                // New rows: the checkpoint's metrics.parquet when it changed, then the live log's appended lines past it.
-                var parquet = reader.Confine.File(dir, RunReader.MetricsFile);
-                var stamp = StampOf(parquet);
-                var pending = new List<MetricsRow>();
-                if (stamp != metricsStamp && summary.Status != RunStatus.Failed)
-                {
-                    metricsStamp = stamp;
-                    foreach (var r in reader.Metrics(dir))
-                        if (r.Iteration > after)
-                            pending.Add(r);
-                }
-                if (reader.Confine.File(dir, MetricsLog.FileName) is { } log)
-                {
-                    var lines = AppendedLines.After(log, ref liveOffset);
-                    if (lines is null)
-                        liveOffset = 0; // replaced or truncated: read it from the start next time
-                    else
-                    {
-                        var logged = new List<MetricsRow>();
-                        MetricsLogReader.Add(logged, lines);
-                        int top = pending.Count > 0 ? pending[^1].Iteration : after;
-                        pending.AddRange(logged.Where(r => r.Iteration > top));
-                    }
-                }
-                if (pending.Count > 0)
-                {
-                    after = pending[^1].Iteration;
-                    await Send(response, "metrics", Columns.Of(Curves.Thin([.. pending], Curves.DefaultPoints)), ct);
-                }
+                if (follower.Poll(dir, summary.Status) is { } rows)
+                    await Send(response, "metrics", Columns.Of(rows), ct);
 
                 var frames = StampOf(reader.Confine.File(dir, HeatmapSnapshots.FileName));
                 if (frames != framesStamp)
@@ -115,11 +89,7 @@ public sealed class LiveFeed
                 }
 
                 first = false;
-                if (++ticks % (int)(Heartbeat / Tick) == 0)
-                {
-                    await response.WriteAsync(": heartbeat\n\n", ct);
-                    await response.Body.FlushAsync(ct);
-                }
+                await Beat(response, ++ticks, ct);
                 await Task.Delay(Tick, ct);
             }
         }
@@ -130,6 +100,109 @@ public sealed class LiveFeed
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // The client went away mid-write, or the run's folder vanished mid-read: the page reconnects.
+        }
+    }
+
+    /// <summary>
+    /// The compare chart's live updates: one stream for several runs (a browser keeps only six
+    /// connections to one server, so a stream per run would stall a comparison of many). Each run's new
+    /// rows past <c>after[i]</c> come as a <c>metrics</c> event <c>{ run, columns }</c>; a run whose
+    /// directory is gone, or that never resolved, is skipped. Ends when the client goes or the server stops.
+    /// </summary>
+    public async Task StreamMany(HttpContext context, IReadOnlyList<(string Id, int After)> runs, CancellationToken stopping)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        var ct = linked.Token;
+        var response = context.Response;
+        response.Headers.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        await response.Body.FlushAsync(ct);
+
+        var followers = runs.Select(r => (r.Id, Follower: new MetricsFollower(reader, r.After))).ToArray();
+        int ticks = 0;
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                foreach (var (id, follower) in followers)
+                {
+                    if (reader.Confine.Resolve(id) is not { } dir)
+                        continue;
+                    List<MetricsRow>? rows;
+                    try
+                    {
+                        rows = follower.Poll(dir, reader.Summary(dir).Status);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or CorruptFileException)
+                    {
+                        continue; // this run's files are being replaced or are damaged: the others go on
+                    }
+                    if (rows is not null)
+                        await Send(response, "metrics", new { run = id, columns = Columns.Of(rows) }, ct);
+                }
+                await Beat(response, ++ticks, ct);
+                await Task.Delay(Tick, ct);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The page was closed.
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The client went away mid-write: the page reconnects.
+        }
+    }
+
+    /// <summary>A comment line every <see cref="Heartbeat"/>.</summary>
+    private static async Task Beat(HttpResponse response, int ticks, CancellationToken ct)
+    {
+        if (ticks % (int)(Heartbeat / Tick) == 0)
+        {
+            await response.WriteAsync(": heartbeat\n\n", ct);
+            await response.Body.FlushAsync(ct);
+        }
+    }
+
+    /// <summary>
+    /// One run's metrics rows as they are written: the checkpoint's <c>metrics.parquet</c> when it
+    /// changed, then the live log's lines appended past it; only rows past the last one handed out.
+    /// </summary>
+    private sealed class MetricsFollower(RunReader reader, int after)
+    {
+        private (long, DateTime)? metricsStamp;
+        private long liveOffset;
+
+        /// <summary>The new rows (thinned for a chart), or null when there are none.</summary>
+        public List<MetricsRow>? Poll(string dir, string status)
+        {
+            var parquet = reader.Confine.File(dir, RunReader.MetricsFile);
+            var stamp = StampOf(parquet);
+            var pending = new List<MetricsRow>();
+            if (stamp != metricsStamp && status != RunStatus.Failed)
+            {
+                metricsStamp = stamp;
+                foreach (var r in reader.Metrics(dir))
+                    if (r.Iteration > after)
+                        pending.Add(r);
+            }
+            if (reader.Confine.File(dir, MetricsLog.FileName) is { } log)
+            {
+                var lines = AppendedLines.After(log, ref liveOffset);
+                if (lines is null)
+                    liveOffset = 0; // replaced or truncated: read it from the start next time
+                else
+                {
+                    var logged = new List<MetricsRow>();
+                    MetricsLogReader.Add(logged, lines);
+                    int top = pending.Count > 0 ? pending[^1].Iteration : after;
+                    pending.AddRange(logged.Where(r => r.Iteration > top));
+                }
+            }
+            if (pending.Count == 0)
+                return null;
+            after = pending[^1].Iteration;
+            return [.. Curves.Thin([.. pending], Curves.DefaultPoints)];
         }
     }
 

@@ -12,19 +12,33 @@ module LiveMetrics =
     /// hour's log under two megabytes; metrics.parquet keeps every iteration.
     let interval = 0.25
 
-    /// `observe`, then the row appended to the live log when `interval` has passed since the last
-    /// one. A failed append (disk full, directory gone) is dropped: a dashboard never stops a run.
-    let tee (dir: string) (observe: MetricsRow -> unit) =
+    /// The live log's clock: true for the rows it keeps (the first, then one whenever `interval` has
+    /// passed on the run's own clock since the last one kept).
+    let clock () =
         let mutable last = System.Double.NegativeInfinity
+
+        fun (elapsedSeconds: float) ->
+            if elapsedSeconds - last >= interval then
+                last <- elapsedSeconds
+                true
+            else
+                false
+
+    /// Appends a row to the live log. A failed append (disk full, directory gone) is dropped: a
+    /// dashboard never stops a run.
+    let append (dir: string) (row: MetricsRow) =
+        try
+            MetricsLog.Append(dir, row)
+        with
+        | :? IOException
+        | :? System.UnauthorizedAccessException -> ()
+
+    /// `observe`, then the row appended to the live log when `clock` keeps it.
+    let tee (dir: string) (observe: MetricsRow -> unit) =
+        let due = clock ()
 
         fun (row: MetricsRow) ->
             observe row
 
-            if row.ElapsedSeconds - last >= interval then
-                last <- row.ElapsedSeconds
-
-                try
-                    MetricsLog.Append(dir, row)
-                with
-                | :? IOException
-                | :? System.UnauthorizedAccessException -> ()
+            if due row.ElapsedSeconds then
+                append dir row

@@ -178,10 +178,11 @@ module Run =
             Evaluations = state.Evaluations + evaluations
         }
 
-    /// The metrics row of a state (from the archive's incremental statistics).
+    /// The metrics row of a state (from the archive's incremental statistics, no rescan).
     /// For MOME the QD score is the MOQD score (sum of the fronts' hypervolumes), the normalized
     /// score that sum over the cell count, ObjMax the maximum sum of objectives, and ObjMean the
-    /// mean front hypervolume.
+    /// mean front hypervolume. The figures that rescan the archive (MOME's global hypervolume,
+    /// novelty search's mean novelty) are NaN here: see `archiveFigures`.
     let metrics (elapsedSeconds: float) (state: RunState) =
         let s = state.Archive.Stats
 
@@ -203,6 +204,10 @@ module Run =
             s.ObjMean,
             elapsedSeconds
         )
+
+    /// The row with the figures that rescan the state's archive (ArchiveFigures): MOME's global
+    /// hypervolume, novelty search's mean novelty; unchanged for other archives.
+    let archiveFigures (state: RunState) (row: MetricsRow) = ArchiveFigures.With(row, state.Archive)
 
     /// Runs iterations until `state.Iteration = Iterations`, calling `observe` after each.
     let fold (plan: RunPlan) (task: ITask) (observe: RunState -> unit) (state: RunState) =

@@ -155,7 +155,7 @@ module RunDirectory =
                 Task = task
                 Lock = lock
                 State = state
-                Metrics = [ Run.metrics 0.0 state ]
+                Metrics = [ Run.metrics 0.0 state |> Run.archiveFigures state ]
                 ElapsedBefore = 0.0
                 Stagnated = false
             })
@@ -246,7 +246,7 @@ module RunDirectory =
                     Task = task
                     Lock = lock
                     State = state
-                    Metrics = [ Run.metrics 0.0 state ]
+                    Metrics = [ Run.metrics 0.0 state |> Run.archiveFigures state ]
                     ElapsedBefore = 0.0
                     Stagnated = false
                 }
@@ -318,14 +318,21 @@ module RunDirectory =
                 Close = ignore
             }
 
+    /// The archive-wide figures take at most one part in this many of a run's time (see `execute`).
+    let figureShare = 20.0
+
     /// Runs to the config's iteration count, checkpointing every `CheckpointEvery` iterations and
-    /// when `cancel` fires (then it stops early). `observe` sees each iteration's metrics. When
+    /// when `cancel` fires (then it stops early). `observe` sees each iteration's metrics. The
+    /// figures that rescan the archive (ArchiveFigures: MOME's global hypervolume, novelty search's
+    /// mean novelty; each costs about an iteration or more) are computed for the rows the live log
+    /// keeps (four a second), held back so they take at most 1/`figureShare` of the time, and always
+    /// for each checkpoint's row and the last row; other rows carry NaN (null in metrics.parquet). When
     /// the task cannot evaluate any more (EvaluationUnavailableException: a cluster with no worker
     /// left), the run stops early with its checkpoint, as on cancel. The directory's lock is
     /// released when this returns, however it returns.
     let execute dir (cancel: CancellationToken) (observe: MetricsRow -> unit) (progress: RunProgress) =
         use _ = progress.Lock
-        let observe = LiveMetrics.tee dir observe // qd serve: metrics.live.csv
+        let liveDue = LiveMetrics.clock () // qd serve: metrics.live.csv
         let config = progress.Config
         let task = progress.Task
         let mutable unavailable = false
@@ -357,6 +364,16 @@ module RunDirectory =
 
         bestAt <- max bestAt config.RestartedAt
 
+        let figures = ArchiveFigures.Apply p.State.Archive
+        // The run's clock before which a row the live log keeps goes without the figures.
+        let mutable figuresFrom = Double.NegativeInfinity
+
+        let withFigures (state: RunState) (row: MetricsRow) =
+            let c = Stopwatch.StartNew()
+            let row = Run.archiveFigures state row
+            figuresFrom <- row.ElapsedSeconds + figureShare * c.Elapsed.TotalSeconds
+            row
+
         let stagnated () =
             config.Stagnation > 0 && p.State.Iteration - bestAt >= config.Stagnation
 
@@ -374,6 +391,22 @@ module RunDirectory =
             | None -> ()
             | Some state ->
                 let row = stepper.Metrics (elapsed ()) state
+                let logged = liveDue row.ElapsedSeconds
+
+                let checkpointDue =
+                    config.CheckpointEvery > 0 && state.Iteration % config.CheckpointEvery = 0
+
+                let row =
+                    if
+                        figures
+                        && (checkpointDue
+                            || state.Iteration >= config.Iterations
+                            || logged && row.ElapsedSeconds >= figuresFrom)
+                    then
+                        withFigures state row
+                    else
+                        row
+
                 robot |> Option.iter (fun r -> r.Add state)
 
                 p <-
@@ -384,11 +417,14 @@ module RunDirectory =
 
                 observe row
 
+                if logged then
+                    LiveMetrics.append dir row
+
                 if row.QdScore > best then
                     best <- row.QdScore
                     bestAt <- row.Iteration
 
-                if config.CheckpointEvery > 0 && state.Iteration % config.CheckpointEvery = 0 then
+                if checkpointDue then
                     saveRobot ()
 
                     checkpoint
@@ -404,6 +440,15 @@ module RunDirectory =
             { p with
                 State = stepper.Current p.State
             }
+
+        // Stopped early (cancelled, stagnated, no worker left): the last row gets the figures too.
+        match p.Metrics with
+        | last :: earlier when figures && ArchiveFigures.Missing last && last.Iteration = p.State.Iteration ->
+            p <-
+                { p with
+                    Metrics = withFigures p.State last :: earlier
+                }
+        | _ -> ()
 
         if p.State.Iteration >= config.Iterations then
             finish dir p (elapsed ())

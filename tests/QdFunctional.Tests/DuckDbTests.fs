@@ -135,6 +135,21 @@ let tests =
                     (ours |> Array.map (fun m -> m.Iteration, m.Evaluations, m.NumElites))
                     "iterations, evaluations and archive sizes"
 
+                // Novelty search's mean novelty: a plain DOUBLE column, NULL on the rows that skip it.
+                Expect.equal columns["mean_novelty"] "DOUBLE" "mean_novelty"
+                Expect.isFalse (columns.ContainsKey "global_hypervolume") "no MOME column in a novelty run"
+
+                let novelty =
+                    query $"SELECT mean_novelty FROM read_parquet('{path}') ORDER BY iteration"
+                    |> Array.map (fun r -> if isNull r[0] then nan else r[0] :?> float)
+
+                Expect.equal
+                    (novelty |> Array.map BitConverter.DoubleToInt64Bits)
+                    (ours |> Array.map (fun m -> BitConverter.DoubleToInt64Bits m.MeanNovelty))
+                    "the same values, NULL for NaN"
+
+                Expect.isFalse (Double.IsNaN(Array.last novelty)) "the last row has it"
+
                 // The novelty run's archive: told no objective, so no objective column; cells are entry slots 0..n-1.
                 let archive = RunDirectory.archivePath dir
 

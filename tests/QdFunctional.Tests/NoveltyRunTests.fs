@@ -180,6 +180,50 @@ let tests =
                     let table = ArchiveParquet.Read(RunDirectory.archivePath whole)
                     Expect.equal table.Layout.Kind "proximity" "saved as a proximity archive"
 
+            testCase
+                "a novelty run logs the mean novelty: the last row's equals a brute-force recomputation from archive.parquet's entries"
+            <| fun () ->
+                for algorithm in [ "novelty-search"; "nslc" ] do
+                    let dir = tempDir ()
+
+                    let final =
+                        runTo
+                            dir
+                            { maze algorithm 30 with
+                                CheckpointEvery = 10
+                            }
+
+                    let k = (final.State.Archive :?> ProximityArchive).Options.Neighbours
+                    let table = ArchiveParquet.Read(RunDirectory.archivePath dir)
+                    let dims = table.Layout.MeasureDim
+
+                    let entries =
+                        Array.init table.Count (fun i -> table.Measures[i * dims .. i * dims + dims - 1])
+
+                    // Each entry's mean distance to its k nearest entries (itself, at 0, among them), averaged.
+                    let novelty (e: float[]) =
+                        entries
+                        |> Array.map (fun o -> sqrt (Array.fold2 (fun s a b -> s + (a - b) * (a - b)) 0.0 e o))
+                        |> Array.sort
+                        |> Array.truncate k
+                        |> Array.average
+
+                    let brute = entries |> Array.averageBy novelty
+                    let rows = Results.loadMetrics (RunDirectory.metricsPath dir)
+                    let last = Array.last rows
+                    Expect.equal last.Iteration 30 $"{algorithm}: the last row"
+                    Expect.isGreaterThan entries.Length k $"{algorithm}: more entries than neighbours"
+                    Expect.floatClose Accuracy.high last.MeanNovelty brute $"{algorithm}: mean novelty"
+                    Expect.equal last.NumElites entries.Length $"{algorithm}: entries"
+
+                    for r in rows do
+                        if r.Iteration % 10 = 0 then
+                            Expect.isFalse
+                                (Double.IsNaN r.MeanNovelty)
+                                $"{algorithm}: checkpoint row {r.Iteration} has it"
+
+                        Expect.isTrue (Double.IsNaN r.GlobalHypervolume) $"{algorithm}: no hypervolume"
+
             testCase "archive specs: proximity goes with novelty search only, and bad parts are named"
             <| fun () ->
                 let spec = "proximity:k=7,threshold=0.25,max=500"

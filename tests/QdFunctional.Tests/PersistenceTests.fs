@@ -517,6 +517,50 @@ let tests =
                     Expect.isEmpty (MetricsParquet.Read path) "no rows")
             }
 
+            test "metrics: the optional figures are columns only when some row has one; a file without them reads NaN" {
+                withDir (fun dir ->
+                    let path = Path.Combine(dir, "metrics.parquet")
+                    let plain = metricsRows 6
+                    // MOME logs the global hypervolume on some rows only (NaN between), never a mean novelty.
+                    let mome =
+                        plain
+                        |> Array.mapi (fun i r ->
+                            MetricsRow(
+                                r.Iteration,
+                                r.Evaluations,
+                                r.NumElites,
+                                r.Coverage,
+                                r.QdScore,
+                                r.NormQdScore,
+                                r.BestObjective,
+                                r.MeanObjective,
+                                r.ElapsedSeconds,
+                                GlobalHypervolume = (if i % 2 = 0 then 1.0 / float (i + 3) else nan)
+                            ))
+
+                    MetricsParquet.Write(path, mome)
+                    let back = MetricsParquet.Read path
+
+                    Expect.equal
+                        (back |> Array.map (fun r -> r.GlobalHypervolume) |> bits)
+                        (mome |> Array.map (fun r -> r.GlobalHypervolume) |> bits)
+                        "the hypervolume column, to the bit, NaN where none"
+
+                    Expect.isTrue (back |> Array.forall (fun r -> Double.IsNaN r.MeanNovelty)) "no novelty"
+                    Expect.equal (List.last (columnNames path)) "global_hypervolume" "one more column, last"
+                    Expect.isFalse (List.contains "mean_novelty" (columnNames path)) "and no empty one"
+                    Expect.equal back mome "rows equal (records compare NaN as equal)"
+                    // A file as runs wrote it before these columns (the plain rows' layout) loads with NaN.
+                    MetricsParquet.Write(path, plain)
+                    Expect.equal (columnNames path).Length 9 "the old layout"
+                    let old = MetricsParquet.Read path
+
+                    Expect.isTrue
+                        (old
+                         |> Array.forall (fun r -> Double.IsNaN r.GlobalHypervolume && Double.IsNaN r.MeanNovelty))
+                        "read as NaN")
+            }
+
             testList
                 "corrupt files"
                 [

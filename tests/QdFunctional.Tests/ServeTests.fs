@@ -46,6 +46,13 @@ let private smallRun (dir: string) (extra: string list) =
 
     Expect.equal code 0 $"qd run {dir}"
 
+/// A finished run of `qd run ARGS --out DIR --quiet` in this process.
+let private cliRun (dir: string) (args: string list) =
+    let code =
+        QdFunctional.Cli.Program.main (List.toArray (("run" :: args) @ [ "--out"; dir; "--quiet" ]))
+
+    Expect.equal code 0 $"qd run {dir}"
+
 let private withDashboard (root: string) (test: HttpClient -> Uri -> unit) =
     let dashboard = Dashboard.StartAsync(root, "127.0.0.1", 0).GetAwaiter().GetResult()
 
@@ -154,6 +161,23 @@ let tests =
                 let lines = [ for i in 6..8 -> QdFunctional.Core.Live.MetricsLog.Format(row i 9.0) ]
                 MetricsLogReader.Add(rows, lines @ [ "half a li" ])
                 Expect.equal [ for r in rows -> r.Iteration ] [ 1; 4; 6; 7; 8 ] "the resumed rows replace the old ones"
+                // The archive-wide figures travel too; a line of the older, shorter layout reads them as NaN.
+                let figured =
+                    QdFunctional.Core.Metrics.MetricsRow(3, 9L, 2, 0.5, 1.0, 0.1, 2.0, 1.0, 0.7, 0.1 / 7.0, nan)
+
+                let line = QdFunctional.Core.Live.MetricsLog.Format figured
+
+                Expect.equal (QdFunctional.Core.Live.MetricsLog.Parse line) figured "a row with a figure, exactly"
+
+                let old =
+                    QdFunctional.Core.Live.MetricsLog.Parse(String.Join(',', line.Split(',')[..8]))
+
+                Expect.equal
+                    old
+                    (QdFunctional.Core.Metrics.MetricsRow(3, 9L, 2, 0.5, 1.0, 0.1, 2.0, 1.0, 0.7))
+                    "an old line"
+
+                Expect.isTrue (Double.IsNaN old.GlobalHypervolume) "no figure in an old line"
 
             testCase "a path outside the served directory gets 404: '..', absolute, and a symlink leading out"
             <| fun () ->
@@ -189,7 +213,7 @@ let tests =
                             "odd/../../secret"
                             "/etc"
                         ] do
-                        for api in [ "run"; "metrics"; "heatmap"; "events" ] do
+                        for api in [ "run"; "metrics"; "heatmap"; "events"; "compare-events" ] do
                             Expect.equal
                                 (status http $"/api/{api}?run={bad}")
                                 HttpStatusCode.NotFound
@@ -419,6 +443,150 @@ let tests =
                     Expect.floatClose Accuracy.high (List.last xs) (cos 9.998) "ends where it ended"
                     Expect.stringContains (field "error" paths[1]) "replay-cell-7.parquet" "the damaged file is named")
 
+            testCase
+                "a MOME run's page draws its global hypervolume, a novelty run's its mean novelty; runs without them (an older file too) draw neither"
+            <| fun () ->
+                needsChromium (fun () ->
+                    let root = tempDir ()
+
+                    cliRun
+                        (Path.Combine(root, "mome"))
+                        [
+                            "--task"
+                            "mo-rastrigin"
+                            "--algorithm"
+                            "mome"
+                            "--archive"
+                            "cvt:16"
+                            "--dim"
+                            "10"
+                            "--iterations"
+                            "20"
+                            "--checkpoint-every"
+                            "5"
+                        ]
+
+                    cliRun
+                        (Path.Combine(root, "novelty"))
+                        [
+                            "--task"
+                            "maze"
+                            "--algorithm"
+                            "novelty-search"
+                            "--dim"
+                            "20"
+                            "--iterations"
+                            "20"
+                            "--checkpoint-every"
+                            "5"
+                        ]
+
+                    smallRun (Path.Combine(root, "grid")) []
+                    // The MOME run as a build before these figures wrote it: no such column, no live log.
+                    let older = Path.Combine(root, "older-mome")
+                    Directory.CreateDirectory older |> ignore
+
+                    for f in Directory.GetFiles(Path.Combine(root, "mome")) do
+                        if not (f.EndsWith QdFunctional.Core.Live.MetricsLog.FileName) then
+                            File.Copy(f, Path.Combine(older, Path.GetFileName f))
+
+                    let metrics = Path.Combine(older, "metrics.parquet")
+
+                    QdFunctional.Core.Persistence.MetricsParquet.Write(
+                        metrics,
+                        [|
+                            for r in QdFunctional.Core.Persistence.MetricsParquet.Read metrics ->
+                                QdFunctional.Core.Metrics.MetricsRow(
+                                    r.Iteration,
+                                    r.Evaluations,
+                                    r.NumElites,
+                                    r.Coverage,
+                                    r.QdScore,
+                                    r.NormQdScore,
+                                    r.BestObjective,
+                                    r.MeanObjective,
+                                    r.ElapsedSeconds
+                                )
+                        |]
+                    )
+
+                    withDashboard root (fun http address ->
+                        // The API: the figure on the rows that have it (the last, every checkpoint's), null elsewhere.
+                        let column (run: string) (name: string) =
+                            [
+                                for v in (json http $"/api/metrics?run={run}").GetProperty(name).EnumerateArray() ->
+                                    if v.ValueKind = JsonValueKind.Null then
+                                        nan
+                                    else
+                                        v.GetDouble()
+                            ]
+
+                        let hv = column "mome" "globalHypervolume"
+
+                        let last =
+                            QdFunctional.Results.loadMetrics (Path.Combine(root, "mome", "metrics.parquet"))
+
+                        Expect.equal (List.last hv) (Array.last last).GlobalHypervolume "the last row's hypervolume"
+                        Expect.isGreaterThan (List.last hv) 0.0 "a hypervolume"
+                        Expect.isGreaterThan (List.last (column "novelty" "meanNovelty")) 0.0 "a mean novelty"
+
+                        Expect.isTrue
+                            (column "grid" "globalHypervolume" |> List.forall Double.IsNaN)
+                            "none for a grid run"
+
+                        use b = HeadlessChromium.launch ()
+
+                        let curves (run: string) =
+                            // A new document per run (the query differs), so nothing is left from the last page.
+                            HeadlessChromium.navigate b (address.ToString() + $"?page={run}#/run/{run}")
+
+                            let ready =
+                                HeadlessChromium.waitUntil
+                                    b
+                                    30.0
+                                    $"location.search === '?page={run}' && window.qd.ready && window.qd.curves !== undefined"
+                                    (fun v -> v.ValueKind = JsonValueKind.True)
+
+                            Expect.isTrue ready $"{run}: the page drew its charts"
+
+                            let drawn =
+                                HeadlessChromium.evaluate
+                                    b
+                                    "[...document.querySelectorAll('[data-chart]')].map(c => [c.dataset.chart, window.qd.curves[c.dataset.chart]])"
+
+                            [ for c in drawn.EnumerateArray() -> c[0].GetString(), c[1].GetInt32() ]
+                            |> Map.ofList
+
+                        let mome = curves "mome"
+                        let figured = hv |> List.filter (Double.IsNaN >> not) |> List.length
+                        Expect.isGreaterThanOrEqual figured 5 "rows 0, 5, 10, 15 and 20 at least"
+
+                        Expect.equal
+                            (mome.TryFind "globalHypervolume")
+                            (Some figured)
+                            "the MOME page: a global hypervolume curve, every logged point"
+
+                        Expect.isTrue (mome.ContainsKey "qdScore") "beside the MOQD score"
+                        Thread.Sleep 300
+                        HeadlessChromium.screenshot b (Path.Combine(artefacts (), "run-page-mome.png"))
+                        let novelty = curves "novelty"
+
+                        Expect.isGreaterThanOrEqual
+                            (novelty.TryFind "meanNovelty" |> Option.defaultValue 0)
+                            5
+                            "the novelty page: a mean novelty curve"
+
+                        Expect.isTrue (novelty.ContainsKey "numElites") "and its entries"
+                        Expect.isFalse (novelty.ContainsKey "globalHypervolume") "no hypervolume for novelty search"
+
+                        for run in [ "grid"; "older-mome" ] do
+                            let drawn = curves run
+                            Expect.isTrue (drawn.ContainsKey "qdScore") $"{run}: the usual curves"
+                            Expect.isFalse (drawn.ContainsKey "globalHypervolume") $"{run}: no hypervolume curve"
+                            Expect.isFalse (drawn.ContainsKey "meanNovelty") $"{run}: no novelty curve"
+
+                        Expect.isEmpty b.Errors ("no error in the page: " + String.Join("; ", b.Errors))))
+
             testCase "20 runs under the directory are listed, filtered and grouped with mean ± spread"
             <| fun () ->
                 needsChromium (fun () ->
@@ -561,4 +729,63 @@ let tests =
                             stop run
                     finally
                         stop serve)
+
+            testCase "the compare chart gains points while a compared run goes"
+            <| fun () ->
+                needsChromium (fun () ->
+                    let root = tempDir ()
+                    smallRun (Path.Combine(root, "done")) []
+                    let dir = Path.Combine(root, "going")
+
+                    withDashboard root (fun _ address ->
+                        use b = HeadlessChromium.launch ()
+
+                        let run =
+                            startQd
+                                [
+                                    "run"
+                                    "--iterations"
+                                    "16000"
+                                    "--dim"
+                                    "200"
+                                    "--checkpoint-every"
+                                    "400"
+                                    "--out"
+                                    dir
+                                    "--quiet"
+                                ]
+
+                        try
+                            let clock = Stopwatch.StartNew()
+
+                            while not (File.Exists(Path.Combine(dir, QdFunctional.Core.Live.MetricsLog.FileName)))
+                                  && clock.Elapsed.TotalSeconds < 60.0 do
+                                Thread.Sleep 50
+
+                            HeadlessChromium.navigate b (address.ToString() + "#/compare?runs=done,going")
+
+                            Expect.isTrue
+                                (HeadlessChromium.waitUntil b 30.0 "window.qd.ready && window.qd.points" (fun v ->
+                                    v.ValueKind = JsonValueKind.Number && v.GetInt32() >= 21))
+                                "the compare chart is drawn"
+
+                            let first = (HeadlessChromium.evaluate b "window.qd.points").GetInt32()
+
+                            Expect.isTrue
+                                (HeadlessChromium.waitUntil b 30.0 "window.qd.points" (fun v ->
+                                    v.GetInt32() > first + 2))
+                                "points arrive while the run goes"
+
+                            Expect.isFalse run.HasExited "the run was still going when they came"
+                            run.WaitForExit()
+                            Expect.equal run.ExitCode 0 "qd run"
+
+                            Expect.isTrue
+                                (HeadlessChromium.waitUntil b 30.0 "window.qd.points" (fun v ->
+                                    v.GetInt32() > first + 100))
+                                "and its final rows with its results"
+
+                            Expect.isEmpty b.Errors ("no error in the page: " + String.Join("; ", b.Errors))
+                        finally
+                            stop run))
         ]

@@ -14,9 +14,18 @@ public static class MetricsLog
     /// <summary>File name inside a run directory.</summary>
     public const string FileName = "metrics.live.csv";
 
-    /// <summary>The first line: the column names of <c>metrics.parquet</c>, in the same order.</summary>
+    /// <summary>
+    /// The first line: the column names of <c>metrics.parquet</c>, in the same order, the optional
+    /// ones included (NaN where a run has no such figure).
+    /// </summary>
     public const string Header =
-        "iteration,evaluations,num_elites,coverage,qd_score,norm_qd_score,best_objective,mean_objective,elapsed_seconds";
+        "iteration,evaluations,num_elites,coverage,qd_score,norm_qd_score,best_objective,mean_objective,elapsed_seconds,global_hypervolume,mean_novelty";
+
+    /// <summary>Fields of a line written before the optional columns existed (a run resumed by a newer build keeps its old header).</summary>
+    private const int OldFieldCount = 9;
+
+    /// <summary>Fields of a line now.</summary>
+    private const int FieldCount = 11;
 
     /// <summary>Appends one row (the header first when the file is new); open, write and close, so no handle outlives the call.</summary>
     public static void Append(string dir, MetricsRow row)
@@ -39,16 +48,21 @@ public static class MetricsLog
             Real(r.NormQdScore),
             Real(r.BestObjective),
             Real(r.MeanObjective),
-            Real(r.ElapsedSeconds)
+            Real(r.ElapsedSeconds),
+            Real(r.GlobalHypervolume),
+            Real(r.MeanNovelty)
         );
 
     private static string Real(double x) => x.ToString("R", CultureInfo.InvariantCulture);
 
-    /// <summary>A row from one line, or null for the header, a blank or a malformed line (a reader skips those).</summary>
+    /// <summary>
+    /// A row from one line (of the current or the older, shorter layout), or null for the header, a blank
+    /// or a malformed line (a reader skips those).
+    /// </summary>
     public static MetricsRow? Parse(string line)
     {
         var f = line.Split(',');
-        if (f.Length != 9)
+        if (f.Length != FieldCount && f.Length != OldFieldCount)
             return null;
         var inv = CultureInfo.InvariantCulture;
         if (
@@ -57,10 +71,11 @@ public static class MetricsLog
             || !int.TryParse(f[2], NumberStyles.Integer, inv, out var elites)
         )
             return null;
-        var d = new double[6];
-        for (int j = 0; j < 6; j++)
+        var d = new double[FieldCount - 3];
+        d.AsSpan().Fill(double.NaN);
+        for (int j = 0; j < f.Length - 3; j++)
             if (!double.TryParse(f[3 + j], NumberStyles.Float, inv, out d[j]))
                 return null;
-        return new MetricsRow(iteration, evaluations, elites, d[0], d[1], d[2], d[3], d[4], d[5]);
+        return new MetricsRow(iteration, evaluations, elites, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]);
     }
 }

@@ -13,6 +13,18 @@ namespace QdFunctional.Core.Metrics;
 /// <param name="BestObjective">Best objective in the archive (NaN while it is empty).</param>
 /// <param name="MeanObjective">Mean objective of the elites (NaN while it is empty).</param>
 /// <param name="ElapsedSeconds">Wall time since the run started.</param>
+/// <param name="GlobalHypervolume">
+/// MOME: hypervolume of the Pareto front of every solution in the archive (all cells pooled), w.r.t.
+/// the archive's reference point (<see cref="MomeMetrics.GlobalHypervolumeOf"/>). NaN for other archives.
+/// </param>
+/// <param name="MeanNovelty">
+/// Novelty search: mean over the entries of their novelty against the archive
+/// (<see cref="QdFunctional.Core.Archives.ProximityArchive.MeanNovelty"/>). NaN for other archives.
+/// </param>
+/// <remarks>
+/// The last two are optional columns: a file written before they existed, or by a run whose archive
+/// has no such figure, reads them as NaN.
+/// </remarks>
 public sealed record MetricsRow(
     int Iteration,
     long Evaluations,
@@ -22,5 +34,7 @@ public sealed record MetricsRow(
     double NormQdScore,
     double BestObjective,
     double MeanObjective,
-    double ElapsedSeconds
+    double ElapsedSeconds,
+    double GlobalHypervolume = double.NaN,
+    double MeanNovelty = double.NaN
 );

@@ -9,7 +9,9 @@ namespace QdFunctional.Core.Persistence;
 /// Reads and writes <c>metrics.parquet</c>: one row per iteration, one snake_case column per
 /// <see cref="MetricsRow"/> property (<c>iteration</c> INT32, <c>evaluations</c> INT64, <c>num_elites</c> INT32,
 /// <c>coverage</c>, <c>qd_score</c>, <c>norm_qd_score</c>, <c>best_objective</c>, <c>mean_objective</c>,
-/// <c>elapsed_seconds</c> DOUBLE). Writes are atomic and deterministic.
+/// <c>elapsed_seconds</c> DOUBLE), then the optional DOUBLE columns <c>global_hypervolume</c> (MOME) and
+/// <c>mean_novelty</c> (novelty search), each written only when some row has a value (NaN is stored as
+/// null) and read as NaN from a file without it. Writes are atomic and deterministic.
 /// </summary>
 public static class MetricsParquet
 {
@@ -26,6 +28,9 @@ public static class MetricsParquet
         "mean_objective",
         "elapsed_seconds",
     ];
+
+    /// <summary>Double columns that only some runs have (see the class summary), in file order.</summary>
+    private static readonly string[] OptionalColumns = ["global_hypervolume", "mean_novelty"];
 
     /// <summary>Writes <paramref name="rows"/> to <paramref name="path"/> atomically, in the order given.</summary>
     /// <param name="path">Target file, usually <c>data/runs/&lt;run&gt;/metrics.parquet</c>.</param>
@@ -70,6 +75,14 @@ public static class MetricsParquet
         var doubles = new DataField<double>[DoubleColumns.Length];
         for (int j = 0; j < doubles.Length; j++)
             fields.Add(doubles[j] = new DataField<double>(DoubleColumns[j], nullable: true));
+        var optional = new List<(DataField<double> Field, int Index)>();
+        for (int j = 0; j < OptionalColumns.Length; j++)
+            if (AnyValue(rows, j))
+            {
+                var field = new DataField<double>(OptionalColumns[j], nullable: true);
+                fields.Add(field);
+                optional.Add((field, j));
+            }
         var schema = new ParquetSchema(fields);
 
         var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy };
@@ -96,6 +109,12 @@ public static class MetricsParquet
                     reals[i] = Get(rows[i], j);
                 await ParquetColumns.WriteDoublesAsync(group, doubles[j], reals, ct).ConfigureAwait(false);
             }
+            foreach (var (field, j) in optional)
+            {
+                for (int i = 0; i < n; i++)
+                    reals[i] = GetOptional(rows[i], j);
+                await ParquetColumns.WriteDoublesAsync(group, field, reals, ct).ConfigureAwait(false);
+            }
             group.CompleteValidate();
         }
         await writer.DisposeAsync().ConfigureAwait(false);
@@ -112,6 +131,17 @@ public static class MetricsParquet
             4 => r.MeanObjective,
             _ => r.ElapsedSeconds,
         };
+
+    /// <summary>Optional column <paramref name="j"/> of a row, in <see cref="OptionalColumns"/> order.</summary>
+    private static double GetOptional(MetricsRow r, int j) => j == 0 ? r.GlobalHypervolume : r.MeanNovelty;
+
+    private static bool AnyValue(IReadOnlyList<MetricsRow> rows, int j)
+    {
+        for (int i = 0; i < rows.Count; i++)
+            if (!double.IsNaN(GetOptional(rows[i], j)))
+                return true;
+        return false;
+    }
 
     private static async Task<MetricsRow[]> ReadFromAsync(string path, ParquetReader reader, CancellationToken ct)
     {
@@ -154,6 +184,15 @@ public static class MetricsParquet
             var field = ParquetColumns.Scalar<double>(path, reader, DoubleColumns[j], "DOUBLE");
             await ParquetColumns.ReadDoublesAsync(path, reader, field, reals[j], ct).ConfigureAwait(false);
         }
+        var extra = new double[OptionalColumns.Length][];
+        for (int j = 0; j < extra.Length; j++)
+        {
+            extra[j] = new double[n];
+            if (ParquetColumns.OptionalScalar<double>(path, reader, OptionalColumns[j], "DOUBLE") is { } field)
+                await ParquetColumns.ReadDoublesAsync(path, reader, field, extra[j], ct).ConfigureAwait(false);
+            else
+                Array.Fill(extra[j], double.NaN);
+        }
         var rows = new MetricsRow[n];
         for (int i = 0; i < n; i++)
             rows[i] = new MetricsRow(
@@ -165,7 +204,9 @@ public static class MetricsParquet
                 reals[2][i],
                 reals[3][i],
                 reals[4][i],
-                reals[5][i]
+                reals[5][i],
+                extra[0][i],
+                extra[1][i]
             );
         return rows;
     }

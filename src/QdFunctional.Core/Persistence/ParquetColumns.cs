@@ -103,6 +103,18 @@ internal static class ParquetColumns
         return found;
     }
 
+    /// <summary>
+    /// Like <see cref="Scalar{T}"/> for a column that files may lack (one added after the format's first
+    /// files were written): null when it is absent, an error when it is there with another type.
+    /// </summary>
+    public static DataField? OptionalScalar<T>(string path, ParquetReader reader, string name, string parquetType)
+    {
+        foreach (var f in reader.Schema.DataFields)
+            if (f.Path.ToString() == name)
+                return Scalar<T>(path, reader, name, parquetType);
+        return null;
+    }
+
     /// <summary>Finds a LIST column of doubles (the element leaf of <c>name/list/element</c> or any one-level list named <paramref name="name"/>).</summary>
     public static DataField DoubleList(string path, ParquetReader reader, string name)
     {

@@ -16,7 +16,19 @@ const METRICS = [
   { key: "bestObjective", label: "Best objective" },
   { key: "meanObjective", label: "Mean objective" },
   { key: "numElites", label: "Elites (entries)" },
+  { key: "globalHypervolume", label: "Global hypervolume" },
+  { key: "meanNovelty", label: "Mean novelty" },
 ];
+// Columns only some runs have (MOME's global hypervolume, novelty search's mean novelty): a chart
+// for one is drawn once a row carries a value, so an older run's page shows none.
+const OPTIONAL = ["globalHypervolume", "meanNovelty"];
+const EMPTY_COLUMNS = ["iteration", "evaluations", "numElites", "coverage", "qdScore", "normQdScore", "bestObjective", "meanObjective", "elapsedSeconds", ...OPTIONAL];
+function emptyColumns() {
+  return Object.fromEntries(EMPTY_COLUMNS.map((k) => [k, []]));
+}
+function hasValues(cols, key) {
+  return (cols[key] || []).some((v) => v !== null && Number.isFinite(num(v)));
+}
 const AXES = [
   { key: "iteration", label: "iterations" },
   { key: "evaluations", label: "evaluations" },
@@ -253,7 +265,11 @@ function appendColumns(into, more) {
   const last = into.iteration.length ? into.iteration[into.iteration.length - 1] : -Infinity;
   const from = more.iteration.findIndex((i) => i > last);
   if (from < 0) return;
-  for (const k of Object.keys(into)) into[k] = into[k].concat(more[k].slice(from));
+  for (const k of Object.keys(more)) {
+    // A column the page did not have yet (an older server's answer) starts as nulls.
+    const had = into[k] || new Array(into.iteration.length).fill(null);
+    into[k] = had.concat(more[k].slice(from));
+  }
 }
 
 // ---------- one run ----------
@@ -274,7 +290,7 @@ async function showRun(id) {
     cols = await getJson("/api/metrics?run=" + encodeURIComponent(id));
   } catch (e) {
     metricsError.textContent = "Metrics: " + e.message;
-    cols = { iteration: [], evaluations: [], numElites: [], coverage: [], qdScore: [], normQdScore: [], bestObjective: [], meanObjective: [], elapsedSeconds: [] };
+    cols = emptyColumns();
   }
 
   const status = el("span", { id: "status" });
@@ -322,6 +338,7 @@ async function showRun(id) {
 
   // Charts: one per metric, all against the chosen axis; live rows are appended as they come.
   let plots = [];
+  let optionalShown = "";
   function drawCharts() {
     for (const p of plots) p.destroy();
     plots = [];
@@ -330,8 +347,13 @@ async function showRun(id) {
     const a = AXES.find((x) => x.key === axis.value);
     // A MOME archive's QD score is its MOQD score: the sum of its cells' front hypervolumes.
     const mome = (info.summary.config.Algorithm || "") === "mome";
+    const novelty = (info.summary.config.Archive || "").startsWith("proximity");
     const groups = [[["qdScore"], mome ? "MOQD score (Σ front hypervolumes)" : "QD score"], [["normQdScore"], "Normalized QD score"], [["coverage"], "Coverage"],
-      [["bestObjective", "meanObjective"], "Objective (best, mean)"], [["numElites"], "Elites (entries)"]];
+      [["bestObjective", "meanObjective"], "Objective (best, mean)"], [["numElites"], novelty ? "Entries" : "Elites (entries)"]];
+    // MOME: the hypervolume of all solutions' Pareto front; novelty search: how far apart its entries are.
+    if (hasValues(cols, "globalHypervolume")) groups.splice(1, 0, [["globalHypervolume"], "Global hypervolume"]);
+    if (hasValues(cols, "meanNovelty")) groups.splice(1, 0, [["meanNovelty"], "Mean novelty"]);
+    optionalShown = OPTIONAL.filter((k) => hasValues(cols, k)).join();
     for (const [keys, title] of groups) {
       const box = el("div", { class: "chart", "data-chart": keys[0] });
       charts.insertBefore(box, archiveBox);
@@ -339,12 +361,20 @@ async function showRun(id) {
       plots.push({ keys, plot: makeChart(box, title, a.label, labels, chartData(cols, a.key, keys), 420) });
     }
     window.qd.points = cols.iteration.length;
+    window.qd.curves = curveCounts();
     window.qd.chartsAt = performance.now();
   }
+  // Drawn points (finite values) per chart, by its first metric: what a test reads off the page.
+  function curveCounts() {
+    return Object.fromEntries(plots.map((p) => [p.keys[0], cols[p.keys[0]].filter((v) => v !== null && Number.isFinite(num(v))).length]));
+  }
   function redrawData() {
+    // A column that gained its first value (a run's first rows) gets its chart.
+    if (plots.length && OPTIONAL.filter((k) => hasValues(cols, k)).join() !== optionalShown) return drawCharts();
     const a = axis.value;
     for (const p of plots) p.plot.setData(chartData(cols, a, p.keys));
     window.qd.points = cols.iteration.length;
+    window.qd.curves = curveCounts();
   }
   axis.addEventListener("change", drawCharts);
   drawCharts();
@@ -544,17 +574,53 @@ async function showCompare(ids) {
   let plot = null;
   function draw() {
     if (plot) plot.destroy();
+    plot = null;
     box.replaceChildren();
     if (!hasCharts()) return box.append(noLibrary());
-    const tables = all.map((r) => [r.cols[axis.value].map(num), r.cols[metric.value].map((v) => (v === null ? null : num(v)))]);
-    const data = tables.length ? uPlot.join(tables) : [[]];
     const a = AXES.find((x) => x.key === axis.value);
-    plot = makeChart(box, METRICS.find((m) => m.key === metric.value).label, a.label, all.map((r) => r.id), data, Math.max(600, main.clientWidth - 40));
+    plot = makeChart(box, METRICS.find((m) => m.key === metric.value).label, a.label, all.map((r) => r.id), joined(), Math.max(600, main.clientWidth - 40));
     window.qd.points = all.reduce((s, r) => s + r.cols.iteration.length, 0);
+  }
+  function joined() {
+    const tables = all.map((r) => [r.cols[axis.value].map(num), (r.cols[metric.value] || []).map((v) => (v === null ? null : num(v)))]);
+    return tables.length ? uPlot.join(tables) : [[]];
   }
   metric.addEventListener("change", draw);
   axis.addEventListener("change", draw);
   draw();
+
+  // Live: one stream brings every compared run's new rows (see /api/compare-events); a hidden tab
+  // lets it go and opens it again, from the rows it has, when shown.
+  let source = null;
+  function connect() {
+    if (all.length === 0) return;
+    const query = all.map((r) => {
+      const it = r.cols.iteration;
+      return "run=" + encodeURIComponent(r.id) + "&after=" + (it.length ? it[it.length - 1] : -2147483648);
+    }).join("&");
+    source = new EventSource("/api/compare-events?" + query);
+    source.addEventListener("metrics", (e) => {
+      const m = JSON.parse(e.data);
+      const r = all.find((x) => x.id === m.run);
+      if (!r) return;
+      appendColumns(r.cols, m.columns);
+      if (plot) plot.setData(joined());
+      window.qd.points = all.reduce((s, x) => s + x.cols.iteration.length, 0);
+    });
+  }
+  function onVisibility() {
+    if (document.hidden) {
+      if (source) source.close();
+    } else if (!source || source.readyState === EventSource.CLOSED) {
+      connect();
+    }
+  }
+  connect();
+  document.addEventListener("visibilitychange", onVisibility);
+  teardown.push(() => {
+    if (source) source.close();
+    document.removeEventListener("visibilitychange", onVisibility);
+  });
   window.qd.ready = true;
 }
 
