@@ -20,7 +20,7 @@ type RunState =
     /// The archive whose elites are the run's result (CMA-MAE's result archive, else the archive).
     member s.Archive = s.Scheduler.Results
 
-/// A run as a fold over iterations: `state -> state`, each iteration Core's `Iteration.Step` with
+/// A run as a fold over iterations: `state -> state`, each iteration `Scheduler.step` (Core's Iteration.Step) with
 /// the keys of RunKeys (initial population from the start half of the root key, iteration i
 /// from the loop half).
 [<RequireQualifiedAccess>]
@@ -45,18 +45,19 @@ module Run =
 
     /// What each iteration needs beyond the scheduler: the gradient estimator of a black-box
     /// task, and whether the archive is told the objectives.
-    let iterationOptions (plan: RunPlan) =
-        let estimator =
-            match plan.Gradients with
-            | Estimated(pairs, sigma) -> GradientEstimator(pairs, sigma)
-            | _ -> null
-
-        IterationOptions(estimator, plan.Recipe.TellsObjectives plan.Algorithm)
+    let stepOptions (plan: RunPlan) =
+        {
+            EstimateGradients =
+                match plan.Gradients with
+                | Estimated(pairs, sigma) -> Some(pairs, sigma)
+                | _ -> None
+            TellObjectives = plan.Recipe.TellsObjectives plan.Algorithm
+        }
 
     let private tessellation (plan: RunPlan) (task: ITask) : ITessellation =
         match plan.Archive with
-        | Grid dims -> GridTessellation(dims, task.MeasureLow, task.MeasureHigh)
-        | Cvt cells -> CvtTessellation.FromKMeans(cells, task.MeasureLow, task.MeasureHigh, (keys plan).Centroids)
+        | Grid dims -> Cells.grid (List.ofArray dims) (Task.measureBounds task)
+        | Cvt cells -> Cells.cvt cells (Task.measureBounds task) (keys plan |> KeyPlan.centroids)
         | Proximity _ -> invalidArg "archive" "a proximity archive has no cells."
 
     /// Empty cell archives for the plan: the search archive (with CMA-MAE's learning rate and
@@ -69,28 +70,24 @@ module Run =
         // Objectives below zero (robot tasks) count from the task's floor, so QD scores stay positive.
         let struct (offset, _) = task.ObjectiveRange
 
-        let plain () =
-            if offset = 0.0 then
-                CellArchive.Create(task.SolutionDim, cells)
-            else
-                CellArchive.Create(task.SolutionDim, cells, ArchiveOptions(QdOffset = offset))
-
         match task with
         | :? IMultiObjectiveTask as mo ->
-            let options = MomeOptions(ParetoFrontMaxLength = config.Mome.ParetoLength)
-
-            MomeArchive.Create(task.SolutionDim, task.ObjectiveCount, cells, mo.ReferencePoint, options) :> IArchive,
+            Archive.mome task.SolutionDim (List.ofArray mo.ReferencePoint) config.Mome.ParetoLength cells :> IArchive,
             None
         | _ when config.ArchiveLearningRate < 1.0 ->
-            let options =
-                ArchiveOptions(
-                    LearningRate = config.ArchiveLearningRate,
-                    ThresholdMin = config.ThresholdMin,
-                    QdOffset = offset
-                )
+            let pair =
+                Archive.annealingWith
+                    (ArchiveOptions(
+                        LearningRate = config.ArchiveLearningRate,
+                        ThresholdMin = config.ThresholdMin,
+                        QdOffset = offset
+                    ))
+                    task.SolutionDim
+                    cells
 
-            CellArchive.Create(task.SolutionDim, cells, options), Some(plain () :> IArchive)
-        | _ -> plain (), None
+            pair.Search, Some(pair.Result :> IArchive)
+        | _ when offset = 0.0 -> Archive.ofCells task.SolutionDim cells, None
+        | _ -> Archive.ofCellsWith (ArchiveOptions(QdOffset = offset)) task.SolutionDim cells, None
 
     /// The empty search archive and optional result archive as the scheduler takes them: the
     /// recipe's own (novelty search's proximity archive), else the cell archives above.
@@ -119,14 +116,11 @@ module Run =
     /// a bounded task).
     let initialPopulation (plan: RunPlan) (task: ITask) =
         let n = plan.Config.InitialPopulation
-        let key = (keys plan).InitialPopulation
+        let key = keys plan |> KeyPlan.initialPopulation
 
-        match bounds task with
-        | Some b -> SolutionBatch(n, task.SolutionDim, b.SampleUniform(key, n))
-        | None ->
-            let values: float[] = Array.zeroCreate (n * task.SolutionDim)
-            key.Normal(System.Span<float>(values))
-            SolutionBatch(n, task.SolutionDim, values)
+        match Task.solutionBounds task with
+        | Some box -> Solutions.uniform key n box
+        | None -> Solutions.normal key n task.SolutionDim
 
     /// What the archive is told of an evaluation (no objective for novelty search).
     let private told (plan: RunPlan) (evaluation: Evaluation) =
@@ -169,10 +163,9 @@ module Run =
     /// One iteration (Core's Iteration.Step with this iteration's keys).
     let step (plan: RunPlan) (task: ITask) (state: RunState) : RunState =
         let i = state.Iteration + 1
-        let options = iterationOptions plan
 
-        let struct (scheduler, evaluations) =
-            Iteration.Step(state.Scheduler, task, iterationKeys plan i, options)
+        let scheduler, evaluations =
+            Scheduler.stepCounted (stepOptions plan) task (iterationKeys plan i) state.Scheduler
 
         {
             Scheduler = scheduler
