@@ -9,14 +9,6 @@ open QdFunctional.Core.Checkpoints
 /// writes to `checkpoint.bin`. A fold resumed from it continues bit for bit.
 [<RequireQualifiedAccess>]
 module Checkpoint =
-    /// The state of a fold that has not run an iteration yet.
-    let start (scheduler: Scheduler) : RunState =
-        {
-            Scheduler = scheduler
-            Iteration = 0
-            Evaluations = 0L
-        }
-
     /// Writes `state` to `path` atomically (a temporary file, flushed, then renamed).
     let save (path: string) (state: RunState) =
         let s = state.Scheduler

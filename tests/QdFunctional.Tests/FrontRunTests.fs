@@ -183,6 +183,34 @@ let tests =
                         ])
                     "same bytes"
 
+            testCase "Adam: a population climbing its own Jacobians over CVT cells"
+            <| fun () ->
+                let c = preset "lp-sphere" "adam" 12
+                let task = Task.lpSphere 12
+                let keys = KeyPlan.ofSeed c.Seed
+                let start = Solutions.normal (KeyPlan.populationStart keys) c.Batch 12
+
+                let final =
+                    Scheduler.create
+                        (Archive.cvt 12 128 (Task.measureBounds task) (KeyPlan.centroids keys))
+                        [ Emitter.adamPopulation c.StepSize [ 1.0 ] start ]
+                    |> fold keys 15 (Scheduler.step task)
+
+                Expect.equal
+                    (saved final)
+                    (cli
+                        [
+                            "--algorithm"
+                            "adam"
+                            "--task"
+                            "lp-sphere"
+                            "--dim"
+                            "12"
+                            "--iterations"
+                            "15"
+                        ])
+                    "same bytes"
+
             testCase "novelty search: a proximity archive told no objective"
             <| fun () ->
                 let c = preset "maze" "novelty-search" 8

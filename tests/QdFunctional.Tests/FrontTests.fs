@@ -348,10 +348,10 @@ let private scheduler =
                             })
                         state
 
-                let whole = Checkpoint.start (fresh ()) |> run 1 16
+                let whole = RunState.start (fresh ()) |> run 1 16
                 let path = tempFile ()
                 Directory.CreateDirectory(Path.GetDirectoryName path) |> ignore
-                Checkpoint.start (fresh ()) |> run 1 8 |> Checkpoint.save path
+                RunState.start (fresh ()) |> run 1 8 |> Checkpoint.save path
                 let loaded = Checkpoint.load path (fresh ())
                 Expect.equal (loaded.Iteration, loaded.Evaluations) (8, 96L) "iteration and evaluations"
                 let resumed = loaded |> run 9 16

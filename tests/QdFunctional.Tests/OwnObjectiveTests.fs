@@ -46,21 +46,6 @@ let private pair =
             |]),
         rows |> Array.map (fun x -> [| x[0]; x[1] |]))
 
-/// Iterations `first..last` of a hand-built fold, counting evaluations.
-let private iterate (task: ITask) (keys: RunKeys) (first: int) (last: int) (state: RunState) =
-    [ first..last ]
-    |> List.fold
-        (fun (st: RunState) i ->
-            let s, cost =
-                Scheduler.stepCounted StepOptions.defaults task (keys |> KeyPlan.iteration i) st.Scheduler
-
-            {
-                Scheduler = s
-                Iteration = i
-                Evaluations = st.Evaluations + cost
-            })
-        state
-
 /// A hand-built run of `task` for 20 iterations, and the same run stopped after 10 with a
 /// checkpoint in its directory and resumed by a second "session" from that file: the archives
 /// both save are the same bytes.
@@ -71,15 +56,15 @@ let private resumesByHand (task: ITask) (fresh: RunKeys -> Scheduler) =
     let save dir (state: RunState) =
         Results.saveArchive (Path.Combine(dir, "archive.parquet")) state.Archive
 
-    Checkpoint.start (fresh keys) |> iterate task keys 1 20 |> save whole
+    RunState.start (fresh keys) |> RunState.runTo 20 task keys |> save whole
 
-    Checkpoint.start (fresh keys)
-    |> iterate task keys 1 10
+    RunState.start (fresh keys)
+    |> RunState.runTo 10 task keys
     |> Checkpoint.save (Path.Combine(split, "checkpoint.bin"))
 
     let resumed = Checkpoint.load (Path.Combine(split, "checkpoint.bin")) (fresh keys)
     Expect.equal resumed.Iteration 10 "the checkpoint's iteration"
-    resumed |> iterate task keys 11 20 |> save split
+    resumed |> RunState.runTo 20 task keys |> save split
 
     let bytes dir =
         File.ReadAllBytes(Path.Combine(dir, "archive.parquet"))
