@@ -227,9 +227,10 @@ type CompareArgs =
             | Run_Dirs _ -> "run directories (each holds metrics.parquet); each line is named after its directory."
             | Out _ -> "the chart (default data/runs/comparison.png)."
 
-/// `qd export`: a run's archive as CSV, in our columns or pyribs'.
+/// `qd export`: a run's archive as CSV or Parquet, in our columns or pyribs'.
 type ExportArgs =
     | [<MainCommand; Mandatory>] Run_Dir of dir: string
+    | To of format: string
     | Layout of name: string
     | Out of file: string
 
@@ -237,10 +238,14 @@ type ExportArgs =
         member a.Usage =
             match a with
             | Run_Dir _ -> "the run directory (holds archive.parquet)."
+            | To _ ->
+                "csv (default; pandas.read_csv reads it without pyarrow) or parquet (one INT64 or DOUBLE column per value)."
             | Layout _ ->
                 "ours (cell, objective, measure_0.., solution_0..; default) or pyribs (pyribs' ArchiveDataFrame: "
                 + "solution_0.., objective, measures_0.., threshold, index), for pandas.read_csv and pyribs' analysis code."
-            | Out _ -> "the CSV file (default RUN/archive.csv, or RUN/archive-pyribs.csv with --layout pyribs)."
+            | Out _ ->
+                "the file (default RUN/archive.csv or RUN/archive-pyribs.csv; with --to parquet RUN/archive-flat.parquet "
+                + "or RUN/archive-pyribs.parquet)."
 
 /// `qd replay`: one elite of a robot run, simulated again, its trajectory in Parquet.
 type ReplayArgs =
@@ -390,7 +395,7 @@ type QdArgs =
             | Resume _ -> "continue a stopped or killed run, or pipeline, from its last checkpoint."
             | Report _ -> "draw a run's archive heatmap and metric curves as PNG files."
             | Compare _ -> "draw several runs' coverage, QD score and best objective against evaluations on one chart."
-            | Export _ -> "write a run's archive as CSV, in our columns or pyribs' (pandas.read_csv reads either)."
+            | Export _ -> "write a run's archive as CSV or Parquet, in our columns or pyribs' (pandas reads either)."
             | Replay _ ->
                 "re-simulate one elite of a robot run and write its trajectory (time, root position, joint angles) to Parquet."
             | Compare_Batch _ ->

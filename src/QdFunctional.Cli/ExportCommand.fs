@@ -5,7 +5,7 @@ open Argu
 open QdFunctional
 open QdFunctional.Cli.Arguments
 
-/// `qd export RUN [--layout ours|pyribs] [--out FILE]`: the run's archive as CSV.
+/// `qd export RUN [--to csv|parquet] [--layout ours|pyribs] [--out FILE]`: the run's archive as CSV or Parquet.
 let export (args: ParseResults<ExportArgs>) =
     let dir = args.GetResult ExportArgs.Run_Dir
     let archive = RunDirectory.archivePath dir
@@ -21,13 +21,31 @@ let export (args: ParseResults<ExportArgs>) =
             )
         )
 
-    let layout, name =
+    let format =
+        match args.GetResult(ExportArgs.To, "csv") with
+        | "csv" -> Csv
+        | "parquet" -> ParquetFile
+        | other -> invalidArg "to" $"--to must be csv or parquet, got '{other}'."
+
+    let layout =
         match args.GetResult(ExportArgs.Layout, "ours") with
-        | "ours" -> Ours, "archive.csv"
-        | "pyribs" -> Pyribs, "archive-pyribs.csv"
+        | "ours" -> Ours
+        | "pyribs" -> Pyribs
         | other -> invalidArg "layout" $"layout must be ours or pyribs, got '{other}'."
 
+    // The run's own archive.parquet keeps its name: our flat Parquet is archive-flat.parquet.
+    let name =
+        match format, layout with
+        | Csv, Ours -> "archive.csv"
+        | Csv, Pyribs -> "archive-pyribs.csv"
+        | ParquetFile, Ours -> "archive-flat.parquet"
+        | ParquetFile, Pyribs -> "archive-pyribs.parquet"
+
     let out = args.GetResult(ExportArgs.Out, Path.Combine(dir, name))
-    Export.csv layout (Results.loadArchive archive) out
+
+    if Path.GetFullPath out = Path.GetFullPath archive then
+        invalidArg "out" $"--out {out} is the run's own archive; choose another file."
+
+    Export.write format layout (Results.loadArchive archive) out
     printfn "%s" out
     0

@@ -74,3 +74,59 @@ type FunctionTask
             check "objective" objectives objectiveRows
             check "measure" k measureRows
             Evaluation(n, objectives, k, Array.concat objectiveRows, Array.concat measureRows)
+
+/// A several-objective task from a batch function (see FunctionTask) that MOME can run: it names
+/// the box its solutions live in (MOME's variation clips into it) and the reference point its
+/// hypervolumes are measured from.
+type MultiObjectiveFunctionTask
+    (
+        name: string,
+        solutionLow: float[],
+        solutionHigh: float[],
+        objectives: int,
+        measureLow: float[],
+        measureHigh: float[],
+        referencePoint: float[],
+        objectiveRange: float * float,
+        evaluate: float[][] -> float[][] * float[][]
+    ) =
+    let inner =
+        FunctionTask(name, solutionLow.Length, objectives, measureLow, measureHigh, objectiveRange, evaluate) :> ITask
+
+    do
+        if objectives < 2 then
+            invalidArg
+                "objectives"
+                $"task {name}: a multi-objective task needs at least 2 objectives, got {objectives}."
+
+        if referencePoint.Length <> objectives then
+            invalidArg
+                "referencePoint"
+                $"task {name}: the reference point has {referencePoint.Length} values; give one per objective ({objectives})."
+
+        if solutionLow.Length <> solutionHigh.Length then
+            invalidArg
+                "solutionBounds"
+                $"task {name}: {solutionLow.Length} lower and {solutionHigh.Length} upper bounds."
+
+        for j in 0 .. solutionLow.Length - 1 do
+            if not (solutionLow[j] < solutionHigh[j]) then
+                invalidArg
+                    "solutionBounds"
+                    $"task {name}: solution coordinate {j} has bounds ({solutionLow[j]}, {solutionHigh[j]}); low must be below high."
+
+    interface IMultiObjectiveTask with
+        member _.ReferencePoint = Array.copy referencePoint
+        member _.SolutionLower = Array.copy solutionLow
+        member _.SolutionUpper = Array.copy solutionHigh
+        member _.Name = inner.Name
+        member _.SolutionDim = inner.SolutionDim
+        member _.ObjectiveCount = inner.ObjectiveCount
+        member _.MeasureDim = inner.MeasureDim
+        member _.MeasureLow = inner.MeasureLow
+        member _.MeasureHigh = inner.MeasureHigh
+        member _.ObjectiveRange = inner.ObjectiveRange
+        member _.HasGradients = false
+
+        member _.Evaluate(solutions: SolutionBatch, withJacobians: bool) =
+            inner.Evaluate(solutions, withJacobians)

@@ -20,7 +20,50 @@ type RunState =
     /// The archive whose elites are the run's result (CMA-MAE's result archive, else the archive).
     member s.Archive = s.Scheduler.Results
 
-/// A run as a fold over iterations: `state -> state`, each iteration Core's `Iteration.Step` with
+/// A fold a script builds itself: a scheduler made from the front's modules, advanced one
+/// iteration at a time with the key plan's keys (iteration i draws from `KeyPlan.iteration i`),
+/// counting iterations and evaluations as `qd run` does. `Checkpoint` saves and restores it.
+[<RequireQualifiedAccess; CompilationRepresentation(CompilationRepresentationFlags.ModuleSuffix)>]
+module RunState =
+    /// The state before the first iteration (anything already inserted counts as no evaluation).
+    let start (scheduler: Scheduler) =
+        {
+            Scheduler = scheduler
+            Iteration = 0
+            Evaluations = 0L
+        }
+
+    /// The next iteration with options (see `Scheduler.stepCounted`).
+    let stepWith (options: StepOptions) (task: ITask) (keys: RunKeys) (state: RunState) =
+        let i = state.Iteration + 1
+
+        let scheduler, evaluations =
+            Scheduler.stepCounted options task (KeyPlan.iteration i keys) state.Scheduler
+
+        {
+            Scheduler = scheduler
+            Iteration = i
+            Evaluations = state.Evaluations + evaluations
+        }
+
+    /// The next iteration of `task`.
+    let step (task: ITask) (keys: RunKeys) (state: RunState) =
+        stepWith StepOptions.defaults task keys state
+
+    /// Iterations until `state.Iteration = last`, with options.
+    let runToWith (options: StepOptions) (last: int) (task: ITask) (keys: RunKeys) (state: RunState) =
+        let mutable s = state
+
+        while s.Iteration < last do
+            s <- stepWith options task keys s
+
+        s
+
+    /// Iterations of `task` until `state.Iteration = last`: `RunState.start s |> RunState.runTo 100 task keys`.
+    let runTo (last: int) (task: ITask) (keys: RunKeys) (state: RunState) =
+        runToWith StepOptions.defaults last task keys state
+
+/// A run as a fold over iterations: `state -> state`, each iteration `Scheduler.step` (Core's Iteration.Step) with
 /// the keys of RunKeys (initial population from the start half of the root key, iteration i
 /// from the loop half).
 [<RequireQualifiedAccess>]
@@ -43,18 +86,19 @@ module Run =
 
     /// What each iteration needs beyond the scheduler: the gradient estimator of a black-box
     /// task, and whether the archive is told the objectives.
-    let iterationOptions (plan: RunPlan) =
-        let estimator =
-            match plan.Gradients with
-            | Estimated(pairs, sigma) -> GradientEstimator(pairs, sigma)
-            | _ -> null
-
-        IterationOptions(estimator, plan.Recipe.TellsObjectives plan.Algorithm)
+    let stepOptions (plan: RunPlan) =
+        {
+            EstimateGradients =
+                match plan.Gradients with
+                | Estimated(pairs, sigma) -> Some(pairs, sigma)
+                | _ -> None
+            TellObjectives = plan.Recipe.TellsObjectives plan.Algorithm
+        }
 
     let private tessellation (plan: RunPlan) (task: ITask) : ITessellation =
         match plan.Archive with
-        | Grid dims -> GridTessellation(dims, task.MeasureLow, task.MeasureHigh)
-        | Cvt cells -> CvtTessellation.FromKMeans(cells, task.MeasureLow, task.MeasureHigh, (keys plan).Centroids)
+        | Grid dims -> Cells.grid (List.ofArray dims) (Task.measureBounds task)
+        | Cvt cells -> Cells.cvt cells (Task.measureBounds task) (keys plan |> KeyPlan.centroids)
         | Proximity _ -> invalidArg "archive" "a proximity archive has no cells."
 
     /// Empty cell archives for the plan: the search archive (with CMA-MAE's learning rate and
@@ -67,28 +111,24 @@ module Run =
         // Objectives below zero (robot tasks) count from the task's floor, so QD scores stay positive.
         let struct (offset, _) = task.ObjectiveRange
 
-        let plain () =
-            if offset = 0.0 then
-                CellArchive.Create(task.SolutionDim, cells)
-            else
-                CellArchive.Create(task.SolutionDim, cells, ArchiveOptions(QdOffset = offset))
-
         match task with
         | :? IMultiObjectiveTask as mo ->
-            let options = MomeOptions(ParetoFrontMaxLength = config.Mome.ParetoLength)
-
-            MomeArchive.Create(task.SolutionDim, task.ObjectiveCount, cells, mo.ReferencePoint, options) :> IArchive,
+            Archive.mome task.SolutionDim (List.ofArray mo.ReferencePoint) config.Mome.ParetoLength cells :> IArchive,
             None
         | _ when config.ArchiveLearningRate < 1.0 ->
-            let options =
-                ArchiveOptions(
-                    LearningRate = config.ArchiveLearningRate,
-                    ThresholdMin = config.ThresholdMin,
-                    QdOffset = offset
-                )
+            let pair =
+                Archive.annealingWith
+                    (ArchiveOptions(
+                        LearningRate = config.ArchiveLearningRate,
+                        ThresholdMin = config.ThresholdMin,
+                        QdOffset = offset
+                    ))
+                    task.SolutionDim
+                    cells
 
-            CellArchive.Create(task.SolutionDim, cells, options), Some(plain () :> IArchive)
-        | _ -> plain (), None
+            pair.Search, Some(pair.Result :> IArchive)
+        | _ when offset = 0.0 -> Archive.ofCells task.SolutionDim cells, None
+        | _ -> Archive.ofCellsWith (ArchiveOptions(QdOffset = offset)) task.SolutionDim cells, None
 
     /// The empty search archive and optional result archive as the scheduler takes them: the
     /// recipe's own (novelty search's proximity archive), else the cell archives above.
@@ -117,14 +157,11 @@ module Run =
     /// a bounded task).
     let initialPopulation (plan: RunPlan) (task: ITask) =
         let n = plan.Config.InitialPopulation
-        let key = (keys plan).InitialPopulation
+        let key = keys plan |> KeyPlan.initialPopulation
 
-        match bounds task with
-        | Some b -> SolutionBatch(n, task.SolutionDim, b.SampleUniform(key, n))
-        | None ->
-            let values: float[] = Array.zeroCreate (n * task.SolutionDim)
-            key.Normal(System.Span<float>(values))
-            SolutionBatch(n, task.SolutionDim, values)
+        match Task.solutionBounds task with
+        | Some box -> Solutions.uniform key n box
+        | None -> Solutions.normal key n task.SolutionDim
 
     /// What the archive is told of an evaluation (no objective for novelty search).
     let private told (plan: RunPlan) (evaluation: Evaluation) =
@@ -166,17 +203,7 @@ module Run =
 
     /// One iteration (Core's Iteration.Step with this iteration's keys).
     let step (plan: RunPlan) (task: ITask) (state: RunState) : RunState =
-        let i = state.Iteration + 1
-        let options = iterationOptions plan
-
-        let struct (scheduler, evaluations) =
-            Iteration.Step(state.Scheduler, task, iterationKeys plan i, options)
-
-        {
-            Scheduler = scheduler
-            Iteration = i
-            Evaluations = state.Evaluations + evaluations
-        }
+        RunState.stepWith (stepOptions plan) task (keys plan) state
 
     /// The metrics row of a state (from the archive's incremental statistics, no rescan).
     /// For MOME the QD score is the MOQD score (sum of the fronts' hypervolumes), the normalized

@@ -72,6 +72,11 @@ module RunConfig =
             Version = version
         }
 
+    /// The literature's settings of `algorithm` for a script's own task over `qd run`'s defaults
+    /// (see Recipes.presetFor), ready for `RunDirectory.startTask`.
+    let forTask (task: QdFunctional.Core.Tasks.ITask) (algorithm: string) =
+        Recipes.presetFor (QdFunctional.Core.Tasks.TaskFacts.Of task) algorithm defaults
+
     /// The config's MOME settings (the defaults when an older config has none).
     let mome (config: RunConfig) =
         if obj.ReferenceEquals(config.Mome, null) then

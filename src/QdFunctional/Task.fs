@@ -59,6 +59,35 @@ module Task =
         let low, high = measureBounds |> List.toArray |> Array.unzip
         FunctionTask(name, dim, objectives, low, high, objectiveRange, f)
 
+    /// A several-objective task MOME can run (`qd run --algorithm mome` on it through
+    /// `RunDirectory.startTask`): `f` takes the batch's rows and returns each row's objectives
+    /// (as many as `referencePoint` has values, at least 2) and measures; solutions live in
+    /// `solutionBounds` (one (low, high) per coordinate, which also gives the dimension), and
+    /// hypervolumes are measured from `referencePoint`.
+    let multiObjective
+        (name: string)
+        (solutionBounds: (float * float) list)
+        (measureBounds: (float * float) list)
+        (referencePoint: float list)
+        (objectiveRange: float * float)
+        (f: float[][] -> float[][] * float[][])
+        : ITask =
+        let low, high = measureBounds |> List.toArray |> Array.unzip
+        let solutionLow, solutionHigh = solutionBounds |> List.toArray |> Array.unzip
+        let reference = List.toArray referencePoint
+
+        MultiObjectiveFunctionTask(
+            name,
+            solutionLow,
+            solutionHigh,
+            reference.Length,
+            low,
+            high,
+            reference,
+            objectiveRange,
+            f
+        )
+
     /// A task from a function written in the differentiable engine (batch × dim in; batch ×
     /// (objectives + measures) out, objectives first): values in one forward pass, Jacobians by
     /// reverse mode, so the gradient algorithms (CMA-MEGA, OMG-MEGA, …) run on it.
@@ -82,11 +111,35 @@ module Task =
             System.Func<_, _> f
         )
 
+    /// The task's facts (what presets need of it): `RunConfig.forTask` reads them.
+    let facts (task: ITask) = TaskFacts.Of task
+
+    /// A built-in task written in the differentiable engine (Jacobians by reverse mode, in `dtype`).
+    let byNameInEngine name dim (dtype: Dtype) =
+        TaskCatalog.CreateInEngine(name, dim, dtype)
+
+    /// Evaluates rows (see `Solutions.ofRows`), values only.
+    let evaluateRows (rows: float[][]) (task: ITask) =
+        task.Evaluate(Solutions.ofRows rows, false)
+
     /// Evaluates a batch (values only).
     let evaluate (solutions: SolutionBatch) (task: ITask) = task.Evaluate(solutions, false)
 
     /// Evaluates a batch with Jacobians.
     let evaluateWithJacobians (solutions: SolutionBatch) (task: ITask) = task.Evaluate(solutions, true)
+
+    /// The box a bounded task's solutions live in (a robot's genome, a MOME task), as (low, high)
+    /// per coordinate; None when the task has none.
+    let solutionBounds (task: ITask) =
+        match task with
+        | :? IBoundedTask as b -> Some(List.zip (List.ofArray b.SolutionLower) (List.ofArray b.SolutionUpper))
+        | _ -> None
+
+    /// The reference point of a several-objective task (what `Archive.mome` takes), if it has one.
+    let referencePoint (task: ITask) =
+        match task with
+        | :? IMultiObjectiveTask as mo -> Some(List.ofArray mo.ReferencePoint)
+        | _ -> None
 
     /// Measure bounds as (low, high) pairs, ready for `Archive.grid`.
     let measureBounds (task: ITask) =

@@ -6,6 +6,7 @@ open System
 open System.Diagnostics
 open System.Globalization
 open System.IO
+open DuckDB.NET.Data
 open Expecto
 open QdFunctional
 open QdFunctional.Cli
@@ -41,6 +42,19 @@ let private pandas (csv: string) =
         match line.Split ' ' with
         | [| name; dtype; total |] -> name, dtype, Double.Parse(total, CultureInfo.InvariantCulture)
         | _ -> failtestf "unexpected pandas line %s" line)
+
+/// Rows of a DuckDB query as arrays of boxed values.
+let private duckdb (sql: string) =
+    use connection = new DuckDBConnection("DataSource=:memory:")
+    connection.Open()
+    use command = connection.CreateCommand()
+    command.CommandText <- sql
+    use reader = command.ExecuteReader()
+
+    [|
+        while reader.Read() do
+            yield Array.init reader.FieldCount (fun i -> reader.GetValue i)
+    |]
 
 let private hasPandas () =
     File.Exists "/usr/bin/python3"
@@ -141,4 +155,75 @@ let tests =
                 Expect.equal (qd [ "export"; dir; "--layout"; "pyribs" ]) 2 "pyribs has one objective"
                 Expect.isFalse (File.Exists(Path.Combine(dir, "archive-pyribs.csv"))) "nothing written"
                 Expect.equal (qd [ "export"; Path.Combine(dir, "absent") ]) 1 "a missing run"
+
+            testCase
+                "--to parquet writes pyribs' columns (index INT64, the rest DOUBLE) that DuckDB reads back with our values"
+            <| fun () ->
+                let dir = tempDir ()
+
+                qd
+                    [
+                        "run"
+                        "--task"
+                        "arm"
+                        "--dim"
+                        "4"
+                        "--archive"
+                        "grid:8x8"
+                        "--iterations"
+                        "10"
+                        "--out"
+                        dir
+                        "--quiet"
+                    ]
+                |> ignore
+
+                Expect.equal (qd [ "export"; dir; "--to"; "parquet"; "--layout"; "pyribs" ]) 0 "export"
+                let file = Path.Combine(dir, "archive-pyribs.parquet")
+                let table = Results.loadArchive (RunDirectory.archivePath dir)
+
+                let described =
+                    duckdb $"DESCRIBE SELECT * FROM read_parquet('{file}')"
+                    |> Array.map (fun row -> string row[0], string row[1])
+                    |> Array.toList
+
+                Expect.equal
+                    described
+                    ([ for j in 0..3 -> $"solution_{j}", "DOUBLE" ]
+                     @ [ "objective", "DOUBLE"; "measures_0", "DOUBLE"; "measures_1", "DOUBLE" ]
+                     @ [ "threshold", "DOUBLE"; "index", "BIGINT" ])
+                    "pyribs' columns and types, in its order"
+
+                let rows =
+                    duckdb
+                        $"SELECT index, objective, measures_0, measures_1, solution_0, solution_3, threshold FROM read_parquet('{file}')"
+
+                Expect.equal rows.Length table.Count "one row per elite"
+
+                rows
+                |> Array.iteri (fun i row ->
+                    Expect.equal (row[0] :?> int64) (int64 table.Cells[i]) $"row {i} index"
+                    Expect.equal (row[1] :?> float) table.Objectives[i] $"row {i} objective, bit for bit"
+                    Expect.equal (row[2] :?> float) table.Measures[2 * i] $"row {i} measures_0"
+                    Expect.equal (row[3] :?> float) table.Measures[2 * i + 1] $"row {i} measures_1"
+                    Expect.equal (row[4] :?> float) table.Solutions[4 * i] $"row {i} solution_0"
+                    Expect.equal (row[5] :?> float) table.Solutions[4 * i + 3] $"row {i} solution_3"
+                    Expect.equal (row[6] :?> float) table.Objectives[i] $"row {i} threshold")
+
+                Expect.equal (qd [ "export"; dir; "--to"; "parquet" ]) 0 "our layout"
+
+                let flat = Path.Combine(dir, "archive-flat.parquet")
+
+                let ours =
+                    duckdb $"DESCRIBE SELECT * FROM read_parquet('{flat}')"
+                    |> Array.map (fun row -> string row[0])
+                    |> Array.toList
+
+                Expect.equal (List.take 4 ours) [ "cell"; "objective"; "measure_0"; "measure_1" ] "our columns"
+                Expect.equal (qd [ "export"; dir; "--to"; "feather" ]) 2 "an unknown format is refused"
+
+                Expect.equal
+                    (qd [ "export"; dir; "--to"; "parquet"; "--out"; RunDirectory.archivePath dir ])
+                    2
+                    "the run's own archive is never overwritten"
         ]

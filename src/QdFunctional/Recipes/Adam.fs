@@ -59,18 +59,22 @@ module Adam =
         let rest = Span<float>(start, taken * d, (n - taken) * d)
         let key = RunKeys(config.Seed).PopulationStart
 
-        let bounds =
-            match task with
-            | :? IMultiObjectiveTask as mo ->
-                key.Uniform(rest, ReadOnlySpan<float>(mo.SolutionLower), ReadOnlySpan<float>(mo.SolutionUpper))
-                |> ignore
+        match task with
+        | :? IMultiObjectiveTask as mo ->
+            key.Uniform(rest, ReadOnlySpan<float>(mo.SolutionLower), ReadOnlySpan<float>(mo.SolutionUpper))
+            |> ignore
 
-                EmitterBounds(mo.SolutionLower, mo.SolutionUpper)
-            | _ ->
-                key.Normal(rest)
-                null
+            let bounds =
+                List.zip (List.ofArray mo.SolutionLower) (List.ofArray mo.SolutionUpper)
 
-        AdamPopulationEmitter(SolutionBatch(n, d, start), weights config task, config.StepSize, bounds)
+            Emitter.adamPopulationIn
+                bounds
+                config.StepSize
+                (List.ofArray (weights config task))
+                (SolutionBatch(n, d, start))
+        | _ ->
+            key.Normal(rest)
+            Emitter.adamPopulation config.StepSize (List.ofArray (weights config task)) (SolutionBatch(n, d, start))
 
     let recipe =
         {

@@ -2,8 +2,6 @@ namespace QdFunctional.Algorithms
 
 open QdFunctional
 open QdFunctional.Core.Emitters
-open QdFunctional.Core.Emitters.Rankers
-open QdFunctional.Core.Optimizers
 
 /// CMA-ME (Fontaine et al. 2020) and CMA-MAE (Fontaine and Nikolaidis 2023): CMA-ES emitters
 /// ranked by what their children do to the archive. CMA-MAE anneals each cell's threshold at
@@ -20,20 +18,6 @@ module CmaMe =
     /// CMA-ME whose emitters recombine the better half of their children (pyribs' "mu" selection
     /// rule) instead of those that entered the archive.
     let cmaMeMu = "cma-me-mu"
-
-    /// The emitters' ranker (shared with CMA-MEGA).
-    let ranker (plan: RunPlan) : IRanker =
-        match plan.Ranker with
-        | RandomDirection -> RandomDirectionRanker()
-        | ObjectiveRanking -> ObjectiveRanker()
-        | TwoStageImprovement -> TwoStageImprovementRanker()
-
-    /// The emitters' restart rule (shared with CMA-MEGA).
-    let restart (plan: RunPlan) : RestartRule =
-        match plan.Restart with
-        | NoImprovement -> RestartRule.NoImprovement()
-        | StopConditions -> RestartRule.Basic()
-        | EveryIterations n -> RestartRule.Every n
 
     /// The CMA-ME (and CMA-MAE) preset before the annealing settings.
     let mePreset (task: QdFunctional.Core.Tasks.TaskFacts) (config: RunConfig) =
@@ -59,19 +43,19 @@ module CmaMe =
         let me = mePreset task config
         if algorithm = cmaMae then annealing me else me
 
-    /// pyribs' CMA-ES refreshes its eigendecomposition lazily with gap factor 0.5 (pycma's);
-    /// CMA-ME uses the same, which keeps dimension 1000 affordable.
-    let private strategy (plan: RunPlan) (x0: float[]) : IEvolutionStrategy =
-        let c = plan.Config
-
-        match plan.Strategy with
-        | Separable -> SeparableCmaEs.Create(x0, c.Sigma, c.Batch)
-        | FullCovariance -> CmaEs.Create(x0, c.Sigma, c.Batch, EvolutionStrategyOptions(LazyGapFactor = 0.5))
-
     let private emitter (plan: RunPlan) (_: QdFunctional.Core.Tasks.ITask) (x0: float[]) : IEmitter =
         // CMA-ME recombines the children that entered the archive (filter); CMA-ME (μ) and
         // CMA-MAE the better half.
-        EvolutionStrategyEmitter(strategy plan x0, ranker plan, restart plan, (plan.Algorithm = cmaMe))
+        Emitter.evolutionStrategy
+            { EvolutionStrategySettings.cmaMe with
+                Sigma = plan.Config.Sigma
+                Batch = plan.Config.Batch
+                Ranker = plan.Ranker
+                Restart = plan.Restart
+                Strategy = plan.Strategy
+                SelectAdded = (plan.Algorithm = cmaMe)
+            }
+            x0
 
     let recipe =
         {

@@ -2,7 +2,6 @@ namespace QdFunctional.Algorithms
 
 open QdFunctional
 open QdFunctional.Core.Emitters
-open QdFunctional.Core.Optimizers
 
 /// CMA-MEGA (Fontaine and Nikolaidis 2021) and CMA-MAEGA (Fontaine and Nikolaidis 2023): a search
 /// point climbs by gradient ascent (or Adam), and CMA-ES adapts the coefficients of the objective
@@ -36,23 +35,21 @@ module CmaMega =
         Recipe.needsGradients plan task
         let c = plan.Config
 
-        let optimizer: IGradientOptimizer =
-            if plan.Algorithm = cmaMegaAdam then
-                Adam(c.StepSize)
-            else
-                GradientAscent(c.StepSize)
-
-        GradientArborescenceEmitter(
-            x0,
-            task.MeasureDim,
-            c.SigmaG,
-            c.Batch,
-            optimizer,
-            c.NormalizeGradients,
-            false,
-            CmaMe.restart plan,
-            CmaMe.ranker plan
-        )
+        Emitter.arborescence
+            { ArborescenceSettings.cmaMega with
+                SigmaG = c.SigmaG
+                Branches = c.Batch
+                Step =
+                    (if plan.Algorithm = cmaMegaAdam then
+                         AdamStep c.StepSize
+                     else
+                         AscentStep c.StepSize)
+                NormalizeGradients = c.NormalizeGradients
+                Ranker = plan.Ranker
+                Restart = plan.Restart
+            }
+            task.MeasureDim
+            x0
 
     let recipe =
         {

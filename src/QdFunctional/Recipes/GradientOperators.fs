@@ -42,15 +42,7 @@ module GradientOperators =
         Recipe.needsGradients plan task
         let c = plan.Config
 
-        GradientOperatorEmitter(
-            task.SolutionDim,
-            c.Sigma,
-            c.SigmaG,
-            (plan.Algorithm = omg),
-            c.NormalizeGradients,
-            c.Batch,
-            x0
-        )
+        Emitter.gradientOperator (plan.Algorithm = omg) c.NormalizeGradients c.Sigma c.SigmaG c.Batch x0
 
     let recipe =
         {

@@ -26,12 +26,12 @@ module MapElites =
 
     let private emitter (plan: RunPlan) (task: QdFunctional.Core.Tasks.ITask) (x0: float[]) : IEmitter =
         let c = plan.Config
-        let box = Recipe.bounds task |> Option.toObj
+        let box = Task.solutionBounds task
 
         if plan.Algorithm = line then
-            IsoLineEmitter(task.SolutionDim, c.Sigma, c.LineSigma, c.Batch, EmitterStart.FromPoint x0, box)
+            Emitter.isoLineWithin box c.Sigma c.LineSigma c.Batch x0
         else
-            GaussianEmitter(task.SolutionDim, c.Sigma, c.Batch, EmitterStart.FromPoint x0, box)
+            Emitter.gaussianWithin box c.Sigma c.Batch x0
 
     let recipe =
         {

@@ -47,49 +47,35 @@ module Mome =
 
         let config = plan.Config
         let s = config.Mome
-        let d = mo.SolutionDim
 
         if s.Objective >= mo.ObjectiveCount then
             invalidArg
                 "objective"
                 $"objective {s.Objective} asked for; task '{mo.Name}' has {mo.ObjectiveCount} (0-based)."
 
-        let bounds = EmitterBounds(mo.SolutionLower, mo.SolutionUpper)
+        let bounds =
+            List.zip (List.ofArray mo.SolutionLower) (List.ofArray mo.SolutionUpper)
 
-        let mixing (selection: ParentSelection) n =
-            MixingEmitter(
-                d,
-                n,
-                bounds,
-                selection,
-                s.CrossoverShare,
-                config.Sigma,
-                config.LineSigma,
-                s.Eta,
-                s.MutationProportion
-            )
-            :> IEmitter
-
-        let standard n = mixing ParentSelection.Uniform n
-
-        let biased n =
-            mixing (SoftmaxParents(s.Objective, s.Temperature, s.DynamicTemperature)) n
-
-        let gradient n =
-            MomeGradientEmitter(d, n, s.Objective, config.SigmaG, s.GradientNoise, config.NormalizeGradients, bounds)
-            :> IEmitter
-
-        let hybrid batch (parts: (float * (int -> IEmitter)) list) =
-            HybridEmitter.FromShares(batch, [| for share, make in parts -> struct (share, Func<int, IEmitter> make) |])
-            :> IEmitter
-
-        match plan.MomeEmitter with
-        | Standard -> standard config.Batch
-        | Biased -> biased config.Batch
-        | GradientMome -> gradient config.Batch
-        | Hybrid -> hybrid config.Batch [ 0.5, standard; 0.5, biased ]
-        | HybridGradient -> hybrid config.Batch [ 0.5, standard; 0.5, gradient ]
-        | MegaHybrid -> hybrid config.Batch [ 0.2, gradient; 0.8, (fun n -> hybrid n [ 0.2, biased; 0.8, standard ]) ]
+        Emitter.mome
+            { MomeEmitterSettings.standard with
+                Kind = plan.MomeEmitter
+                Mixing =
+                    { MixingSettings.standard with
+                        CrossoverShare = s.CrossoverShare
+                        IsoSigma = config.Sigma
+                        LineSigma = config.LineSigma
+                        Eta = s.Eta
+                        MutationProportion = s.MutationProportion
+                    }
+                Objective = s.Objective
+                Temperature = s.Temperature
+                DynamicTemperature = s.DynamicTemperature
+                GradientSigma = config.SigmaG
+                GradientNoise = s.GradientNoise
+                NormalizeGradients = config.NormalizeGradients
+            }
+            bounds
+            config.Batch
 
     let private check (plan: RunPlan) =
         let m = plan.Config.Mome

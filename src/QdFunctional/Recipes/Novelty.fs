@@ -41,20 +41,13 @@ module Novelty =
 
     let private emitter (plan: RunPlan) (task: ITask) (x0: float[]) : IEmitter =
         let c = plan.Config
-
-        GaussianEmitter(
-            task.SolutionDim,
-            c.Sigma,
-            c.Batch,
-            EmitterStart.FromPoint x0,
-            Recipe.bounds task |> Option.toObj
-        )
+        Emitter.gaussianWithin (Task.solutionBounds task) c.Sigma c.Batch x0
 
     let private archives (plan: RunPlan) (task: ITask) : IArchive * IArchive option =
         match plan.Archive with
         | Proximity spec ->
             let options = ProximitySpec.options spec (plan.Algorithm = nslc)
-            ProximityArchive.Create(task.SolutionDim, task.MeasureLow, task.MeasureHigh, options), None
+            Archive.proximityWith options task.SolutionDim (Task.measureBounds task), None
         | _ -> invalidArg "archive" $"{plan.Algorithm} searches with a proximity archive."
 
     let private check (plan: RunPlan) =

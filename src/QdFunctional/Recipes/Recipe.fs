@@ -31,32 +31,6 @@ type DeviceKind =
     /// An NVIDIA GPU.
     | Cuda
 
-/// How an evolution-strategy emitter ranks its children.
-type RankerKind =
-    | TwoStageImprovement
-    | RandomDirection
-    | ObjectiveRanking
-
-/// When an evolution-strategy emitter starts afresh.
-type RestartSpec =
-    | NoImprovement
-    | StopConditions
-    | EveryIterations of int
-
-/// CMA-ME's evolution strategy.
-type StrategyKind =
-    | FullCovariance
-    | Separable
-
-/// MOME's emitter (see MomeSettings.Emitter).
-type MomeEmitterKind =
-    | Standard
-    | Biased
-    | GradientMome
-    | Hybrid
-    | HybridGradient
-    | MegaHybrid
-
 /// One algorithm's name and the line `qd run --help` says of it.
 type AlgorithmInfo = { Name: string; Summary: string }
 
