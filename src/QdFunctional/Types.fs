@@ -44,7 +44,7 @@ type AddStatus = QdFunctional.Core.Archives.AddStatus
 type ArchiveStats = QdFunctional.Core.Archives.ArchiveStats
 
 /// An archive's elites as columns (what `archive.parquet` holds).
-type EliteTable = QdFunctional.Core.Persistence.EliteTable
+type EliteTable = QdFunctional.Core.Archives.EliteTable
 
 /// An emitter: pure ask/tell over an archive; see the `Emitter` module.
 type IEmitter = QdFunctional.Core.Emitters.IEmitter
