@@ -2,7 +2,7 @@
 // elites (the best tenth, then a region of measure space), print the best ones and draw the
 // filtered archive again. Give a run directory, or let the script make a small one first:
 //     dotnet fsi scripts/analyze.fsx [data/runs/NAME]
-#load "load.fsx"
+#r "nuget: QdFunctional"
 
 open System.IO
 open QdFunctional

@@ -4,7 +4,7 @@
 // two cores; `qd run --task brittle-star` runs the tutorial's full settings.
 // Needs MuJoCo 2.2.2 (apt-get install libmujoco2.2.2) and a build (./qd --help builds):
 //     dotnet fsi scripts/brittle_star.fsx
-#load "load.fsx"
+#r "nuget: QdFunctional"
 
 open System.IO
 open QdFunctional

@@ -4,7 +4,7 @@
 // `qd run`'s iteration keys, the device archive equals `qd run`'s own loop (Run.step) bit for bit.
 // Run it after a build (./qd --help builds):
 //     dotnet fsi scripts/device_gradient_operators.fsx
-#load "load.fsx"
+#r "nuget: QdFunctional"
 
 open QdFunctional
 open QdFunctional.Core.Archives

@@ -3,7 +3,7 @@
 // only three metrics come back per iteration. The same keys on the CPU path give the same archive,
 // bit for bit. Run it after a build (./qd --help builds):
 //     dotnet fsi scripts/device_map_elites.fsx
-#load "load.fsx"
+#r "nuget: QdFunctional"
 
 open QdFunctional
 open QdFunctional.Gpu

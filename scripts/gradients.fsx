@@ -2,7 +2,7 @@
 // whole population) is defined with ordinary operators and Tensor functions, and its per-solution
 // values and Jacobians (1 + 2 backward sweeps over the batch) are printed for a small batch.
 // Run after a build (./qd --help builds):  dotnet fsi scripts/gradients.fsx
-#load "load.fsx"
+#r "nuget: QdFunctional"
 
 open QdFunctional
 

@@ -2,7 +2,7 @@
 // create an archive and an emitter, fold ask → evaluate → tell over iterations, save the
 // elites to Parquet and draw the heatmap. Run it after a build (./qd --help builds):
 //     dotnet fsi scripts/map_elites.fsx
-#load "load.fsx"
+#r "nuget: QdFunctional"
 
 open QdFunctional
 

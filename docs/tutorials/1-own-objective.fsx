@@ -14,7 +14,7 @@ cells, and draws the archives.
 
 Build first (`./qd --version` builds), then run this file with `dotnet fsi`.
 *)
-#load "../../scripts/load.fsx"
+#r "nuget: QdFunctional"
 
 open System.IO
 open QdFunctional

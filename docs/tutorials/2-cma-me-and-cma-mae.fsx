@@ -13,7 +13,7 @@ cell's elite. CMA-MAE (Fontaine and Nikolaidis 2023) softens that: each cell has
 moves towards the objectives it accepts at a learning rate α, so the search keeps climbing the
 objective after every cell is taken. It searches an annealing archive and reports a plain one.
 *)
-#load "../../scripts/load.fsx"
+#r "nuget: QdFunctional"
 
 open System.IO
 open QdFunctional

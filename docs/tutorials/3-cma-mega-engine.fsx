@@ -13,7 +13,7 @@ it with the Jacobian of its objective and measures, and branches θ + c0 ∇f + 
 coefficients c drawn by a CMA-ES; θ then moves along the better branches. Written in the
 engine's tensor operations, your function gets its Jacobians by reverse mode.
 *)
-#load "../../scripts/load.fsx"
+#r "nuget: QdFunctional"
 
 open System.IO
 open QdFunctional

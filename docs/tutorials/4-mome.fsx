@@ -12,7 +12,7 @@ front of trade-offs. Multi-objective MAP-Elites (MOME; Pierrot et al. 2022) keep
 of at most P solutions, in every cell, and scores an archive by the sum of its fronts'
 hypervolumes (the MOQD score).
 *)
-#load "../../scripts/load.fsx"
+#r "nuget: QdFunctional"
 
 open System.IO
 open System.Threading

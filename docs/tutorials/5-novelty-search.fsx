@@ -17,7 +17,7 @@ The task is the library's deceptive maze: a point robot starts inside a cup whos
 faces the goal; its 20 numbers are 10 velocity commands; the measures are where it ends; the
 objective is how close that is to the goal (1 at the goal).
 *)
-#load "../../scripts/load.fsx"
+#r "nuget: QdFunctional"
 
 open System.IO
 open QdFunctional

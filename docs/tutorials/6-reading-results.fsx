@@ -12,12 +12,10 @@ A run leaves Parquet files: `archive.parquet` (one row per elite: `cell`, `objec
 Parquet reader opens them. This tutorial makes a small run, queries it with DuckDB from F#, and
 exports pyribs' layout for pandas.
 
-DuckDB.NET is the test suite's dependency; until the packages land this script takes it from
-the tests' build folder (`./test --filter xyz` builds it).
+DuckDB.NET comes from the package feed like QdFunctional itself.
 *)
-#load "../../scripts/load.fsx"
-#r "../../tests/QdFunctional.Tests/bin/Release/net10.0/DuckDB.NET.Bindings.dll"
-#r "../../tests/QdFunctional.Tests/bin/Release/net10.0/DuckDB.NET.Data.dll"
+#r "nuget: QdFunctional"
+#r "nuget: DuckDB.NET.Data.Full, 1.5.6"
 
 open System.IO
 open System.Threading

@@ -3,7 +3,7 @@
 // full (P = 50), and the time of the MOQD score (cached, and recomputed from every front).
 // Run it after a build (./qd --help builds):
 //     dotnet fsi scripts/bench/mome_bench.fsx [repetitions]
-#load "../load.fsx"
+#r "nuget: QdFunctional"
 
 open System
 open System.Diagnostics

@@ -5,7 +5,7 @@
 // its charts and its heatmap in headless chromium, cold (first request) and warm.
 // Run it after a build (./qd --help builds), with chromium installed:
 //     dotnet fsi scripts/bench/serve_bench.fsx
-#load "../load.fsx"
+#r "nuget: QdFunctional"
 #load "../../tests/QdFunctional.Tests/HeadlessChromium.fs"
 
 open System
