@@ -93,12 +93,26 @@ module RunDirectory =
 
     /// Runs `f` with the directory's lock taken, releasing it if `f` fails.
     let private locked dir (f: RunLock -> RunProgress) =
+        let lockPath = Path.Combine(dir, RunLock.FileName)
+        let hadDirectory, hadLock = Directory.Exists dir, File.Exists lockPath
         let lock = RunLock.Acquire dir
 
         try
             f lock
         with _ ->
             (lock :> IDisposable).Dispose()
+
+            // A refused start leaves the directory as it found it: no lock file of its own, and no
+            // directory it created only to lock.
+            try
+                if not hadLock then
+                    File.Delete lockPath
+
+                if not hadDirectory && Seq.isEmpty (Directory.EnumerateFileSystemEntries dir) then
+                    Directory.Delete dir
+            with :? IOException ->
+                ()
+
             reraise ()
 
     /// Starts a run (see `startWith`); `custom` gives the facts of a script's own task.

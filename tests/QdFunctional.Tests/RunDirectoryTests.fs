@@ -127,6 +127,26 @@ let tests =
                 Expect.notEqual code 0 "refused"
                 Expect.equal (snapshot out) before "every file as it was"
 
+            testCase "a run refused once it holds the lock leaves no directory and no lock file behind"
+            <| fun () ->
+                let out = Path.Combine(tempDir (), "new-run")
+                // Refused in the initial population, under the lock: CMA-MEGA needs Jacobians the brittle star lacks.
+                let code =
+                    qd
+                        [
+                            "run"
+                            "--algorithm"
+                            "cma-mega"
+                            "--task"
+                            "brittle-star"
+                            "--out"
+                            out
+                            "--quiet"
+                        ]
+
+                Expect.notEqual code 0 "refused"
+                Expect.isFalse (Directory.Exists out) "no directory made only to be locked"
+
             testCase "a failed resume changes nothing"
             <| fun () ->
                 let out = tempDir ()
