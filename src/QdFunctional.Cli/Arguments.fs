@@ -64,7 +64,10 @@ type RunArgs =
 
                 $"""{String.concat "; " rows}. Presets follow the literature (the DQD paper, Fontaine and Nikolaidis 2021, for the LP tasks and the arm); explicit options override them one by one; default map-elites-line (map-elites on robot tasks)."""
             | Archive _ ->
-                "grid:RxR (default grid:100x100), cvt:CELLS (centroids by k-means), or for novelty-search and nslc "
+                "grid:RxR (default grid:100x100), cvt:CELLS (centroids by k-means), "
+                + "sliding:RxR[,remap=N][,buffer=N] (boundaries at the quantiles of the last N solutions, moved every remap solutions; default 100 and 1000), "
+                + "dns:capacity=N,k=K (Dominated Novelty Search's population; default 1024 and 3), "
+                + "categorical:A1xA2... (each measure N cells, or categories joined by '/', such as 0/1/2), or for novelty-search and nslc "
                 + "proximity:k=K,threshold=T[,max=N][,capacity=N] (default k 15, threshold 5% of the measure box's side)."
             | Iterations _ -> "iterations after the initial population (default 10000)."
             | Batch _ ->

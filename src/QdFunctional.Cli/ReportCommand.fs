@@ -46,6 +46,27 @@ let report (args: ParseResults<ReportArgs>) =
             )
 
         let table = Results.loadArchive archive
+
+        // The CQD score (Kent et al. 2022): a QD score without cells, comparable across archive kinds.
+        if table.ObjectiveCount <= 1 && File.Exists(RunDirectory.configPath dir) then
+            let config =
+                QdFunctional.Core.Persistence.JsonFile.Read<RunConfig>(RunDirectory.configPath dir)
+
+            match RunPlan.tryParse config with
+            | Ok plan ->
+                match Run.cqd plan (Run.task plan) table with
+                | Some r ->
+                    printfn
+                        "CQD score %.6g (mean of %d iterations of %d targets, %d penalties over [0, 1], objective over [%g, %g])"
+                        r.Mean
+                        r.Scores.Length
+                        r.Targets
+                        r.Penalties.Length
+                        r.ObjMin
+                        r.ObjMax
+                | None -> ()
+            | Error _ -> ()
+
         let heatmap = Path.Combine(dir, "heatmap.png")
         Plot.heatmap table heatmap
         printfn "%s" heatmap

@@ -189,14 +189,21 @@ let execute (dir: string) (mode: Progress.Mode) (progress: RunProgress) =
                     (if archive.Count = 0 then 0.0 else archive.MeanNovelty())
                     goal
             | _ when mode <> Progress.Silent ->
+                // The CQD score needs no cells, so runs over different archive kinds compare on it.
+                let cqd =
+                    match Run.cqd final.Plan final.Task (final.State.Archive.ToTable()) with
+                    | Some r -> sprintf ", CQD score %.4g" r.Mean
+                    | None -> ""
+
                 printfn
-                    "Done: %d iterations, %d evaluations, coverage %.2f%%, QD score %.1f, normalized %.3f, best %.3f"
+                    "Done: %d iterations, %d evaluations, coverage %.2f%%, QD score %.1f, normalized %.3f, best %.3f%s"
                     final.State.Iteration
                     final.State.Evaluations
                     (100.0 * s.Coverage)
                     s.QdScore
                     s.NormQdScore
                     s.ObjMax
+                    cqd
             | _ -> ()
 
             for path in

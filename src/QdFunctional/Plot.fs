@@ -235,7 +235,20 @@ module Plot =
             invalidArg (nameof table) "the archive has no measures to plot"
 
         match table.Layout.Kind with
-        | "grid" -> gridRaster table, (if k > 2 then $"grid, first 2 of {k} measures" else "grid")
+        | "grid"
+        | "categorical" ->
+            gridRaster table,
+            (if k > 2 then
+                 $"{table.Layout.Kind}, first 2 of {k} measures"
+             else
+                 table.Layout.Kind)
+        | "sliding" -> projectedRaster table, $"sliding boundaries, {k} measures binned"
+        | "dns" ->
+            projectedRaster table,
+            (if k > 2 then
+                 $"DNS, first 2 of {k} measures binned"
+             else
+                 "DNS, binned")
         | "cvt" when k > 2 -> projectedRaster table, $"CVT, first 2 of {k} measures"
         | "cvt" -> cvtRasterOf table, "CVT"
         | "proximity" ->
@@ -244,7 +257,10 @@ module Plot =
                  $"proximity, first 2 of {k} measures binned"
              else
                  "proximity, binned")
-        | kind -> invalidArg (nameof table) $"layout kind '{kind}' is not 'grid', 'cvt' or 'proximity'"
+        | kind ->
+            invalidArg
+                (nameof table)
+                $"layout kind '{kind}' is not 'grid', 'cvt', 'sliding', 'categorical', 'proximity' or 'dns'"
 
     /// The values the archive picture shows: a float[rows, cols] over the first two measures' bounds,
     /// row 0 at the lowest measure_1, NaN for empty cells; grid archives give one entry per cell of the
@@ -319,7 +335,7 @@ module Plot =
             elif occupied < table.Count then "solutions"
             else "elites"
 
-        if table.Layout.Kind = "proximity" then
+        if table.Layout.Kind = "proximity" || table.Layout.Kind = "dns" then
             plt.Title($"Archive ({how}): {table.Count} entries")
         else
             plt.Title($"Archive ({how}): {table.Count} {what}, {coverage:F1}%% of {cells} cells")

@@ -99,7 +99,10 @@ module Run =
         match plan.Archive with
         | Grid dims -> Cells.grid (List.ofArray dims) (Task.measureBounds task)
         | Cvt cells -> Cells.cvt cells (Task.measureBounds task) (keys plan |> KeyPlan.centroids)
-        | Proximity _ -> invalidArg "archive" "a proximity archive has no cells."
+        | Categorical spec -> ArchiveSpecs.categoricalTessellation spec.Axes task.MeasureLow task.MeasureHigh
+        | Proximity _
+        | Sliding _
+        | Dns _ -> invalidArg "archive" $"a {plan.Config.Archive} archive has no fixed cells."
 
     /// Empty cell archives for the plan: the search archive (with CMA-MAE's learning rate and
     /// minimum threshold) and, when the learning rate is below 1, a plain result archive beside
@@ -130,12 +133,49 @@ module Run =
         | _ when offset = 0.0 -> Archive.ofCells task.SolutionDim cells, None
         | _ -> Archive.ofCellsWith (ArchiveOptions(QdOffset = offset)) task.SolutionDim cells, None
 
+    /// The archives without fixed cells: a sliding-boundaries archive (its cells move) or Dominated
+    /// Novelty Search's population, with the task's floor as QD offset; no result archive beside them.
+    let private movingArchive (plan: RunPlan) (task: ITask) : IArchive =
+        let struct (offset, _) = task.ObjectiveRange
+
+        match plan.Archive with
+        | Sliding spec ->
+            let options =
+                SlidingBoundariesOptions(
+                    RemapFrequency = spec.RemapFrequency,
+                    BufferCapacity = spec.BufferCapacity,
+                    QdOffset = offset
+                )
+
+            SlidingBoundariesArchive.Create(
+                task.SolutionDim,
+                spec.Resolution,
+                task.MeasureLow,
+                task.MeasureHigh,
+                options
+            )
+            :> IArchive
+        | Dns spec ->
+            let options =
+                DnsOptions(Capacity = spec.Capacity, Neighbours = spec.Neighbours, QdOffset = offset)
+
+            DominatedNoveltyArchive.Create(
+                task.SolutionDim,
+                task.MeasureDim,
+                options,
+                task.MeasureLow,
+                task.MeasureHigh
+            )
+        | _ -> invalidArg "archive" $"'{plan.Config.Archive}' is a cell archive."
+
     /// The empty search archive and optional result archive as the scheduler takes them: the
-    /// recipe's own (novelty search's proximity archive), else the cell archives above.
+    /// recipe's own (novelty search's proximity archive), a sliding-boundaries archive or a DNS
+    /// population, else the cell archives above.
     let searchArchives (plan: RunPlan) (task: ITask) : IArchive * IArchive option =
-        match plan.Recipe.Archives with
-        | Some make -> make plan task
-        | None -> emptyArchives plan task
+        match plan.Recipe.Archives, plan.Archive with
+        | Some make, _ -> make plan task
+        | None, (Sliding _ | Dns _) -> movingArchive plan task, None
+        | None, _ -> emptyArchives plan task
 
     /// An empty (search) archive for the plan's archive over the task's measure bounds.
     let emptyArchive (plan: RunPlan) (task: ITask) : IArchive = fst (searchArchives plan task)
@@ -231,6 +271,19 @@ module Run =
             s.ObjMean,
             elapsedSeconds
         )
+
+    /// The CQD score (Kent et al. 2022) of a run's elites, with pyribs' set-up: 5 × 1,000 target points
+    /// drawn uniformly in the task's measure box from a key of the run's seed (`Key.Of seed` folded with
+    /// "cqd"), 5 penalties evenly over [0, 1], objectives normalized over the task's objective range and
+    /// distances over the box's diagonal. None for several objectives or an empty objective range.
+    let cqd (plan: RunPlan) (task: ITask) (table: EliteTable) =
+        let struct (low, high) = task.ObjectiveRange
+
+        if table.ObjectiveCount > 1 || not (high > low) then
+            None
+        else
+            let key = QdFunctional.Core.Random.Key.Of(plan.Config.Seed).FoldIn(0x637164u)
+            Some(CqdScore.Sampled(table, key, task.MeasureLow, task.MeasureHigh, low, high))
 
     /// The row with the figures that rescan the state's archive (ArchiveFigures): MOME's global
     /// hypervolume, novelty search's mean novelty; unchanged for other archives.

@@ -16,16 +16,23 @@ module RunPlan =
 
     let private tryParseArchive (spec: string) : Result<ArchiveSpec, string> =
         let bad () =
-            Error $"Archive '{spec}' is not 'grid:RxR...', 'cvt:CELLS' or 'proximity:k=K,threshold=T'."
+            Error
+                $"Archive '{spec}' is not 'grid:RxR...', 'cvt:CELLS', 'sliding:RxR[,remap=N][,buffer=N]', 'dns:capacity=N,k=K', 'categorical:A1xA2...' or 'proximity:k=K,threshold=T'."
 
-        match
-            (try
-                Ok(ProximitySpec.tryParse spec)
-             with :? ArgumentException as e ->
-                 Error e.Message)
-        with
+        let parsed =
+            try
+                ProximitySpec.tryParse spec
+                |> Option.map Proximity
+                |> Option.orElseWith (fun () -> ArchiveSpecs.tryParseSliding spec |> Option.map Sliding)
+                |> Option.orElseWith (fun () -> ArchiveSpecs.tryParseDns spec |> Option.map Dns)
+                |> Option.orElseWith (fun () -> ArchiveSpecs.tryParseCategorical spec |> Option.map Categorical)
+                |> Ok
+            with :? ArgumentException as e ->
+                Error e.Message
+
+        match parsed with
         | Error e -> Error e
-        | Ok(Some p) -> Ok(Proximity p)
+        | Ok(Some p) -> Ok p
         | Ok None when isNull spec -> bad ()
         | Ok None ->
             match spec.Split(':', 2) with
@@ -201,6 +208,18 @@ module RunPlan =
                 $"""A proximity archive is novelty search's: use --algorithm {String.concat " or " (Recipe.names Algorithms.Novelty.recipe)} with '{c.Archive}'."""
         | Grid dims when dims.Length <> task.MeasureDim ->
             errors.Add $"Task {c.Task} has {task.MeasureDim} measures; '{c.Archive}' has {dims.Length}."
+        | Sliding s when s.Resolution.Length <> task.MeasureDim ->
+            errors.Add $"Task {c.Task} has {task.MeasureDim} measures; '{c.Archive}' has {s.Resolution.Length}."
+        | Categorical s when s.Axes.Length <> task.MeasureDim ->
+            errors.Add $"Task {c.Task} has {task.MeasureDim} measures; '{c.Archive}' has {s.Axes.Length}."
+        | Sliding _
+        | Dns _ when task.MultiObjective ->
+            errors.Add
+                $"Task {c.Task} has several objectives: MOME keeps a Pareto front per cell of a grid, cvt or categorical archive, not '{c.Archive}'."
+        | Sliding _
+        | Dns _ when c.ArchiveLearningRate < 1.0 ->
+            errors.Add
+                $"An archive learning rate below 1 (CMA-MAE) anneals the thresholds of a grid, cvt or categorical archive, not '{c.Archive}'."
         | _ -> ()
 
         let plan =

@@ -69,4 +69,7 @@ public sealed class Elite
 
     /// <summary>Order of insertion over the archive's life (0, 1, 2, ...): a stable tie-breaker.</summary>
     public long Index { get; }
+
+    /// <summary>The same single-objective elite in another cell (sharing its arrays): archives whose cells move re-file their elites with it.</summary>
+    internal Elite InCell(int cell) => new(cell, objective, Threshold, solution, measures, extra, Index);
 }

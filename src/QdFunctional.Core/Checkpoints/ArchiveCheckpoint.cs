@@ -8,7 +8,8 @@ using QdFunctional.Core.Persistence;
 /// A run's resumable state in one binary file: iteration, evaluations, elapsed time, the whole
 /// archive (elites in the order their cells were first filled, their thresholds and insertion
 /// indices, and the statistics' compensated sums; for MOME every cell's front in its order; for
-/// novelty search the proximity archive's entries in slot order), CMA-MAE's result archive, and each emitter's
+/// novelty search the proximity archive's entries in slot order; kinds that implement
+/// <see cref="ICheckpointedArchive"/>, such as sliding boundaries and DNS, write their own part), CMA-MAE's result archive, and each emitter's
 /// evolving state, so a resumed run reproduces an uninterrupted one bit for bit. Written atomically (temporary file, flush,
 /// rename) and ended by a checksum, so a torn or altered file is refused, never half-read.
 /// </summary>
@@ -94,6 +95,10 @@ public static class ArchiveCheckpoint
             case ProximityArchive proximity:
                 w.Write(ProximityKind);
                 WriteProximity(w, proximity);
+                break;
+            case ICheckpointedArchive own:
+                w.Write(own.CheckpointKind);
+                own.WriteCheckpoint(w);
                 break;
             default:
                 throw new NotSupportedException($"Checkpoints cannot save archives of type {archive.GetType().Name}.");
@@ -223,6 +228,8 @@ public static class ArchiveCheckpoint
     static IArchive ReadArchive(string path, BinaryReader r, IArchive empty, int version)
     {
         byte kind = version == 2 ? CellKind : r.ReadByte();
+        if (empty is ICheckpointedArchive own && own.CheckpointKind == kind)
+            return own.ReadCheckpoint(r);
         return (kind, empty) switch
         {
             (CellKind, CellArchive cells) => ReadCells(path, r, cells),
@@ -232,7 +239,10 @@ public static class ArchiveCheckpoint
                 path,
                 $"checkpoint holds a {KindName(kind)} archive; the run's archive is a {empty.GetType().Name}"
             ),
-            _ => throw new CorruptFileException(path, $"unknown archive kind {kind}"),
+            _ => throw new CorruptFileException(
+                path,
+                $"checkpoint holds an archive of kind {kind}; the run's archive is a {empty.GetType().Name}"
+            ),
         };
     }
 
@@ -357,13 +367,13 @@ public static class ArchiveCheckpoint
         return empty.Restore(elites, next, sum, comp);
     }
 
-    static void WriteDoubles(BinaryWriter w, ReadOnlySpan<double> values)
+    internal static void WriteDoubles(BinaryWriter w, ReadOnlySpan<double> values)
     {
         w.Write(values.Length);
         w.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
     }
 
-    static double[] ReadDoubles(BinaryReader r, int expected)
+    internal static double[] ReadDoubles(BinaryReader r, int expected)
     {
         int n = r.ReadInt32();
         if (n != expected)

@@ -25,6 +25,14 @@ internal sealed class ArchiveHeader
     public double[] Centroids { get; set; } = [];
     public string[] Extra { get; set; } = [];
 
+    // Written only by the kinds that have them, so the headers of grid, CVT, MOME and proximity
+    // archives keep their bytes.
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double[][]? Boundaries { get; set; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double[][]? Categories { get; set; }
+
     /// <summary>Compact, snake_case, NaN-tolerant: the same table always gives the same bytes.</summary>
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -46,11 +54,13 @@ internal sealed class ArchiveHeader
             Resolution = table.Layout.Resolution,
             Centroids = table.Layout.Centroids,
             Extra = extra,
+            Boundaries = table.Layout.Boundaries,
+            Categories = table.Layout.Categories,
         };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    public ArchiveLayout ToLayout() => new(Kind, Low, High, Resolution, Centroids);
+    public ArchiveLayout ToLayout() => new(Kind, Low, High, Resolution, Centroids) { Boundaries = Boundaries, Categories = Categories };
 
     /// <summary>Parses and checks the header; every inconsistency is reported as a corrupt file.</summary>
     public static ArchiveHeader Parse(string path, string json)

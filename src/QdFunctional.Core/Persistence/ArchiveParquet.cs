@@ -73,13 +73,49 @@ public static class ArchiveParquet
                 if (k < 1 || layout.Centroids.Length % k != 0)
                     return $"{layout.Centroids.Length} centroid numbers are not a whole number of {k}-d centroids";
                 return null;
+            case "sliding":
+                if (layout.Resolution.Length != k || layout.Boundaries is null || layout.Boundaries.Length != k)
+                    return $"a sliding layout with {k} measures needs {k} resolutions and {k} boundary lists";
+                for (int j = 0; j < k; j++)
+                {
+                    var edges = layout.Boundaries[j];
+                    if (layout.Resolution[j] < 1 || edges is null || edges.Length != layout.Resolution[j] + 1)
+                        return $"sliding measure {j}: {edges?.Length ?? 0} boundaries for {layout.Resolution[j]} cells";
+                    for (int c = 1; c < edges.Length; c++)
+                        if (!(edges[c] >= edges[c - 1]))
+                            return $"sliding measure {j}: boundaries are not increasing at {c}";
+                }
+                return CellsProblem(layout.Resolution);
+            case "categorical":
+                if (layout.Resolution.Length != k || layout.Categories is null || layout.Categories.Length != k)
+                    return $"a categorical layout with {k} measures needs {k} resolutions and {k} category lists";
+                for (int j = 0; j < k; j++)
+                {
+                    var values = layout.Categories[j];
+                    if (layout.Resolution[j] < 1 || values is null || (values.Length != 0 && values.Length != layout.Resolution[j]))
+                        return $"categorical measure {j}: {values?.Length ?? 0} categories for {layout.Resolution[j]} cells";
+                }
+                return CellsProblem(layout.Resolution);
             case "proximity":
+            case "dns":
                 if (k < 1 || layout.Resolution.Length != 0 || layout.Centroids.Length != 0)
-                    return "a proximity layout has measure bounds only";
+                    return $"a {layout.Kind} layout has measure bounds only";
                 return null;
             default:
-                return $"layout kind '{layout.Kind}' is not 'grid', 'cvt' or 'proximity'";
+                return $"layout kind '{layout.Kind}' is not 'grid', 'cvt', 'sliding', 'categorical', 'proximity' or 'dns'";
         }
+    }
+
+    private static string? CellsProblem(int[] resolution)
+    {
+        long cells = 1;
+        foreach (var r in resolution)
+        {
+            cells *= r;
+            if (cells > int.MaxValue)
+                return "layout has more than 2^31 cells";
+        }
+        return null;
     }
 
     /// <summary>Checks every array length against the shapes and returns the extra names in column order.</summary>

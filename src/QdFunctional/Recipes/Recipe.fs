@@ -13,6 +13,12 @@ type ArchiveSpec =
     | Cvt of cells: int
     /// Novelty search's proximity archive.
     | Proximity of ProximitySpec
+    /// A grid whose boundaries follow the solutions (Fontaine et al. 2019).
+    | Sliding of SlidingSpec
+    /// Dominated Novelty Search's fixed-capacity population (Bahlous-Boldi et al. 2025).
+    | Dns of DnsSpec
+    /// A grid of categorical and continuous measures (pyribs' CategoricalArchive).
+    | Categorical of CategoricalSpec
 
 /// Where a run's Jacobians come from.
 type GradientSource =
