@@ -24,6 +24,9 @@ let private start (args: string list) (onErr: string -> unit) =
     let p = new Process(StartInfo = WorkerProcess.command args)
     let out = Text.StringBuilder()
     let err = Text.StringBuilder()
+    // The same lines with the seconds since the start, for a run that does not finish.
+    let timed = Text.StringBuilder()
+    let clock = Stopwatch.StartNew()
 
     p.OutputDataReceived.Add(fun e ->
         if not (isNull e.Data) then
@@ -31,7 +34,10 @@ let private start (args: string list) (onErr: string -> unit) =
 
     p.ErrorDataReceived.Add(fun e ->
         if not (isNull e.Data) then
-            lock err (fun () -> err.AppendLine e.Data |> ignore)
+            lock err (fun () ->
+                err.AppendLine e.Data |> ignore
+                timed.AppendLine $"%6.1f{clock.Elapsed.TotalSeconds} s  {e.Data}" |> ignore)
+
             onErr e.Data)
 
     p.Start() |> ignore
@@ -41,7 +47,9 @@ let private start (args: string list) (onErr: string -> unit) =
     let finish () =
         if not (p.WaitForExit 240_000) then
             p.Kill true
-            failtest $"qd {String.Join(' ', args)} did not finish within 4 minutes"
+            p.WaitForExit()
+            let said = lock err (fun () -> string timed)
+            failtest $"qd {String.Join(' ', args)} did not finish within 4 minutes; its standard error:\n{said}"
 
         p.WaitForExit()
 
