@@ -54,9 +54,6 @@ public sealed class ChunkDispatcher(ClusterClient cluster, ClusterRunOptions opt
             dropped[worker] = until;
     }
 
-    /// <summary>The live workers this client still sends to.</summary>
-    public async Task<IReadOnlyList<string>> Workers() => Usable(await cluster.LiveWorkers());
-
     /// <summary>The live workers this client still sends to, or none when the cluster cannot even be asked (its gateways are gone).</summary>
     public async Task<IReadOnlyList<string>> WorkersOrNone() => Usable(await ListedOrNone());
 
