@@ -552,10 +552,7 @@ let tests =
                     Expect.equal resumed.Code 0 resumed.Err
                     Expect.isTrue (archive dir = expected) "resumed locally: same archive as an uninterrupted run")
 
-            // Pending: alone (and in the cluster list) this passes in 16-20 s, but in the full suite
-            // it hung past its 4-minute limit twice on 2026-12-05 (the run waiting for workers);
-            // the cause is not found yet. See the session's closing note.
-            ptestCase
+            testCase
                 "a run that starts right after a worker was killed (still listed, not yet declared dead) finishes with the local archive"
             <| fun () ->
                 let expected = localArchive mapElites
@@ -564,11 +561,17 @@ let tests =
                     use kill = Process.Start("kill", $"-9 {workers[1].Process.Id}")
                     kill.WaitForExit()
                     workers[1].Process.WaitForExit()
-                    // At once: the membership takes seconds to declare it dead.
+                    // At once: the membership takes seconds to declare it dead, and until then calls to the
+                    // live worker can fail too. A run that lost it would wait --cluster-wait: 120 s, under the
+                    // 4-minute limit, so that the failure shows the run's log.
                     let dir = tempDir ()
 
                     let r =
-                        qd ([ "run" ] @ mapElites @ [ "--cluster"; connection; "--out"; dir; "--quiet" ])
+                        qd (
+                            [ "run" ]
+                            @ mapElites
+                            @ [ "--cluster"; connection; "--cluster-wait"; "120"; "--out"; dir; "--quiet" ]
+                        )
 
                     Expect.equal r.Code 0 $"the run finished: {r.Err}"
                     Expect.isTrue (archive dir = expected) "same archive.parquet as the local run")
