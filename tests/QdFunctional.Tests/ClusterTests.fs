@@ -70,18 +70,28 @@ let private qd (args: string list) = start args ignore ()
 let private archive dir =
     File.ReadAllBytes(Path.Combine(dir, "archive.parquet"))
 
-/// Runs `body connection workers` with `n` local workers, killing them afterwards whatever happens.
-let private withWorkers (n: int) (body: string -> WorkerProcess.Started list -> unit) =
-    let ports = WorkerProcess.freePorts n
-    let connection = $"localhost:{List.head ports}"
-
-    let workers = WorkerProcess.startMany connection ports (TimeSpan.FromSeconds 120.0)
+/// Runs `body workers` with workers of `connection` on `ports` (`extra`: more `qd worker` arguments,
+/// such as --cluster-cert DIR), killing them afterwards whatever happens.
+let private withWorkersOn
+    (extra: string list)
+    (connection: string)
+    (ports: int list)
+    (body: WorkerProcess.Started list -> unit)
+    =
+    let workers =
+        WorkerProcess.startManyWith extra connection ports (TimeSpan.FromSeconds 120.0)
 
     try
-        body connection workers
+        body workers
     finally
         for w in workers do
             (w :> IDisposable).Dispose()
+
+/// Runs `body connection workers` with `n` local workers on loopback, killing them afterwards whatever happens.
+let private withWorkers (n: int) (body: string -> WorkerProcess.Started list -> unit) =
+    let ports = WorkerProcess.freePorts n
+    let connection = $"localhost:{List.head ports}"
+    withWorkersOn [] connection ports (body connection)
 
 /// A local run of `args` into a new directory; its archive.
 let private localArchive (args: string list) =
@@ -748,10 +758,7 @@ let tests =
                 let ports = WorkerProcess.freePorts 6
                 let connection = $"localhost:{List.head ports}"
 
-                let workers =
-                    WorkerProcess.startManyWith cert connection (List.take 2 ports) (TimeSpan.FromSeconds 120.0)
-
-                try
+                withWorkersOn cert connection (List.take 2 ports) (fun workers ->
                     let intruders =
                         [
                             [ "--cluster-cert"; other ], ports[2]
@@ -840,10 +847,7 @@ let tests =
                     for port in List.take 2 ports do
                         match statusOf status.Out port with
                         | [| l |] -> Expect.isTrue (String.Join(' ', l).EndsWith subject) $"its certificate: {subject}"
-                        | _ -> failtest $"worker {port} is not listed once:\n{status.Out}"
-                finally
-                    for w in workers do
-                        (w :> IDisposable).Dispose()
+                        | _ -> failtest $"worker {port} is not listed once:\n{status.Out}")
 
             testCase "PostgreSQL membership: workers appear in the table, serve a run, and leave it"
             <| fun () ->
@@ -866,10 +870,7 @@ let tests =
                         PostgresMembership.Forget(connectionString, id).GetAwaiter().GetResult()
                         let ports = WorkerProcess.freePorts 3
 
-                        let workers =
-                            WorkerProcess.startManyWith cert connection (List.take 2 ports) (TimeSpan.FromSeconds 120.0)
-
-                        try
+                        withWorkersOn cert connection (List.take 2 ports) (fun workers ->
                             let members () =
                                 PostgresMembership.ActiveMembers(connectionString, id).GetAwaiter().GetResult()
 
@@ -930,10 +931,7 @@ let tests =
                             Expect.equal
                                 (members () |> Seq.toList)
                                 [ $"127.0.0.1:{ports[0]}" ]
-                                "only the first worker is left"
-                        finally
-                            for w in workers do
-                                (w :> IDisposable).Dispose()
+                                "only the first worker is left")
                     finally
                         Environment.SetEnvironmentVariable(ClusterSecrets.Variable, null)
                         stop ()
@@ -951,22 +949,15 @@ let tests =
                         // The last --host wins: the workers listen on 127.0.0.2 only, as on a machine of their own.
                         let onTwo = cert @ [ "--host"; "127.0.0.2" ]
 
-                        let workers =
-                            WorkerProcess.startManyWith
-                                onTwo
-                                connection
-                                (List.take 2 ports)
-                                (TimeSpan.FromSeconds 120.0)
+                        withWorkersOn onTwo connection (List.take 2 ports) (fun workers ->
+                            // Another cluster's worker in the same Redis: another id, so neither sees the other.
+                            use other =
+                                WorkerProcess.startWith
+                                    [ "--cluster-cert"; initCredentials (); "--host"; "127.0.0.2" ]
+                                    connection
+                                    ports[2]
+                                    (TimeSpan.FromSeconds 120.0)
 
-                        // Another cluster's worker in the same Redis: another id, so neither sees the other.
-                        use other =
-                            WorkerProcess.startWith
-                                [ "--cluster-cert"; initCredentials (); "--host"; "127.0.0.2" ]
-                                connection
-                                ports[2]
-                                (TimeSpan.FromSeconds 120.0)
-
-                        try
                             // A plain-TCP client at the first worker's gateway: refused, and logged with its address.
                             let plain = plainClient "127.0.0.2" (ports[0] + 1)
                             let deadline = DateTime.UtcNow.AddSeconds 30.0
@@ -1007,10 +998,7 @@ let tests =
                             Expect.stringContains status.Out "2 live worker(s)" status.Out
 
                             for port in List.take 2 ports do
-                                Expect.stringContains status.Out $"127.0.0.2:{port} " "listed at 127.0.0.2"
-                        finally
-                            for w in workers do
-                                (w :> IDisposable).Dispose()
+                                Expect.stringContains status.Out $"127.0.0.2:{port} " "listed at 127.0.0.2")
                     finally
                         stop ()
         ]
