@@ -59,7 +59,13 @@ let connect
         let client =
             ClusterClient.Connect(where, options.Wait, options.ResponseTimeout, Console.Error).GetAwaiter().GetResult()
 
-        let workers = client.LiveWorkers().GetAwaiter().GetResult()
+        // The membership cannot be asked while a killed member that held it is not yet declared
+        // dead (seconds, longer on a loaded machine): the run goes on and its first batch waits.
+        let workers =
+            try
+                $"%d{client.LiveWorkers().GetAwaiter().GetResult().Count} live worker(s)"
+            with e when not (e :? ClusterRefusedException) ->
+                $"the membership does not answer yet ({e.Message.Split('\n')[0]}), the run waits for workers"
 
         let timeout =
             if chunkTimeout = 0.0 then
@@ -72,13 +78,7 @@ let connect
             | Some c -> $"mutual TLS as {c.ClusterId}"
             | None -> "plain TCP on loopback"
 
-        eprintfn
-            "cluster %O: %d live worker(s); %s; %s, wait for workers %g s."
-            where
-            workers.Count
-            security
-            timeout
-            wait
+        eprintfn "cluster %O: %s; %s; %s, wait for workers %g s." where workers security timeout wait
 
         {
             MakeTask = fun plan -> ClusterTask.Create(Run.task plan, spec plan, client, options, Console.Error) :> ITask

@@ -10,9 +10,11 @@ using Orleans.Runtime;
 /// from a shared queue (fast workers take more). A chunk goes back to the queue for the others
 /// as soon as its worker is gone (<see cref="MembershipWatch"/>: declared dead, or its connection
 /// down), its call fails, or it is not answered within the timeout (<see cref="ChunkTimeouts"/>:
-/// a live but hung worker); that worker gets no more work from this client until a late reply
-/// shows it was only slow, and a reply for a chunk already answered is discarded. With no worker
-/// left it waits up to <see cref="ClusterRunOptions.Wait"/> for one to join, then gives up.
+/// a live but hung worker). A worker that timed out gets no more work from this client until a
+/// late reply shows it was only slow (a reply for a chunk already answered is discarded); one that
+/// failed is left out for <see cref="DropFor"/>, then tried again, since the failure may not be its
+/// own. With no worker to send to it waits up to <see cref="ClusterRunOptions.Wait"/> for one to
+/// join or answer again, then gives up.
 /// </summary>
 public sealed class ChunkDispatcher(ClusterClient cluster, ClusterRunOptions options, TextWriter log)
 {
@@ -23,9 +25,13 @@ public sealed class ChunkDispatcher(ClusterClient cluster, ClusterRunOptions opt
     readonly ConcurrentDictionary<string, DateTime> dropped = new();
 
     /// <summary>
-    /// How long a worker that did not answer is left out. A dead one is declared so by the
-    /// membership within seconds and is then not listed at all; a live one that was only slow
-    /// (a loaded machine) comes back instead of being lost to the run for good.
+    /// How long a worker whose call failed (or that did not answer the task check) is left out
+    /// before it is tried again. A failure need not be the worker's own: while a killed member is
+    /// still listed (the membership declares it dead after seconds, after longer on a loaded
+    /// machine), a call to a live worker fails too when Orleans looks that worker's grain up in the
+    /// directory partition the killed member held ("Unable to connect to" the killed one). Left
+    /// out for good, every live worker could be lost that way, and the run would wait
+    /// <c>--cluster-wait</c> for workers it has; a dead one is no longer listed once declared so.
     /// </summary>
     static readonly TimeSpan DropFor = TimeSpan.FromSeconds(10);
     readonly object logLock = new();
@@ -48,20 +54,15 @@ public sealed class ChunkDispatcher(ClusterClient cluster, ClusterRunOptions opt
             dropped[worker] = until;
     }
 
-    /// <summary>The live workers this client still sends to.</summary>
-    public async Task<IReadOnlyList<string>> Workers()
-    {
-        var live = await cluster.LiveWorkers();
-        var now = DateTime.UtcNow;
-        return live.Where(w => !(dropped.TryGetValue(w, out var until) && until > now)).ToList();
-    }
+    /// <summary>The live workers this client still sends to, or none when the cluster cannot even be asked (its gateways are gone).</summary>
+    public async Task<IReadOnlyList<string>> WorkersOrNone() => Usable(await ListedOrNone());
 
-    /// <summary>The live workers, or none when the cluster cannot even be asked (its gateways are gone).</summary>
-    public async Task<IReadOnlyList<string>> WorkersOrNone()
+    /// <summary>The workers the membership lists as active, or none when it cannot be asked.</summary>
+    async Task<IReadOnlyList<string>> ListedOrNone()
     {
         try
         {
-            return await Workers().WaitAsync(options.CallTimeout);
+            return await cluster.LiveWorkers().WaitAsync(options.CallTimeout);
         }
         catch (Exception e) when (e is not ClusterRefusedException)
         {
@@ -69,14 +70,38 @@ public sealed class ChunkDispatcher(ClusterClient cluster, ClusterRunOptions opt
         }
     }
 
+    /// <summary>The workers of <paramref name="live"/> not left out now.</summary>
+    IReadOnlyList<string> Usable(IReadOnlyList<string> live)
+    {
+        var now = DateTime.UtcNow;
+        return live.Where(w => !(dropped.TryGetValue(w, out var until) && until > now)).ToList();
+    }
+
+    /// <summary>
+    /// When the run first found no worker to send to, with no chunk answered since (ticks, UTC; 0:
+    /// not waiting). Workers tried again after a failure that fail again do not restart the wait:
+    /// without an answer the run stops after <see cref="ClusterRunOptions.Wait"/> all told.
+    /// </summary>
+    long waitingSince;
+
     /// <summary>Workers to use now, waiting (with one message) while there are none.</summary>
     async Task<IReadOnlyList<string>> WorkersOrWait()
     {
-        var workers = await WorkersOrNone();
+        var listed = await ListedOrNone();
+        var workers = Usable(listed);
         if (workers.Count > 0)
             return workers;
-        Say($"cluster: no live worker; waiting up to {options.Wait.TotalSeconds:0} s for one to join (--cluster-wait).");
-        var deadline = DateTime.UtcNow + options.Wait;
+        if (Volatile.Read(ref waitingSince) == 0)
+        {
+            Volatile.Write(ref waitingSince, DateTime.UtcNow.Ticks);
+            Say(
+                listed.Count == 0
+                    ? $"cluster: no live worker; waiting up to {options.Wait.TotalSeconds:0} s for one to join (--cluster-wait)."
+                    : $"cluster: no worker to send to: the {listed.Count} listed failed just now (each is tried again "
+                        + $"{DropFor.TotalSeconds:0} s after its failure); waiting up to {options.Wait.TotalSeconds:0} s (--cluster-wait)."
+            );
+        }
+        var deadline = new DateTime(Volatile.Read(ref waitingSince), DateTimeKind.Utc) + options.Wait;
         while (DateTime.UtcNow < deadline)
         {
             await Task.Delay(TimeSpan.FromSeconds(1));
@@ -129,13 +154,14 @@ public sealed class ChunkDispatcher(ClusterClient cluster, ClusterRunOptions opt
                         why = FirstLine(call.Exception?.GetBaseException().Message ?? "the call was cancelled");
                     if (why is not null)
                     {
-                        Resend(worker, chunk, request, why, call, clock);
+                        Resend(worker, chunk, request, why, timedOut: first != gone && first != call, call, clock);
                         return;
                     }
                     var reply = await call;
                     timeouts.Observe(request.Count, clock.Elapsed);
                     if (reply.Refusal is not null)
                         throw new ClusterRefusedException(reply.Refusal);
+                    Volatile.Write(ref waitingSince, 0);
                     if (Interlocked.CompareExchange(ref replies[chunk], reply, null) is null)
                         Interlocked.Increment(ref answered);
                     else
@@ -166,11 +192,20 @@ public sealed class ChunkDispatcher(ClusterClient cluster, ClusterRunOptions opt
             }
         }
 
-        // The chunk goes back to the queue for the others, and this client sends the worker no more
-        // (unless a late reply shows it was only slow).
-        void Resend(string worker, int chunk, EvaluationRequest request, string why, Task<EvaluationReply> call, Stopwatch clock)
+        // The chunk goes back to the queue for the others. A worker that timed out gets no more work
+        // until a late reply shows it was only slow; one that failed or is gone, none for DropFor
+        // (a failure may be another member's, see DropFor; a dead worker is not listed by then).
+        void Resend(
+            string worker,
+            int chunk,
+            EvaluationRequest request,
+            string why,
+            bool timedOut,
+            Task<EvaluationReply> call,
+            Stopwatch clock
+        )
         {
-            dropped[worker] = DateTime.MaxValue; // until a late reply shows it was only slow
+            dropped[worker] = timedOut ? DateTime.MaxValue : DateTime.UtcNow + DropFor;
             queue.Enqueue(chunk);
             lock (logLock)
                 Resent++;

@@ -31,12 +31,14 @@ public class ClusterTask : ITask
     /// <summary>
     /// The cluster version of <paramref name="local"/>; a bounded or multi-objective task stays one. Asks every
     /// live worker first whether it takes the task, so a refusal stops the run before it starts; a
-    /// worker that cannot answer (dead, not yet declared so) is left out.
+    /// worker that cannot answer (dead, not yet declared so) is left out. When the membership
+    /// itself cannot be asked yet (a killed member held it), none is asked here: the first batch
+    /// waits for workers (<c>--cluster-wait</c>), and a refusal then stops the run at that batch.
     /// </summary>
     public static ClusterTask Create(ITask local, TaskSpec spec, ClusterClient cluster, ClusterRunOptions options, TextWriter log)
     {
         var dispatcher = new ChunkDispatcher(cluster, options, log);
-        foreach (var worker in dispatcher.Workers().GetAwaiter().GetResult())
+        foreach (var worker in dispatcher.WorkersOrNone().GetAwaiter().GetResult())
         {
             string? refusal;
             try

@@ -33,12 +33,13 @@ public sealed class MembershipWatch : IAsyncDisposable
     public Task<string> Gone(string worker) =>
         watched.GetOrAdd(worker, _ => new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
-    /// <summary>Stops watching <paramref name="worker"/> (it holds no chunk any more).</summary>
-    public void Forget(string worker)
-    {
-        if (watched.TryGetValue(worker, out var gone) && !gone.Task.IsCompleted)
-            watched.TryRemove(new KeyValuePair<string, TaskCompletionSource<string>>(worker, gone));
-    }
+    /// <summary>
+    /// Stops watching <paramref name="worker"/> (it holds no chunk any more). A later
+    /// <see cref="Gone"/> starts afresh: a worker tried again after a failure (see
+    /// <see cref="ChunkDispatcher"/>) is not taken for gone on an old answer, since a live worker's
+    /// status question fails too while another member is dead but not yet declared so.
+    /// </summary>
+    public void Forget(string worker) => watched.TryRemove(worker, out _);
 
     async Task Loop()
     {
