@@ -33,14 +33,25 @@ qd_docs() {
   local projects=()
   for p in QdFunctional/QdFunctional.fsproj QdFunctional.Core/QdFunctional.Core.csproj \
     QdFunctional.Diff/QdFunctional.Diff.csproj QdFunctional.Numerics/QdFunctional.Numerics.csproj \
-    QdFunctional.Physics/QdFunctional.Physics.csproj QdFunctional.Gpu/QdFunctional.Gpu.csproj; do
+    QdFunctional.Physics/QdFunctional.Physics.csproj QdFunctional.Gpu/QdFunctional.Gpu.csproj \
+    QdFunctional.Cluster/QdFunctional.Cluster.csproj; do
     projects+=("$root/src/$p")
   done
+  # fsdocs reads the cluster library with the references of its project only: Orleans' generated
+  # code needs the packages' whole closure (the CLI's build folder holds it) and ASP.NET Core's
+  # shared framework. Each reference starts with a space, or fsdocs would take it for an option.
+  local shared refs=() f
+  shared="$(dotnet --list-runtimes | awk '$1 == "Microsoft.AspNetCore.App" { v = $2; p = $3 } END { gsub(/[][]/, "", p); print p "/" v }')"
+  for f in "$root/src/QdFunctional.Cli/bin/Release/net10.0/"*.dll "$shared"/*.dll; do
+    case "$(basename "$f")" in QdFunctional* | qd.dll | FSharp.Core.dll) ;; *) refs+=(" -r:$f") ;; esac
+  done
   echo "docs: building the site into $out (the tutorials run: minutes)..." >&2
-  local log="$out.log"
+  # fsdocs keeps its cache in .fsdocs/ (ignored by git); its log goes there too.
+  local log="$root/.fsdocs/build.log"
+  mkdir -p "$root/.fsdocs"
   if ! dotnet fsdocs build --input docs --output "$out" --eval --strict \
     --properties Configuration=Release --projects "${projects[@]}" \
-    --parameters root "$site_root" fsdocs-collection-name QdFunctional >"$log" 2>&1; then
+    --parameters root "$site_root" fsdocs-collection-name QdFunctional --fscoptions "${refs[@]}" >"$log" 2>&1; then
     grep -v '^   at ' "$log" | tail -n 40 >&2
     echo "docs: fsdocs failed (whole log: $log)" >&2
     return 1
@@ -56,6 +67,6 @@ qd_docs() {
   fi
   (cd "$pictures" && find . -name '*.png' -exec cp --parents {} "$out/tutorials/" \;)
   # fsdocs copies its own package-source file and the tutorials' one; neither belongs on the site.
-  rm -f "$out/NuGet.config" "$out/NuGet.Config" "$out/tutorials/NuGet.Config" "$log"
+  rm -f "$out/NuGet.config" "$out/NuGet.Config" "$out/tutorials/NuGet.Config"
   echo "site: $out/index.html ($(du -sh "$out" | cut -f1), $(find "$out" -name '*.html' | wc -l) pages)"
 }
