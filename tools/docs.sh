@@ -66,6 +66,15 @@ qd_docs() {
     return 1
   fi
   (cd "$pictures" && find . -name '*.png' -exec cp --parents {} "$out/tutorials/" \;)
+  # fsdocs links every type a signature or doc comment names, also those it writes no page for
+  # (C# nested types, internal types a <see cref> names, Orleans' generated invokers): such links
+  # become plain text, and the build says which.
+  local dangling
+  dangling="$(SITE_ROOT="$site_root" OUT="$out" find "$out/reference" -name '*.html' -exec perl -0pi -e '
+    s{<a href="\Q$ENV{SITE_ROOT}\Ereference/([^"#]+)\.html(?:#[^"]*)?">(.*?)</a>}{
+      -e "$ENV{OUT}/reference/$1.html" ? $& : do { print STDERR "$1\n"; $2 } }gse' {} + 2>&1 | sort -u)"
+  [ -z "$dangling" ] ||
+    echo "docs: fsdocs wrote no page for $(wc -l <<<"$dangling") linked types; their links are plain text: $(tr '\n' ' ' <<<"$dangling")" >&2
   # fsdocs copies its own package-source file and the tutorials' one; neither belongs on the site.
   rm -f "$out/NuGet.config" "$out/NuGet.Config" "$out/tutorials/NuGet.Config"
   echo "site: $out/index.html ($(du -sh "$out" | cut -f1), $(find "$out" -name '*.html' | wc -l) pages)"
