@@ -62,6 +62,7 @@ let mapElites (archive: IArchive) =
 let onGrid = mapElites (Archive.grid dim [ 30; 30 ] (Task.measureBounds task))
 let stats = onGrid.Archive.Stats
 printfn "grid: %d of 900 cells, QD score %.0f, best %.2f" stats.NumElites stats.QdScore stats.ObjMax
+(*** include-output ***)
 
 (**
 ## The same on CVT cells
@@ -76,6 +77,7 @@ let cells = Cells.cvt 400 (Task.measureBounds task) (KeyPlan.centroids keys)
 let onCvt = mapElites (Archive.ofCells dim cells)
 printfn "CVT: %d of %d cells, QD score %.0f" onCvt.Archive.Stats.NumElites (Cells.count cells) onCvt.Archive.Stats.QdScore
 printfn "first centroid: %A" (Cells.centroids cells |> Option.get |> Array.head)
+(*** include-output ***)
 
 (**
 ## Pictures and files
@@ -91,7 +93,15 @@ for name, state in [ "grid", onGrid; "cvt", onCvt ] do
     Results.saveArchive (Path.Combine(out, $"{name}.parquet")) state.Archive
     Plot.heatmap table (Path.Combine(out, $"{name}.png"))
 
+(**
+![The grid archive: each cell coloured by its elite's objective](own-objective/grid.png)
+
+![The CVT archive: each Voronoi cell coloured by its elite's objective](own-objective/cvt.png)
+
+The best three elites of the CVT archive:
+*)
 for row in Elites.top 3 (Archive.table onCvt.Archive) do
     printfn "objective %.3f at measures %A" row.Objective row.Measures
+(*** include-output ***)
 
 printfn "pictures in %s" (Path.GetFullPath out)

@@ -37,7 +37,7 @@ let rastrigin (x: float[]) =
 let task = Task.ofFunction "my-rastrigin" dim [ (-2.0, 2.0); (-2.0, 2.0) ] rastrigin
 let keys = KeyPlan.ofSeed 7UL
 let cells = Cells.grid [ 25; 25 ] (Task.measureBounds task)
-let x0 = Array.zeroCreate dim
+let x0: float[] = Array.zeroCreate dim
 
 (**
 ## CMA-ME
@@ -61,6 +61,7 @@ let cmaMe =
     |> RunState.start
     |> trace
     |> curve "CMA-ME"
+(*** include-output ***)
 
 (**
 ## CMA-MAE
@@ -78,6 +79,7 @@ let cmaMaeStates =
     |> trace
 
 let cmaMae = curve "CMA-MAE" cmaMaeStates
+(*** include-output ***)
 
 (**
 The thresholds are there to look at: in the search archive a cell's threshold trails its
@@ -92,6 +94,7 @@ printfn
     best.Cell
     best.Objective
     (Archive.threshold best.Cell search)
+(*** include-output ***)
 
 (**
 ## The curves
@@ -107,3 +110,11 @@ Plot.metrics cmaMe (Path.Combine(out, "cma-me.png"))
 Plot.metrics cmaMae (Path.Combine(out, "cma-mae.png"))
 Plot.heatmap (Archive.table final.Archive) (Path.Combine(out, "cma-mae-archive.png"))
 printfn "pictures in %s" (Path.GetFullPath out)
+
+(**
+![CMA-ME's curves: QD score, coverage and objective against iterations](cma-me-and-cma-mae/cma-me.png)
+
+![CMA-MAE's curves](cma-me-and-cma-mae/cma-mae.png)
+
+![CMA-MAE's result archive](cma-me-and-cma-mae/cma-mae-archive.png)
+*)

@@ -41,6 +41,7 @@ let task = Task.differentiable "my-bowl" dim 1 [ (-1.0, 1.0); (-1.0, 1.0) ] (0.0
 *)
 let r = AD.valueAndJacobian myTask (Tensor.ofRows [ Array.init dim (fun j -> 0.01 * float j) ])
 printfn "objective %.3f, d objective / d x0 = %.4f, d measure 1 / d x0 = %.4f" (r.Value(0, 0)) (r.Derivative(0, 0, 0)) (r.Derivative(0, 1, 0))
+(*** include-output ***)
 
 (**
 ## One iteration, stage by stage
@@ -60,6 +61,7 @@ let s2, _ = s1 |> Scheduler.tellGradients (Task.evaluateWithJacobians theta task
 let s3, branches = s2 |> Scheduler.ask (KeyPlan.branches k1)
 let s4, report = s3 |> Scheduler.tell (Task.evaluate branches task)
 printfn "θ and %d branches; %d branches took a new cell" (Solutions.count branches) (report.CountAtLeast AddStatus.New)
+(*** include-output ***)
 
 (**
 ## The whole run, and its relatives
@@ -85,6 +87,7 @@ let cmaMaega =
 
 let omgMega =
     run "OMG-MEGA" (Scheduler.create (Archive.grid dim [ 50; 50 ] (Task.measureBounds task)) [ Emitter.omgMega 0.5 18 (Array.zeroCreate dim) ])
+(*** include-output ***)
 
 (**
 A function you cannot differentiate gets its Jacobians estimated from values alone: 50 mirrored
@@ -100,9 +103,19 @@ let es =
     |> RunState.runToWith (StepOptions.estimating 50 0.02) 100 blackBox keys
 
 printfn "CMA-MEGA (ES): %d cells after %d evaluations" es.Archive.Stats.NumElites es.Evaluations
+(*** include-output ***)
 
+(**
+## Pictures
+*)
 let out = Path.Combine(__SOURCE_DIRECTORY__, "..", "..", "data", "runs", "tutorials", "cma-mega")
 Directory.CreateDirectory out |> ignore
 Plot.heatmap (Archive.table cmaMega.Archive) (Path.Combine(out, "cma-mega.png"))
 Plot.heatmap (Archive.table omgMega.Archive) (Path.Combine(out, "omg-mega.png"))
 printfn "pictures in %s" (Path.GetFullPath out)
+
+(**
+![CMA-MEGA's archive after 300 iterations](cma-mega/cma-mega.png)
+
+![OMG-MEGA's archive after 300 iterations](cma-mega/omg-mega.png)
+*)

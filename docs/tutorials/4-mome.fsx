@@ -54,12 +54,14 @@ let final =
 
 let archive = final.Archive :?> MomeArchive
 printfn "%d cells, %d solutions on fronts, MOQD score %.0f" archive.Stats.NumElites archive.NumSolutions archive.MoqdScore
+(*** include-output ***)
 
 (** One cell's front, best first in objective 0: *)
 let occupied = archive.OccupiedCells.ToArray() |> Array.head
 
 for elite in Archive.front occupied archive |> List.sortByDescending (fun e -> e.Objectives[0]) do
     printfn "  %.2f, %.2f" elite.Objectives[0] elite.Objectives[1]
+(*** include-output ***)
 
 (**
 ## Pictures
@@ -71,6 +73,12 @@ Directory.CreateDirectory out |> ignore
 let table = Archive.table archive
 ParetoPlot.front table.Objectives 2 0 1 (Path.Combine(out, "front.png"))
 ParetoPlot.hypervolumeMap table (List.toArray reference) (Path.Combine(out, "hypervolume.png"))
+
+(**
+![The global Pareto front of every stored solution](mome/front.png)
+
+![Each cell's front hypervolume](mome/hypervolume.png)
+*)
 
 (**
 ## Through a run directory

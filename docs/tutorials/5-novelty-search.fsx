@@ -24,7 +24,7 @@ open QdFunctional
 
 let task = Task.byName "maze" 20
 let keys = KeyPlan.ofSeed 1UL
-let x0 = Array.zeroCreate 20
+let x0: float[] = Array.zeroCreate 20
 
 (**
 ## Three searches at one budget
@@ -62,6 +62,7 @@ let bestOf (state: RunState) =
 
 for name, state in [ "novelty search", novelty; "NSLC", nslc; "MAP-Elites", mapElites ] do
     printfn "%-15s %4d entries, closest to the goal %.3f" name state.Archive.Stats.NumElites (bestOf state)
+(*** include-output ***)
 
 (**
 ## Where the robot ended
@@ -75,3 +76,11 @@ for name, state in [ "novelty", novelty; "nslc", nslc; "map-elites", mapElites ]
     Plot.heatmap (Archive.table state.Archive) (Path.Combine(out, $"{name}.png"))
 
 printfn "pictures in %s" (Path.GetFullPath out)
+
+(**
+![Novelty search: where the robot ended](novelty-search/novelty.png)
+
+![NSLC](novelty-search/nslc.png)
+
+![MAP-Elites](novelty-search/map-elites.png)
+*)

@@ -93,6 +93,7 @@ query $"SELECT iteration, round(qd_score, 1), round(coverage, 3) FROM '{metrics}
 
 printfn "the layout stored with the archive:"
 query $"SELECT decode(value) FROM parquet_kv_metadata('{archive}') WHERE decode(key) = 'qdfunctional'"
+(*** include-output ***)
 
 (**
 ## pyribs' layout, for pandas
@@ -109,6 +110,7 @@ Export.write ParquetFile Pyribs table pyribsParquet
 
 printfn "pyribs' columns, as DuckDB types them:"
 query $"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM '{pyribsParquet}') WHERE column_name NOT LIKE 'solution_%%'"
+(*** include-output ***)
 
 (**
 In Python:
@@ -118,5 +120,18 @@ import pandas as pd
 df = pd.read_csv("data/runs/tutorials/reading-results/archive-pyribs.csv")
 df.nlargest(5, "objective")[["index", "objective", "measures_0", "measures_1"]]
 ```
+
+## A picture from the file
+
+The table read back from Parquet is an elite table like any archive's, so `Plot.heatmap` draws it
+(and `Plot.metrics` the metrics file's rows, as `qd report` does):
+*)
+Plot.heatmap table (Path.Combine(dir, "heatmap.png"))
+Plot.metrics (Results.loadMetrics metrics) (Path.Combine(dir, "metrics.png"))
+
+(**
+![The archive read back from archive.parquet](reading-results/heatmap.png)
+
+![QD score, coverage and objective from metrics.parquet](reading-results/metrics.png)
 *)
 printfn "files in %s" dir
