@@ -8,6 +8,7 @@ open QdFunctional.Core.Archives
 open QdFunctional.Core.Checkpoints
 open QdFunctional.Core.Metrics
 open QdFunctional.Core.Persistence
+open QdFunctional.Core.Random
 open QdFunctional.Core.Scheduling
 open QdFunctional.Core.Tasks
 
@@ -129,6 +130,7 @@ module RunDirectory =
                 Config =
                     { plan.Config with
                         TaskIdentity = TaskFacts.IdentityOf task
+                        Stream = Key.StreamVersion
                     }
             }
 
@@ -207,6 +209,11 @@ module RunDirectory =
             raise (FileNotFoundException($"{dir} is not a run directory: it has no config.json.", configPath dir))
 
         let saved = JsonFile.Read<RunConfig>(configPath dir)
+        // A checkpoint drawn by another stream cannot be continued; a run not begun yet starts on this one.
+        let stream = if saved.Stream = 0 then 1 else saved.Stream
+
+        if stream <> Key.StreamVersion && File.Exists(checkpointPath dir) then
+            raise (StreamVersionException(checkpointPath dir, stream))
 
         let plan =
             RunPlan.parseFor
@@ -228,6 +235,7 @@ module RunDirectory =
                 Config =
                     { plan.Config with
                         TaskIdentity = identity
+                        Stream = Key.StreamVersion
                     }
             }
 

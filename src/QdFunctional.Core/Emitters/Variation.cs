@@ -78,7 +78,7 @@ public static class Variation
                     var (kIso, kLine) = key.FoldIn(i).Split2();
                     kIso.Normal(noise, 0.0, sigmaIso);
                     // Value 0 of kLine's normal stream (a one-value Normal draw), without the draw's set-up.
-                    double line = 0.0 + sigmaLine * Key.BoxMuller(Key.ToUnitDouble(kLine.Bits(0)), Key.ToUnitDouble(kLine.Bits(1))).Cos;
+                    double line = 0.0 + sigmaLine * kLine.NormalAt(0);
                     var x = a.AsSpan(i * dim, dim);
                     var y = b(i, dim);
                     for (int j = 0; j < dim; j++)
