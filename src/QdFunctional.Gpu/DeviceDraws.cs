@@ -1,6 +1,7 @@
 using ILGPU;
 using ILGPU.Runtime;
 using QdFunctional.Core.Random;
+using QdFunctional.Numerics;
 
 namespace QdFunctional.Gpu;
 
@@ -14,7 +15,8 @@ public sealed class DeviceDraws : IDisposable
     readonly Context context;
     readonly Accelerator accelerator;
     readonly Action<Index1D, uint, uint, ulong, ArrayView<ulong>> fill;
-    readonly Action<Index1D, uint, uint, double, double, ArrayView<double>> normal;
+    readonly Action<Index1D, uint, uint, double, double, ArrayView<double>, ArrayView<double>> normal;
+    readonly MemoryBuffer1D<double, Stride1D.Dense> zigguratTable;
     readonly Action<Index1D, uint, uint, int, ArrayView<int>> integers;
 
     /// <summary>Draws on the named device ("ilgpu-cpu" or "cuda").</summary>
@@ -22,7 +24,10 @@ public sealed class DeviceDraws : IDisposable
     {
         (context, accelerator) = Devices.Open(device);
         fill = accelerator.LoadAutoGroupedStreamKernel<Index1D, uint, uint, ulong, ArrayView<ulong>>(DeviceRandom.FillKernel);
-        normal = accelerator.LoadAutoGroupedStreamKernel<Index1D, uint, uint, double, double, ArrayView<double>>(DeviceRandom.NormalKernel);
+        normal = accelerator.LoadAutoGroupedStreamKernel<Index1D, uint, uint, double, double, ArrayView<double>, ArrayView<double>>(
+            DeviceRandom.NormalKernel
+        );
+        zigguratTable = accelerator.Allocate1D(Ziggurat.Table());
         integers = accelerator.LoadAutoGroupedStreamKernel<Index1D, uint, uint, int, ArrayView<int>>(DeviceRandom.IntegersKernel);
     }
 
@@ -40,7 +45,7 @@ public sealed class DeviceDraws : IDisposable
     {
         using var buffer = accelerator.Allocate1D<double>(Math.Max(1, count));
         if (count > 0)
-            normal(count, key.Hi, key.Lo, mean, scale, buffer.View);
+            normal(count, key.Hi, key.Lo, mean, scale, zigguratTable.View, buffer.View);
         return count > 0 ? buffer.GetAsArray1D() : [];
     }
 
@@ -58,6 +63,7 @@ public sealed class DeviceDraws : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        zigguratTable.Dispose();
         accelerator.Dispose();
         context.Dispose();
     }

@@ -5,6 +5,7 @@ using QdFunctional.Core.Batches;
 using QdFunctional.Core.Random;
 using QdFunctional.Core.Scheduling;
 using QdFunctional.Core.Tasks;
+using QdFunctional.Numerics;
 
 namespace QdFunctional.Gpu;
 
@@ -63,7 +64,8 @@ public sealed class DeviceMapElites : IDisposable
         children,
         objectives,
         measures,
-        metrics;
+        metrics,
+        zigguratTable;
     readonly MemoryBuffer1D<long, Stride1D.Dense> best;
     readonly uint[] hostKeys;
     readonly ITask task;
@@ -71,7 +73,15 @@ public sealed class DeviceMapElites : IDisposable
     readonly double[] hostMetrics = new double[3];
     readonly DeviceOperator op;
     readonly MemoryBuffer1D<double, Stride1D.Dense>? jacobians;
-    readonly Action<Index1D, MapElitesStep, ArrayView<uint>, ArrayView<int>, ArrayView<double>, ArrayView<double>>? emitPoints;
+    readonly Action<
+        Index1D,
+        MapElitesStep,
+        ArrayView<uint>,
+        ArrayView<int>,
+        ArrayView<double>,
+        ArrayView<double>,
+        ArrayView<double>
+    >? emitPoints;
     readonly Action<
         Index1D,
         MapElitesStep,
@@ -89,7 +99,8 @@ public sealed class DeviceMapElites : IDisposable
         ArrayView<double>,
         ArrayView<double>,
         ArrayView<double>,
-        ArrayView<int>
+        ArrayView<int>,
+        ArrayView<double>
     >? branch;
     MapElitesStep step;
 
@@ -102,7 +113,8 @@ public sealed class DeviceMapElites : IDisposable
         ArrayView<double>,
         ArrayView<double>,
         ArrayView<double>,
-        ArrayView<int>
+        ArrayView<int>,
+        ArrayView<double>
     > emit;
     readonly Action<Index1D, ArrayView<int>, ArrayView<long>, ArrayView<int>> reset;
     readonly Action<Index1D, ArrayView<double>, ArrayView<int>, ArrayView<int>, ArrayView<double>, ArrayView<long>> cellMax;
@@ -263,6 +275,7 @@ public sealed class DeviceMapElites : IDisposable
             measures = accelerator.Allocate1D<double>(2 * rows);
             metrics = accelerator.Allocate1D<double>(3);
             best = accelerator.Allocate1D<long>(cellCount);
+            zigguratTable = accelerator.Allocate1D(Ziggurat.Table());
             count.MemSetToZero();
             filled.MemSetToZero();
             if (gradients)
@@ -273,6 +286,7 @@ public sealed class DeviceMapElites : IDisposable
                     MapElitesStep,
                     ArrayView<uint>,
                     ArrayView<int>,
+                    ArrayView<double>,
                     ArrayView<double>,
                     ArrayView<double>
                 >(GradientKernels.EmitGradientPoints);
@@ -293,7 +307,8 @@ public sealed class DeviceMapElites : IDisposable
                     ArrayView<double>,
                     ArrayView<double>,
                     ArrayView<double>,
-                    ArrayView<int>
+                    ArrayView<int>,
+                    ArrayView<double>
                 >(GradientKernels.BranchAndEvaluate);
             }
             emit = accelerator.LoadAutoGroupedStreamKernel<
@@ -305,7 +320,8 @@ public sealed class DeviceMapElites : IDisposable
                 ArrayView<double>,
                 ArrayView<double>,
                 ArrayView<double>,
-                ArrayView<int>
+                ArrayView<int>,
+                ArrayView<double>
             >(MapElitesKernels.EmitAndEvaluate);
             reset = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<long>, ArrayView<int>>(
                 MapElitesKernels.ResetCells
@@ -404,7 +420,18 @@ public sealed class DeviceMapElites : IDisposable
         keys.View.CopyFromCPU(hostKeys);
         step.Occupied = Metrics.Elites;
         int rows = BatchRows;
-        emit(rows, step, keys.View, occupied.View, archiveSolutions.View, children.View, objectives.View, measures.View, cells.View);
+        emit(
+            rows,
+            step,
+            keys.View,
+            occupied.View,
+            archiveSolutions.View,
+            children.View,
+            objectives.View,
+            measures.View,
+            cells.View,
+            zigguratTable.View
+        );
         InsertChildren();
         return ReadMetrics();
     }
@@ -422,10 +449,10 @@ public sealed class DeviceMapElites : IDisposable
         keys.View.CopyFromCPU(hostKeys);
         step.Occupied = Metrics.Elites;
         int rows = BatchRows;
-        emitPoints!(rows, step, keys.View, occupied.View, archiveSolutions.View, children.View);
+        emitPoints!(rows, step, keys.View, occupied.View, archiveSolutions.View, children.View, zigguratTable.View);
         evaluateWithJacobian!(rows, step, children.View, objectives.View, measures.View, cells.View, jacobians!.View);
         InsertChildren();
-        branch!(rows, step, keys.View, jacobians.View, children.View, objectives.View, measures.View, cells.View);
+        branch!(rows, step, keys.View, jacobians.View, children.View, objectives.View, measures.View, cells.View, zigguratTable.View);
         InsertChildren();
         return ReadMetrics();
     }
@@ -587,6 +614,7 @@ public sealed class DeviceMapElites : IDisposable
                 measures,
                 metrics,
                 best,
+                zigguratTable,
             }
         )
             b.Dispose();

@@ -90,16 +90,55 @@ public static class DeviceRandom
     public static double Unit(ulong word) => (word >> 11) * (1.0 / (1UL << 53));
 
     /// <summary>Value <paramref name="index"/> of <c>Key.Normal</c> with mean 0 and scale 1 (before the
-    /// <c>mean + scale·z</c> step): Box-Muller pair index/2 from words 2p and 2p + 1, cosine for an
-    /// even index and sine for an odd one.</summary>
-    public static double StandardNormal(uint hi, uint lo, int index)
+    /// <c>mean + scale·z</c> step): <see cref="Ziggurat"/>'s transform of word <paramref name="index"/>,
+    /// with <paramref name="table"/> holding <see cref="Ziggurat.Table"/> in device memory.</summary>
+    public static double StandardNormal(uint hi, uint lo, uint index, ArrayView<double> table)
     {
-        ulong p = (ulong)(index >> 1);
-        double u = Unit(Bits(hi, lo, 2 * p)),
-            v = Unit(Bits(hi, lo, 2 * p + 1));
-        double r = Math.Sqrt(-2.0 * PortableMath.Log(1.0 - u));
-        var (sin, cos) = PortableMath.SinCos(2.0 * Math.PI * v);
-        return (index & 1) == 0 ? r * cos : r * sin;
+        ulong word = Bits(hi, lo, index);
+        int layer = (int)(word & 0xFF);
+        double x = (word >> 12) * table[layer];
+        if (x < table[Ziggurat.Layers + layer])
+            return (word & 0x100) != 0 ? -x : x;
+        return Slow(hi, lo, index, word, table);
+    }
+
+    /// <summary><c>Ziggurat.Slow</c> step for step: the tail, the wedge test, and fresh retry words.</summary>
+    static double Slow(uint hi, uint lo, uint index, ulong word, ArrayView<double> table)
+    {
+        const int Inner = Ziggurat.Layers,
+            Density = 2 * Ziggurat.Layers;
+        uint t = 0;
+        while (true)
+        {
+            int layer = (int)(word & 0xFF);
+            bool negative = (word & 0x100) != 0;
+            double x = (word >> 12) * table[layer];
+            if (x < table[Inner + layer])
+                return negative ? -x : x;
+            if (layer == 0)
+            {
+                while (true)
+                {
+                    double a = -PortableMath.Log(1.0 - Unit(Retry(hi, lo, index, t++))) / Ziggurat.TailStart;
+                    double b = -PortableMath.Log(1.0 - Unit(Retry(hi, lo, index, t++)));
+                    if (b + b > a * a)
+                        return negative ? -(Ziggurat.TailStart + a) : Ziggurat.TailStart + a;
+                }
+            }
+            double y = table[Density + layer] + (table[Density + layer + 1] - table[Density + layer]) * Unit(Retry(hi, lo, index, t++));
+            if (y < PortableMath.Exp(-0.5 * x * x))
+                return negative ? -x : x;
+            word = Retry(hi, lo, index, t++);
+        }
+    }
+
+    /// <summary>Retry word t of normal value index: the block of the counter (2³² − 1 − t, index).</summary>
+    static ulong Retry(uint hi, uint lo, uint index, uint t)
+    {
+        uint x0 = ~t,
+            x1 = index;
+        Hash(hi, lo, ref x0, ref x1);
+        return ((ulong)x0 << 32) | x1;
     }
 
     /// <summary>An integer in [0, count) from a word, by the multiply-high map <c>Key.Integers</c> uses
@@ -117,8 +156,15 @@ public static class DeviceRandom
         words[i] = Bits(hi, lo, start + (ulong)(int)i);
 
     /// <summary>Kernel: values[i] = mean + scale · StandardNormal(hi, lo, i).</summary>
-    internal static void NormalKernel(Index1D i, uint hi, uint lo, double mean, double scale, ArrayView<double> values) =>
-        values[i] = mean + scale * StandardNormal(hi, lo, i);
+    internal static void NormalKernel(
+        Index1D i,
+        uint hi,
+        uint lo,
+        double mean,
+        double scale,
+        ArrayView<double> table,
+        ArrayView<double> values
+    ) => values[i] = mean + scale * StandardNormal(hi, lo, (uint)(int)i, table);
 
     /// <summary>Kernel: values[i] = Below(Bits(hi, lo, i), count).</summary>
     internal static void IntegersKernel(Index1D i, uint hi, uint lo, int count, ArrayView<int> values) =>

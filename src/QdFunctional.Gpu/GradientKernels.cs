@@ -30,7 +30,8 @@ internal static class GradientKernels
         ArrayView<uint> keys,
         ArrayView<int> occupied,
         ArrayView<double> archiveSolutions,
-        ArrayView<double> points
+        ArrayView<double> points,
+        ArrayView<double> table
     )
     {
         int d = s.Dim;
@@ -48,7 +49,7 @@ internal static class GradientKernels
         uint kHi = keys[6 * e + 4],
             kLo = keys[6 * e + 5];
         DeviceRandom.FoldIn(ref kHi, ref kLo, (uint)i);
-        MapElitesKernels.GaussianChild(s, kHi, kLo, parent, archiveSolutions, points, row);
+        MapElitesKernels.GaussianChild(s, kHi, kLo, parent, archiveSolutions, points, row, table);
     }
 
     /// <summary>Evaluates row r, finds its cell, and writes its Jacobian (3 × d: ∂f, ∂m_0, ∂m_1) to
@@ -125,7 +126,8 @@ internal static class GradientKernels
         ArrayView<double> children,
         ArrayView<double> objectives,
         ArrayView<double> measures,
-        ArrayView<int> cells
+        ArrayView<int> cells,
+        ArrayView<double> table
     )
     {
         int d = s.Dim;
@@ -139,7 +141,7 @@ internal static class GradientKernels
             double c;
             if (s.MeasureGradients != 0)
             {
-                c = 0.0 + s.SigmaG * DeviceRandom.StandardNormal(bHi, bLo, 3 * i + g);
+                c = 0.0 + s.SigmaG * DeviceRandom.StandardNormal(bHi, bLo, (uint)(3 * i + g), table);
                 if (g == 0)
                     c = Math.Abs(c);
             }

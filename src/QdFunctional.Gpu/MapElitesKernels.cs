@@ -78,7 +78,8 @@ internal static class MapElitesKernels
         ArrayView<double> children,
         ArrayView<double> objectives,
         ArrayView<double> measures,
-        ArrayView<int> cells
+        ArrayView<int> cells,
+        ArrayView<double> table
     )
     {
         int d = s.Dim;
@@ -98,7 +99,7 @@ internal static class MapElitesKernels
         {
             // Gaussian mutation of a uniformly drawn parent (or of x0 = 0 while the archive is empty).
             int parent = s.Occupied == 0 ? -1 : occupied[DeviceRandom.Below(DeviceRandom.Bits(pHi, pLo, (ulong)i), s.Occupied)];
-            GaussianChild(s, kHi, kLo, parent, archiveSolutions, children, row);
+            GaussianChild(s, kHi, kLo, parent, archiveSolutions, children, row, table);
         }
         else
         {
@@ -106,21 +107,12 @@ internal static class MapElitesKernels
             int a = occupied[DeviceRandom.Below(DeviceRandom.Bits(pHi, pLo, (ulong)i), s.Occupied)];
             int b = occupied[DeviceRandom.Below(DeviceRandom.Bits(bHi, bLo, (ulong)i), s.Occupied)];
             DeviceRandom.Split2(kHi, kLo, out uint isoHi, out uint isoLo, out uint lineHi, out uint lineLo);
-            double line = 0.0 + s.LineSigma * DeviceRandom.StandardNormal(lineHi, lineLo, 0);
-            for (int j = 0; j < d; j += 2)
+            double line = 0.0 + s.LineSigma * DeviceRandom.StandardNormal(lineHi, lineLo, 0, table);
+            for (int j = 0; j < d; j++)
             {
-                ulong p = (ulong)(j >> 1);
-                double u = DeviceRandom.Unit(DeviceRandom.Bits(isoHi, isoLo, 2 * p)),
-                    v = DeviceRandom.Unit(DeviceRandom.Bits(isoHi, isoLo, 2 * p + 1));
-                double radius = Math.Sqrt(-2.0 * PortableMath.Log(1.0 - u));
-                var (sin, cos) = PortableMath.SinCos(2.0 * Math.PI * v);
+                double noise = 0.0 + s.Sigma * DeviceRandom.StandardNormal(isoHi, isoLo, (uint)j, table);
                 double xa = archiveSolutions[a * d + j];
-                children[row + j] = xa + ((0.0 + s.Sigma * (radius * cos)) + line * (archiveSolutions[b * d + j] - xa));
-                if (j + 1 < d)
-                {
-                    double xa1 = archiveSolutions[a * d + j + 1];
-                    children[row + j + 1] = xa1 + ((0.0 + s.Sigma * (radius * sin)) + line * (archiveSolutions[b * d + j + 1] - xa1));
-                }
+                children[row + j] = xa + (noise + line * (archiveSolutions[b * d + j] - xa));
             }
         }
 
@@ -204,7 +196,7 @@ internal static class MapElitesKernels
     }
 
     /// <summary>Writes at <paramref name="row"/> the elite <paramref name="parent"/> (x0 = 0 when −1) plus
-    /// σ N(0, I) from the row's noise key: Key.Normal's Box–Muller pairs and Variation's arithmetic, in order.</summary>
+    /// σ N(0, I) from the row's noise key: Key.Normal's ziggurat values and Variation's arithmetic, in order.</summary>
     /// <remarks>Shared by MAP-Elites' Gaussian mutation and the gradient operators' σ0 points.</remarks>
     internal static void GaussianChild(
         MapElitesStep s,
@@ -213,24 +205,15 @@ internal static class MapElitesKernels
         int parent,
         ArrayView<double> archiveSolutions,
         ArrayView<double> target,
-        int row
+        int row,
+        ArrayView<double> table
     )
     {
         int d = s.Dim;
-        for (int j = 0; j < d; j += 2)
+        for (int j = 0; j < d; j++)
         {
-            ulong p = (ulong)(j >> 1);
-            double u = DeviceRandom.Unit(DeviceRandom.Bits(kHi, kLo, 2 * p)),
-                v = DeviceRandom.Unit(DeviceRandom.Bits(kHi, kLo, 2 * p + 1));
-            double radius = Math.Sqrt(-2.0 * PortableMath.Log(1.0 - u));
-            var (sin, cos) = PortableMath.SinCos(2.0 * Math.PI * v);
             double x0 = parent < 0 ? 0.0 : archiveSolutions[parent * d + j];
-            target[row + j] = x0 + (0.0 + s.Sigma * (radius * cos));
-            if (j + 1 < d)
-            {
-                double x1 = parent < 0 ? 0.0 : archiveSolutions[parent * d + j + 1];
-                target[row + j + 1] = x1 + (0.0 + s.Sigma * (radius * sin));
-            }
+            target[row + j] = x0 + (0.0 + s.Sigma * DeviceRandom.StandardNormal(kHi, kLo, (uint)j, table));
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -54,6 +55,14 @@ public static class Threefry
         int i = 0;
         if (Vector512.IsHardwareAccelerated && n >= 16)
         {
+            for (; i + 32 <= n; i += 32)
+            {
+                var (a0, a1) = Counters16(start + (ulong)i);
+                var (b0, b1) = Counters16(start + (ulong)i + 16);
+                Hash32(k0, k1, ref a0, ref a1, ref b0, ref b1);
+                Store16(a0, a1, destination.Slice(i, 16));
+                Store16(b0, b1, destination.Slice(i + 16, 16));
+            }
             for (; i + 16 <= n; i += 16)
             {
                 var (hi, lo) = Counters16(start + (ulong)i);
@@ -82,6 +91,16 @@ public static class Threefry
             var (y0, y1) = Hash(k0, k1, (uint)(index >> 32), (uint)index);
             destination[i] = ((ulong)y0 << 32) | y1;
         }
+    }
+
+    /// <summary>Sixteen hashed blocks as the words <c>hi &lt;&lt; 32 | lo</c>, in lane order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Store16(Vector512<uint> hi, Vector512<uint> lo, Span<ulong> destination)
+    {
+        var (h0, h1) = Vector512.Widen(hi);
+        var (l0, l1) = Vector512.Widen(lo);
+        (Vector512.ShiftLeft(h0, 32) | l0).CopyTo(destination);
+        (Vector512.ShiftLeft(h1, 32) | l1).CopyTo(destination[8..]);
     }
 
     /// <summary>The counters first .. first + 7 as (high, low) words.</summary>
@@ -130,6 +149,99 @@ public static class Threefry
         x0 += v2;
         x1 += Vector512.Create(k0 + 5);
     }
+
+    /// <summary>
+    /// Two independent groups of sixteen blocks, their rounds interleaved: one group's twenty rounds
+    /// are a chain of dependent operations, so a second, independent chain fills the cycles the first
+    /// waits (the same words as two <see cref="Hash16"/> calls).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Hash32(
+        uint k0,
+        uint k1,
+        ref Vector512<uint> a0,
+        ref Vector512<uint> a1,
+        ref Vector512<uint> b0,
+        ref Vector512<uint> b1
+    )
+    {
+        uint k2 = Parity ^ k0 ^ k1;
+        var v0 = Vector512.Create(k0);
+        var v1 = Vector512.Create(k1);
+        var v2 = Vector512.Create(k2);
+        a0 += v0;
+        a1 += v1;
+        b0 += v0;
+        b1 += v1;
+        Four32A(ref a0, ref a1, ref b0, ref b1);
+        var s = Vector512.Create(k2 + 1);
+        a0 += v1;
+        a1 += s;
+        b0 += v1;
+        b1 += s;
+        Four32B(ref a0, ref a1, ref b0, ref b1);
+        s = Vector512.Create(k0 + 2);
+        a0 += v2;
+        a1 += s;
+        b0 += v2;
+        b1 += s;
+        Four32A(ref a0, ref a1, ref b0, ref b1);
+        s = Vector512.Create(k1 + 3);
+        a0 += v0;
+        a1 += s;
+        b0 += v0;
+        b1 += s;
+        Four32B(ref a0, ref a1, ref b0, ref b1);
+        s = Vector512.Create(k2 + 4);
+        a0 += v1;
+        a1 += s;
+        b0 += v1;
+        b1 += s;
+        Four32A(ref a0, ref a1, ref b0, ref b1);
+        s = Vector512.Create(k0 + 5);
+        a0 += v2;
+        a1 += s;
+        b0 += v2;
+        b1 += s;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Four32A(ref Vector512<uint> a0, ref Vector512<uint> a1, ref Vector512<uint> b0, ref Vector512<uint> b1)
+    {
+        Round(ref a0, ref a1, ref b0, ref b1, 13);
+        Round(ref a0, ref a1, ref b0, ref b1, 15);
+        Round(ref a0, ref a1, ref b0, ref b1, 26);
+        Round(ref a0, ref a1, ref b0, ref b1, 6);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Four32B(ref Vector512<uint> a0, ref Vector512<uint> a1, ref Vector512<uint> b0, ref Vector512<uint> b1)
+    {
+        Round(ref a0, ref a1, ref b0, ref b1, 17);
+        Round(ref a0, ref a1, ref b0, ref b1, 29);
+        Round(ref a0, ref a1, ref b0, ref b1, 16);
+        Round(ref a0, ref a1, ref b0, ref b1, 24);
+    }
+
+    /// <summary>One round on both groups; <paramref name="r"/> is a literal at every call, so vprold gets its immediate.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Round(
+        ref Vector512<uint> a0,
+        ref Vector512<uint> a1,
+        ref Vector512<uint> b0,
+        ref Vector512<uint> b1,
+        [ConstantExpected] byte r
+    )
+    {
+        a0 += a1;
+        b0 += b1;
+        a1 = Rotate(a1, r) ^ a0;
+        b1 = Rotate(b1, r) ^ b0;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector512<uint> Rotate(Vector512<uint> x, [ConstantExpected] byte r) =>
+        Avx512F.IsSupported ? Avx512F.RotateLeft(x, r) : Vector512.ShiftLeft(x, r) | Vector512.ShiftRightLogical(x, 32 - r);
 
     // The rotations as literal constants: vprold takes an immediate, so it must be one after inlining.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -106,6 +106,10 @@ type RunConfig =
         RestartSalt: int
         /// The iteration the latest restart began at: the stagnation clock starts again there.
         RestartedAt: int
+        /// The version of the random streams the run draws (Key.StreamVersion; 2: ziggurat normals).
+        /// 0 in configs written before it was recorded, which drew stream 1 (Box-Muller normals): a
+        /// checkpoint of such a run is not resumed.
+        Stream: int
         /// QdFunctional version that wrote the config.
         Version: string
     }

@@ -69,6 +69,7 @@ module RunConfig =
             Stagnation = 0
             RestartSalt = 0
             RestartedAt = 0
+            Stream = QdFunctional.Core.Random.Key.StreamVersion
             Version = version
         }
 

@@ -8,6 +8,7 @@ open QdFunctional.Core.Archives
 open QdFunctional.Core.Checkpoints
 open QdFunctional.Core.Metrics
 open QdFunctional.Core.Persistence
+open QdFunctional.Core.Random
 open QdFunctional.Core.Scheduling
 open QdFunctional.Core.Tasks
 
@@ -143,6 +144,7 @@ module RunDirectory =
                 Config =
                     { plan.Config with
                         TaskIdentity = TaskFacts.IdentityOf task
+                        Stream = Key.StreamVersion
                     }
             }
 
@@ -221,6 +223,11 @@ module RunDirectory =
             raise (FileNotFoundException($"{dir} is not a run directory: it has no config.json.", configPath dir))
 
         let saved = JsonFile.Read<RunConfig>(configPath dir)
+        // A checkpoint drawn by another stream cannot be continued; a run not begun yet starts on this one.
+        let stream = if saved.Stream = 0 then 1 else saved.Stream
+
+        if stream <> Key.StreamVersion && File.Exists(checkpointPath dir) then
+            raise (StreamVersionException(checkpointPath dir, stream))
 
         let plan =
             RunPlan.parseFor
@@ -242,6 +249,7 @@ module RunDirectory =
                 Config =
                     { plan.Config with
                         TaskIdentity = identity
+                        Stream = Key.StreamVersion
                     }
             }
 

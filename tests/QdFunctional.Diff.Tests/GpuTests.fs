@@ -342,9 +342,16 @@ let tests =
                         use draws = new DeviceDraws("ilgpu-cpu")
                         let key = (Key.Of 2026UL).FoldIn 11
                         let n = 1001
-                        let normal = Array.zeroCreate n
+                        // Enough values for the ziggurat's slow path: wedges (1.5%) and the tail (0.026%).
+                        let many = 40_001
+                        let normal = Array.zeroCreate many
                         key.Normal(Span<float> normal, 0.5, 2.0)
-                        Expect.sequenceEqual (bits (draws.Normal(key, n, 0.5, 2.0))) (bits normal) "normal"
+                        Expect.sequenceEqual (bits (draws.Normal(key, many, 0.5, 2.0))) (bits normal) "normal"
+
+                        Expect.isTrue
+                            (normal |> Array.exists (fun z -> abs (z - 0.5) > 2.0 * 3.6541528853610088))
+                            "a tail value"
+
                         let ints = Array.zeroCreate n
                         key.Integers(Span<int> ints, 0, 977)
                         Expect.sequenceEqual (draws.Integers(key, n, 977)) ints "integers")

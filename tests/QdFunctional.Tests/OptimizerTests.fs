@@ -154,6 +154,37 @@ let private cmaTests =
                 for j in 0..6 do
                     Expect.equal c[7 * i + j] c[7 * j + i] $"C[{i},{j}]"
         }
+        // A tell keeps C's update pending and replays the pending updates when C is next needed (the
+        // next decomposition, a checkpoint, this property). Reading C after every tell replays one update
+        // at a time, as an eager update would; never reading it lets updates pile up between lazy
+        // decompositions (and, with the decompositions put off, be folded in when they outweigh C).
+        // Both must be the same states, bit for bit.
+        for factor in [ 2.0; 1e6 ] do
+            test $"CMA-ES: C's deferred updates give the eager states bit for bit (lazy gap factor %g{factor})" {
+                let options = EvolutionStrategyOptions(LazyGapFactor = factor)
+
+                let start () =
+                    CmaEs.Create(ros (Array.init 40 (fun i -> float (i % 5) - 2.0)), 0.6, 12, options)
+
+                let mutable eager, deferred = start (), start ()
+                let mutable pendings = 0
+
+                for g in 0..59 do
+                    let key = (Key.Of 21UL).FoldIn g
+                    let x = eager.Ask key
+                    Expect.sequenceEqual (deferred.Ask key) x $"generation %d{g}: same samples"
+                    let ranking, _ = rankBy ellipsoid 40 x
+                    eager <- eager.Tell(ros x, ranking, 6)
+                    eager.Covariance.ToArray() |> ignore
+                    let before = deferred.EigenEvaluations
+                    deferred <- deferred.Tell(ros x, ranking, 6)
+
+                    if deferred.EigenEvaluations = before then
+                        pendings <- pendings + 1
+
+                Expect.isGreaterThan pendings 10 "tells between decompositions"
+                Expect.equal (snapshot deferred) (snapshot eager) "same state"
+            }
         test "CMA-ES: tell is pure" {
             let es = CmaEs.Create(ros (Array.init 6 float), 0.7, 10)
             let before = snapshot es

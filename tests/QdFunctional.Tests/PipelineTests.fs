@@ -248,7 +248,7 @@ let tests =
                                 "--archive"
                                 "cvt:4"
                                 "--mome-iterations"
-                                "60"
+                                "100"
                                 "--single-iterations"
                                 "400"
                                 "--stagnation"

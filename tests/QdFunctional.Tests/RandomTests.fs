@@ -58,6 +58,33 @@ let private expectChiSquareFits (counts: int[]) what =
         (stat > lo && stat < hi)
         $"%s{what}: chi-square %.1f{stat} with %d{df} df outside (%.1f{lo}, %.1f{hi})"
 
+/// erfc x for x ≥ 0 by Numerical Recipes' Chebyshev fit (fractional error below 1.2e-7).
+let private erfcPositive (x: float) =
+    let t = 1.0 / (1.0 + 0.5 * x)
+
+    let poly =
+        -x * x - 1.26551223
+        + t
+          * (1.00002368
+             + t
+               * (0.37409196
+                  + t
+                    * (0.09678418
+                       + t
+                         * (-0.18628806
+                            + t
+                              * (0.27886807
+                                 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
+
+    t * exp poly
+
+/// Φ, the standard normal distribution function.
+let private normalCdf (x: float) =
+    if x >= 0.0 then
+        1.0 - 0.5 * erfcPositive (x / sqrt 2.0)
+    else
+        0.5 * erfcPositive (-x / sqrt 2.0)
+
 /// |estimate - expected| within five standard errors.
 let private expectWithin5Se (actual: float) expected se what =
     Expect.isLessThan (abs (actual - expected)) (5.0 * se) $"%s{what}: %g{actual} vs %g{expected} (se %g{se})"
@@ -132,6 +159,64 @@ let knownAnswers =
 
                 Expect.equal (k.FoldIn 4u) (Key(2285895361u, 433833334u)) "fold_in 4"
                 Expect.equal (k.FoldIn 4) (k.FoldIn 4u) "signed and unsigned fold-in agree"
+
+            // Stream 2's normals (the ziggurat): values that any change of the transform, its tables or its
+            // retry words would move. 63 is the first value of this stream past the fast path (a wedge),
+            // 9172 the first from the tail beyond r.
+            testCase "the normal stream of PRNGKey(42) (stream 2, the ziggurat)"
+            <| fun () ->
+                Expect.equal Key.StreamVersion 2 "stream version"
+                let k = Key.Of 42UL
+                let z = normals k 10_000
+
+                let bits (x: float) =
+                    (BitConverter.DoubleToInt64Bits x).ToString "x16"
+
+                let expected =
+                    [
+                        0, "bfee5c9b64b65e37"
+                        1, "bf8170b98a37123f"
+                        2, "bff83049bed1c18a"
+                        3, "3ff09847ff6ae8d8"
+                        4, "bfd75382bb26acc8"
+                        5, "3ff39ad9ea164906"
+                        6, "3fed50d8527ed4c3"
+                        7, "bfe9306969294380"
+                        63, "3f90d13f5c70dd91"
+                        9172, "400d731160556119"
+                    ]
+
+                for i, value in expected do
+                    Expect.equal (bits z[i]) value $"value %d{i}"
+                    Expect.equal (bits (k.NormalAt(uint32 i))) value $"NormalAt %d{i}"
+
+                Expect.floatClose Accuracy.veryHigh z[0] -0.94880456610093844 "value 0 in decimal"
+                Expect.floatClose Accuracy.veryHigh z[9172] 3.6811854864173594 "value 9172 in decimal"
+
+            // Marsaglia and Tsang's construction: every layer (the base with its tail included) has the
+            // same area v, the base layer's rectangle ends at r, and the top layer closes at f(0) = 1.
+            testCase "the ziggurat's 256 layers have equal areas and end at r"
+            <| fun () ->
+                let t = Ziggurat.Table()
+                let n = Ziggurat.Layers
+
+                let x i =
+                    if i = n then 0.0 else t[i] * 4503599627370496.0
+
+                let f i = t[2 * n + i]
+                let v = 4.92867323399e-3
+                let tailArea = sqrt (Math.PI / 2.0) * 2.0 * normalCdf -Ziggurat.TailStart
+                Expect.equal (x 1) Ziggurat.TailStart "x_1 = r"
+                Expect.floatClose Accuracy.high (Ziggurat.TailStart * f 1 + tailArea) v "base rectangle plus tail"
+                Expect.floatClose Accuracy.veryHigh (x 0 * f 1) v "the base's virtual width is v / f(r)"
+
+                for i in 1 .. n - 1 do
+                    Expect.floatClose Accuracy.high (x i * (f (i + 1) - f i)) v $"layer %d{i}"
+                    Expect.isTrue (x (i + 1) < x i) $"edges decrease at %d{i}"
+                    Expect.equal t[n + i - 1] (x i) $"inner edge of layer %d{i - 1}"
+
+                Expect.equal (f n) 1.0 "f(0) = 1"
+                Expect.floatClose Accuracy.veryHigh (x 255) 0.21524189591327381 "x_255"
 
             testCase "Split2 and Split3 are Split 2 and Split 3"
             <| fun () ->
@@ -256,6 +341,42 @@ let distributions =
                     float (z |> Array.filter (fun x -> abs x > 2.0) |> Array.length) / float n
 
                 expectWithin5Se tail p (sqrt (p * (1.0 - p) / float n)) "P(|z| > 2)"
+
+            // Kolmogorov–Smirnov over a million draws, and the tails the slow path makes: beyond r (the
+            // ziggurat's tail), beyond 4 and 4.5, on four million draws.
+            testCase "normals pass Kolmogorov–Smirnov against Φ and have the normal's tail mass"
+            <| fun () ->
+                let z = normals (Key.Of 16UL) n |> Array.sort
+                let mutable d = 0.0
+
+                for i in 0 .. n - 1 do
+                    let f = normalCdf z[i]
+                    d <- max d (max (float (i + 1) / float n - f) (f - float i / float n))
+
+                // P(√n·D > 1.95) ≈ 0.001 for a correct generator.
+                Expect.isLessThan (sqrt (float n) * d) 1.95 $"KS statistic D = %g{d}"
+
+                let m = 4_000_000
+                let big = normals (Key.Of 17UL) m
+
+                for edge in [ Ziggurat.TailStart; 4.0; 4.5 ] do
+                    let p = 2.0 * normalCdf -edge
+                    let count = big |> Array.sumBy (fun x -> if abs x > edge then 1 else 0)
+
+                    expectWithin5Se (float count / float m) p (sqrt (p * (1.0 - p) / float m)) $"P(|z| > %g{edge})"
+
+                let beyond = big |> Array.filter (fun x -> x > Ziggurat.TailStart)
+                let below = big |> Array.filter (fun x -> x < -Ziggurat.TailStart)
+                Expect.isGreaterThan beyond.Length 400 "positive tail values"
+                Expect.isGreaterThan below.Length 400 "negative tail values"
+                // Within the tail, E[z − r | z > r] for the normal: φ(r)/(1 − Φ(r)) − r.
+                let r = Ziggurat.TailStart
+                let excess = exp (-r * r / 2.0) / sqrt (2.0 * Math.PI) / normalCdf -r - r
+
+                let mean =
+                    (Array.append beyond (Array.map (fun x -> -x) below) |> Array.average) - r
+
+                Expect.isLessThan (abs (mean - excess)) 0.02 $"mean excess in the tail %g{mean} vs %g{excess}"
 
             testCase "normals with mean and scale are the standard draws moved and stretched"
             <| fun () ->
@@ -396,9 +517,9 @@ let determinism =
                 Expect.equal (k.Split 10) (k.Split 10) "splits"
                 Expect.notEqual (normals k 10) (normals (Key.Of 31UL) 10) "another key, other draws"
 
-            // The vector Box-Muller in Normal must be the portable scalar formula, bit for bit: that is
-            // what makes the draws the same on every CPU (with or without AVX2, x64 or Arm).
-            testCase "normals equal the scalar portable Box-Muller formula bit for bit"
+            // The vector ziggurat in Normal must be the scalar transform, bit for bit, including the values
+            // whose word the fast path rejects: that is what makes the draws the same on every CPU.
+            testCase "normals equal the scalar ziggurat bit for bit, rejected words included"
             <| fun () ->
                 let k = Key.Of 32UL
                 let n = 300_001
@@ -410,40 +531,34 @@ let determinism =
                         0
                         1
                         2
-                        3
-                        6
                         7
                         8
-                        9
-                        254
+                        15
+                        16
                         255
                         256
-                        257
                         1000
                         1001
                         65_536
                         65_537
-                        299_998
                         299_999
                         300_000
                     ] do
-                    let pair = i / 2
+                    Expect.equal (bits z[i]) (bits (k.NormalAt(uint32 i))) $"value %d{i}"
 
-                    let struct (c, s) =
-                        Key.BoxMuller(
-                            Key.ToUnitDouble(k.Bits(uint64 (2 * pair))),
-                            Key.ToUnitDouble(k.Bits(uint64 (2 * pair + 1)))
-                        )
+                // Every value past the fast path (about 1.5%), wherever it falls in a vector.
+                let table = Ziggurat.Table()
+                let mutable slow = 0
 
-                    let expected = if i % 2 = 0 then c else s
-                    Expect.equal (bits z[i]) (bits expected) $"value %d{i}"
+                for i in 0 .. n - 1 do
+                    let w = k.Bits(uint64 i)
+                    let x = float (w >>> 12) * table[int (w &&& 0xFFUL)]
 
-                let odd = normals k 7
+                    if not (x < table[Ziggurat.Layers + int (w &&& 0xFFUL)]) then
+                        slow <- slow + 1
+                        Expect.equal (bits z[i]) (bits (k.NormalAt(uint32 i))) $"slow value %d{i}"
 
-                let struct (c, _) =
-                    Key.BoxMuller(Key.ToUnitDouble(k.Bits 6UL), Key.ToUnitDouble(k.Bits 7UL))
-
-                Expect.equal (bits odd[6]) (bits c) "an odd last value is the cosine of its pair"
+                Expect.isGreaterThan slow 1000 "the slow path ran"
 
             // 300,001 values run in parallel chunks; the shorter draws run on one thread.
             testCase "a shorter draw is a prefix of a longer one, also across the parallel path"
@@ -484,15 +599,7 @@ let determinism =
                     let z = draw len (fun (s: float[]) -> k.Normal(Span s, 0.25, 3.0))
 
                     for i in 0 .. len - 1 do
-                        let pair = i / 2
-
-                        let struct (c, s) =
-                            Key.BoxMuller(
-                                Key.ToUnitDouble(k.Bits(uint64 (2 * pair))),
-                                Key.ToUnitDouble(k.Bits(uint64 (2 * pair + 1)))
-                            )
-
-                        let expected = 0.25 + 3.0 * (if i % 2 = 0 then c else s)
+                        let expected = 0.25 + 3.0 * k.NormalAt(uint32 i)
                         Expect.equal (bits z[i]) (bits expected) $"length %d{len}, value %d{i}"
 
                     if len > 0 then
@@ -530,18 +637,32 @@ let determinism =
                                     (bits expected)
                                     $"iso-line d %d{len}, row %d{r}, column %d{j}"
 
-            testCase "normal values 2i and 2i+1 are Box-Muller of words 2i and 2i+1"
+            testCase
+                "a normal value from the fast path is the word's layer width times its top 52 bits, signed by bit 8"
             <| fun () ->
                 let k = Key.Of 34UL
                 let z = normals k 20_001
+                let table = Ziggurat.Table()
+                let mutable fast = 0
 
-                for i in 0..2 .. z.Length - 1 do
-                    let r = sqrt (-2.0 * log (1.0 - Key.ToUnitDouble(k.Bits(uint64 i))))
-                    let t = 2.0 * Math.PI * Key.ToUnitDouble(k.Bits(uint64 i + 1UL))
-                    Expect.floatClose { absolute = 1e-14; relative = 1e-14 } z[i] (r * cos t) $"value %d{i}"
+                for i in 0 .. z.Length - 1 do
+                    let w = k.Bits(uint64 i)
+                    let layer = int (w &&& 0xFFUL)
+                    let x = float (w >>> 12) * table[layer]
 
-                    if i + 1 < z.Length then
-                        Expect.floatClose { absolute = 1e-14; relative = 1e-14 } z[i + 1] (r * sin t) $"value %d{i + 1}"
+                    if x < table[Ziggurat.Layers + layer] then
+                        fast <- fast + 1
+                        Expect.equal z[i] (if w &&& 0x100UL <> 0UL then -x else x) $"value %d{i}"
+
+                // The fast path's share is Σᵢ x_{i+1}/x_i over the 256 layers, / 256: about 98.5%.
+                let share =
+                    Seq.init Ziggurat.Layers (fun i -> table[Ziggurat.Layers + i] / (table[i] * 4503599627370496.0))
+                    |> Seq.average
+
+                Expect.isLessThan (abs (share - 0.98508)) 1e-5 $"fast share %g{share}"
+                let m = float z.Length
+
+                expectWithin5Se (float fast / m) share (sqrt (share * (1.0 - share) / m)) "fast path"
         ]
 
 let errors =

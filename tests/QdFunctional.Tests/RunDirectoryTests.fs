@@ -163,6 +163,72 @@ let tests =
                 File.WriteAllBytes(checkpoint, good)
                 Expect.equal (snapshot out) before "every file as it was"
 
+            // A run drawn by the Box-Muller stream (stream 1) cannot continue under the ziggurat: its
+            // config (no Stream field, or 0 or 1) and its checkpoint (format 3) each refuse the resume
+            // in one line that names the file and both streams, and nothing changes.
+            testCase "a checkpoint written by the old random stream is refused with one clear line"
+            <| fun () ->
+                let out = tempDir ()
+                Expect.equal (qd (small out)) 0 "first run"
+                let config = RunDirectory.configPath out
+                let text = File.ReadAllText config
+
+                Expect.stringContains
+                    text
+                    $"\"Stream\": {QdFunctional.Core.Random.Key.StreamVersion}"
+                    "config.json records the stream"
+
+                let before = snapshot out
+
+                let lines =
+                    Text.RegularExpressions.Regex.Replace(text, "\"Stream\": \\d+,?\\s*", "")
+
+                File.WriteAllText(config, lines)
+                let old = snapshot out
+
+                Expect.throwsT<QdFunctional.Core.Checkpoints.StreamVersionException>
+                    (fun () -> RunDirectory.resume out (Some 40) |> ignore)
+                    "refused by the config"
+
+                let error = new StringWriter()
+                let saved = Console.Error
+                Console.SetError error
+
+                let code =
+                    try
+                        qd [ "resume"; out; "--iterations"; "40"; "--quiet" ]
+                    finally
+                        Console.SetError saved
+
+                Expect.equal code 1 "exit code 1"
+                let message = error.ToString().Trim()
+                Expect.isFalse (message.Contains '\n') $"one line: {message}"
+                Expect.stringContains message "random stream 1 (Box-Muller normals)" "names the old stream"
+                Expect.stringContains message "stream 2 (ziggurat normals)" "names this stream"
+                Expect.stringContains message "checkpoint.bin" "names the file"
+                Expect.equal (snapshot out) old "nothing written"
+                // The checkpoint alone says so too: format 3 (no stream field) was written by stream 1.
+                File.WriteAllText(config, text)
+                Expect.equal (snapshot out) before "config restored"
+                let checkpoint = RunDirectory.checkpointPath out
+                let bytes = File.ReadAllBytes checkpoint
+
+                let payload =
+                    Array.append (Array.append bytes[0..3] (BitConverter.GetBytes 3)) bytes[12 .. bytes.Length - 9]
+
+                let mutable hash = 14695981039346656037UL
+
+                for b in payload do
+                    hash <- (hash ^^^ uint64 b) * 1099511628211UL
+
+                File.WriteAllBytes(checkpoint, Array.append payload (BitConverter.GetBytes hash))
+
+                let e = Expect.throwsC (fun () -> RunDirectory.resume out (Some 40) |> ignore) id
+
+                Expect.isTrue
+                    (e :? QdFunctional.Core.Checkpoints.StreamVersionException)
+                    $"refused by the checkpoint: {e.Message}"
+
             testCase "a directory in use by another process is refused; the lock goes with its holder"
             <| fun () ->
                 let out = tempDir ()

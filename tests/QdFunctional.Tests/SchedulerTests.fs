@@ -67,6 +67,37 @@ let tests =
                     (one.Values.ToArray())
                     "the second emitter draws differently"
 
+            // Gaussian and iso-line emitters write their rows straight into the scheduler's one batch once
+            // the archive has elites; the batch must be what asking each alone and concatenating gives.
+            testCase "several emitters asked into one batch give their own asks' rows, in order"
+            <| fun () ->
+                let start = EmitterStart.FromPoint [| 0.5; 0.5 |]
+                let bounds = EmitterBounds([| 0.1; 0.0 |], [| 0.9; 1.0 |])
+
+                let emitters: IEmitter list =
+                    [
+                        GaussianEmitter(2, 0.2, 5, start)
+                        IsoLineEmitter(2, 0.05, 0.3, 3, start)
+                        GaussianEmitter(2, 0.4, 4, start, bounds)
+                        IsoLineEmitter(2, 0.1, 0.2, 6, start, bounds)
+                    ]
+
+                let struct (seeded, _) =
+                    let values = Array.init 40 (fun i -> 0.05 + 0.9 * float ((i * 7) % 19) / 19.0)
+                    (archive ()).Add(SolutionBatch(20, 2, values), evaluation (Array.init 20 float) values)
+
+                let struct (_, batch) = Scheduler.Create(seeded, emitters).Ask(Key.Of 5UL)
+
+                let alone =
+                    emitters
+                    |> List.mapi (fun i e ->
+                        let struct (_, b) = e.Ask(seeded, (Key.Of 5UL).FoldIn i)
+                        b.Values.ToArray())
+                    |> Array.concat
+
+                Expect.equal batch.Count 18 "5 + 3 + 4 + 6 rows"
+                Expect.sequenceEqual (batch.Values.ToArray()) alone "the same rows as each emitter's own ask"
+
             testCase "diversity optimization: tell without objectives"
             <| fun () ->
                 let g =

@@ -3,6 +3,7 @@ namespace QdFunctional.Core.Checkpoints;
 using System.Text;
 using QdFunctional.Core.Archives;
 using QdFunctional.Core.Persistence;
+using QdFunctional.Core.Random;
 
 /// <summary>
 /// A run's resumable state in one binary file: iteration, evaluations, elapsed time, the whole
@@ -16,9 +17,11 @@ using QdFunctional.Core.Persistence;
 public static class ArchiveCheckpoint
 {
     const uint Magic = 0x4B434451; // "QDCK"
-    const int FormatVersion = 3;
+    const int FormatVersion = 4;
 
-    // Format 3 tags each archive with its kind; format 2 held cell archives only, untagged.
+    // Format 4 records the random streams' version (Key.StreamVersion) after the format; formats 2
+    // and 3 were written by stream 1. Format 3 tags each archive with its kind; format 2 held cell
+    // archives only, untagged.
     const byte CellKind = 0,
         MomeKind = 1,
         ProximityKind = 2;
@@ -35,6 +38,7 @@ public static class ArchiveCheckpoint
     /// configuration (the tessellation is not stored; it is rebuilt from the config).
     /// </summary>
     /// <exception cref="CorruptFileException">The file is truncated, altered, or made for another archive.</exception>
+    /// <exception cref="StreamVersionException">The file was written by another version of the random streams.</exception>
     /// <param name="path">The checkpoint file.</param>
     /// <param name="empty">An empty search archive made from the run's configuration.</param>
     /// <param name="emptyResult">An empty result archive (CMA-MAE), or null.</param>
@@ -52,7 +56,8 @@ public static class ArchiveCheckpoint
         {
             return Decode(path, payload, empty, emptyResult, emitters);
         }
-        catch (Exception e) when (e is EndOfStreamException or ArgumentException or IOException and not CorruptFileException)
+        catch (Exception e)
+            when (e is EndOfStreamException or ArgumentException or IOException and not CorruptFileException and not StreamVersionException)
         {
             throw new CorruptFileException(path, $"checkpoint does not fit this run's archive: {e.Message}", e);
         }
@@ -65,6 +70,7 @@ public static class ArchiveCheckpoint
         {
             w.Write(Magic);
             w.Write(FormatVersion);
+            w.Write(Key.StreamVersion);
             w.Write(state.Iteration);
             w.Write(state.Evaluations);
             w.Write(state.ElapsedSeconds);
@@ -195,8 +201,11 @@ public static class ArchiveCheckpoint
         if (r.ReadUInt32() != Magic)
             throw new CorruptFileException(path, "not a QdFunctional checkpoint");
         int version = r.ReadInt32();
-        if (version != FormatVersion && version != 2)
-            throw new CorruptFileException(path, $"checkpoint format {version}; this version reads formats 2 and {FormatVersion}");
+        if (version is < 2 or > FormatVersion)
+            throw new CorruptFileException(path, $"checkpoint format {version}; this version reads formats 2 to {FormatVersion}");
+        int stream = version >= 4 ? r.ReadInt32() : 1;
+        if (stream != Key.StreamVersion)
+            throw new StreamVersionException(path, stream);
         int iteration = r.ReadInt32();
         long evaluations = r.ReadInt64();
         double elapsed = r.ReadDouble();

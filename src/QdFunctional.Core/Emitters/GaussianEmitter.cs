@@ -10,7 +10,7 @@ using QdFunctional.Core.Random;
 /// perturbed by isotropic Gaussian noise, x' = x + σ N(0, I), clipped to the bounds if any.
 /// Stateless between iterations, so Tell returns the emitter itself.
 /// </summary>
-public sealed record GaussianEmitter : IEmitter, ICheckpointedEmitter
+public sealed record GaussianEmitter : IEmitter, IBlockEmitter, ICheckpointedEmitter
 {
     /// <summary>An emitter of <paramref name="batchSize"/> solutions per ask with step size <paramref name="sigma"/>.</summary>
     public GaussianEmitter(int solutionDim, double sigma, int batchSize, EmitterStart start, EmitterBounds? bounds = null)
@@ -58,11 +58,24 @@ public sealed record GaussianEmitter : IEmitter, ICheckpointedEmitter
         }
         else
         {
-            block = Variation.Solutions(archive.Sample(kParents, n), SolutionDim);
-            Variation.Gaussian(block, SolutionDim, Sigma, kNoise);
+            block = GC.AllocateUninitializedArray<double>(n * SolutionDim);
+            AskInto(archive, key, block, 0);
+            return (this, new SolutionBatch(n, SolutionDim, block));
         }
         Bounds?.Clip(block);
         return (this, new SolutionBatch(n, SolutionDim, block));
+    }
+
+    /// <inheritdoc cref="IBlockEmitter.AskInto"/>
+    IEmitter IBlockEmitter.AskInto(IArchive archive, Key key, double[] block, int first) => AskInto(archive, key, block, first);
+
+    IEmitter AskInto(IArchive archive, Key key, double[] block, int first)
+    {
+        var (kParents, kNoise) = key.Split2();
+        Variation.CopySolutions(archive.Sample(kParents, BatchSize), block, first, SolutionDim);
+        Variation.Gaussian(block, first, BatchSize, SolutionDim, Sigma, kNoise);
+        Bounds?.Clip(block.AsSpan(first, BatchSize * SolutionDim));
+        return this;
     }
 
     /// <inheritdoc/>

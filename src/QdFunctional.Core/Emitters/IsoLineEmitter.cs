@@ -10,7 +10,7 @@ using QdFunctional.Core.Random;
 /// the archive give y = a + σ_iso N(0, I) + σ_line N(0, 1) (b - a). The line term follows the
 /// correlations between elites, which helps in high dimensions. Stateless between iterations.
 /// </summary>
-public sealed record IsoLineEmitter : IEmitter, ICheckpointedEmitter
+public sealed record IsoLineEmitter : IEmitter, IBlockEmitter, ICheckpointedEmitter
 {
     /// <summary>An emitter of <paramref name="batchSize"/> solutions per ask (pyribs' defaults: σ_iso 0.01, σ_line 0.2).</summary>
     public IsoLineEmitter(
@@ -71,11 +71,24 @@ public sealed record IsoLineEmitter : IEmitter, ICheckpointedEmitter
         }
         else
         {
-            block = Variation.Solutions(archive.Sample(kA, n), SolutionDim);
-            Variation.IsoLine(block, archive.Sample(kB, n), SolutionDim, IsoSigma, LineSigma, kNoise);
+            block = GC.AllocateUninitializedArray<double>(n * SolutionDim);
+            AskInto(archive, key, block, 0);
+            return (this, new SolutionBatch(n, SolutionDim, block));
         }
         Bounds?.Clip(block);
         return (this, new SolutionBatch(n, SolutionDim, block));
+    }
+
+    /// <inheritdoc cref="IBlockEmitter.AskInto"/>
+    IEmitter IBlockEmitter.AskInto(IArchive archive, Key key, double[] block, int first) => AskInto(archive, key, block, first);
+
+    IEmitter AskInto(IArchive archive, Key key, double[] block, int first)
+    {
+        var (kA, kB, kNoise) = key.Split3();
+        Variation.CopySolutions(archive.Sample(kA, BatchSize), block, first, SolutionDim);
+        Variation.IsoLine(block, first, archive.Sample(kB, BatchSize), SolutionDim, IsoSigma, LineSigma, kNoise);
+        Bounds?.Clip(block.AsSpan(first, BatchSize * SolutionDim));
+        return this;
     }
 
     /// <inheritdoc/>

@@ -16,25 +16,34 @@ public static class Variation
     {
         // Every value is overwritten: skip zeroing, which dominates for large-object-heap blocks.
         var block = GC.AllocateUninitializedArray<double>(elites.Count * dim);
-        for (int i = 0; i < elites.Count; i++)
-            elites[i].Solution.CopyTo(block.AsSpan(i * dim, dim));
+        CopySolutions(elites, block, 0, dim);
         return block;
+    }
+
+    /// <summary>The solutions of <paramref name="elites"/> written as rows from value <paramref name="start"/> of <paramref name="block"/>.</summary>
+    internal static void CopySolutions(IReadOnlyList<Elite> elites, double[] block, int start, int dim)
+    {
+        for (int i = 0; i < elites.Count; i++)
+            elites[i].Solution.CopyTo(block.AsSpan(start + i * dim, dim));
     }
 
     /// <summary>
     /// Gaussian mutation in place: x ← x + σ N(0, I) (MAP-Elites' operator, Mouret and Clune 2015).
     /// </summary>
-    public static void Gaussian(double[] solutions, int dim, double sigma, Key key)
+    public static void Gaussian(double[] solutions, int dim, double sigma, Key key) =>
+        Gaussian(solutions, 0, solutions.Length / dim, dim, sigma, key);
+
+    /// <summary>Gaussian mutation of the <paramref name="rows"/> rows from value <paramref name="first"/> of <paramref name="block"/>; row i draws from <c>key.FoldIn(i)</c>.</summary>
+    internal static void Gaussian(double[] block, int first, int rows, int dim, double sigma, Key key)
     {
-        int n = solutions.Length / dim;
         Blocks.ForRows(
-            n,
+            rows,
             dim,
             (start, end) =>
             {
                 // x + (0 + σ z) in place: the same bits as drawing the noise row and adding it.
                 for (int i = start; i < end; i++)
-                    key.FoldIn(i).AddNormal(solutions.AsSpan(i * dim, dim), sigma);
+                    key.FoldIn(i).AddNormal(block.AsSpan(first + i * dim, dim), sigma);
             }
         );
     }
@@ -47,7 +56,7 @@ public static class Variation
     {
         if (a.Length != b.Length)
             throw new ArgumentException($"IsoLine: {a.Length} and {b.Length} parent values differ.");
-        IsoLineRows(a, (i, d) => b.AsSpan(i * d, d), dim, sigmaIso, sigmaLine, key);
+        IsoLineRows(a, 0, a.Length / dim, (i, d) => b.AsSpan(i * d, d), dim, sigmaIso, sigmaLine, key);
     }
 
     /// <summary>
@@ -58,17 +67,20 @@ public static class Variation
     {
         if (a.Length != b.Length * dim)
             throw new ArgumentException($"IsoLine: {a.Length / dim} and {b.Length} parents differ.");
-        IsoLineRows(a, (i, _) => b[i].Solution, dim, sigmaIso, sigmaLine, key);
+        IsoLine(a, 0, b, dim, sigmaIso, sigmaLine, key);
     }
+
+    /// <summary>Iso+LineDD on the rows from value <paramref name="first"/> of <paramref name="a"/>, one per second parent in <paramref name="b"/>.</summary>
+    internal static void IsoLine(double[] a, int first, Elite[] b, int dim, double sigmaIso, double sigmaLine, Key key) =>
+        IsoLineRows(a, first, b.Length, (i, _) => b[i].Solution, dim, sigmaIso, sigmaLine, key);
 
     /// <summary>Row i of the second parents (its <c>dim</c> values).</summary>
     delegate ReadOnlySpan<double> RowOf(int i, int dim);
 
-    static void IsoLineRows(double[] a, RowOf b, int dim, double sigmaIso, double sigmaLine, Key key)
+    static void IsoLineRows(double[] a, int first, int rows, RowOf b, int dim, double sigmaIso, double sigmaLine, Key key)
     {
-        int n = a.Length / dim;
         Blocks.ForRows(
-            n,
+            rows,
             dim,
             (start, end) =>
             {
@@ -78,8 +90,8 @@ public static class Variation
                     var (kIso, kLine) = key.FoldIn(i).Split2();
                     kIso.Normal(noise, 0.0, sigmaIso);
                     // Value 0 of kLine's normal stream (a one-value Normal draw), without the draw's set-up.
-                    double line = 0.0 + sigmaLine * Key.BoxMuller(Key.ToUnitDouble(kLine.Bits(0)), Key.ToUnitDouble(kLine.Bits(1))).Cos;
-                    var x = a.AsSpan(i * dim, dim);
+                    double line = 0.0 + sigmaLine * kLine.NormalAt(0);
+                    var x = a.AsSpan(first + i * dim, dim);
                     var y = b(i, dim);
                     for (int j = 0; j < dim; j++)
                         x[j] += noise[j] + line * (y[j] - x[j]);

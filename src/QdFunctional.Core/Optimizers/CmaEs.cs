@@ -1,5 +1,6 @@
 namespace QdFunctional.Core.Optimizers;
 
+using System.Buffers;
 using System.Numerics.Tensors;
 using QdFunctional.Core.Random;
 using QdFunctional.Diff;
@@ -16,18 +17,32 @@ using QdFunctional.Numerics;
 /// <c>LazyGapFactor · λ / ((c₁ + c_μ) n)</c> evaluations have passed since the last refresh, so at
 /// n = 1000 the O(n³) decomposition is paid once every few generations while ask and tell stay
 /// O(λn²). Between refreshes, sampling and the p_σ update use the last B and D. All arrays are
-/// private and never written after construction; a tell allocates the next state's arrays and
+/// private and never written after construction; a tell allocates the next state's vectors and
 /// shares the eigenvectors when they are not refreshed.
+/// <para>C itself is needed only by the next decomposition, so a tell does not write the n × n
+/// matrix: the state keeps C as of its last decomposition and the rank-one and rank-μ updates of
+/// the generations since (a path and μ steps each, which the tell has anyway), and replays them, in
+/// order and with the same operations, when C is next needed. The replay gives the bits the
+/// generation-by-generation update gave, while a tell between decompositions allocates O(μn)
+/// instead of n² values.</para>
 /// </remarks>
 public sealed class CmaEs : IEvolutionStrategy
 {
     readonly double[] mean,
-        cov,
         pSigma,
         pC,
         vectors,
         variances,
         scales;
+
+    /// <summary>C as of the last decomposition (or restore), before <see cref="pending"/>.</summary>
+    readonly double[] covBase;
+
+    /// <summary>The covariance updates since <see cref="covBase"/>, oldest first.</summary>
+    readonly CovarianceUpdate[] pending;
+
+    /// <summary>C with the pending updates applied, once something asked for it (a deterministic cache).</summary>
+    double[]? covCache;
 
     CmaEs(
         int batchSize,
@@ -36,6 +51,7 @@ public sealed class CmaEs : IEvolutionStrategy
         double[] mean,
         double sigma,
         double[] cov,
+        CovarianceUpdate[] pending,
         double[] pSigma,
         double[] pC,
         double[] vectors,
@@ -51,7 +67,8 @@ public sealed class CmaEs : IEvolutionStrategy
         Options = options;
         this.mean = mean;
         Sigma = sigma;
-        this.cov = cov;
+        covBase = cov;
+        this.pending = pending;
         this.pSigma = pSigma;
         this.pC = pC;
         this.vectors = vectors;
@@ -98,6 +115,7 @@ public sealed class CmaEs : IEvolutionStrategy
             mean,
             sigma,
             cov,
+            [],
             pSigma,
             pC,
             vectors,
@@ -120,9 +138,7 @@ public sealed class CmaEs : IEvolutionStrategy
         StrategyChecks.Create(x0, sigma0, lambda);
         options = (options ?? EvolutionStrategyOptions.Default).Frozen();
         options.Validate(n);
-        var identity = new double[(long)n * n];
-        for (int i = 0; i < n; i++)
-            identity[i * n + i] = 1;
+        var identity = Identity(n);
         var ones = new double[n];
         Array.Fill(ones, 1.0);
         return new CmaEs(
@@ -132,14 +148,34 @@ public sealed class CmaEs : IEvolutionStrategy
             x0.ToArray(),
             sigma0,
             identity,
+            [],
             new double[n],
             new double[n],
-            (double[])identity.Clone(),
+            identity,
             ones,
             0,
             0,
             0
         );
+    }
+
+    /// <summary>The last n × n identity made, kept weakly: a fresh state's C and B.</summary>
+    static WeakReference<double[]>? identityCache;
+
+    /// <summary>
+    /// I (n × n): C and B of every fresh state, shared, since no state writes its arrays. An emitter
+    /// that restarts often (CMA-ME's no-improvement rule) then allocates no n² values per restart.
+    /// </summary>
+    static double[] Identity(int n)
+    {
+        var cache = Volatile.Read(ref identityCache);
+        if (cache is not null && cache.TryGetTarget(out var kept) && kept.LongLength == (long)n * n)
+            return kept;
+        var identity = new double[(long)n * n];
+        for (int i = 0; i < n; i++)
+            identity[i * n + i] = 1;
+        Volatile.Write(ref identityCache, new WeakReference<double[]>(identity));
+        return identity;
     }
 
     /// <inheritdoc/>
@@ -160,8 +196,23 @@ public sealed class CmaEs : IEvolutionStrategy
     /// <inheritdoc/>
     public double Sigma { get; }
 
-    /// <summary>C, n × n row-major and exactly symmetric.</summary>
-    public ReadOnlySpan<double> Covariance => cov;
+    /// <summary>C, n × n row-major and exactly symmetric (the pending updates applied on first use).</summary>
+    public ReadOnlySpan<double> Covariance => CovarianceMatrix();
+
+    /// <summary>C now: the base when nothing is pending, else the replay of the pending updates, kept.</summary>
+    double[] CovarianceMatrix()
+    {
+        if (pending.Length == 0)
+            return covBase;
+        var cached = Volatile.Read(ref covCache);
+        if (cached is null)
+        {
+            // Two threads asking at once compute the same bits; either result may stay.
+            cached = Replay(Dimension, covBase, pending);
+            Volatile.Write(ref covCache, cached);
+        }
+        return cached;
+    }
 
     /// <summary>p_σ: the conjugate evolution path that drives σ.</summary>
     public ReadOnlySpan<double> PathSigma => pSigma;
@@ -214,24 +265,33 @@ public sealed class CmaEs : IEvolutionStrategy
             (z, x, rows) =>
             {
                 // W = Z diag(D); then x_r[i] = m_i + σ ⟨B[i, :], w_r⟩, row i of B staying in cache for all r.
-                var w = new double[(long)rows * n];
-                for (int r = 0; r < rows; r++)
-                    TensorPrimitives.Multiply(z.Slice(r * n, n), d, w.AsSpan(r * n, n));
-                var xs = new double[(long)rows * n];
-                Blocks.ForRows(
-                    n,
-                    (long)rows * n,
-                    (start, end) =>
-                    {
-                        for (int i = start; i < end; i++)
+                // W and the result are scratch from the shared pool (rows × n each, every call).
+                var w = ArrayPool<double>.Shared.Rent(rows * n);
+                var xs = ArrayPool<double>.Shared.Rent(rows * n);
+                try
+                {
+                    for (int r = 0; r < rows; r++)
+                        TensorPrimitives.Multiply(z.Slice(r * n, n), d, w.AsSpan(r * n, n));
+                    Blocks.ForRows(
+                        n,
+                        (long)rows * n,
+                        (start, end) =>
                         {
-                            var bi = b.AsSpan(i * n, n);
-                            for (int r = 0; r < rows; r++)
-                                xs[r * n + i] = m[i] + sigma * FixedOrder.Dot(bi, w.AsSpan(r * n, n));
+                            for (int i = start; i < end; i++)
+                            {
+                                var bi = b.AsSpan(i * n, n);
+                                for (int r = 0; r < rows; r++)
+                                    xs[r * n + i] = m[i] + sigma * FixedOrder.Dot(bi, w.AsSpan(r * n, n));
+                            }
                         }
-                    }
-                );
-                xs.CopyTo(x);
+                    );
+                    xs.AsSpan(0, rows * n).CopyTo(x);
+                }
+                finally
+                {
+                    ArrayPool<double>.Shared.Return(w);
+                    ArrayPool<double>.Shared.Return(xs);
+                }
             }
         );
     }
@@ -263,7 +323,8 @@ public sealed class CmaEs : IEvolutionStrategy
                 Options,
                 mean,
                 Sigma,
-                cov,
+                covBase,
+                pending,
                 pSigma,
                 pC,
                 vectors,
@@ -296,17 +357,28 @@ public sealed class CmaEs : IEvolutionStrategy
             QdFunctional.Numerics.Unfused.MultiplyAdd(yw, Math.Sqrt(p.CC * (2 - p.CC) * p.MuEff), newPC, newPC);
 
         double delta = hSigma ? 0 : p.CC * (2 - p.CC);
-        var newCov = UpdateCovariance(n, cov, 1 + p.C1 * delta - p.C1 - p.CMu, p.C1, newPC, p.CMu, p.Weights, steps);
+        var update = new CovarianceUpdate(1 + p.C1 * delta - p.C1 - p.CMu, p.C1, newPC, p.CMu, p.Weights.ToArray(), steps);
+        // C is replayed from the latest matrix on hand: the cache when something already asked for it.
+        var cached = Volatile.Read(ref covCache);
+        var (basis, updates) = cached is not null ? (cached, new[] { update }) : (covBase, [.. pending, update]);
 
         double newSigma = Sigma * PortableMath.Exp(Math.Min(1, p.CSigma / p.DSigma * (psNorm / chiN - 1)));
 
         var (b, d2, eigenAt) = (vectors, variances, EigenEvaluations);
         if (evaluations - EigenEvaluations > LazyGap)
         {
-            (b, d2) = SymmetricEigen.Decompose(n, newCov);
+            basis = Replay(n, basis, updates);
+            updates = [];
+            (b, d2) = SymmetricEigen.Decompose(n, basis);
             eigenAt = evaluations;
         }
-        return new CmaEs(BatchSize, Sigma0, Options, newMean, newSigma, newCov, newPSigma, newPC, b, d2, eigenAt, g, evaluations);
+        else if ((long)updates.Length * (updates[0].Weights.Length + 1) > n)
+        {
+            // The pending steps would outweigh the matrix itself: apply them now.
+            basis = Replay(n, basis, updates);
+            updates = [];
+        }
+        return new CmaEs(BatchSize, Sigma0, Options, newMean, newSigma, basis, updates, newPSigma, newPC, b, d2, eigenAt, g, evaluations);
     }
 
     /// <summary>
@@ -315,8 +387,9 @@ public sealed class CmaEs : IEvolutionStrategy
     /// </summary>
     public CmaEs WithFreshEigen()
     {
+        var cov = CovarianceMatrix();
         var (b, d2) = SymmetricEigen.Decompose(Dimension, cov);
-        return new CmaEs(BatchSize, Sigma0, Options, mean, Sigma, cov, pSigma, pC, b, d2, Evaluations, Generation, Evaluations);
+        return new CmaEs(BatchSize, Sigma0, Options, mean, Sigma, cov, [], pSigma, pC, b, d2, Evaluations, Generation, Evaluations);
     }
 
     /// <inheritdoc/>
@@ -349,37 +422,45 @@ public sealed class CmaEs : IEvolutionStrategy
     }
 
     /// <summary>
-    /// a C + c₁ p pᵀ + c_μ Σ wₖ yₖyₖᵀ, computed on the lower triangle and mirrored so the result is
-    /// exactly symmetric; rows are independent, so the work is split over cores without changing it.
+    /// One generation's update of C, kept until C is next needed: C' = a C + c₁ p pᵀ + c_μ Σ wₖ yₖyₖᵀ
+    /// (<see cref="Replay"/> applies it). Its arrays are the tell's own, never written again.
     /// </summary>
-    static double[] UpdateCovariance(
-        int n,
-        double[] c,
-        double a,
-        double c1,
-        double[] path,
-        double cMu,
-        ReadOnlySpan<double> weights,
-        double[] steps
-    )
+    sealed record CovarianceUpdate(double Decay, double C1, double[] Path, double CMu, double[] Weights, double[] Steps);
+
+    /// <summary>
+    /// C after <paramref name="updates"/> (oldest first) starting from <paramref name="basis"/>: each
+    /// update is a C + c₁ p pᵀ + c_μ Σ wₖ yₖyₖᵀ on the lower triangle, in the operations and order
+    /// of one generation's update, so the result is the same bits as updating generation by
+    /// generation; the upper triangle is mirrored at the end, so C is exactly symmetric. Rows are
+    /// independent, so the work is split over cores without changing it.
+    /// </summary>
+    static double[] Replay(int n, double[] basis, CovarianceUpdate[] updates)
     {
+        if (updates.Length == 0)
+            return basis;
         var result = new double[(long)n * n];
-        var w = weights.ToArray();
-        int mu = w.Length;
+        long cost = 0;
+        foreach (var u in updates)
+            cost += (long)n * (u.Weights.Length + 2) / 2;
         Blocks.ForRows(
             n,
-            (long)n * (mu + 2) / 2,
+            cost,
             (start, end) =>
             {
                 for (int i = start; i < end; i++)
                 {
                     var row = result.AsSpan(i * n, i + 1);
-                    TensorPrimitives.Multiply(c.AsSpan(i * n, i + 1), a, row);
-                    QdFunctional.Numerics.Unfused.MultiplyAdd(path.AsSpan(0, i + 1), c1 * path[i], row, row);
-                    for (int k = 0; k < mu; k++)
+                    ReadOnlySpan<double> previous = basis.AsSpan(i * n, i + 1);
+                    foreach (var u in updates)
                     {
-                        double coefficient = cMu * w[k] * steps[k * n + i];
-                        QdFunctional.Numerics.Unfused.MultiplyAdd(steps.AsSpan(k * n, i + 1), coefficient, row, row);
+                        TensorPrimitives.Multiply(previous, u.Decay, row);
+                        QdFunctional.Numerics.Unfused.MultiplyAdd(u.Path.AsSpan(0, i + 1), u.C1 * u.Path[i], row, row);
+                        for (int k = 0; k < u.Weights.Length; k++)
+                        {
+                            double coefficient = u.CMu * u.Weights[k] * u.Steps[k * n + i];
+                            QdFunctional.Numerics.Unfused.MultiplyAdd(u.Steps.AsSpan(k * n, i + 1), coefficient, row, row);
+                        }
+                        previous = row;
                     }
                 }
             }

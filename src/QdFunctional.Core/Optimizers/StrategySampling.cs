@@ -1,5 +1,6 @@
 namespace QdFunctional.Core.Optimizers;
 
+using System.Buffers;
 using QdFunctional.Core.Random;
 using QdFunctional.Numerics;
 
@@ -19,10 +20,18 @@ static class StrategySampling
     {
         if (count < 1)
             throw new ArgumentOutOfRangeException(nameof(count), count, "Ask needs a count of at least 1.");
-        var z = new double[(long)count * n];
         var x = new double[(long)count * n];
-        Draw(z, n, key.FoldIn(0), null);
-        transform(z, x, count);
+        // z is scratch from the shared pool: only x leaves.
+        var z = ArrayPool<double>.Shared.Rent(count * n);
+        try
+        {
+            Draw(z, count, n, key.FoldIn(0), null);
+            transform(z.AsSpan(0, count * n), x, count);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(z);
+        }
         if (options.Lower is null || options.Upper is null)
             return x;
         var lower = options.Lower;
@@ -33,7 +42,7 @@ static class StrategySampling
             int m = failing.Count;
             var zf = new double[(long)m * n];
             var xf = new double[(long)m * n];
-            Draw(zf, n, key.FoldIn(round), failing);
+            Draw(zf, m, n, key.FoldIn(round), failing);
             transform(zf, xf, m);
             var still = new List<int>();
             for (int r = 0; r < m; r++)
@@ -55,10 +64,9 @@ static class StrategySampling
         return x;
     }
 
-    /// <summary>Fills row r of <paramref name="z"/> with normals from <c>key.FoldIn(rows?[r] ?? r)</c>.</summary>
-    static void Draw(double[] z, int n, Key key, List<int>? rows)
+    /// <summary>Fills row r &lt; <paramref name="count"/> of <paramref name="z"/> with normals from <c>key.FoldIn(rows?[r] ?? r)</c>.</summary>
+    static void Draw(double[] z, int count, int n, Key key, List<int>? rows)
     {
-        int count = z.Length / n;
         Blocks.ForRows(
             count,
             n,

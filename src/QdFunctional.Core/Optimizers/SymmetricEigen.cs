@@ -1,5 +1,6 @@
 namespace QdFunctional.Core.Optimizers;
 
+using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
@@ -31,14 +32,26 @@ public static class SymmetricEigen
     public static (double[] Vectors, double[] Values) Decompose(int n, ReadOnlySpan<double> matrix)
     {
         Check(n, matrix);
-        var a = matrix.ToArray();
-        var d = new double[n];
-        var e = new double[n];
-        var tau = new double[n];
-        Tridiagonalize(n, a, d, e, tau);
-        var rows = AccumulateTransposed(n, a, tau);
-        QlImplicit(n, d, e, rows);
-        return Sorted(n, d, rows);
+        // The working copy and the transposed vectors are n × n scratch from the shared pool: only
+        // the sorted vectors and values leave.
+        var a = ArrayPool<double>.Shared.Rent(n * n);
+        var rows = ArrayPool<double>.Shared.Rent(n * n);
+        try
+        {
+            matrix.CopyTo(a);
+            var d = new double[n];
+            var e = new double[n];
+            var tau = new double[n];
+            Tridiagonalize(n, a, d, e, tau);
+            AccumulateTransposed(n, a, tau, rows);
+            QlImplicit(n, d, e, rows);
+            return Sorted(n, d, rows);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(a);
+            ArrayPool<double>.Shared.Return(rows);
+        }
     }
 
     static void Check(int n, ReadOnlySpan<double> matrix)
@@ -116,13 +129,13 @@ public static class SymmetricEigen
     }
 
     /// <summary>
-    /// Qᵀ = H_{n−3} ⋯ H₀ as a row-major matrix, built backwards: Y ← Y Hₖ changes each row y by
-    /// y −= τ (y·v) v on columns k+1.., rows independent.
+    /// Qᵀ = H_{n−3} ⋯ H₀ as a row-major matrix in the first n² values of <paramref name="y"/>, built
+    /// backwards: Y ← Y Hₖ changes each row y by y −= τ (y·v) v on columns k+1.., rows independent.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static double[] AccumulateTransposed(int n, double[] a, double[] tau)
+    static void AccumulateTransposed(int n, double[] a, double[] tau, double[] y)
     {
-        var y = new double[(long)n * n];
+        Array.Clear(y, 0, n * n);
         for (int i = 0; i < n; i++)
             y[i * n + i] = 1;
         for (int k = n - 3; k >= 0; k--)
@@ -147,7 +160,6 @@ public static class SymmetricEigen
                 }
             );
         }
-        return y;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -23,6 +24,14 @@ namespace QdFunctional.Core.Random;
 [SkipLocalsInit] // scratch buffers are always written before they are read
 public readonly record struct Key(uint Hi, uint Lo)
 {
+    /// <summary>
+    /// The version of the random streams, that is, of the values a key draws. 1: normals by
+    /// Box-Muller pairs; 2 (this one): normals by the ziggurat. Raw words, uniforms, integers,
+    /// choices, splits and fold-ins are the same in both. A run records it in its config.json and
+    /// checkpoints, so that it is never resumed under another stream.
+    /// </summary>
+    public const int StreamVersion = 2;
+
     /// <summary>The key for an integer seed, as <c>jax.random.PRNGKey(seed)</c>.</summary>
     public static Key Of(ulong seed) => new((uint)(seed >> 32), (uint)seed);
 
@@ -169,12 +178,13 @@ public readonly record struct Key(uint Hi, uint Lo)
     }
 
     /// <summary>
-    /// Normal draws <c>mean + scale * z</c> with standard normal <c>z</c> from the Box-Muller
-    /// transform: words 2i and 2i+1 give values 2i and 2i+1 (an odd last value uses words n-1
-    /// and n and keeps the cosine branch), so a shorter draw is a prefix of a longer one. Long
-    /// draws run on several threads with the same result. The logarithm, sine and cosine are
-    /// <see cref="PortableMath"/>'s, built from exactly rounded operations only, so the values are
-    /// the same bits on every CPU (with or without AVX2, x64 or Arm), thread count and draw length.
+    /// Normal draws <c>mean + scale * z</c> with standard normal <c>z</c> from the ziggurat
+    /// (<see cref="Ziggurat"/>): value i is the transform of word i of the stream (and, for the
+    /// rare value whose word the fast path rejects, of value i's own retry words), so value i
+    /// depends only on the key and i, and a shorter draw is a prefix of a longer one. Long draws
+    /// run on several threads with the same result. The values are the same bits on every CPU
+    /// (with or without AVX2 or AVX-512, x64 or Arm), thread count and draw length. These are the
+    /// normals of stream <see cref="StreamVersion"/>.
     /// </summary>
     public unsafe void Normal(Span<double> destination, double mean = 0.0, double scale = 1.0)
     {
@@ -202,6 +212,12 @@ public readonly record struct Key(uint Hi, uint Lo)
 
     /// <summary>One uniform double in [0, 1) (word 0 of the stream).</summary>
     public double NextUniform() => ToUnitDouble(Bits(0));
+
+    /// <summary>
+    /// Value <paramref name="index"/> of the standard normal stream, computed alone: bit for bit
+    /// value <paramref name="index"/> of <see cref="Normal"/> with mean 0 and scale 1.
+    /// </summary>
+    public double NormalAt(uint index) => Ziggurat.Standard(Hi, Lo, index);
 
     /// <summary>
     /// Integers uniform in [low, high), by the multiply-high map of a 64-bit word onto the
@@ -284,8 +300,8 @@ public readonly record struct Key(uint Hi, uint Lo)
     /// <summary>Words hashed per stack buffer: big enough to amortise the vector set-up, small for the stack.</summary>
     const int Block = 256;
 
-    /// <summary>Values per block of a long draw; even, so a Box-Muller pair (2i, 2i+1) never straddles two blocks.
-    /// Every value is a function of (key, index), so the blocks only decide which thread computes it.</summary>
+    /// <summary>Values per block of a long draw. Every value is a function of (key, index), so the
+    /// blocks only decide which thread computes it.</summary>
     const int ChunkLength = 1 << 14;
 
     /// <summary>Draws shorter than this run on the calling thread: below it, scheduling costs more than it saves.</summary>
@@ -319,22 +335,21 @@ public readonly record struct Key(uint Hi, uint Lo)
     internal void AddNormal(Span<double> values, double scale) => NormalChunk(values, 0, 0.0, scale, add: true);
 
     /// <summary>
-    /// Values start .. start + destination.Length - 1 of <see cref="Normal"/>; start is even. Pair p
-    /// gives <c>r·cos θ</c> and <c>r·sin θ</c> with <c>r = √(−2·ln(1 − u))</c> and <c>θ = 2π·v</c> for
-    /// the unit draws u, v of words 2p and 2p+1 (see <see cref="BoxMuller"/>). With
-    /// <paramref name="add"/> each value is added to what the destination holds instead.
+    /// Values start .. start + destination.Length - 1 of <see cref="Normal"/>: value i is
+    /// <c>mean + scale · z</c> for the ziggurat's z of word i (<see cref="Ziggurat.Standard(uint, uint, uint, ulong)"/>).
+    /// With <paramref name="add"/> each value is added to what the destination holds instead.
     /// </summary>
     /// <remarks>
-    /// Three forms give the same bits (each lane runs <see cref="PortableMath"/>'s kernels, which are
-    /// bit-identical in every width): with AVX-512, sixteen words are hashed in one 512-bit block and
-    /// eight pairs transformed in registers; with AVX, eight words and four pairs; otherwise the
-    /// portable form through buffers. A short last group is padded with extra words whose results are
-    /// dropped, so a value never depends on where a draw ends.
+    /// Three forms give the same bits: with AVX-512, sixteen words are hashed in one 512-bit block
+    /// and transformed in registers (<see cref="Ziggurat.Fast16"/>); with AVX2, eight words;
+    /// otherwise one word at a time. The few values the fast path leaves out come from the one
+    /// scalar slow path, after each run of blocks. A last group shorter than a block is drawn
+    /// by the portable form, so a value never depends on where a draw ends.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void NormalChunk(Span<double> destination, ulong start, double mean, double scale, bool add)
     {
-        if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Avx512DQ.IsSupported)
+        if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Avx512DQ.IsSupported && Avx512BW.IsSupported)
             NormalChunk512(destination, start, mean, scale, add);
         else if (Vector256.IsHardwareAccelerated && Avx2.IsSupported)
             NormalChunk256(destination, start, mean, scale, add);
@@ -342,160 +357,208 @@ public readonly record struct Key(uint Hi, uint Lo)
             NormalChunkPortable(destination, start, mean, scale, add);
     }
 
-    /// <summary><see cref="NormalChunk"/> sixteen values at a time in 512-bit registers.</summary>
+    /// <summary>Values a vector form leaves to the slow path between two patches.</summary>
+    const int Pending = 64;
+
+    /// <summary><see cref="NormalChunk"/> sixteen values at a time in 512-bit registers (a last, short group by the portable form).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void NormalChunk512(Span<double> destination, ulong start, double mean, double scale, bool add)
     {
-        var unit = Vector512.Create(1.0 / (1UL << 53));
-        var one = Vector512.Create(1.0);
-        var minusTwo = Vector512.Create(-2.0);
-        var twoPi = Vector512.Create(TwoPi);
+        var tables = Ziggurat.Pointers();
+        Span<int> at = stackalloc int[Pending];
+        Span<ulong> words = stackalloc ulong[Pending];
+        Span<double> held = stackalloc double[Pending];
+        int whole = destination.Length & ~15;
+        for (int i = 0; i < whole; )
+        {
+            int count = 0;
+            i = Blocks512(destination, i, whole, start, mean, scale, add, tables, at, words, held, ref count);
+            Patch(destination, start, mean, scale, add, at[..count], words, held);
+        }
+        if (whole < destination.Length)
+            NormalChunkPortable(destination[whole..], start + (ulong)whole, mean, scale, add);
+    }
+
+    /// <summary>
+    /// Blocks of sixteen values from <paramref name="i"/> while the pending buffers have room: the
+    /// fast path's values are stored, and a value the slow path must give is noted (position, word,
+    /// the value it replaces) for <see cref="Patch"/>. No calls, so every vector stays in a register.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    int Blocks512(
+        Span<double> destination,
+        int i,
+        int end,
+        ulong start,
+        double mean,
+        double scale,
+        bool add,
+        Ziggurat.VectorTables tables,
+        Span<int> at,
+        Span<ulong> words,
+        Span<double> held,
+        ref int count
+    )
+    {
         var meanV = Vector512.Create(mean);
         var scaleV = Vector512.Create(scale);
-        Span<double> tail = stackalloc double[16];
-        int n = destination.Length;
-        for (int i = 0; i < n; i += 16)
+        for (; i + 32 <= end && count <= at.Length - 32; i += 32)
+        {
+            // Two blocks per round trip: their hashes interleave (Threefry.Hash32).
+            var (a0, a1) = Threefry.Counters16(start + (ulong)i);
+            var (b0, b1) = Threefry.Counters16(start + (ulong)i + 16);
+            Threefry.Hash32(Hi, Lo, ref a0, ref a1, ref b0, ref b1);
+            Store16(destination, i, meanV, scaleV, add, tables, a0, a1, at, words, held, ref count);
+            Store16(destination, i + 16, meanV, scaleV, add, tables, b0, b1, at, words, held, ref count);
+        }
+        for (; i < end && count <= at.Length - 16; i += 16)
         {
             var (hi, lo) = Threefry.Counters16(start + (ulong)i);
             Threefry.Hash16(Hi, Lo, ref hi, ref lo);
-            var (h0, h1) = Vector512.Widen(hi);
-            var (l0, l1) = Vector512.Widen(lo);
-            // Words i..i+7 and i+8..i+15 as unit doubles (exact: 53-bit integers times 2^-53).
-            var a = Vector512.ConvertToDouble(Vector512.ShiftRightLogical(Vector512.ShiftLeft(h0, 32) | l0, 11)) * unit;
-            var b = Vector512.ConvertToDouble(Vector512.ShiftRightLogical(Vector512.ShiftLeft(h1, 32) | l1, 11)) * unit;
-            // Even words are radii, odd words angles; lanes hold pairs 0 4 1 5 2 6 3 7.
-            var r = Vector512.Sqrt(minusTwo * PortableMath.Log(one - Avx512F.UnpackLow(a, b)));
-            var (sin, cos) = PortableMath.SinCos(twoPi * Avx512F.UnpackHigh(a, b));
-            var x = r * cos;
-            var y = r * sin;
-            // Interleaving back gives values i..i+7 and i+8..i+15 in order.
-            var v0 = meanV + scaleV * Avx512F.UnpackLow(x, y);
-            var v1 = meanV + scaleV * Avx512F.UnpackHigh(x, y);
-            if (i + 16 <= n)
-            {
-                var d = destination.Slice(i, 16);
-                if (add)
-                {
-                    v0 = Vector512.Create<double>(d) + v0;
-                    v1 = Vector512.Create<double>(d[8..]) + v1;
-                }
-                v0.CopyTo(d);
-                v1.CopyTo(d[8..]);
-            }
-            else
-            {
-                v0.CopyTo(tail);
-                v1.CopyTo(tail[8..]);
-                PutTail(destination[i..], tail, add);
-            }
+            Store16(destination, i, meanV, scaleV, add, tables, hi, lo, at, words, held, ref count);
         }
+        return i;
     }
 
-    /// <summary><see cref="NormalChunk"/> eight values at a time in 256-bit registers.</summary>
+    /// <summary>Values i .. i + 15 from their hashed words: the fast path's stored, the others noted for <see cref="Patch"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Store16(
+        Span<double> destination,
+        int i,
+        Vector512<double> meanV,
+        Vector512<double> scaleV,
+        bool add,
+        Ziggurat.VectorTables tables,
+        Vector512<uint> hi,
+        Vector512<uint> lo,
+        Span<int> at,
+        Span<ulong> words,
+        Span<double> held,
+        ref int count
+    )
+    {
+        var (z0, z1, rejected) = Ziggurat.Fast16(tables, hi, lo, out var w0, out var w1);
+        var d = destination.Slice(i, 16);
+        for (; rejected != 0; rejected &= rejected - 1)
+        {
+            int j = BitOperations.TrailingZeroCount(rejected);
+            at[count] = i + j;
+            words[count] = j < 8 ? w0.GetElement(j) : w1.GetElement(j - 8);
+            held[count] = d[j];
+            count++;
+        }
+        var v0 = meanV + scaleV * z0;
+        var v1 = meanV + scaleV * z1;
+        if (add)
+        {
+            v0 = Vector512.Create<double>(d) + v0;
+            v1 = Vector512.Create<double>(d[8..]) + v1;
+        }
+        v0.CopyTo(d);
+        v1.CopyTo(d[8..]);
+    }
+
+    /// <summary><see cref="NormalChunk"/> eight values at a time in 256-bit registers (a last, short group by the portable form).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void NormalChunk256(Span<double> destination, ulong start, double mean, double scale, bool add)
     {
-        var unit = Vector256.Create(1.0 / (1UL << 53));
-        var one = Vector256.Create(1.0);
-        var minusTwo = Vector256.Create(-2.0);
-        var twoPi = Vector256.Create(TwoPi);
+        var tables = Ziggurat.Pointers();
+        Span<int> at = stackalloc int[Pending];
+        Span<ulong> words = stackalloc ulong[Pending];
+        Span<double> held = stackalloc double[Pending];
+        int whole = destination.Length & ~7;
+        for (int i = 0; i < whole; )
+        {
+            int count = 0;
+            i = Blocks256(destination, i, whole, start, mean, scale, add, tables, at, words, held, ref count);
+            Patch(destination, start, mean, scale, add, at[..count], words, held);
+        }
+        if (whole < destination.Length)
+            NormalChunkPortable(destination[whole..], start + (ulong)whole, mean, scale, add);
+    }
+
+    /// <summary><see cref="Blocks512"/> with eight values per block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    int Blocks256(
+        Span<double> destination,
+        int i,
+        int end,
+        ulong start,
+        double mean,
+        double scale,
+        bool add,
+        Ziggurat.VectorTables tables,
+        Span<int> at,
+        Span<ulong> words,
+        Span<double> held,
+        ref int count
+    )
+    {
         var meanV = Vector256.Create(mean);
         var scaleV = Vector256.Create(scale);
-        Span<double> tail = stackalloc double[8];
-        int n = destination.Length;
-        for (int i = 0; i < n; i += 8)
+        for (; i < end && count <= at.Length - 8; i += 8)
         {
             var (hi, lo) = Threefry.Counters8(start + (ulong)i);
             Threefry.Hash8(Hi, Lo, ref hi, ref lo);
-            var (h0, h1) = Vector256.Widen(hi);
-            var (l0, l1) = Vector256.Widen(lo);
-            var a = Vector256.ConvertToDouble(Vector256.ShiftRightLogical(Vector256.ShiftLeft(h0, 32) | l0, 11)) * unit;
-            var b = Vector256.ConvertToDouble(Vector256.ShiftRightLogical(Vector256.ShiftLeft(h1, 32) | l1, 11)) * unit;
-            // Lanes hold pairs 0 2 1 3.
-            var r = Vector256.Sqrt(minusTwo * PortableMath.Log(one - Avx.UnpackLow(a, b)));
-            var (sin, cos) = PortableMath.SinCos(twoPi * Avx.UnpackHigh(a, b));
-            var x = r * cos;
-            var y = r * sin;
-            var v0 = meanV + scaleV * Avx.UnpackLow(x, y);
-            var v1 = meanV + scaleV * Avx.UnpackHigh(x, y);
-            if (i + 8 <= n)
+            var (z0, z1, rejected) = Ziggurat.Fast8(tables, hi, lo, out var w0, out var w1);
+            var d = destination.Slice(i, 8);
+            for (; rejected != 0; rejected &= rejected - 1)
             {
-                var d = destination.Slice(i, 8);
-                if (add)
-                {
-                    v0 = Vector256.Create<double>(d) + v0;
-                    v1 = Vector256.Create<double>(d[4..]) + v1;
-                }
-                v0.CopyTo(d);
-                v1.CopyTo(d[4..]);
+                int j = BitOperations.TrailingZeroCount(rejected);
+                at[count] = i + j;
+                words[count] = j < 4 ? w0.GetElement(j) : w1.GetElement(j - 4);
+                held[count] = d[j];
+                count++;
             }
-            else
+            var v0 = meanV + scaleV * z0;
+            var v1 = meanV + scaleV * z1;
+            if (add)
             {
-                v0.CopyTo(tail);
-                v1.CopyTo(tail[4..]);
-                PutTail(destination[i..], tail, add);
+                v0 = Vector256.Create<double>(d) + v0;
+                v1 = Vector256.Create<double>(d[4..]) + v1;
             }
+            v0.CopyTo(d);
+            v1.CopyTo(d[4..]);
+        }
+        return i;
+    }
+
+    /// <summary>The values the fast path left out: <c>mean + scale · z</c> for the slow path's z, written or added.</summary>
+    void Patch(
+        Span<double> destination,
+        ulong start,
+        double mean,
+        double scale,
+        bool add,
+        ReadOnlySpan<int> at,
+        ReadOnlySpan<ulong> words,
+        ReadOnlySpan<double> held
+    )
+    {
+        for (int c = 0; c < at.Length; c++)
+        {
+            int j = at[c];
+            double v = mean + scale * Ziggurat.Slow(Hi, Lo, (uint)(start + (ulong)j), words[c]);
+            destination[j] = add ? held[c] + v : v;
         }
     }
 
-    /// <summary>Writes (or adds) the first destination.Length of a last, short group's values.</summary>
-    static void PutTail(Span<double> destination, ReadOnlySpan<double> values, bool add)
-    {
-        for (int j = 0; j < destination.Length; j++)
-            destination[j] = add ? destination[j] + values[j] : values[j];
-    }
-
-    /// <summary><see cref="NormalChunk"/> through buffers, for machines without AVX2.</summary>
+    /// <summary><see cref="NormalChunk"/> one word at a time, for machines without AVX2.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void NormalChunkPortable(Span<double> destination, ulong start, double mean, double scale, bool add)
     {
-        const int Pairs = Block / 2;
         Span<ulong> words = stackalloc ulong[Block];
-        Span<double> radius = stackalloc double[Pairs];
-        Span<double> angle = stackalloc double[Pairs];
-        var minusTwo = Vector256.Create(-2.0);
-        var twoPi = Vector256.Create(TwoPi);
         for (int i = 0; i < destination.Length; i += Block)
         {
             int m = Math.Min(Block, destination.Length - i);
-            int pairs = ((m + 1) / 2 + 3) & ~3; // whole groups of four pairs
-            Threefry.Fill(Hi, Lo, start + (ulong)i, words[..(2 * pairs)]);
-            for (int p = 0; p < pairs; p++)
-            {
-                radius[p] = 1.0 - ToUnitDouble(words[2 * p]); // in (0, 1]: the log is finite
-                angle[p] = ToUnitDouble(words[2 * p + 1]);
-            }
-            for (int p = 0; p < pairs; p += 4)
-            {
-                var r = Vector256.Sqrt(minusTwo * PortableMath.Log(Vector256.Create<double>(radius.Slice(p, 4))));
-                var (sin, cos) = PortableMath.SinCos(twoPi * Vector256.Create<double>(angle.Slice(p, 4)));
-                (r * cos).CopyTo(radius.Slice(p, 4));
-                (r * sin).CopyTo(angle.Slice(p, 4));
-            }
+            Threefry.Fill(Hi, Lo, start + (ulong)i, words[..m]);
             var d = destination.Slice(i, m);
             for (int j = 0; j < m; j++)
             {
-                double v = mean + scale * ((j & 1) == 0 ? radius[j >> 1] : angle[j >> 1]);
+                double v = mean + scale * Ziggurat.Standard(Hi, Lo, (uint)(start + (ulong)(i + j)), words[j]);
                 d[j] = add ? d[j] + v : v;
             }
         }
-    }
-
-    /// <summary>2π rounded to a double: the angle of the Box-Muller transform is <c>TwoPi · v</c>.</summary>
-    public const double TwoPi = 2.0 * Math.PI;
-
-    /// <summary>
-    /// The standard normal pair of the Box-Muller transform for the unit draws u (radius) and v
-    /// (angle): <c>(r·cos θ, r·sin θ)</c> with <c>r = √(−2·ln(1 − u))</c> and <c>θ = TwoPi·v</c>, every
-    /// step the scalar form of the one <see cref="Normal"/> takes, so draw 2i of a key's normal stream
-    /// is <c>BoxMuller(ToUnitDouble(Bits(2i)), ToUnitDouble(Bits(2i+1))).Cos</c> bit for bit (the
-    /// sine for draw 2i+1), on every machine.
-    /// </summary>
-    public static (double Cos, double Sin) BoxMuller(double u, double v)
-    {
-        double r = Math.Sqrt(-2.0 * PortableMath.Log(1.0 - u));
-        var (sin, cos) = PortableMath.SinCos(TwoPi * v);
-        return (r * cos, r * sin);
     }
 
     /// <summary>The double in [0, 1) made of a word's top 53 bits.</summary>

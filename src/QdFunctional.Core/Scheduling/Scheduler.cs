@@ -122,6 +122,8 @@ public sealed class Scheduler
     {
         if (Pending is not null)
             throw new InvalidOperationException("Ask called twice: tell the previous batch first.");
+        if (Emitters.Length > 1 && !Archive.IsEmpty && AllWriteBlocks())
+            return AskIntoOneBlock(key);
         var next = ImmutableArray.CreateBuilder<IEmitter>(Emitters.Length);
         var parts = new SolutionBatch[Emitters.Length];
         var offsets = new int[Emitters.Length + 1];
@@ -133,6 +135,30 @@ public sealed class Scheduler
             offsets[i + 1] = offsets[i] + solutions.Count;
         }
         var all = SolutionBatch.Concat(parts);
+        return (new Scheduler(Archive, ResultArchive, next.MoveToImmutable(), new PendingAsk(all, offsets)), all);
+    }
+
+    bool AllWriteBlocks()
+    {
+        foreach (var e in Emitters)
+            if (e is not IBlockEmitter)
+                return false;
+        return true;
+    }
+
+    /// <summary><see cref="Ask"/> with every emitter writing its rows straight into the one batch (no concatenation).</summary>
+    (Scheduler Scheduler, SolutionBatch Solutions) AskIntoOneBlock(Key key)
+    {
+        int dim = Archive.SolutionDim;
+        var offsets = new int[Emitters.Length + 1];
+        for (int i = 0; i < Emitters.Length; i++)
+            offsets[i + 1] = offsets[i] + Emitters[i].BatchSize;
+        // Every row is written by its emitter: skip zeroing.
+        var block = GC.AllocateUninitializedArray<double>(offsets[^1] * dim);
+        var next = ImmutableArray.CreateBuilder<IEmitter>(Emitters.Length);
+        for (int i = 0; i < Emitters.Length; i++)
+            next.Add(((IBlockEmitter)Emitters[i]).AskInto(Archive, key.FoldIn(i), block, offsets[i] * dim));
+        var all = new SolutionBatch(offsets[^1], dim, block);
         return (new Scheduler(Archive, ResultArchive, next.MoveToImmutable(), new PendingAsk(all, offsets)), all);
     }
 
