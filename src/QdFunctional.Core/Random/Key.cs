@@ -535,10 +535,16 @@ public readonly record struct Key(uint Hi, uint Lo)
         ReadOnlySpan<double> held
     )
     {
+        // Every value here needs its first retry word: hash them side by side.
+        Span<uint> index = stackalloc uint[Pending];
+        Span<ulong> retry = stackalloc ulong[Pending];
+        for (int c = 0; c < at.Length; c++)
+            index[c] = (uint)(start + (ulong)at[c]);
+        Threefry.HashCounters(Hi, Lo, Ziggurat.FirstRetryCounter, index[..at.Length], retry);
         for (int c = 0; c < at.Length; c++)
         {
             int j = at[c];
-            double v = mean + scale * Ziggurat.Slow(Hi, Lo, (uint)(start + (ulong)j), words[c]);
+            double v = mean + scale * Ziggurat.Slow(Hi, Lo, index[c], words[c], retry[c]);
             destination[j] = add ? held[c] + v : v;
         }
     }
