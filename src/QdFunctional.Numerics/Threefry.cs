@@ -93,6 +93,42 @@ public static class Threefry
         }
     }
 
+    /// <summary>
+    /// The words of the counters (<paramref name="hi"/>, <paramref name="lo"/>[j]) under key (k0, k1):
+    /// words[j] = y0 &lt;&lt; 32 | y1 of Hash(k0, k1, hi, lo[j]), sixteen or eight at a time where the
+    /// hardware allows (the same words on every path). For scattered counters, such as the first
+    /// retry words of the normals a ziggurat left to its slow path.
+    /// </summary>
+    internal static void HashCounters(uint k0, uint k1, uint hi, ReadOnlySpan<uint> lo, Span<ulong> words)
+    {
+        int n = lo.Length,
+            j = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; j + 16 <= n; j += 16)
+            {
+                var x0 = Vector512.Create(hi);
+                var x1 = Vector512.Create(lo.Slice(j, 16));
+                Hash16(k0, k1, ref x0, ref x1);
+                Store16(x0, x1, words.Slice(j, 16));
+            }
+        if (Vector256.IsHardwareAccelerated)
+            for (; j + 8 <= n; j += 8)
+            {
+                var x0 = Vector256.Create(hi);
+                var x1 = Vector256.Create(lo.Slice(j, 8));
+                Hash8(k0, k1, ref x0, ref x1);
+                var (h0, h1) = Vector256.Widen(x0);
+                var (l0, l1) = Vector256.Widen(x1);
+                (Vector256.ShiftLeft(h0, 32) | l0).CopyTo(words.Slice(j, 4));
+                (Vector256.ShiftLeft(h1, 32) | l1).CopyTo(words.Slice(j + 4, 4));
+            }
+        for (; j < n; j++)
+        {
+            var (y0, y1) = Hash(k0, k1, hi, lo[j]);
+            words[j] = ((ulong)y0 << 32) | y1;
+        }
+    }
+
     /// <summary>Sixteen hashed blocks as the words <c>hi &lt;&lt; 32 | lo</c>, in lane order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void Store16(Vector512<uint> hi, Vector512<uint> lo, Span<ulong> destination)

@@ -58,7 +58,7 @@ public static class Ziggurat
     /// <summary>
     /// The vector forms' test on a word's high 32 bits h = ⌊m / 2²⁰⌋: the largest k for which every
     /// m below k · 2²⁰ passes the exact test <c>m · Width[i] &lt; Inner[i]</c>. A word with h &lt; k is
-    /// accepted (one 32-bit gather tests eight words); any other goes to <see cref="Slow"/>, which makes
+    /// accepted (one 32-bit gather tests eight words); any other goes to <see cref="Slow(uint, uint, uint, ulong)"/>, which makes
     /// the exact test first: the threshold decides which path computes a value, never the value.
     /// </summary>
     static readonly uint[] Threshold = ThresholdOf();
@@ -159,7 +159,7 @@ public static class Ziggurat
     /// <summary>
     /// Value <paramref name="index"/> of the standard normal stream of the key (k0, k1) from its
     /// word <paramref name="word"/> (word <paramref name="index"/> of the key's stream): the fast
-    /// path inline, the slow path (<see cref="Slow"/>) for the few words it rejects.
+    /// path inline, the slow path (<see cref="Slow(uint, uint, uint, ulong)"/>) for the few words it rejects.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Standard(uint k0, uint k1, uint index, ulong word)
@@ -177,9 +177,17 @@ public static class Ziggurat
     /// one function, so rejected words give the same bits everywhere.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static double Slow(uint k0, uint k1, uint index, ulong word)
+    public static double Slow(uint k0, uint k1, uint index, ulong word) => Slow(k0, k1, index, word, Retry(k0, k1, index, 0));
+
+    /// <summary>
+    /// <see cref="Slow(uint, uint, uint, ulong)"/> given value <paramref name="index"/>'s first retry
+    /// word (which every rejected word needs), so that a vector form can hash the first retry words of
+    /// many values at once.
+    /// </summary>
+    internal static double Slow(uint k0, uint k1, uint index, ulong word, ulong firstRetry)
     {
         uint t = 0;
+        ulong Next() => t++ == 0 ? firstRetry : Retry(k0, k1, index, t - 1);
         while (true)
         {
             int layer = (int)(word & 0xFF);
@@ -192,21 +200,25 @@ public static class Ziggurat
                 // The tail beyond r: x = −ln(u₁)/r and y = −ln(u₂) until 2y > x², then r + x.
                 while (true)
                 {
-                    double a = -PortableMath.Log(1.0 - Unit(Retry(k0, k1, index, t++))) / TailStart;
-                    double b = -PortableMath.Log(1.0 - Unit(Retry(k0, k1, index, t++)));
+                    double a = -PortableMath.Log(1.0 - Unit(Next())) / TailStart;
+                    double b = -PortableMath.Log(1.0 - Unit(Next()));
                     if (b + b > a * a)
                         return negative ? -(TailStart + a) : TailStart + a;
                 }
             }
             // The wedge between x_{i+1} and x_i: a uniform height in the layer against the curve.
-            double y = Density[layer] + (Density[layer + 1] - Density[layer]) * Unit(Retry(k0, k1, index, t++));
+            double y = Density[layer] + (Density[layer + 1] - Density[layer]) * Unit(Next());
             if (y < PortableMath.Exp(-0.5 * x * x))
                 return negative ? -x : x;
-            word = Retry(k0, k1, index, t++);
+            word = Next();
         }
     }
 
+    /// <summary>The high counter word of retry word t: 2³² − 1 − t.</summary>
+    internal const uint FirstRetryCounter = uint.MaxValue;
+
     /// <summary>Retry word <paramref name="t"/> of value <paramref name="index"/>: the Threefry block of (2³² − 1 − t, index).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static ulong Retry(uint k0, uint k1, uint index, uint t)
     {
         var (y0, y1) = Threefry.Hash(k0, k1, ~t, index);
@@ -214,6 +226,7 @@ public static class Ziggurat
     }
 
     /// <summary>The double in [0, 1) made of a word's top 53 bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static double Unit(ulong word) => (word >> 11) * (1.0 / (1UL << 53));
 
     /// <summary>The pinned tables the vector forms read, fetched once per draw so that loops hold plain pointers.</summary>
@@ -240,13 +253,13 @@ public static class Ziggurat
     /// <summary>
     /// The fast path of sixteen words from their Threefry halves (<paramref name="hi"/>,
     /// <paramref name="lo"/>: lane j holds word j): the signed candidates of words 0–7 and 8–15, the
-    /// words themselves, and a mask whose bit j is set when word j needs <see cref="Slow"/>. Every
+    /// words themselves, and a mask whose bit j is set when word j needs <see cref="Slow(uint, uint, uint, ulong)"/>. Every
     /// other lane is bit for bit <see cref="Standard(uint, uint, uint, ulong)"/>.
     /// </summary>
     /// <remarks>The thresholds come from registers: their top 16 bits, 64 layers per pair of
     /// registers, picked by four 16-bit permutes (AVX-512 BW) and two selects. The widths are two
     /// 256-bit gathers per eight words (.NET exposes no 512-bit gather). A word whose high 16 bits
-    /// reach its 16-bit threshold goes to <see cref="Slow"/> (one word in about 2⁻¹⁶ more than the
+    /// reach its 16-bit threshold goes to <see cref="Slow(uint, uint, uint, ulong)"/> (one word in about 2⁻¹⁶ more than the
     /// exact test would send).</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static unsafe (Vector512<double> Z0, Vector512<double> Z1, uint Rejected) Fast16(

@@ -344,7 +344,7 @@ public readonly record struct Key(uint Hi, uint Lo)
     /// and transformed in registers (<see cref="Ziggurat.Fast16"/>); with AVX2, eight words;
     /// otherwise one word at a time. The few values the fast path leaves out come from the one
     /// scalar slow path, after each run of blocks. A last group shorter than a block is drawn
-    /// by the portable form, so a value never depends on where a draw ends.
+    /// by a narrower form, so a value never depends on where a draw ends.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void NormalChunk(Span<double> destination, ulong start, double mean, double scale, bool add)
@@ -360,7 +360,7 @@ public readonly record struct Key(uint Hi, uint Lo)
     /// <summary>Values a vector form leaves to the slow path between two patches.</summary>
     const int Pending = 64;
 
-    /// <summary><see cref="NormalChunk"/> sixteen values at a time in 512-bit registers (a last, short group by the portable form).</summary>
+    /// <summary><see cref="NormalChunk"/> sixteen values at a time in 512-bit registers (a last, short group by the 256-bit form).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void NormalChunk512(Span<double> destination, ulong start, double mean, double scale, bool add)
     {
@@ -375,8 +375,9 @@ public readonly record struct Key(uint Hi, uint Lo)
             i = Blocks512(destination, i, whole, start, mean, scale, add, tables, at, words, held, ref count);
             Patch(destination, start, mean, scale, add, at[..count], words, held);
         }
+        // The rest (fewer than sixteen, as the last eight of a 1000-value row) in eights, then one by one.
         if (whole < destination.Length)
-            NormalChunkPortable(destination[whole..], start + (ulong)whole, mean, scale, add);
+            NormalChunk256(destination[whole..], start + (ulong)whole, mean, scale, add);
     }
 
     /// <summary>
@@ -535,10 +536,16 @@ public readonly record struct Key(uint Hi, uint Lo)
         ReadOnlySpan<double> held
     )
     {
+        // Every value here needs its first retry word: hash them side by side.
+        Span<uint> index = stackalloc uint[Pending];
+        Span<ulong> retry = stackalloc ulong[Pending];
+        for (int c = 0; c < at.Length; c++)
+            index[c] = (uint)(start + (ulong)at[c]);
+        Threefry.HashCounters(Hi, Lo, Ziggurat.FirstRetryCounter, index[..at.Length], retry);
         for (int c = 0; c < at.Length; c++)
         {
             int j = at[c];
-            double v = mean + scale * Ziggurat.Slow(Hi, Lo, (uint)(start + (ulong)j), words[c]);
+            double v = mean + scale * Ziggurat.Slow(Hi, Lo, index[c], words[c], retry[c]);
             destination[j] = add ? held[c] + v : v;
         }
     }
