@@ -5,6 +5,7 @@
 // Needs MuJoCo 2.2.2 (apt-get install libmujoco2.2.2) and a build (./qd --help builds):
 //     dotnet fsi scripts/brittle_star.fsx
 #r "nuget: QdFunctional"
+#r "nuget: QdFunctional.Robots"
 
 open System.IO
 open QdFunctional

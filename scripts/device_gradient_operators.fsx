@@ -5,6 +5,7 @@
 // Run it after a build (./qd --help builds):
 //     dotnet fsi scripts/device_gradient_operators.fsx
 #r "nuget: QdFunctional"
+#r "nuget: QdFunctional.Devices"
 
 open QdFunctional
 open QdFunctional.Core.Archives

@@ -4,6 +4,7 @@
 // bit for bit. Run it after a build (./qd --help builds):
 //     dotnet fsi scripts/device_map_elites.fsx
 #r "nuget: QdFunctional"
+#r "nuget: QdFunctional.Devices"
 
 open QdFunctional
 open QdFunctional.Gpu

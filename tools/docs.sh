@@ -34,6 +34,7 @@ qd_docs() {
   for p in QdFunctional/QdFunctional.fsproj QdFunctional.Core/QdFunctional.Core.csproj \
     QdFunctional.Diff/QdFunctional.Diff.csproj QdFunctional.Numerics/QdFunctional.Numerics.csproj \
     QdFunctional.Physics/QdFunctional.Physics.csproj QdFunctional.Gpu/QdFunctional.Gpu.csproj \
+    QdFunctional.Robots/QdFunctional.Robots.fsproj QdFunctional.Devices/QdFunctional.Devices.fsproj \
     QdFunctional.Cluster/QdFunctional.Cluster.csproj; do
     projects+=("$root/src/$p")
   done

@@ -14,13 +14,18 @@ small (32 episodes per iteration, 10 iterations) so the page builds in a minute 
 its controller and its metrics.
 
 It needs MuJoCo 2.2.2 (`apt-get install libmujoco2.2.2`, which `./test` installs) and a build
-(`./qd --version` builds).
+(`./qd --version` builds). The robots come in their own package, `QdFunctional.Robots`, so a script
+that only runs its own objective never loads MuJoCo's bindings; registering it once makes the robot
+tasks known by name to `Task.byName`, run plans and run directories.
 *)
 #r "nuget: QdFunctional"
+#r "nuget: QdFunctional.Robots"
 
 open System.IO
 open QdFunctional
 open QdFunctional.Physics.Tasks
+
+Robots.register ()
 
 (**
 ## The robot and its genome

@@ -66,6 +66,7 @@ let private deviceRate device seconds algorithm task dim batch =
 
     let operator =
         (RunPlan.parse { c with Device = device }).OnDevice
+        |> Option.map GpuOperators.operator
         |> Option.defaultWith (fun () -> invalidArg "algorithm" $"{algorithm} does not run on a device.")
 
     use me =

@@ -168,6 +168,13 @@ let run
 
     let lines =
         [
+            // The documentation site files it under "Results", not "Other".
+            "---"
+            "title: Differentiable QD benchmark"
+            "category: Results"
+            "categoryindex: 3"
+            "---"
+            ""
             "# Differentiable QD benchmark: QdFunctional beside the paper"
             ""
             $"Normalized QD score and coverage (%%) after {iterations:N0} iterations, d = {dim}, 100×100 grid, mean ± standard deviation over the seeds listed (n). "

@@ -7,6 +7,9 @@ open QdFunctional.Cli.Arguments
 
 [<EntryPoint>]
 let main argv =
+    // `qd` knows every task and device the project has.
+    Robots.register ()
+    Devices.register ()
     let parser = ArgumentParser.Create<QdArgs>(programName = "qd")
 
     try

@@ -8,7 +8,7 @@ namespace QdFunctional.Gpu;
 /// <summary>Evaluates a batch of LP-sphere, LP-Rastrigin or arm solutions with the device kernels that
 /// device MAP-Elites runs, with or without Jacobians, and brings the result back as the Core's
 /// <see cref="Evaluation"/>.</summary>
-/// <remarks>The host-facing side of <see cref="GradientKernels.EvaluateWithJacobian"/> (tests and tools
+/// <remarks>The host-facing side of <c>GradientKernels.EvaluateWithJacobian</c> (tests and tools
 /// compare it with the Core task it repeats); device MAP-Elites keeps these values on the device.</remarks>
 public sealed class DeviceEvaluator : IDisposable
 {

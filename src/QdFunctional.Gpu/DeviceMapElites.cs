@@ -32,13 +32,13 @@ public sealed record DeviceArchive(int[] Cells, double[] Objectives, double[] Me
 /// <c>iterationKey.FoldIn(e)</c>, a Gaussian emitter splits it into (parents, noise) and an iso-line
 /// emitter into (a, b, noise), row i's noise comes from <c>noise.FoldIn(i)</c>, all emitters ask
 /// against the archive as it was before the iteration, and the concatenated batch is inserted with
-/// the CPU archive's batch rule (see <see cref="MapElitesKernels"/>). With the iteration keys of <c>qd run</c> (<c>Run.iterationKey</c>)
+/// the CPU archive's batch rule (see <c>MapElitesKernels</c>). With the iteration keys of <c>qd run</c> (<c>Run.iterationKey</c>)
 ///, so the archive equals the CPU run's bit for bit.
 /// The gradient operators follow <c>Run.step</c>'s two stages: the iteration key splits into
 /// (gradients, branches), the gradients key into (points, probes); emitter e's points come from
 /// <c>points.FoldIn(e)</c> split into (parents, noise), are evaluated with Jacobians and inserted into the
 /// archive (as the scheduler's TellGradients does), then its branches from <c>branches.FoldIn(e)</c> are
-/// evaluated and inserted (see <see cref="GradientKernels"/>).
+/// evaluated and inserted (see <c>GradientKernels</c>).
 /// </remarks>
 public sealed class DeviceMapElites : IDisposable
 {

@@ -7,7 +7,7 @@ namespace QdFunctional.Gpu;
 
 /// <summary>The engine's backend on an ILGPU accelerator (the CPU accelerator or a CUDA GPU).</summary>
 /// <remarks>
-/// <para>Every kernel runs as device code from <see cref="EngineKernels"/>; device buffers come from a
+/// <para>Every kernel runs as device code from <c>EngineKernels</c>; device buffers come from a
 /// pool and are reused between calls, so a warm evaluation allocates no device memory. The seam
 /// (<see cref="IBackend"/>) passes host arrays, so each kernel uploads its inputs and downloads its
 /// outputs: one round trip per kernel, not one per pass. Removing it needs the seam to hand out device

@@ -96,15 +96,10 @@ module Pipeline =
     let validate (c: PipelineConfig) =
         let fail field (msg: string) = invalidArg field msg
 
-        if
-            not (
-                QdFunctional.Physics.AllTasks.Contains c.Task
-                && QdFunctional.Physics.AllTasks.Facts(c.Task).MultiObjective
-            )
-        then
+        if not (Extensions.knowsTask c.Task && (Extensions.facts c.Task).MultiObjective) then
             fail "task" $"the pipeline needs a multi-objective task (mo-sphere, mo-rastrigin); got '{c.Task}'."
 
-        let m = QdFunctional.Physics.AllTasks.Facts(c.Task).ObjectiveCount
+        let m = (Extensions.facts c.Task).ObjectiveCount
 
         for field, j in [ "objective-a", c.ObjectiveA; "objective-b", c.ObjectiveB ] do
             if j < 0 || j >= m then
@@ -174,7 +169,7 @@ module Pipeline =
     /// The run config of `run` ("step-SS/single-K" or "step-SS/mome"); seeds are in `seeds.parquet` when given.
     let runConfig (c: PipelineConfig) (run: string) (seeded: bool) =
         let s = int (run.Substring(5, 2))
-        let m = QdFunctional.Physics.AllTasks.Facts(c.Task).ObjectiveCount
+        let m = (Extensions.facts c.Task).ObjectiveCount
         let single = run.EndsWith "/mome" |> not
 
         let algorithm =

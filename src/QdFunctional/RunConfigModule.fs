@@ -20,7 +20,7 @@ module RunConfig =
     let momeEmitters = Algorithms.Mome.emitters |> List.map fst
 
     /// Every task name `--task` accepts.
-    let taskNames = Tasks.names
+    let taskNames () = Tasks.names ()
 
     /// The solution dimension a task gets unless one is given (see TaskFacts.DefaultDim).
     let defaultDim (task: string) = (Tasks.facts task).DefaultDim

@@ -312,7 +312,7 @@ module RunDirectory =
     /// Resumes a run evaluated in this process (see `resumeFor`).
     let resume dir (iterations: int option) = resumeOn Run.task dir iterations
 
-    /// How a run advances: on the CPU (`Run.step`), or on its device (DeviceRun).
+    /// How a run advances: on the CPU (`Run.step`), or on the registered device's loop.
     type private Stepper =
         {
             Step: RunState -> RunState
@@ -323,16 +323,20 @@ module RunDirectory =
         }
 
     let private stepperFor (plan: RunPlan) task (state: RunState) =
-        if plan.OnDevice.IsSome then
-            let d = new DeviceRun(plan, state)
+        match plan.OnDevice, Extensions.device () with
+        | Some _, Some device ->
+            let d = device.Start plan state
 
             {
                 Step = d.Step
                 Metrics = d.Metrics
                 Current = d.Current
-                Close = (d :> IDisposable).Dispose
+                Close = d.Dispose
             }
-        else
+        | Some _, None ->
+            invalidOp
+                "this plan runs on a device, but no device is registered (the QdFunctional.Devices package's `Devices.register ()`)."
+        | None, _ ->
             {
                 Step = Run.step plan task
                 Metrics = Run.metrics
@@ -370,11 +374,12 @@ module RunDirectory =
             { new IDisposable with
                 member _.Dispose() = stepper.Close()
             }
-        // Robot tasks also log the CPG tutorial's metrics, saved just before each checkpoint.
-        let robot = RobotLog.start dir config.Task p.State
+        // Extensions' own logs (a robot task's CPG metrics), saved just before each checkpoint.
+        let logs = Extensions.logs dir config.Task p.State
 
-        let saveRobot () =
-            robot |> Option.iter (fun r -> r.Save())
+        let saveLogs () =
+            for log in logs do
+                log.Save()
 
         // The best QD score so far and when it was reached, from the metrics on record.
         let mutable best, bestAt = Double.NegativeInfinity, 0
@@ -429,7 +434,8 @@ module RunDirectory =
                     else
                         row
 
-                robot |> Option.iter (fun r -> r.Add state)
+                for log in logs do
+                    log.Add state
 
                 p <-
                     { p with
@@ -447,7 +453,7 @@ module RunDirectory =
                     bestAt <- row.Iteration
 
                 if checkpointDue then
-                    saveRobot ()
+                    saveLogs ()
 
                     checkpoint
                         dir
@@ -456,7 +462,7 @@ module RunDirectory =
                         }
                         (elapsed ())
 
-        saveRobot ()
+        saveLogs ()
 
         p <-
             { p with

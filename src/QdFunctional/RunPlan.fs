@@ -91,7 +91,7 @@ module RunPlan =
         let task =
             match custom with
             | Some facts -> facts
-            | None when not (List.contains c.Task Tasks.names) && not (isNull c.TaskIdentity) ->
+            | None when not (List.contains c.Task (Tasks.names ())) && not (isNull c.TaskIdentity) ->
                 errors.Add
                     $"task '{c.Task}' is not built in: the run was made by a script's own task; resume it from that script (RunDirectory.resumeTask)."
 
@@ -241,22 +241,28 @@ module RunPlan =
 
         // Whole iterations on the device: a task the kernels know, a 2-D grid, plain insertion,
         // and an algorithm whose recipe has a device operator.
+        let deviceTasks =
+            Extensions.device () |> Option.map _.Tasks |> Option.defaultValue []
+
         let onDevice =
             match archive with
             | Grid dims when
                 device <> Cpu
                 && dims.Length = 2
                 && c.ArchiveLearningRate = 1.0
-                && QdFunctional.Gpu.DeviceMapElites.Tasks |> Seq.contains c.Task
+                && List.contains c.Task deviceTasks
                 ->
                 Recipe.deviceOperator plan
             | _ -> None
 
-        if device <> Cpu && onDevice.IsNone && c.Gradients <> "engine" then
+        if device <> Cpu && c.Gradients <> "engine" && (Extensions.device ()).IsNone then
+            errors.Add
+                $"device {c.Device} runs whole iterations through the QdFunctional.Devices package, which this process has not registered (`Devices.register ()`)."
+        elif device <> Cpu && onDevice.IsNone && c.Gradients <> "engine" then
             let runs = Recipes.all |> List.collect (fun r -> r.DeviceOperators |> List.map fst)
 
             errors.Add
-                $"""device {c.Device} runs whole iterations of {String.concat ", " runs} (the gradient operators with analytic gradients) on {String.concat ", " QdFunctional.Gpu.DeviceMapElites.Tasks} (2-D grid), or the engine's kernels (gradients 'engine'); {c.Algorithm} on {c.Task} with gradients '{c.Gradients}' has nothing for it."""
+                $"""device {c.Device} runs whole iterations of {String.concat ", " runs} (the gradient operators with analytic gradients) on {String.concat ", " deviceTasks} (2-D grid), or the engine's kernels (gradients 'engine'); {c.Algorithm} on {c.Task} with gradients '{c.Gradients}' has nothing for it."""
 
         if errors.Count = 0 then
             Ok { plan with OnDevice = onDevice }

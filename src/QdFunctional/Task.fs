@@ -17,10 +17,9 @@ module Task =
     /// The planar arm with `joints` unit links.
     let arm joints : ITask = PlanarArm(joints)
 
-    /// A task by name, as `qd run --task` names it ("lp-sphere", "arm", "brittle-star", …); robot
-    /// tasks have their own genome size and ignore `dim`.
-    let byName name dim =
-        QdFunctional.Physics.AllTasks.Create(name, dim)
+    /// A task by name, as `qd run --task` names it ("lp-sphere", "arm", or "brittle-star" once the
+    /// QdFunctional.Robots package is registered); robot tasks have their own genome size and ignore `dim`.
+    let byName name dim = Extensions.createTask name dim None
 
     /// A task from a plain function of one solution that returns its objective and its measures:
     /// `Task.ofFunction "my-task" dim [ (-1.0, 1.0); (-1.0, 1.0) ] (fun x -> f x, [| m1 x; m2 x |])`.

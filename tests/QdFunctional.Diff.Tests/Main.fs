@@ -21,4 +21,6 @@ let private allTests =
         ]
 
 [<EntryPoint>]
-let main argv = runTestsWithCLIArgs [] argv allTests
+let main argv =
+    QdFunctional.Devices.register ()
+    runTestsWithCLIArgs [] argv allTests

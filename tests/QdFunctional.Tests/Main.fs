@@ -4,4 +4,6 @@ open Expecto
 
 [<EntryPoint>]
 let main argv =
+    QdFunctional.Robots.register ()
+    QdFunctional.Devices.register ()
     Tests.runTestsInAssemblyWithCLIArgs [] argv

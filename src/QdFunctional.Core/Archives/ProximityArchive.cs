@@ -21,7 +21,7 @@ using QdFunctional.Numerics;
 /// (+∞ against an empty archive) and its cell the slot the solution took, or its nearest entry's slot.
 /// Without objectives every entry scores 0, so the QD score is 0; coverage is 1 once anything is in
 /// (pyribs' convention: the archive has as many cells as entries), so count entries instead.
-/// Nearest neighbours are found with a <see cref="NeighbourIndex"/> of static k-d trees; ties in
+/// Nearest neighbours are found with a <c>NeighbourIndex</c> of static k-d trees; ties in
 /// distance go to the older entry, so results never depend on how the trees happen to be split.
 /// </remarks>
 public sealed class ProximityArchive : IArchive

@@ -10,7 +10,7 @@ using QdFunctional.Core.Random;
 /// archive (elites in the order their cells were first filled, their thresholds and insertion
 /// indices, and the statistics' compensated sums; for MOME every cell's front in its order; for
 /// novelty search the proximity archive's entries in slot order; kinds that implement
-/// <see cref="ICheckpointedArchive"/>, such as sliding boundaries and DNS, write their own part), CMA-MAE's result archive, and each emitter's
+/// <c>ICheckpointedArchive</c>, such as sliding boundaries and DNS, write their own part), CMA-MAE's result archive, and each emitter's
 /// evolving state, so a resumed run reproduces an uninterrupted one bit for bit. Written atomically (temporary file, flush,
 /// rename) and ended by a checksum, so a torn or altered file is refused, never half-read.
 /// </summary>

@@ -2,7 +2,6 @@ namespace QdFunctional.Algorithms
 
 open QdFunctional
 open QdFunctional.Core.Emitters
-open QdFunctional.Gpu
 
 /// OG-MAP-Elites and OMG-MEGA (Fontaine and Nikolaidis 2021): MAP-Elites whose children step
 /// along the parents' objective gradient, or a random combination of the objective and measure

@@ -2,7 +2,6 @@ namespace QdFunctional.Algorithms
 
 open QdFunctional
 open QdFunctional.Core.Emitters
-open QdFunctional.Gpu
 
 /// MAP-Elites (Mouret and Clune 2015) with Gaussian mutation, and with Iso+LineDD variation
 /// (Vassiliades and Mouret 2018), at the DQD paper's settings: σ 0.5 on the LP tasks and 0.1 on

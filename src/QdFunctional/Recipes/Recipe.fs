@@ -3,7 +3,6 @@ namespace QdFunctional
 open QdFunctional.Core.Archives
 open QdFunctional.Core.Emitters
 open QdFunctional.Core.Tasks
-open QdFunctional.Gpu
 
 /// The archive a run searches with, parsed once from `--archive`.
 type ArchiveSpec =
@@ -36,6 +35,17 @@ type DeviceKind =
     | IlgpuCpu
     /// An NVIDIA GPU.
     | Cuda
+
+/// The variation operator a device's MAP-Elites loop runs (the QdFunctional.Devices package runs them).
+type DeviceOperator =
+    /// Gaussian mutation of one parent (MAP-Elites).
+    | Gaussian
+    /// Iso+LineDD over two parents.
+    | IsoLine
+    /// OG-MAP-Elites: one step along the objective gradient.
+    | Og
+    /// OMG-MEGA: a random combination of the objective and measure gradients.
+    | Omg
 
 /// One algorithm's name and the line `qd run --help` says of it.
 type AlgorithmInfo = { Name: string; Summary: string }

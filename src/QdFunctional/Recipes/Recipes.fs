@@ -3,15 +3,14 @@ namespace QdFunctional
 open QdFunctional.Core.Tasks
 open QdFunctional.Algorithms
 
-/// Every task by name: the core's benchmarks and the robot tasks, with the facts a plan needs.
+/// Every task by name: the core's benchmarks and those of the registered extensions (Extensions), with the facts a plan needs.
 [<RequireQualifiedAccess>]
 module Tasks =
-    /// Every name `--task` accepts.
-    let names = List.ofSeq QdFunctional.Physics.AllTasks.Names
+    /// Every name `--task` accepts (the registered extensions' included).
+    let names () = Extensions.taskNames ()
 
     /// The facts of a task (ArgumentException naming the known tasks for an unknown one).
-    let facts (name: string) =
-        QdFunctional.Physics.AllTasks.Facts name
+    let facts (name: string) = Extensions.facts name
 
 /// Every algorithm family's recipe, and the one place presets are applied.
 [<RequireQualifiedAccess>]

@@ -19,6 +19,10 @@ type RobotLog(path: string, positions: bool, kept: RobotMetricsRow list) =
     member _.Save() =
         RobotMetrics.Write(path, List.toArray (List.rev rows))
 
+    interface IRunLog with
+        member log.Add state = log.Add state
+        member log.Save() = log.Save()
+
 /// Starting a robot log for a run directory.
 [<RequireQualifiedAccess>]
 module RobotLog =

@@ -5,6 +5,17 @@ open QdFunctional.Core.Archives
 open QdFunctional.Core.Metrics
 open QdFunctional.Gpu
 
+/// The device's operators by the front's names.
+[<RequireQualifiedAccess>]
+module GpuOperators =
+    /// The Gpu assembly's operator for the front's.
+    let operator (op: QdFunctional.DeviceOperator) =
+        match op with
+        | QdFunctional.DeviceOperator.Gaussian -> DeviceOperator.Gaussian
+        | QdFunctional.DeviceOperator.IsoLine -> DeviceOperator.IsoLine
+        | QdFunctional.DeviceOperator.Og -> DeviceOperator.Og
+        | QdFunctional.DeviceOperator.Omg -> DeviceOperator.Omg
+
 /// A run's iterations on a device (RunPlan.OnDevice): the archive lives on the device, each
 /// iteration sends back three numbers, and the archive comes back only when a checkpoint or the
 /// results are written. It draws from the same iteration keys as `Run.step`, so its archive equals
@@ -19,7 +30,7 @@ type DeviceRun(plan: RunPlan, start: RunState) =
 
     let operator =
         match plan.OnDevice with
-        | Some op -> op
+        | Some op -> GpuOperators.operator op
         | None -> invalidArg "plan" $"{config.Algorithm} on {config.Task} does not run on a device."
 
     let initial =
@@ -93,6 +104,11 @@ type DeviceRun(plan: RunPlan, start: RunState) =
         { state with
             Scheduler = state.Scheduler.WithArchives(device.ToCellArchive())
         }
+
+    interface IDeviceLoop with
+        member run.Step state = run.Step state
+        member run.Metrics elapsedSeconds state = run.Metrics elapsedSeconds state
+        member run.Current state = run.Current state
 
     interface IDisposable with
         member _.Dispose() = device.Dispose()
