@@ -27,6 +27,9 @@ type RunArgs =
     | Init_Pop of int
     | Checkpoint_Every of int
     | Stagnation of int
+    | Noise of spec: string
+    | Samples of int
+    | Aggregate of name: string
     | Mome_Emitter of name: string
     | Pareto_Length of int
     | Objective of index: int
@@ -49,7 +52,8 @@ type RunArgs =
         member a.Usage =
             match a with
             | Task _ ->
-                "benchmark task: lp-sphere, lp-rastrigin, arm or maze (deceptive point-robot maze) (default lp-sphere); "
+                "benchmark task: lp-sphere, lp-rastrigin, arm, noisy-arm (QDax's: noise on joints, objective and measures) "
+                + "or maze (deceptive point-robot maze) (default lp-sphere); "
                 + "mo-rastrigin or mo-sphere (several objectives, with --algorithm mome); robot tasks on MuJoCo 2.2.2: "
                 + "brittle-star (CPG tutorial: 26-number genome, grid 30x30 over the final position, sigma 0.1, "
                 + "batch 128, 100 iterations) or quadruped (24-number gait, cvt:1024 over foot contacts)."
@@ -103,6 +107,13 @@ type RunArgs =
             | Checkpoint_Every _ -> "iterations between checkpoints, 0 for only the end (default 1000)."
             | Stagnation _ ->
                 "stop with exit code 3 after this many iterations without a QD-score gain (default 0: never)."
+            | Noise _ ->
+                "Gaussian evaluation noise, solution=S,objective=O,measures=M: S in the solution's units, O and M as "
+                + "fractions of the objective range and of each measure's span (default none; the task noisy-arm has its own)."
+            | Samples _ ->
+                "evaluations per solution, combined by --aggregate (default 1; QDax's sampling). A noisy run's elites are "
+                + "re-evaluated 32 times at the end (reevaluation.json)."
+            | Aggregate _ -> "mean or median of the samples (default mean)."
             | Mome_Emitter _ ->
                 "mome: standard (mixing: iso-line crossover + polynomial mutation), biased (softmax parents), "
                 + "gradient (MOME-OMG-MEGA), hybrid, hybrid-gradient or mega-hybrid (default standard)."
@@ -250,6 +261,21 @@ type ExportArgs =
                 "the file (default RUN/archive.csv or RUN/archive-pyribs.csv; with --to parquet RUN/archive-flat.parquet "
                 + "or RUN/archive-pyribs.parquet)."
 
+/// `qd reevaluate`: a noisy run's elites evaluated again, the corrected archive beside the run's.
+type ReevaluateArgs =
+    | [<MainCommand; Mandatory>] Run_Dir of dir: string
+    | Samples of int
+    | Aggregate of name: string
+    | Seed of int64
+
+    interface IArgParserTemplate with
+        member a.Usage =
+            match a with
+            | Run_Dir _ -> "the run directory (its last checkpoint is re-evaluated)."
+            | Samples _ -> "evaluations per elite (default 32)."
+            | Aggregate _ -> "mean or median of the samples (default the run's, else mean)."
+            | Seed _ -> "the key of the re-evaluation's noise (default: a purpose of the run's seed)."
+
 /// `qd replay`: one elite of a robot run, simulated again, its trajectory in Parquet.
 type ReplayArgs =
     | [<MainCommand; Mandatory>] Run_Dir of dir: string
@@ -384,6 +410,7 @@ type QdArgs =
     | [<CliPrefix(CliPrefix.None)>] Cluster of ParseResults<ClusterArgs>
     | [<CliPrefix(CliPrefix.None)>] Replay of ParseResults<ReplayArgs>
     | [<CliPrefix(CliPrefix.None)>] Export of ParseResults<ExportArgs>
+    | [<CliPrefix(CliPrefix.None)>] Reevaluate of ParseResults<ReevaluateArgs>
     | [<CliPrefix(CliPrefix.None)>] Compare_Batch of ParseResults<CompareBatchArgs>
     | [<CliPrefix(CliPrefix.None)>] Serve of ParseResults<ServeArgs>
     | Version
@@ -398,6 +425,8 @@ type QdArgs =
             | Resume _ -> "continue a stopped or killed run, or pipeline, from its last checkpoint."
             | Report _ -> "draw a run's archive heatmap and metric curves as PNG files."
             | Compare _ -> "draw several runs' coverage, QD score and best objective against evaluations on one chart."
+            | Reevaluate _ ->
+                "evaluate a noisy run's elites again, several samples each, and write the corrected archive and its QD score."
             | Export _ -> "write a run's archive as CSV or Parquet, in our columns or pyribs' (pandas reads either)."
             | Replay _ ->
                 "re-simulate one elite of a robot run and write its trajectory (time, root position, joint angles) to Parquet."

@@ -33,6 +33,7 @@ let main argv =
             | Cluster c -> ClusterCommand.cluster c
             | Replay r -> ReplayCommand.replay r
             | Export e -> ExportCommand.export e
+            | Reevaluate r -> ReevaluateCommand.reevaluate r
             | Compare_Batch c -> CompareBatchCommand.compare c
             | Serve s -> ServeCommand.serve s
             | Version -> 0

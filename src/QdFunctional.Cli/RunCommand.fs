@@ -51,6 +51,9 @@ let private setter (arg: RunArgs) : (RunConfig -> RunConfig) option =
     | RunArgs.Init_Pop n -> Some(fun c -> { c with InitialPopulation = n })
     | RunArgs.Checkpoint_Every n -> Some(fun c -> { c with CheckpointEvery = n })
     | RunArgs.Stagnation n -> Some(fun c -> { c with Stagnation = n })
+    | RunArgs.Noise spec -> Some(fun c -> { c with Noise = spec })
+    | RunArgs.Samples n -> Some(fun c -> { c with Samples = n })
+    | RunArgs.Aggregate a -> Some(fun c -> { c with Aggregate = a })
     | RunArgs.Mome_Emitter e -> mome (fun m -> { m with Emitter = e })
     | RunArgs.Pareto_Length n -> mome (fun m -> { m with ParetoLength = n })
     | RunArgs.Objective n -> mome (fun m -> { m with Objective = n })
@@ -206,12 +209,34 @@ let execute (dir: string) (mode: Progress.Mode) (progress: RunProgress) =
                     cqd
             | _ -> ()
 
+            // A noisy run's elites are partly luck: re-evaluate them and say how much of the score stays.
+            let reevaluated =
+                match final.State.Archive with
+                | :? QdFunctional.Core.Archives.CellArchive when
+                    Reevaluate.isNoisy final.Plan final.Task && not final.Plan.Task.Robot
+                    ->
+                    let summary =
+                        Reevaluate.ofState
+                            dir
+                            (Reevaluate.keyOf final.Plan.Config)
+                            Reevaluate.defaultSamples
+                            final.Plan.Aggregate
+                            final.Task
+                            final.State
+
+                    if mode <> Progress.Silent then
+                        printfn "%s" (Reevaluate.describe summary)
+
+                    [ System.IO.Path.Combine(dir, Reevaluate.fileName) ]
+                | _ -> []
+
             for path in
                 [
                     RunDirectory.archivePath dir
                     RunDirectory.metricsPath dir
                     RunDirectory.configPath dir
-                ] do
+                ]
+                @ reevaluated do
                 printfn "%s" path
 
             0

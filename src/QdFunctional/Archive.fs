@@ -208,6 +208,12 @@ module Archive =
             )
             .Mean
 
+    /// The archive a noisy run would keep if each elite were judged on `samples` evaluations (mean):
+    /// every elite of a grid, CVT or categorical archive re-evaluated under `key` and inserted into
+    /// empty cells (QDax's reevaluation). Its QD score beside the run's says how much was luck.
+    let reevaluate (key: Key) (samples: int) (task: ITask) (archive: IArchive) : CellArchive =
+        QdFunctional.Core.Metrics.Reevaluation.Corrected(archive, task, key, samples)
+
     /// Adds an evaluated batch; returns the new archive and the per-solution report.
     let add (solutions: SolutionBatch) (evaluation: Evaluation) (archive: IArchive) =
         let struct (next, report) = archive.Add(solutions, evaluation)

@@ -19,7 +19,18 @@ module Run =
             | Engine dtype -> Some dtype
             | _ -> None
 
-        Extensions.createTask plan.Config.Task plan.Config.Dim engine
+        let task = Extensions.createTask plan.Config.Task plan.Config.Dim engine
+        // `--noise` and `--samples`: the evaluation as QDax's noisy tasks and sampling make it.
+        let task =
+            if plan.Noise.IsNone then
+                task
+            else
+                NoisyTask.Create(task, plan.Noise)
+
+        if plan.Samples > 1 then
+            SampledTask.Create(task, plan.Samples, plan.Aggregate)
+        else
+            task
 
     /// The run's keys by purpose.
     let keys (plan: RunPlan) =
@@ -158,6 +169,8 @@ module Run =
     /// the initial population, each evaluated and added.
     let init (plan: RunPlan) (task: ITask) : RunState =
         let config = plan.Config
+        // A random task's first evaluations draw their noise from a purpose of their own.
+        let evaluated = task.Seeded (keys plan).InitialEvaluation
         // Emitters first: an algorithm the task cannot serve is refused before any evaluation.
         let emitters = emitters plan task
         let archive, result = searchArchives plan task
@@ -166,13 +179,13 @@ module Run =
         let add (a: IArchive) =
             let a =
                 if seeded.Count > 0 then
-                    let struct (added, _) = a.Add(seeded, told plan (task.Evaluate seeded)) in added
+                    let struct (added, _) = a.Add(seeded, told plan (evaluated.Evaluate seeded)) in added
                 else
                     a
 
             if config.InitialPopulation > 0 then
                 let pop = initialPopulation plan task
-                let struct (added, _) = a.Add(pop, told plan (task.Evaluate pop)) in
+                let struct (added, _) = a.Add(pop, told plan (evaluated.Evaluate pop)) in
                 added
             else
                 a

@@ -106,6 +106,12 @@ type RunConfig =
         RestartSalt: int
         /// The iteration the latest restart began at: the stagnation clock starts again there.
         RestartedAt: int
+        /// Evaluation noise, `solution=S,objective=O,measures=M` (NoiseSpec; "none" or null: none).
+        Noise: string
+        /// Evaluations per solution, aggregated by `Aggregate` (0 or 1: one; QDax's sampling).
+        Samples: int
+        /// "mean" or "median" over the samples (null: mean).
+        Aggregate: string
         /// The version of the random streams the run draws (Key.StreamVersion; 2: ziggurat normals).
         /// 0 in configs written before it was recorded, which drew stream 1 (Box-Muller normals): a
         /// checkpoint of such a run is not resumed.

@@ -69,6 +69,9 @@ module RunConfig =
             Stagnation = 0
             RestartSalt = 0
             RestartedAt = 0
+            Noise = "none"
+            Samples = 1
+            Aggregate = "mean"
             Stream = QdFunctional.Core.Random.Key.StreamVersion
             Version = version
         }

@@ -202,6 +202,26 @@ module RunPlan =
 
         let archive = get (tryParseArchive c.Archive) (Grid [| 1; 1 |])
 
+        let noise =
+            get
+                (try
+                    Ok(NoiseSpec.Parse c.Noise)
+                 with :? ArgumentException as e ->
+                     Error e.Message)
+                NoiseSpec.None
+
+        let aggregate =
+            get
+                (choice
+                    "aggregate"
+                    [ "mean", SampleAggregate.Mean; "median", SampleAggregate.Median ]
+                    (if isNull c.Aggregate then "mean" else c.Aggregate))
+                SampleAggregate.Mean
+
+        if c.Samples < 0 then
+            errors.Add $"samples must be 1 or more (evaluations per solution), got {c.Samples}."
+
+
         match archive with
         | Proximity _ when recipe.Archives.IsNone ->
             errors.Add
@@ -234,6 +254,9 @@ module RunPlan =
                 Restart = restart
                 Strategy = strategy
                 MomeEmitter = momeEmitter
+                Noise = noise
+                Samples = max 1 c.Samples
+                Aggregate = aggregate
                 OnDevice = None
             }
 

@@ -21,6 +21,22 @@ module Task =
     /// QdFunctional.Robots package is registered); robot tasks have their own genome size and ignore `dim`.
     let byName name dim = Extensions.createTask name dim None
 
+    /// `task` evaluated with Gaussian noise (QDax's noisy tasks): `solution` added to each solution
+    /// value, `objective` and `measures` as fractions of the objective range and of each measure's
+    /// span. A noisy task evaluates under a key: `Task.seeded`, or an iteration's own.
+    let noisy (solution: float) (objective: float) (measures: float) (task: ITask) : ITask =
+        NoisyTask.Create(task, NoiseSpec(solution, objective, measures))
+
+    /// `task` evaluated `samples` times per solution, by the mean of each value (QDax's sampling).
+    let sampled (samples: int) (task: ITask) : ITask = SampledTask.Create(task, samples)
+
+    /// `task` evaluated `samples` times per solution, by the median of each value.
+    let sampledMedian (samples: int) (task: ITask) : ITask =
+        SampledTask.Create(task, samples, SampleAggregate.Median)
+
+    /// `task` evaluating with the randomness of `key` (a noisy or sampled task), or `task` itself.
+    let seeded (key: QdFunctional.Core.Random.Key) (task: ITask) = task.Seeded key
+
     /// A task from a plain function of one solution that returns its objective and its measures:
     /// `Task.ofFunction "my-task" dim [ (-1.0, 1.0); (-1.0, 1.0) ] (fun x -> f x, [| m1 x; m2 x |])`.
     /// The objective range (for colour scales and normalized scores) is taken as [0, 100].

@@ -196,7 +196,10 @@ let tests =
 
             testCase "the engine's tasks equal the hand-written ones: values and Jacobians to 1e-12"
             <| fun () ->
-                for name in TaskCatalog.Names do
+                // A random task (noisy-arm) has no Jacobians and no engine form of its own.
+                for name in
+                    TaskCatalog.Names
+                    |> Seq.filter (fun n -> not (TaskCatalog.Create(n, 4) :? IStochasticTask)) do
                     let plain = TaskCatalog.Create(name, 40)
                     let engine = TaskCatalog.CreateInEngine(name, 40)
                     let x = normals 21UL 17 40 (if name = "arm" then 0.7 else 4.0)

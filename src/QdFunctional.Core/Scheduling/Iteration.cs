@@ -30,6 +30,8 @@ public static class Iteration
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(options);
+        // A random task draws this iteration's noise from its own purpose; any other is itself.
+        task = task.Seeded(keys.Evaluation);
         long evaluations = 0;
         var askKey = keys.Key;
         if (scheduler.NeedsGradients)

@@ -31,6 +31,9 @@ public readonly record struct RunKeys
     /// <summary>The starting points of a population that climbs by gradients (Adam).</summary>
     public Key PopulationStart => start.FoldIn(2);
 
+    /// <summary>The noise of the initial population's and the seeds' evaluations, for a random task (<see cref="Tasks.IStochasticTask"/>).</summary>
+    public Key InitialEvaluation => start.FoldIn(3);
+
     /// <summary>The keys of iteration <paramref name="i"/> (1-based: 0 is the initial population).</summary>
     public IterationKeys Iteration(int i)
     {
@@ -56,4 +59,11 @@ public readonly record struct IterationKeys(Key Key)
 
     /// <summary>The branches asked after a gradient stage (the scheduler's Ask).</summary>
     public Key Branches => Key.Split2().Item2;
+
+    /// <summary>
+    /// The noise of this iteration's evaluations, for a random task (<see cref="Tasks.IStochasticTask"/>):
+    /// a fold of the iteration key by a constant no emitter folds in ("eval" in ASCII), so adding it
+    /// changed no other draw.
+    /// </summary>
+    public Key Evaluation => Key.FoldIn(0x6576616C);
 }

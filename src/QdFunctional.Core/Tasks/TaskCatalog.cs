@@ -7,7 +7,7 @@ public static class TaskCatalog
 {
     /// <summary>Names <see cref="Create"/> accepts.</summary>
     public static IReadOnlyList<string> Names { get; } =
-    ["lp-sphere", "lp-rastrigin", "arm", "maze", "mo-rastrigin", "mo-sphere", "sleep-50ms"];
+    ["lp-sphere", "lp-rastrigin", "arm", "noisy-arm", "maze", "mo-rastrigin", "mo-sphere", "sleep-50ms"];
 
     /// <summary>True for the tasks with several objectives (they run with MOME).</summary>
     public static bool IsMultiObjective(string name) => Facts(name).MultiObjective;
@@ -28,7 +28,7 @@ public static class TaskCatalog
                     ).WorstRaw,
             },
             // The arm's objective is 100 (1 - Var θ).
-            "arm" => new TaskFacts(name, 1000, null, 2, 1, true, false) { ObjectiveSlope = _ => 100.0 },
+            "arm" or "noisy-arm" => new TaskFacts(name, 1000, null, 2, 1, true, false) { ObjectiveSlope = _ => 100.0 },
             // Ten velocity commands of two numbers each.
             "maze" => new TaskFacts(name, 20, null, 2, 1, false, false),
             // QDax's MOME example's dimension.
@@ -45,6 +45,8 @@ public static class TaskCatalog
             "lp-sphere" => new LinearProjection(LinearProjection.Function.Sphere, dim),
             "lp-rastrigin" => new LinearProjection(LinearProjection.Function.Rastrigin, dim),
             "arm" => new PlanarArm(dim),
+            // QDax's noisy arm: noise on the joints, the objective and the measures (NoiseSpec.NoisyArm).
+            "noisy-arm" => NoisyTask.Create(new PlanarArm(dim), NoiseSpec.NoisyArm, "noisy-arm"),
             "maze" => Maze(dim),
             "mo-rastrigin" => new MultiObjectiveRastrigin(dim),
             "mo-sphere" => new MultiObjectiveSphere(dim),
@@ -68,7 +70,7 @@ public static class TaskCatalog
         if (name == "maze")
             return Maze(dim);
         var plain = Create(name, dim);
-        if (plain is IMultiObjectiveTask or SleepingTask)
+        if (plain is IMultiObjectiveTask or SleepingTask or NoisyTask)
             return plain;
         Func<Diff.Tensor, Diff.Tensor> f = name switch
         {

@@ -66,6 +66,11 @@ type RunPlan =
         Restart: RestartSpec
         Strategy: StrategyKind
         MomeEmitter: MomeEmitterKind
+        /// Noise added to each evaluation (none unless `--noise`).
+        Noise: NoiseSpec
+        /// Evaluations per solution (1 unless `--samples`) and how they are combined.
+        Samples: int
+        Aggregate: SampleAggregate
         /// The device operator when whole iterations run on the device, else None.
         OnDevice: DeviceOperator option
     }
