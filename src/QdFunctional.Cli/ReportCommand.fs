@@ -71,6 +71,19 @@ let report (args: ParseResults<ReportArgs>) =
         Plot.heatmap table heatmap
         printfn "%s" heatmap
 
+        // A noisy run's re-evaluation: its line, and the corrected archive beside the run's heatmap.
+        let reevaluation = Path.Combine(dir, Reevaluate.fileName)
+        let corrected = Path.Combine(dir, Reevaluate.archiveFileName)
+
+        if File.Exists reevaluation && File.Exists corrected then
+            printfn
+                "%s"
+                (Reevaluate.describe (QdFunctional.Core.Persistence.JsonFile.Read<ReevaluationSummary> reevaluation))
+
+            let picture = Path.Combine(dir, "heatmap-reevaluated.png")
+            Plot.heatmap (Results.loadArchive corrected) picture
+            printfn "%s" picture
+
         let volumes = Path.Combine(dir, "hypervolume.png")
         let front = Path.Combine(dir, "front.png")
 
