@@ -352,13 +352,23 @@ module Plot =
         let keep = Array.init xs.Length id |> Array.filter (fun i -> Double.IsFinite ys[i])
         Array.map (fun i -> xs[i]) keep, Array.map (fun i -> ys[i]) keep
 
-    /// Metrics picture: coverage (%), QD score and best/mean objective against iteration, stacked panels in one PNG.
+    /// Metrics picture: coverage (%), QD score and best/mean objective against iteration, stacked panels in one PNG,
+    /// and a fourth for MOME's global hypervolume or novelty search's mean novelty when the rows carry them
+    /// (they are computed for some rows only: the others are gaps).
     let metrics (rows: MetricsRow seq) (path: string) =
         ArgumentNullException.ThrowIfNull rows
         let rows = Array.ofSeq rows
         let it = rows |> Array.map (fun r -> float r.Iteration)
+
+        let figure =
+            [
+                "Global hypervolume", "hypervolume", rows |> Array.map (fun r -> r.GlobalHypervolume)
+                "Mean novelty", "mean distance to the k nearest", rows |> Array.map (fun r -> r.MeanNovelty)
+            ]
+            |> List.tryFind (fun (_, _, ys) -> ys |> Array.exists Double.IsFinite)
+
         let mp = ScottPlot.Multiplot()
-        mp.AddPlots 3
+        mp.AddPlots(if figure.IsSome then 4 else 3)
 
         let panel i (title: string) (ylabel: string) (series: (string * float[]) list) =
             let p = mp.GetPlot i
@@ -391,7 +401,11 @@ module Plot =
                 "mean", rows |> Array.map (fun r -> r.MeanObjective)
             ]
 
+        figure
+        |> Option.iter (fun (title, label, ys) -> panel 3 title label [ title, ys ])
+
         let w, h = metricsSize
+        let h = if figure.IsSome then h * 4 / 3 else h
 
         try
             use image = mp.Render(w, h)

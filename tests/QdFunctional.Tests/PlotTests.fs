@@ -203,6 +203,28 @@ let tests =
                     Expect.equal (pngSize path) Plot.metricsSize "pixel size"
                     Expect.isGreaterThan (colours path) 5 "curves drawn"
                     Plot.metrics [] (Path.Combine(dir, "none.png"))
-                    Expect.equal (pngSize (Path.Combine(dir, "none.png"))) Plot.metricsSize "empty metrics still draw")
+                    Expect.equal (pngSize (Path.Combine(dir, "none.png"))) Plot.metricsSize "empty metrics still draw"
+                    // A MOME run's rows carry the global hypervolume on some rows: a fourth panel, gaps elsewhere.
+                    let withVolume =
+                        rows
+                        |> List.mapi (fun i (r: MetricsRow) ->
+                            MetricsRow(
+                                r.Iteration,
+                                r.Evaluations,
+                                r.NumElites,
+                                r.Coverage,
+                                r.QdScore,
+                                r.NormQdScore,
+                                r.BestObjective,
+                                r.MeanObjective,
+                                r.ElapsedSeconds,
+                                (if i % 3 = 0 then float i else nan),
+                                nan
+                            ))
+
+                    let four = Path.Combine(dir, "volume.png")
+                    Plot.metrics withVolume four
+                    let w, h = Plot.metricsSize
+                    Expect.equal (pngSize four) (w, h * 4 / 3) "a fourth panel")
             }
         ]

@@ -179,6 +179,37 @@ let tests =
 
                 Expect.isTrue (Double.IsNaN old.GlobalHypervolume) "no figure in an old line"
 
+            testCase
+                "a live log an older build began gets the current header and padded lines when a newer build appends"
+            <| fun () ->
+                let dir = tempDir ()
+                Directory.CreateDirectory dir |> ignore
+                let path = Path.Combine(dir, QdFunctional.Core.Live.MetricsLog.FileName)
+                let header = QdFunctional.Core.Live.MetricsLog.Header
+                let oldHeader = String.Join(',', header.Split(',')[..8])
+
+                let oldRow =
+                    QdFunctional.Core.Metrics.MetricsRow(1, 36L, 3, 0.03, 9.0, 0.09, 4.0, 3.0, 0.1)
+
+                let oldLine =
+                    String.Join(',', QdFunctional.Core.Live.MetricsLog.Format(oldRow).Split(',')[..8])
+
+                File.WriteAllLines(path, [| oldHeader; oldLine |])
+
+                QdFunctional.Core.Live.MetricsLog.Append(
+                    dir,
+                    QdFunctional.Core.Metrics.MetricsRow(2, 72L, 5, 0.05, 15.0, 0.15, 4.5, 3.0, 0.2)
+                )
+
+                let lines = File.ReadAllLines path
+                Expect.equal lines[0] header "the current header"
+                let width = header.Split(',').Length
+
+                for line in lines do
+                    Expect.equal (line.Split(',').Length) width $"every line as wide as the header: {line}"
+
+                Expect.equal (QdFunctional.Core.Live.MetricsLog.Parse lines[1]) oldRow "the old row reads the same"
+
             testCase "a path outside the served directory gets 404: '..', absolute, and a symlink leading out"
             <| fun () ->
                 let top = tempDir ()

@@ -33,7 +33,35 @@ public static class MetricsLog
         ArgumentNullException.ThrowIfNull(row);
         var path = Path.Combine(dir, FileName);
         var line = Format(row) + "\n";
+        if (File.Exists(path) && Checked.TryAdd(Path.GetFullPath(path), 0))
+            Upgrade(path);
         File.AppendAllText(path, File.Exists(path) ? line : Header + "\n" + line);
+    }
+
+    /// <summary>The logs this process has looked at the header of (once each, not four times a second).</summary>
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> Checked = new();
+
+    /// <summary>
+    /// A log an older build began (a run resumed by this one) gets the current header, and its
+    /// shorter lines NaN for the columns they lack, so pandas and DuckDB read one table, not lines
+    /// longer than their header. Rewritten once, atomically; a current log is left as it is.
+    /// </summary>
+    static void Upgrade(string path)
+    {
+        string? first;
+        using (var reader = new StreamReader(path))
+            first = reader.ReadLine();
+        if (first is null || first == Header)
+            return;
+        var lines = File.ReadAllLines(path);
+        var padding = string.Concat(Enumerable.Repeat(",NaN", FieldCount - OldFieldCount));
+        lines[0] = Header;
+        for (var i = 1; i < lines.Length; i++)
+            if (lines[i].Length > 0 && lines[i].Split(',').Length == OldFieldCount)
+                lines[i] += padding;
+        var temporary = path + ".upgrade";
+        File.WriteAllLines(temporary, lines);
+        File.Move(temporary, path, overwrite: true);
     }
 
     /// <summary>One row as a CSV line (invariant culture, round-trip doubles), without the newline.</summary>
