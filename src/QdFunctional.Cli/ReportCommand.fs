@@ -48,24 +48,28 @@ let report (args: ParseResults<ReportArgs>) =
         let table = Results.loadArchive archive
 
         // The CQD score (Kent et al. 2022): a QD score without cells, comparable across archive kinds.
-        if table.ObjectiveCount <= 1 && File.Exists(RunDirectory.configPath dir) then
-            let config =
-                QdFunctional.Core.Persistence.JsonFile.Read<RunConfig>(RunDirectory.configPath dir)
+        let cqdNote =
+            if table.ObjectiveCount <= 1 && File.Exists(RunDirectory.configPath dir) then
+                let config =
+                    QdFunctional.Core.Persistence.JsonFile.Read<RunConfig>(RunDirectory.configPath dir)
 
-            match RunPlan.tryParse config with
-            | Ok plan ->
-                match Run.cqd plan (Run.task plan) table with
-                | Some r ->
-                    printfn
-                        "CQD score %.6g (mean of %d iterations of %d targets, %d penalties over [0, 1], objective over [%g, %g])"
-                        r.Mean
-                        r.Scores.Length
-                        r.Targets
-                        r.Penalties.Length
-                        r.ObjMin
-                        r.ObjMax
-                | None -> ()
-            | Error _ -> ()
+                match RunPlan.tryParse config with
+                | Ok plan ->
+                    Run.cqd plan (Run.task plan) table
+                    |> Option.map (fun r ->
+                        sprintf
+                            "CQD score %.6g (mean of %d iterations of %d targets, %d penalties over [0, 1], objective over [%g, %g])"
+                            r.Mean
+                            r.Scores.Length
+                            r.Targets
+                            r.Penalties.Length
+                            r.ObjMin
+                            r.ObjMax)
+                | Error _ -> None
+            else
+                None
+
+        cqdNote |> Option.iter (printfn "%s")
 
         let heatmap = Path.Combine(dir, "heatmap.png")
         Plot.heatmap table heatmap
@@ -75,14 +79,18 @@ let report (args: ParseResults<ReportArgs>) =
         let reevaluation = Path.Combine(dir, Reevaluate.fileName)
         let corrected = Path.Combine(dir, Reevaluate.archiveFileName)
 
-        if File.Exists reevaluation && File.Exists corrected then
-            printfn
-                "%s"
-                (Reevaluate.describe (QdFunctional.Core.Persistence.JsonFile.Read<ReevaluationSummary> reevaluation))
+        let reevaluationNote, reevaluated =
+            if File.Exists reevaluation && File.Exists corrected then
+                let line =
+                    Reevaluate.describe (QdFunctional.Core.Persistence.JsonFile.Read<ReevaluationSummary> reevaluation)
 
-            let picture = Path.Combine(dir, "heatmap-reevaluated.png")
-            Plot.heatmap (Results.loadArchive corrected) picture
-            printfn "%s" picture
+                printfn "%s" line
+                let picture = Path.Combine(dir, "heatmap-reevaluated.png")
+                Plot.heatmap (Results.loadArchive corrected) picture
+                printfn "%s" picture
+                Some line, [ "Archive after re-evaluation", picture ]
+            else
+                None, []
 
         let volumes = Path.Combine(dir, "hypervolume.png")
         let front = Path.Combine(dir, "front.png")
@@ -130,8 +138,9 @@ let report (args: ParseResults<ReportArgs>) =
                 []
 
         let pictures =
-            [
-                "Archive", heatmap
+            [ "Archive", heatmap ]
+            @ reevaluated
+            @ [
                 "Front hypervolume per cell", volumes
                 "Global Pareto front", front
                 "Measures (parallel coordinates)", coordinates
@@ -139,5 +148,5 @@ let report (args: ParseResults<ReportArgs>) =
             ]
             @ robot
 
-        printfn "%s" (HtmlReport.write dir pictures)
+        printfn "%s" (HtmlReport.writeWith (List.choose id [ cqdNote; reevaluationNote ]) dir pictures)
         0

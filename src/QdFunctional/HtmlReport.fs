@@ -45,8 +45,9 @@ module HtmlReport =
             []
 
     /// Writes `report.html` into the run directory `dir` and returns its path. `pictures` are
-    /// (title, PNG path) pairs embedded in order; missing files are skipped.
-    let write (dir: string) (pictures: (string * string) list) =
+    /// (title, PNG path) pairs embedded in order; missing files are skipped; `notes` are lines
+    /// shown under the final metrics.
+    let writeWith (notes: string list) (dir: string) (pictures: (string * string) list) =
         let b = StringBuilder()
         let name = Path.GetFileName(Path.TrimEndingDirectorySeparator dir)
 
@@ -71,6 +72,10 @@ module HtmlReport =
                 ("" :: RunComparison.summaryColumns)
                 [ for n, cells in RunComparison.summary [ "final", rows ] -> n :: cells ]
                 b
+
+        // Figures the metrics table has no column for (the CQD score, a noisy run's re-evaluation).
+        for note in notes do
+            b.Append($"<p>{encode note}</p>\n") |> ignore
 
         let archiveFile = RunDirectory.archivePath dir
 
@@ -127,3 +132,6 @@ module HtmlReport =
         let bytes = UTF8Encoding(false).GetBytes(b.ToString())
         AtomicFile.Write(path, fun stream -> stream.Write(bytes, 0, bytes.Length))
         path
+
+    /// The page without notes.
+    let write (dir: string) (pictures: (string * string) list) = writeWith [] dir pictures

@@ -155,6 +155,15 @@ let tests =
                 Expect.isFalse (Regex.IsMatch(html, "src=\"(?!data:)")) "no external files: the page stands alone"
                 Expect.stringContains html "<td>Task</td><td>arm</td>" "the configuration table"
                 Expect.stringContains html "Best elites" "the best elites table"
+                Expect.stringContains html "<p>CQD score " "the CQD score under the final metrics"
+                // A noisy run's page shows its re-evaluation, in words and as a second archive picture.
+                let noisy =
+                    run "noisy" [ "--task"; "noisy-arm"; "--dim"; "8"; "--archive"; "grid:20x20" ]
+
+                Expect.equal (Program.main [| "report"; noisy |]) 0 "qd report of a noisy run"
+                let noisyHtml = File.ReadAllText(Path.Combine(noisy, "report.html"))
+                Expect.stringContains noisyHtml "re-evaluated " "the re-evaluation line"
+                Expect.stringContains noisyHtml "<h2>Archive after re-evaluation</h2>" "the corrected archive"
                 let noveltyHtml = File.ReadAllText(Path.Combine(novelty, "report.html"))
                 Expect.stringContains noveltyHtml "First entries (no objective)" "a diversity-only archive has no best"
                 Expect.isFalse (noveltyHtml.Contains "<th>objective</th>") "and no objective column"
