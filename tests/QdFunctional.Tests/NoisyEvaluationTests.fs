@@ -21,23 +21,7 @@ let private batchOf (rows: float[][]) =
 /// A random task whose values say where they came from: row r of a batch gets objective 10 r plus
 /// the key's first uniform, and measures (r, key's first uniform), so sampling's layout and its
 /// aggregate can be computed by hand.
-type private Tagged() =
-    let evaluate (key: Key option) (solutions: SolutionBatch) =
-        let u =
-            match key with
-            | Some k -> k.NextUniform()
-            | None -> 0.0
-
-        let n = solutions.Count
-
-        Evaluation(
-            n,
-            1,
-            2,
-            Array.init n (fun r -> 10.0 * float r + u),
-            Array.init (2 * n) (fun i -> if i % 2 = 0 then float (i / 2) else u)
-        )
-
+type private Tagged(key: Key option) =
     interface IStochasticTask with
         member _.Name = "tagged"
         member _.SolutionDim = 1
@@ -47,20 +31,24 @@ type private Tagged() =
         member _.MeasureHigh = [| 100.0; 1.0 |]
         member _.ObjectiveRange = (0.0, 1000.0)
         member _.HasGradients = false
-        member _.Evaluate(_, _) = invalidOp "needs a key"
 
-        member _.Seeded key =
-            { new ITask with
-                member _.Name = "tagged"
-                member _.SolutionDim = 1
-                member _.ObjectiveCount = 1
-                member _.MeasureDim = 2
-                member _.MeasureLow = [| 0.0; 0.0 |]
-                member _.MeasureHigh = [| 100.0; 1.0 |]
-                member _.ObjectiveRange = (0.0, 1000.0)
-                member _.HasGradients = false
-                member _.Evaluate(solutions, _) = evaluate (Some key) solutions
-            }
+        member _.Evaluate(solutions, _) =
+            let u =
+                match key with
+                | Some k -> k.NextUniform()
+                | None -> invalidOp "needs a key"
+
+            let n = solutions.Count
+
+            Evaluation(
+                n,
+                1,
+                2,
+                Array.init n (fun r -> 10.0 * float r + u),
+                Array.init (2 * n) (fun i -> if i % 2 = 0 then float (i / 2) else u)
+            )
+
+        member _.Seeded key = Tagged(Some key)
 
 let private noisyArmConfig iterations =
     { RunConfig.defaults with
@@ -130,7 +118,7 @@ let tests =
             }
 
             test "sampling evaluates every solution samples times under the key and combines them value by value" {
-                let tagged = Tagged() :> ITask
+                let tagged = Tagged None :> ITask
                 let batch = batchOf [| [| 0.0 |]; [| 0.0 |]; [| 0.0 |] |]
                 let key = Key.Of 5UL
                 let u = key.NextUniform()

@@ -10,59 +10,31 @@ using QdFunctional.Core.Random;
 /// (<see cref="Metrics.Reevaluation"/>) shows how much. A bounded inner task keeps its box: noisy
 /// solutions are clipped into it, as a joint cannot turn past its stop.
 /// </summary>
-public class NoisyTask : IStochasticTask
+public class NoisyTask : TaskOver, IStochasticTask
 {
-    readonly ITask inner;
-
     /// <summary>The inner task under <paramref name="noise"/>, known as <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">A negative or non-finite standard deviation.</exception>
     public static NoisyTask Create(ITask inner, NoiseSpec noise, string? name = null) =>
         inner is IBoundedTask bounded ? new BoundedNoisyTask(bounded, noise, name) : new NoisyTask(inner, noise, name);
 
     private protected NoisyTask(ITask inner, NoiseSpec noise, string? name)
+        : base(inner, name)
     {
-        ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(noise);
-        this.inner = inner;
         Noise = noise.Validated();
-        Name = name ?? inner.Name;
     }
 
     /// <summary>The noise added.</summary>
     public NoiseSpec Noise { get; }
 
-    /// <summary>The task without noise.</summary>
-    public ITask Inner => inner;
-
-    /// <inheritdoc/>
-    public string Name { get; }
-
-    /// <inheritdoc/>
-    public int SolutionDim => inner.SolutionDim;
-
-    /// <inheritdoc/>
-    public int ObjectiveCount => inner.ObjectiveCount;
-
-    /// <inheritdoc/>
-    public int MeasureDim => inner.MeasureDim;
-
-    /// <inheritdoc/>
-    public double[] MeasureLow => inner.MeasureLow;
-
-    /// <inheritdoc/>
-    public double[] MeasureHigh => inner.MeasureHigh;
-
-    /// <inheritdoc/>
-    public (double Low, double High) ObjectiveRange => inner.ObjectiveRange;
-
     /// <summary>False: the noise has no gradient, so gradient algorithms estimate one from values.</summary>
-    public bool HasGradients => false;
+    public override bool HasGradients => false;
 
     /// <summary>Refuses: a noisy task evaluates under a key (<see cref="Seeded"/>).</summary>
-    public Evaluation Evaluate(SolutionBatch solutions, bool withJacobians = false) => throw StochasticTasks.NeedsKey(Name);
+    public override Evaluation Evaluate(SolutionBatch solutions, bool withJacobians = false) => throw StochasticTasks.NeedsKey(Name);
 
     /// <inheritdoc/>
-    public ITask Seeded(Key key) => new SeededNoise(this, key);
+    public ITask Seeded(Key key) => new SeededTask(this, solutions => EvaluateWith(solutions, key));
 
     /// <summary>One batch's evaluation: solution noise from key/0, objective noise from key/1, measure noise from key/2.</summary>
     Evaluation EvaluateWith(SolutionBatch solutions, Key key)
@@ -79,7 +51,7 @@ public class NoisyTask : IStochasticTask
             var clean = solutions.Values;
             for (var i = 0; i < values.Length; i++)
                 values[i] += clean[i];
-            if (inner is IBoundedTask box)
+            if (Inner is IBoundedTask box)
                 for (var i = 0; i < values.Length; i++)
                 {
                     var j = i % SolutionDim;
@@ -87,7 +59,7 @@ public class NoisyTask : IStochasticTask
                 }
             noisy = new SolutionBatch(n, SolutionDim, values);
         }
-        var e = inner.Evaluate(noisy);
+        var e = Inner.Evaluate(noisy);
         var objectives = (double[])e.Objectives.Clone();
         var measures = (double[])e.Measures.Clone();
         if (Noise.Objective > 0.0 && objectives.Length > 0)
@@ -107,24 +79,6 @@ public class NoisyTask : IStochasticTask
                 measures[i] += draws[i] * Noise.Measures * (MeasureHigh[i % k] - MeasureLow[i % k]);
         }
         return new Evaluation(n, e.ObjectiveCount, e.MeasureDim, objectives, measures, null, 0, e.Extra);
-    }
-
-    /// <summary>The noisy task under one key: deterministic, as a run's evaluation must be.</summary>
-    sealed class SeededNoise(NoisyTask task, Key key) : ITask
-    {
-        public string Name => task.Name;
-        public int SolutionDim => task.SolutionDim;
-        public int ObjectiveCount => task.ObjectiveCount;
-        public int MeasureDim => task.MeasureDim;
-        public double[] MeasureLow => task.MeasureLow;
-        public double[] MeasureHigh => task.MeasureHigh;
-        public (double Low, double High) ObjectiveRange => task.ObjectiveRange;
-        public bool HasGradients => false;
-
-        public Evaluation Evaluate(SolutionBatch solutions, bool withJacobians = false) =>
-            withJacobians
-                ? throw new NotSupportedException($"{Name}: a noisy task has no Jacobians; estimate them (gradients 'es').")
-                : task.EvaluateWith(solutions, key);
     }
 }
 

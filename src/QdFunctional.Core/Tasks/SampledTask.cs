@@ -11,21 +11,18 @@ using QdFunctional.Core.Random;
 /// sample is the same. The whole batch of n × samples rows goes to the inner task in one call, so
 /// a robot task steps all its episodes side by side.
 /// </summary>
-public class SampledTask : IStochasticTask
+public class SampledTask : TaskOver, IStochasticTask
 {
-    readonly ITask inner;
-
     /// <summary><paramref name="samples"/> evaluations per solution of <paramref name="inner"/>, aggregated by <paramref name="aggregate"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Fewer than one sample.</exception>
     public static SampledTask Create(ITask inner, int samples, SampleAggregate aggregate = SampleAggregate.Mean) =>
         inner is IBoundedTask bounded ? new BoundedSampledTask(bounded, samples, aggregate) : new SampledTask(inner, samples, aggregate);
 
     private protected SampledTask(ITask inner, int samples, SampleAggregate aggregate)
+        : base(inner)
     {
-        ArgumentNullException.ThrowIfNull(inner);
         if (samples < 1)
             throw new ArgumentOutOfRangeException(nameof(samples), samples, "Sampling needs at least one sample per solution.");
-        this.inner = inner;
         Samples = samples;
         Aggregate = aggregate;
     }
@@ -36,38 +33,14 @@ public class SampledTask : IStochasticTask
     /// <summary>How the samples are combined.</summary>
     public SampleAggregate Aggregate { get; }
 
-    /// <summary>The task sampled.</summary>
-    public ITask Inner => inner;
-
-    /// <inheritdoc/>
-    public string Name => inner.Name;
-
-    /// <inheritdoc/>
-    public int SolutionDim => inner.SolutionDim;
-
-    /// <inheritdoc/>
-    public int ObjectiveCount => inner.ObjectiveCount;
-
-    /// <inheritdoc/>
-    public int MeasureDim => inner.MeasureDim;
-
-    /// <inheritdoc/>
-    public double[] MeasureLow => inner.MeasureLow;
-
-    /// <inheritdoc/>
-    public double[] MeasureHigh => inner.MeasureHigh;
-
-    /// <inheritdoc/>
-    public (double Low, double High) ObjectiveRange => inner.ObjectiveRange;
-
     /// <summary>False: an aggregate of samples has no Jacobian of its own.</summary>
-    public bool HasGradients => false;
+    public override bool HasGradients => false;
 
     /// <summary>Refuses: sampling draws its samples from a key (<see cref="Seeded"/>).</summary>
-    public Evaluation Evaluate(SolutionBatch solutions, bool withJacobians = false) => throw StochasticTasks.NeedsKey(Name);
+    public override Evaluation Evaluate(SolutionBatch solutions, bool withJacobians = false) => throw StochasticTasks.NeedsKey(Name);
 
     /// <inheritdoc/>
-    public ITask Seeded(Key key) => new SeededSamples(this, key);
+    public ITask Seeded(Key key) => new SeededTask(this, solutions => EvaluateWith(solutions, key));
 
     /// <summary>One batch: the rows repeated sample-major (sample s of every solution together), evaluated under the key, then aggregated.</summary>
     Evaluation EvaluateWith(SolutionBatch solutions, Key key)
@@ -81,7 +54,7 @@ public class SampledTask : IStochasticTask
         var repeated = new double[s * n * d];
         for (var sample = 0; sample < s; sample++)
             solutions.Values.CopyTo(repeated.AsSpan(sample * n * d, n * d));
-        var e = inner.Seeded(key).Evaluate(new SolutionBatch(s * n, d, repeated));
+        var e = Inner.Seeded(key).Evaluate(new SolutionBatch(s * n, d, repeated));
         int m = e.ObjectiveCount,
             k = e.MeasureDim;
         var objectives = new double[n * m];
@@ -118,24 +91,6 @@ public class SampledTask : IStochasticTask
         Array.Sort(values);
         var half = values.Length / 2;
         return values.Length % 2 == 1 ? values[half] : 0.5 * (values[half - 1] + values[half]);
-    }
-
-    /// <summary>The sampled task under one key.</summary>
-    sealed class SeededSamples(SampledTask task, Key key) : ITask
-    {
-        public string Name => task.Name;
-        public int SolutionDim => task.SolutionDim;
-        public int ObjectiveCount => task.ObjectiveCount;
-        public int MeasureDim => task.MeasureDim;
-        public double[] MeasureLow => task.MeasureLow;
-        public double[] MeasureHigh => task.MeasureHigh;
-        public (double Low, double High) ObjectiveRange => task.ObjectiveRange;
-        public bool HasGradients => false;
-
-        public Evaluation Evaluate(SolutionBatch solutions, bool withJacobians = false) =>
-            withJacobians
-                ? throw new NotSupportedException($"{Name}: a sampled task has no Jacobians; estimate them (gradients 'es').")
-                : task.EvaluateWith(solutions, key);
     }
 }
 

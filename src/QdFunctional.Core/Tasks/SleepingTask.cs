@@ -8,40 +8,16 @@ using QdFunctional.Core.Batches;
 /// It shows how distributed evaluation scales with workers when the machine's cores are not the
 /// limit (<c>qd bench cluster</c>); it is named after its cost, e.g. <c>sleep-50ms</c>.
 /// </summary>
-public sealed class SleepingTask(ITask inner, TimeSpan perSolution, string name) : ITask
+public sealed class SleepingTask(ITask inner, TimeSpan perSolution, string name) : TaskOver(inner, name)
 {
     /// <summary>The wait per solution.</summary>
     public TimeSpan PerSolution { get; } = perSolution;
 
-    /// <inheritdoc/>
-    public string Name => name;
-
-    /// <inheritdoc/>
-    public int SolutionDim => inner.SolutionDim;
-
-    /// <inheritdoc/>
-    public int ObjectiveCount => inner.ObjectiveCount;
-
-    /// <inheritdoc/>
-    public int MeasureDim => inner.MeasureDim;
-
-    /// <inheritdoc/>
-    public double[] MeasureLow => inner.MeasureLow;
-
-    /// <inheritdoc/>
-    public double[] MeasureHigh => inner.MeasureHigh;
-
-    /// <inheritdoc/>
-    public (double Low, double High) ObjectiveRange => inner.ObjectiveRange;
-
-    /// <inheritdoc/>
-    public bool HasGradients => inner.HasGradients;
-
     /// <summary>Waits count × the cost per solution, then evaluates as the wrapped task does.</summary>
-    public Evaluation Evaluate(SolutionBatch solutions, bool withJacobians = false)
+    public override Evaluation Evaluate(SolutionBatch solutions, bool withJacobians = false)
     {
         if (solutions.Count > 0)
             Thread.Sleep(PerSolution * solutions.Count);
-        return inner.Evaluate(solutions, withJacobians);
+        return Inner.Evaluate(solutions, withJacobians);
     }
 }
