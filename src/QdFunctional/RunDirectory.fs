@@ -345,7 +345,9 @@ module RunDirectory =
             }
 
     /// True (the default): `execute` writes each checkpoint on a pool thread from the (immutable) state
-    /// while the loop goes on, one checkpoint at a time, and waits for the last before it returns. False:
+    /// while the loop goes on, one checkpoint at a time (one that comes due while the last is still being
+    /// written is taken when that one is done, a few iterations later), and waits for the last before it
+    /// returns. False:
     /// in the loop, before the next iteration (the watchdog's crash test needs the checkpoint on disk when
     /// the next iteration is observed).
     let mutable checkpointsInBackground = true
@@ -419,6 +421,16 @@ module RunDirectory =
             writing <- System.Threading.Tasks.Task.CompletedTask
             w.GetAwaiter().GetResult()
 
+        // However the loop ends (an exception included), no checkpoint is still being written once the lock goes.
+        use _ =
+            { new IDisposable with
+                member _.Dispose() =
+                    try
+                        writing.Wait()
+                    with _ ->
+                        ()
+            }
+
         // The last iteration whose row this loop put in metrics.parquet. Its first checkpoint writes the
         // file whole (a resumed run's file may hold rows past its checkpoint); later ones append their
         // new rows as a row group, so a checkpoint's cost does not grow with the rows' encoding.
@@ -438,6 +450,9 @@ module RunDirectory =
                     Results.saveMetrics (metricsPath dir) (List.rev rows)
 
                 lastOnDisk <- newest.Iteration
+
+        // A checkpoint is due and not yet begun.
+        let mutable owed = false
 
         let save (progress: RunProgress) (at: float) =
             awaitWriting ()
@@ -494,7 +509,13 @@ module RunDirectory =
                     best <- row.QdScore
                     bestAt <- row.Iteration
 
+                // A checkpoint that comes due while the last is still being written is taken as soon as
+                // that one is on disk, from the state then: the loop never waits for the disk.
                 if checkpointDue then
+                    owed <- true
+
+                if owed && (writing.IsCompleted || not checkpointsInBackground) then
+                    owed <- false
                     saveRobot ()
 
                     save
