@@ -345,9 +345,9 @@ module RunDirectory =
             }
 
     /// True (the default): `execute` writes each checkpoint on a pool thread from the (immutable) state
-    /// while the loop goes on, one checkpoint at a time (one that comes due while the last is still being
-    /// written is taken when that one is done, a few iterations later), and waits for the last before it
-    /// returns. False:
+    /// while the loop goes on, one checkpoint at a time (the loop waits when the next comes due before
+    /// the last is on disk: every due checkpoint is written, at its iteration), and waits for the last
+    /// before it returns. False:
     /// in the loop, before the next iteration (the watchdog's crash test needs the checkpoint on disk when
     /// the next iteration is observed).
     let mutable checkpointsInBackground = true
@@ -451,9 +451,6 @@ module RunDirectory =
 
                 lastOnDisk <- newest.Iteration
 
-        // A checkpoint is due and not yet begun.
-        let mutable owed = false
-
         let save (progress: RunProgress) (at: float) =
             awaitWriting ()
 
@@ -509,13 +506,7 @@ module RunDirectory =
                     best <- row.QdScore
                     bestAt <- row.Iteration
 
-                // A checkpoint that comes due while the last is still being written is taken as soon as
-                // that one is on disk, from the state then: the loop never waits for the disk.
                 if checkpointDue then
-                    owed <- true
-
-                if owed && (writing.IsCompleted || not checkpointsInBackground) then
-                    owed <- false
                     saveRobot ()
 
                     save
