@@ -126,6 +126,10 @@ let execute (dir: string) (mode: Progress.Mode) (progress: RunProgress) =
             | true, i -> i
             | _ -> -1
 
+        // The crash must find that iteration's checkpoint on disk.
+        if crashAt >= 0 then
+            RunDirectory.checkpointsInBackground <- false
+
         let final =
             let summary =
                 match progress.Plan.Archive with

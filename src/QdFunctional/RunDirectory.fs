@@ -42,11 +42,9 @@ module RunDirectory =
     let metricsPath dir = Path.Combine(dir, "metrics.parquet")
     let checkpointPath dir = Path.Combine(dir, "checkpoint.bin")
 
-    /// Writes the checkpoint and the metrics that go with it (metrics first: a checkpoint never
-    /// points past the metrics on disk). One format for every archive: cells, MOME fronts, or
-    /// novelty search's proximity archive, with CMA-MAE's result archive beside it.
-    let checkpoint dir (progress: RunProgress) (elapsed: float) =
-        Results.saveMetrics (metricsPath dir) (List.rev progress.Metrics)
+    /// A checkpoint whose metrics (newest row first) go through `saveMetrics`, before anything else.
+    let private checkpointWith (saveMetrics: MetricsRow list -> unit) dir (progress: RunProgress) (elapsed: float) =
+        saveMetrics progress.Metrics
         Snapshots.write dir progress.State.Iteration progress.State.Evaluations progress.State.Archive // qd serve: heatmaps.jsonl
         let scheduler = progress.State.Scheduler
 
@@ -61,6 +59,12 @@ module RunDirectory =
                 Seq.toArray scheduler.Emitters
             )
         )
+
+    /// Writes the checkpoint and the metrics that go with it (metrics first, the whole file: a
+    /// checkpoint never points past the metrics on disk). One format for every archive: cells, MOME
+    /// fronts, or novelty search's proximity archive, with CMA-MAE's result archive beside it.
+    let checkpoint dir (progress: RunProgress) (elapsed: float) =
+        checkpointWith (fun rows -> Results.saveMetrics (metricsPath dir) (List.rev rows)) dir progress elapsed
 
     /// Writes the final results (archive, metrics, checkpoint).
     let finish dir (progress: RunProgress) (elapsed: float) =
@@ -344,6 +348,14 @@ module RunDirectory =
                 Close = ignore
             }
 
+    /// True (the default): `execute` writes each checkpoint on a pool thread from the (immutable) state
+    /// while the loop goes on, one checkpoint at a time (the loop waits when the next comes due before
+    /// the last is on disk: every due checkpoint is written, at its iteration), and waits for the last
+    /// before it returns. False:
+    /// in the loop, before the next iteration (the watchdog's crash test needs the checkpoint on disk when
+    /// the next iteration is observed).
+    let mutable checkpointsInBackground = true
+
     /// The archive-wide figures take at most one part in this many of a run's time (see `execute`).
     let figureShare = 20.0
 
@@ -404,6 +416,54 @@ module RunDirectory =
         let stagnated () =
             config.Stagnation > 0 && p.State.Iteration - bestAt >= config.Stagnation
 
+        // The checkpoint being written, if any. Files are written as before (metrics first, each
+        // atomically), so a run killed at any moment still resumes from the last whole checkpoint; the
+        // loop waits only when the next checkpoint is due before the last one is on disk.
+        let mutable writing = System.Threading.Tasks.Task.CompletedTask
+
+        let awaitWriting () =
+            let w = writing
+            writing <- System.Threading.Tasks.Task.CompletedTask
+            w.GetAwaiter().GetResult()
+
+        // However the loop ends (an exception included), no checkpoint is still being written once the lock goes.
+        use _ =
+            { new IDisposable with
+                member _.Dispose() =
+                    try
+                        writing.Wait()
+                    with _ ->
+                        ()
+            }
+
+        // The last iteration whose row this loop put in metrics.parquet. Its first checkpoint writes the
+        // file whole (a resumed run's file may hold rows past its checkpoint); later ones append their
+        // new rows as a row group, so a checkpoint's cost does not grow with the rows' encoding.
+        let mutable lastOnDisk = -1
+
+        let saveMetrics (rows: MetricsRow list) =
+            match rows with
+            | [] -> ()
+            | newest :: _ ->
+                let fresh =
+                    rows
+                    |> List.takeWhile (fun m -> m.Iteration > lastOnDisk)
+                    |> List.rev
+                    |> List.toArray
+
+                if lastOnDisk < 0 || not (MetricsParquet.TryAppend(metricsPath dir, fresh)) then
+                    Results.saveMetrics (metricsPath dir) (List.rev rows)
+
+                lastOnDisk <- newest.Iteration
+
+        let save (progress: RunProgress) (at: float) =
+            awaitWriting ()
+
+            if checkpointsInBackground then
+                writing <- System.Threading.Tasks.Task.Run(fun () -> checkpointWith saveMetrics dir progress at)
+            else
+                checkpointWith saveMetrics dir progress at
+
         while p.State.Iteration < config.Iterations
               && not cancel.IsCancellationRequested
               && not unavailable
@@ -455,13 +515,13 @@ module RunDirectory =
                 if checkpointDue then
                     saveLogs ()
 
-                    checkpoint
-                        dir
+                    save
                         { p with
                             State = stepper.Current p.State
                         }
                         (elapsed ())
 
+        awaitWriting ()
         saveLogs ()
 
         p <-

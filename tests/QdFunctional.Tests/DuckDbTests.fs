@@ -107,6 +107,41 @@ let tests =
                 let header = metadata |> Array.find (fun r -> string r[0] = "qdfunctional")
                 Expect.stringContains (string header[1]) "\"kind\":\"grid\"" "the layout travels in the file's metadata"
 
+            testCase "metrics.parquet with row groups appended (a run between checkpoints): every row, in order"
+            <| fun () ->
+                let dir = Path.Combine(Path.GetTempPath(), "qd-tests", Guid.NewGuid().ToString("N"))
+                Directory.CreateDirectory dir |> ignore
+                let path = Path.Combine(dir, "metrics.parquet")
+
+                let rows =
+                    Array.init 30 (fun i ->
+                        QdFunctional.Core.Metrics.MetricsRow(
+                            i,
+                            int64 (100 * i),
+                            i / 2,
+                            0.01 * float i,
+                            float (i * i),
+                            0.5,
+                            1.0,
+                            0.25,
+                            0.001 * float i
+                        ))
+
+                MetricsParquet.Write(path, rows[0..11])
+                Expect.isTrue (MetricsParquet.TryAppend(path, rows[12..19])) "appended"
+                Expect.isTrue (MetricsParquet.TryAppend(path, rows[20..])) "appended"
+
+                let back =
+                    query $"SELECT iteration, evaluations, qd_score FROM read_parquet('{path}') ORDER BY iteration"
+                    |> Array.map (fun r -> r[0] :?> int, r[1] :?> int64, r[2] :?> float)
+
+                Expect.equal back (rows |> Array.map (fun m -> m.Iteration, m.Evaluations, m.QdScore)) "every row"
+
+                let groups =
+                    query $"SELECT count(DISTINCT row_group_id) FROM parquet_metadata('{path}')"
+
+                Expect.equal (Convert.ToInt64(groups[0][0])) 3L "three row groups"
+
             testCase "metrics.parquet: one typed row per iteration, the same numbers"
             <| fun () ->
                 let dir =

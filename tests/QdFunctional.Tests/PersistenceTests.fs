@@ -561,6 +561,45 @@ let tests =
                         "read as NaN")
             }
 
+            test
+                "metrics appended a row group at a time read back as one whole write, and refuse a column the file lacks" {
+                withDir (fun dir ->
+                    let path = Path.Combine(dir, "metrics.parquet")
+                    let whole = Path.Combine(dir, "whole.parquet")
+                    let rows = metricsRows 40
+                    Expect.isFalse (MetricsParquet.TryAppend(path, rows[0..4])) "no file yet: nothing written"
+                    Expect.isFalse (File.Exists path) "still no file"
+                    MetricsParquet.Write(path, rows[0..9])
+                    Expect.isTrue (MetricsParquet.TryAppend(path, rows[10..10])) "one row"
+                    Expect.isTrue (MetricsParquet.TryAppend(path, rows[11..29])) "nineteen rows"
+                    Expect.isTrue (MetricsParquet.TryAppend(path, [||])) "no rows: nothing to do"
+                    Expect.isTrue (MetricsParquet.TryAppend(path, rows[30..])) "the rest"
+                    MetricsParquet.Write(whole, rows)
+                    Expect.equal (MetricsParquet.Read path) (MetricsParquet.Read whole) "the same rows as one write"
+                    Expect.equal (columnNames path) (columnNames whole) "the same columns"
+                    Expect.isEmpty (Directory.GetFiles(dir, ".*.tmp")) "no temporary file left"
+                    // A row with a hypervolume cannot go into a file without that column.
+                    let withVolume =
+                        let r = rows[39]
+
+                        MetricsRow(
+                            r.Iteration + 1,
+                            r.Evaluations,
+                            r.NumElites,
+                            r.Coverage,
+                            r.QdScore,
+                            r.NormQdScore,
+                            r.BestObjective,
+                            r.MeanObjective,
+                            r.ElapsedSeconds,
+                            GlobalHypervolume = 2.5
+                        )
+
+                    let before = File.ReadAllBytes path
+                    Expect.isFalse (MetricsParquet.TryAppend(path, [| withVolume |])) "refused"
+                    Expect.equal (File.ReadAllBytes path) before "the file untouched")
+            }
+
             testList
                 "corrupt files"
                 [

@@ -130,6 +130,28 @@ let knownAnswers =
                 for i in 0..99 do
                     Expect.equal words[i] (k.Bits((1UL <<< 32) - 50UL + uint64 i)) $"word %d{i} near the carry"
 
+            testCase
+                "Uniform value i is low + width * (word i >> 11) / 2^53, the last double below high when it rounds up"
+            <| fun () ->
+                // Every length 0..40 (a vector body and a scalar tail), a block boundary (256) and a long draw.
+                let k = Key.Of 17UL
+
+                for low, high in [ 0.0, 1.0; -3.0, 5.0; 1.0, Math.BitIncrement 1.0 ] do
+                    for n in [ 0..40 ] @ [ 255; 256; 257; 1000; 200_000 ] do
+                        let u = draw n (fun (s: float[]) -> k.Uniform(Span s, low, high))
+                        let words = draw n (fun (s: uint64[]) -> k.Bits(Span s))
+
+                        let expected =
+                            words
+                            |> Array.map (fun w ->
+                                let x = low + (high - low) * Key.ToUnitDouble w
+                                if x < high then x else Math.BitDecrement high)
+
+                        Expect.equal
+                            (Array.map BitConverter.DoubleToInt64Bits u)
+                            (Array.map BitConverter.DoubleToInt64Bits expected)
+                            $"%d{n} values in [%g{low}, %g{high})"
+
             testCase "PRNGKey(seed) is (seed >> 32, seed & 0xFFFFFFFF) as in JAX"
             <| fun () ->
                 Expect.equal (Key.Of 42UL) (Key(0u, 42u)) "PRNGKey(42) = [0, 42]"

@@ -136,4 +136,77 @@ let tests =
 
                 throwsWith<ArgumentException> [ "at least one emitter" ] (fun () ->
                     Scheduler.Create(archive (), []) |> ignore)
+
+            testCase "Iteration.Step's pooled batches give ask/tell's archives and never change an earlier one"
+            <| fun () ->
+                let d = 20
+
+                let task =
+                    QdFunctional.Core.Tasks.LinearProjection(
+                        QdFunctional.Core.Tasks.LinearProjection.Function.Sphere,
+                        d
+                    )
+
+                let x0 = EmitterStart.FromPoint(Array.zeroCreate d)
+
+                let emitters: IEmitter list =
+                    [
+                        GaussianEmitter(d, 0.3, 7, x0)
+                        IsoLineEmitter(d, 0.1, 0.2, 5, x0)
+                        GaussianEmitter(d, 0.5, 3, x0)
+                    ]
+
+                let start =
+                    let values = Array.zeroCreate (50 * d)
+                    (Key.Of 9UL).Normal(Span values, 0.0, 2.0)
+                    let pop = SolutionBatch(50, d, values)
+
+                    let grid = CellArchive.Grid(d, [| 20; 20 |], task.MeasureLow, task.MeasureHigh)
+
+                    let struct (filled, _) = grid.Add(pop, task.Evaluate pop)
+                    Scheduler.Create(filled, emitters)
+
+                let keys = RunKeys(4UL)
+                // A fresh copy of the archive's columns.
+                let snapshot (s: Scheduler) =
+                    let t = s.Archive.ToTable()
+                    t.Cells, t.Objectives, t.Solutions
+
+                let mutable pooled = start
+                let mutable plain = start
+                let kept = ResizeArray()
+
+                for i in 1..40 do
+                    let struct (next, _) =
+                        Iteration.Step(pooled, task, keys.Iteration i, IterationOptions())
+
+                    pooled <- next
+                    kept.Add(next, snapshot next)
+                    let struct (asked, batch) = plain.Ask((keys.Iteration i).Key)
+                    let struct (told, _) = asked.Tell(task.Evaluate batch)
+                    plain <- told
+
+                Expect.equal (snapshot pooled) (snapshot plain) "the same archive as plain ask/tell"
+
+                for s, before in kept do
+                    Expect.equal (snapshot s) before "an earlier archive is as it was when it was made"
+
+            testCase "SampleInto draws the elites Sample draws"
+            <| fun () ->
+                let a =
+                    let struct (filled, _) =
+                        (archive ())
+                            .Add(
+                                SolutionBatch(5, 2, [| 0.1; 0.1; 0.3; 0.3; 0.5; 0.5; 0.7; 0.7; 0.9; 0.9 |]),
+                                evaluation
+                                    [| 1.0; 2.0; 3.0; 4.0; 5.0 |]
+                                    [| 0.1; 0.1; 0.3; 0.3; 0.5; 0.5; 0.7; 0.7; 0.9; 0.9 |]
+                            )
+
+                    filled
+
+                for count in [ 0; 1; 37; 300 ] do
+                    let into = Array.zeroCreate count
+                    a.SampleInto(Key.Of 6UL, Span into)
+                    Expect.sequenceEqual into (a.Sample(Key.Of 6UL, count)) $"{count} elites, the same draws"
         ]

@@ -1,5 +1,6 @@
 namespace QdFunctional.Core.Archives;
 
+using System.Buffers;
 using QdFunctional.Core.Batches;
 using QdFunctional.Core.Persistence;
 using QdFunctional.Core.Random;
@@ -126,7 +127,7 @@ public sealed class CellArchive : IArchive
         double valueBase = double.IsNegativeInfinity(tMin) ? 0.0 : tMin;
 
         // Per cell: the winning row, how many rows beat the threshold, and their objective sum.
-        var winners = new Dictionary<int, (int Row, int Count, double Sum)>();
+        var winners = BatchWinners.Rent(n);
         for (int i = 0; i < n; i++)
         {
             var current = store[cells[i]];
@@ -136,17 +137,18 @@ public sealed class CellArchive : IArchive
             if (!(f > threshold))
                 continue;
             status[i] = current is null ? AddStatus.New : AddStatus.Improved;
-            if (winners.TryGetValue(cells[i], out var w))
-                winners[cells[i]] = (f > objectives[w.Row] ? i : w.Row, w.Count + 1, w.Sum + f);
-            else
-                winners[cells[i]] = (i, 1, f);
+            winners.Offer(cells[i], i, f, objectives);
         }
 
         if (winners.Count == 0)
+        {
+            winners.Return();
             return (this, new AddReport(status, value, cells));
+        }
 
-        var updates = new Elite[winners.Count];
-        var newCells = new List<int>();
+        var updates = ArrayPool<Elite>.Shared.Rent(winners.Count);
+        var newCells = ArrayPool<int>.Shared.Rent(winners.Count);
+        int fresh = 0;
         int numElites = Stats.NumElites;
         double sum = Stats.ObjectiveSum,
             comp = Stats.ObjectiveSumCompensation;
@@ -157,9 +159,11 @@ public sealed class CellArchive : IArchive
         double lr = Options.LearningRate;
         for (int i = 0; i < n; i++)
         {
-            if (status[i] == AddStatus.NotAdded || winners[cells[i]].Row != i)
+            if (status[i] == AddStatus.NotAdded)
                 continue;
-            var (_, count, fsum) = winners[cells[i]];
+            var (row, count, fsum) = winners[cells[i]];
+            if (row != i)
+                continue;
             var current = store[cells[i]];
             double f = objectives[i];
             double threshold = lr == 1.0 ? f : AnnealedThreshold(current?.Threshold ?? tMin, lr, count, fsum / count);
@@ -176,7 +180,7 @@ public sealed class CellArchive : IArchive
             if (current is null)
             {
                 numElites++;
-                newCells.Add(cells[i]);
+                newCells[fresh++] = cells[i];
                 (sum, comp) = ArchiveStats.Accumulate(sum, comp, f);
             }
             else
@@ -191,8 +195,11 @@ public sealed class CellArchive : IArchive
                 bestLost = false;
             }
         }
+        winners.Return();
 
-        var nextStore = store.With(updates, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(newCells));
+        var nextStore = store.With(updates.AsSpan(0, u), newCells.AsSpan(0, fresh));
+        ArrayPool<Elite>.Shared.Return(updates, clearArray: true);
+        ArrayPool<int>.Shared.Return(newCells);
         // Only CMA-MAE can replace the best elite by a worse one; then the best is found again.
         if (bestLost)
             best = BestOf(nextStore);
@@ -265,12 +272,24 @@ public sealed class CellArchive : IArchive
             throw new InvalidOperationException("Cannot sample elites from an empty archive.");
         if (count < 0)
             throw new ArgumentOutOfRangeException(nameof(count), count, "Sample count must be 0 or more.");
-        var picks = new int[count];
-        key.Integers(picks, 0, store.Occupied.Count);
         var elites = new Elite[count];
-        for (int i = 0; i < count; i++)
-            elites[i] = store[store.Occupied[picks[i]]]!;
+        SampleInto(key, elites);
         return elites;
+    }
+
+    /// <inheritdoc/>
+    public void SampleInto(Key key, Span<Elite> destination)
+    {
+        if (IsEmpty)
+            throw new InvalidOperationException("Cannot sample elites from an empty archive.");
+        int count = destination.Length;
+        var rented = count > 256 ? ArrayPool<int>.Shared.Rent(count) : null;
+        Span<int> picks = rented is null ? stackalloc int[count] : rented.AsSpan(0, count);
+        key.Integers(picks, 0, store.Occupied.Count);
+        for (int i = 0; i < count; i++)
+            destination[i] = store[store.Occupied[picks[i]]]!;
+        if (rented is not null)
+            ArrayPool<int>.Shared.Return(rented);
     }
 
     /// <inheritdoc/>

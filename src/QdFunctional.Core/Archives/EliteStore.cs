@@ -42,17 +42,18 @@ internal sealed class EliteStore
         if (updates.Length == 0)
             return this;
         var top = (Elite?[]?[]?[])groups.Clone();
-        var copiedGroups = new HashSet<int>();
-        var copiedChunks = new HashSet<int>();
         foreach (var elite in updates)
         {
             int g = elite.Cell >> GroupShift,
                 c = (elite.Cell >> ChunkShift) & (ChunksPerGroup - 1);
-            if (copiedGroups.Add(g))
-                top[g] = groups[g] is { } oldGroup ? (Elite?[]?[])oldGroup.Clone() : new Elite?[]?[ChunksPerGroup];
+            // A group or chunk is this store's own once it differs from the one it was copied from.
+            var oldGroup = groups[g];
+            if (top[g] is null || ReferenceEquals(top[g], oldGroup))
+                top[g] = oldGroup is not null ? (Elite?[]?[])oldGroup.Clone() : new Elite?[]?[ChunksPerGroup];
             var group = top[g]!;
-            if (copiedChunks.Add(elite.Cell >> ChunkShift))
-                group[c] = group[c] is { } oldChunk ? (Elite?[])oldChunk.Clone() : new Elite?[ChunkSize];
+            var oldChunk = oldGroup?[c];
+            if (group[c] is null || ReferenceEquals(group[c], oldChunk))
+                group[c] = oldChunk is not null ? (Elite?[])oldChunk.Clone() : new Elite?[ChunkSize];
             group[c]![elite.Cell & (ChunkSize - 1)] = elite;
         }
         return new EliteStore(CellCount, top, Occupied.Append(newCells));

@@ -37,6 +37,13 @@ public interface IArchive
     /// <summary><paramref name="count"/> elites drawn uniformly with replacement.</summary>
     Elite[] Sample(Key key, int count);
 
+    /// <summary>
+    /// <see cref="Sample"/>'s draws written into <paramref name="destination"/>: the same elites as
+    /// <c>Sample(key, destination.Length)</c>, without a new array where the archive can avoid one
+    /// (the iteration loop samples parents into pooled arrays).
+    /// </summary>
+    void SampleInto(Key key, Span<Elite> destination) => Sample(key, destination.Length).CopyTo(destination);
+
     /// <summary>All elites, in cell order.</summary>
     IEnumerable<Elite> Elites { get; }
 

@@ -36,6 +36,21 @@ public sealed class SolutionBatch
         this.offset = offset;
     }
 
+    /// <summary>
+    /// A batch over the first count × dim values of <paramref name="values"/>, which may be longer (an
+    /// array rented from a pool). For the iteration loop, which owns the array and takes it back only
+    /// after the batch is told, when nothing holds the batch any more.
+    /// </summary>
+    internal static SolutionBatch OverPrefix(int count, int dim, double[] values)
+    {
+        if (values.LongLength < (long)count * dim)
+            throw new ArgumentException(
+                $"A batch of {count} × {dim} needs {(long)count * dim} values, got {values.Length}.",
+                nameof(values)
+            );
+        return new SolutionBatch(count, dim, values, 0);
+    }
+
     /// <summary>n: number of solutions.</summary>
     public int Count { get; }
 

@@ -72,7 +72,7 @@ public sealed record GaussianEmitter : IEmitter, IBlockEmitter, ICheckpointedEmi
     IEmitter AskInto(IArchive archive, Key key, double[] block, int first)
     {
         var (kParents, kNoise) = key.Split2();
-        Variation.CopySolutions(archive.Sample(kParents, BatchSize), block, first, SolutionDim);
+        Variation.CopySampledSolutions(archive, kParents, BatchSize, block, first, SolutionDim);
         Variation.Gaussian(block, first, BatchSize, SolutionDim, Sigma, kNoise);
         Bounds?.Clip(block.AsSpan(first, BatchSize * SolutionDim));
         return this;

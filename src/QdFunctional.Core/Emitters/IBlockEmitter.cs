@@ -6,7 +6,9 @@ using QdFunctional.Core.Random;
 /// <summary>
 /// An emitter that can write its batch into rows of a larger block: a scheduler with several such
 /// emitters asks them all into one batch, instead of concatenating their batches (which copies
-/// every row once more).
+/// every row once more). Such an emitter is stateless: its Tell returns itself and reads nothing,
+/// so the scheduler hands it no slices, and the iteration loop may write its rows into a pooled
+/// block that it reuses once the batch is told.
 /// </summary>
 internal interface IBlockEmitter : IEmitter
 {

@@ -1,5 +1,6 @@
 namespace QdFunctional.Core.Emitters;
 
+using System.Buffers;
 using QdFunctional.Core.Archives;
 using QdFunctional.Core.Batches;
 using QdFunctional.Core.Checkpoints;
@@ -85,8 +86,11 @@ public sealed record IsoLineEmitter : IEmitter, IBlockEmitter, ICheckpointedEmit
     IEmitter AskInto(IArchive archive, Key key, double[] block, int first)
     {
         var (kA, kB, kNoise) = key.Split3();
-        Variation.CopySolutions(archive.Sample(kA, BatchSize), block, first, SolutionDim);
-        Variation.IsoLine(block, first, archive.Sample(kB, BatchSize), SolutionDim, IsoSigma, LineSigma, kNoise);
+        Variation.CopySampledSolutions(archive, kA, BatchSize, block, first, SolutionDim);
+        var second = ArrayPool<Elite>.Shared.Rent(BatchSize);
+        archive.SampleInto(kB, second.AsSpan(0, BatchSize));
+        Variation.IsoLine(block, first, second, BatchSize, SolutionDim, IsoSigma, LineSigma, kNoise);
+        ArrayPool<Elite>.Shared.Return(second, clearArray: true);
         Bounds?.Clip(block.AsSpan(first, BatchSize * SolutionDim));
         return this;
     }

@@ -1,5 +1,6 @@
 namespace QdFunctional.Core.Emitters;
 
+using System.Buffers;
 using QdFunctional.Core.Archives;
 using QdFunctional.Core.Random;
 using QdFunctional.Numerics;
@@ -25,6 +26,20 @@ public static class Variation
     {
         for (int i = 0; i < elites.Count; i++)
             elites[i].Solution.CopyTo(block.AsSpan(start + i * dim, dim));
+    }
+
+    /// <summary>
+    /// <paramref name="rows"/> parents sampled from <paramref name="archive"/> with <paramref name="key"/>
+    /// (the draws of <c>archive.Sample(key, rows)</c>), their solutions written as rows from value
+    /// <paramref name="start"/> of <paramref name="block"/>; the parents pass through a pooled array.
+    /// </summary>
+    internal static void CopySampledSolutions(IArchive archive, Key key, int rows, double[] block, int start, int dim)
+    {
+        var parents = ArrayPool<Elite>.Shared.Rent(rows);
+        archive.SampleInto(key, parents.AsSpan(0, rows));
+        for (int i = 0; i < rows; i++)
+            parents[i].Solution.CopyTo(block.AsSpan(start + i * dim, dim));
+        ArrayPool<Elite>.Shared.Return(parents, clearArray: true);
     }
 
     /// <summary>
@@ -72,7 +87,11 @@ public static class Variation
 
     /// <summary>Iso+LineDD on the rows from value <paramref name="first"/> of <paramref name="a"/>, one per second parent in <paramref name="b"/>.</summary>
     internal static void IsoLine(double[] a, int first, Elite[] b, int dim, double sigmaIso, double sigmaLine, Key key) =>
-        IsoLineRows(a, first, b.Length, (i, _) => b[i].Solution, dim, sigmaIso, sigmaLine, key);
+        IsoLine(a, first, b, b.Length, dim, sigmaIso, sigmaLine, key);
+
+    /// <summary>Iso+LineDD on <paramref name="rows"/> rows from value <paramref name="first"/> of <paramref name="a"/>, the second parents the first <paramref name="rows"/> of <paramref name="b"/> (a pooled array may be longer).</summary>
+    internal static void IsoLine(double[] a, int first, Elite[] b, int rows, int dim, double sigmaIso, double sigmaLine, Key key) =>
+        IsoLineRows(a, first, rows, (i, _) => b[i].Solution, dim, sigmaIso, sigmaLine, key);
 
     /// <summary>Row i of the second parents (its <c>dim</c> values).</summary>
     delegate ReadOnlySpan<double> RowOf(int i, int dim);

@@ -38,14 +38,60 @@ public static class MetricsParquet
     public static void Write(string path, IReadOnlyList<MetricsRow> rows)
     {
         Validate(rows);
-        AtomicFile.Write(path, stream => WriteToAsync(stream, rows, CancellationToken.None).GetAwaiter().GetResult());
+        AtomicFile.Write(path, stream => WriteToAsync(stream, rows, null, append: false, CancellationToken.None).GetAwaiter().GetResult());
+    }
+
+    /// <summary>
+    /// Appends <paramref name="rows"/> to a file written by <see cref="Write"/> as one more row group,
+    /// atomically: the file's bytes are copied beside it, the group and a new footer are written to the
+    /// copy, and the copy is renamed over the file. A run's checkpoint then costs a byte copy of the rows
+    /// so far (about 40 bytes each) and the encoding of its new rows only, instead of encoding every row
+    /// again. Returns false and writes nothing when the file is missing or lacks an optional column some
+    /// row has a value in: write the whole file then.
+    /// </summary>
+    /// <param name="path">A file written by <see cref="Write"/> (or appended to before).</param>
+    /// <param name="rows">The rows after the file's last one, in order.</param>
+    public static bool TryAppend(string path, IReadOnlyList<MetricsRow> rows)
+    {
+        Validate(rows);
+        if (!File.Exists(path))
+            return false;
+        var present = ParquetColumns
+            .ReadFileAsync(path, reader => Task.FromResult(PresentOptional(reader)), CancellationToken.None)
+            .GetAwaiter()
+            .GetResult();
+        for (int j = 0; j < OptionalColumns.Length; j++)
+            if (!present[j] && AnyValue(rows, j))
+                return false;
+        if (rows.Count == 0)
+            return true;
+        AtomicFile.Write(
+            path,
+            stream =>
+            {
+                using (var old = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16))
+                    old.CopyTo(stream);
+                WriteToAsync(stream, rows, present, append: true, CancellationToken.None).GetAwaiter().GetResult();
+            }
+        );
+        return true;
+    }
+
+    /// <summary>Which of <see cref="OptionalColumns"/> the file has.</summary>
+    private static bool[] PresentOptional(ParquetReader reader)
+    {
+        var present = new bool[OptionalColumns.Length];
+        foreach (var f in reader.Schema.DataFields)
+            for (int j = 0; j < OptionalColumns.Length; j++)
+                present[j] |= f.Path.ToString() == OptionalColumns[j];
+        return present;
     }
 
     /// <summary>Asynchronous form of <see cref="Write"/>.</summary>
     public static Task WriteAsync(string path, IReadOnlyList<MetricsRow> rows, CancellationToken cancellationToken = default)
     {
         Validate(rows);
-        return AtomicFile.WriteAsync(path, (stream, ct) => WriteToAsync(stream, rows, ct), cancellationToken);
+        return AtomicFile.WriteAsync(path, (stream, ct) => WriteToAsync(stream, rows, null, append: false, ct), cancellationToken);
     }
 
     /// <summary>Reads a file written by <see cref="Write"/>.</summary>
@@ -65,7 +111,18 @@ public static class MetricsParquet
                 throw new ArgumentException($"row {i} is null", nameof(rows));
     }
 
-    private static async Task WriteToAsync(Stream stream, IReadOnlyList<MetricsRow> rows, CancellationToken ct)
+    /// <summary>
+    /// Writes the rows as one row group: a new file, or with <paramref name="append"/> a group added to the
+    /// file the stream holds. The optional columns are those some row has a value in, or
+    /// <paramref name="optionalPresent"/> (an appended group must have its file's columns).
+    /// </summary>
+    private static async Task WriteToAsync(
+        Stream stream,
+        IReadOnlyList<MetricsRow> rows,
+        bool[]? optionalPresent,
+        bool append,
+        CancellationToken ct
+    )
     {
         int n = rows.Count;
         var iteration = new DataField<int>("iteration");
@@ -77,7 +134,7 @@ public static class MetricsParquet
             fields.Add(doubles[j] = new DataField<double>(DoubleColumns[j], nullable: true));
         var optional = new List<(DataField<double> Field, int Index)>();
         for (int j = 0; j < OptionalColumns.Length; j++)
-            if (AnyValue(rows, j))
+            if (optionalPresent?[j] ?? AnyValue(rows, j))
             {
                 var field = new DataField<double>(OptionalColumns[j], nullable: true);
                 fields.Add(field);
@@ -86,7 +143,7 @@ public static class MetricsParquet
         var schema = new ParquetSchema(fields);
 
         var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy };
-        var writer = await ParquetWriter.CreateAsync(schema, stream, options, false, ct).ConfigureAwait(false);
+        var writer = await ParquetWriter.CreateAsync(schema, stream, options, append, ct).ConfigureAwait(false);
         writer.CustomMetadata = new Dictionary<string, string> { [ParquetColumns.MetadataKey] = $"{{\"format_version\":{FormatVersion}}}" };
         if (n > 0)
         {

@@ -319,12 +319,37 @@ public readonly record struct Key(uint Hi, uint Lo)
             int m = Math.Min(Block, destination.Length - i);
             Threefry.Fill(Hi, Lo, start + (ulong)i, words[..m]);
             var d = destination.Slice(i, m);
-            for (int j = 0; j < m; j++)
+            int j = 0;
+            if (Vector512.IsHardwareAccelerated)
+                j = UnitsByEight(words[..m], d, low, width, high, below);
+            for (; j < m; j++)
             {
                 double x = low + width * ToUnitDouble(words[j]);
                 d[j] = x < high ? x : below;
             }
         }
+    }
+
+    /// <summary>
+    /// The loop of <see cref="UniformChunk"/> eight words at a time, to the bit: the top 53 bits of a
+    /// word convert to a double exactly, and the multiply and the add stay two roundings, as in the
+    /// scalar form. Returns how many values it wrote (a multiple of eight).
+    /// </summary>
+    static int UnitsByEight(ReadOnlySpan<ulong> words, Span<double> destination, double low, double width, double high, double below)
+    {
+        var lowV = Vector512.Create(low);
+        var widthV = Vector512.Create(width);
+        var highV = Vector512.Create(high);
+        var belowV = Vector512.Create(below);
+        var unit = Vector512.Create(1.0 / (1UL << 53));
+        int j = 0;
+        for (; j + 8 <= words.Length; j += 8)
+        {
+            var u = Vector512.ConvertToDouble(Vector512.ShiftRightLogical(Vector512.Create(words.Slice(j, 8)), 11)) * unit;
+            var x = lowV + widthV * u;
+            Vector512.ConditionalSelect(Vector512.LessThan(x, highV), x, belowV).CopyTo(destination.Slice(j, 8));
+        }
+        return j;
     }
 
     /// <summary>

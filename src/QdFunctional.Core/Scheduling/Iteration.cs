@@ -1,5 +1,6 @@
 namespace QdFunctional.Core.Scheduling;
 
+using System.Buffers;
 using QdFunctional.Core.Batches;
 using QdFunctional.Core.Emitters;
 using QdFunctional.Core.Tasks;
@@ -52,7 +53,13 @@ public static class Iteration
         if (jacobianEmitters && options.Estimator is not null)
             (askKey, probeKey) = askKey.Split2();
 
-        var (next, solutions) = scheduler.Ask(askKey);
+        Scheduler next;
+        SolutionBatch solutions;
+        double[]? rented = null;
+        if (jacobianEmitters)
+            (next, solutions) = scheduler.Ask(askKey);
+        else
+            (next, solutions, rented) = scheduler.AskRented(askKey);
         Evaluation evaluation;
         if (jacobianEmitters)
         {
@@ -65,6 +72,10 @@ public static class Iteration
             evaluations += solutions.Count;
         }
         var told = next.Tell(options.TellObjectives ? evaluation : evaluation.WithoutObjectives()).Scheduler;
+        // Told: the archive copied the rows it keeps and nothing else holds the batch. (Not handed back
+        // when the evaluation or the tell throws: a task might still hold it then.)
+        if (rented is not null)
+            ArrayPool<double>.Shared.Return(rented);
         return (told, evaluations);
     }
 

@@ -1,5 +1,6 @@
 namespace QdFunctional.Core.Scheduling;
 
+using System.Buffers;
 using System.Collections.Immutable;
 using QdFunctional.Core.Archives;
 using QdFunctional.Core.Batches;
@@ -149,17 +150,40 @@ public sealed class Scheduler
     /// <summary><see cref="Ask"/> with every emitter writing its rows straight into the one batch (no concatenation).</summary>
     (Scheduler Scheduler, SolutionBatch Solutions) AskIntoOneBlock(Key key)
     {
+        // Every row is written by its emitter: skip zeroing.
+        var (next, all, _) = AskIntoBlock(key, n => GC.AllocateUninitializedArray<double>(n));
+        return (next, all);
+    }
+
+    /// <summary>
+    /// The ask of <see cref="Iteration.Step"/>: the same solutions as <see cref="Ask"/>, but when every
+    /// emitter writes blocks (their Tell reads nothing) and the archive has elites, the rows go into an
+    /// array rented from the shared pool, returned as <c>Rented</c>. The batch never leaves the iteration
+    /// (the archive copies the rows it keeps), so the caller hands the array back once the batch is
+    /// told, and a steady run allocates no solution block per iteration.
+    /// </summary>
+    internal (Scheduler Scheduler, SolutionBatch Solutions, double[]? Rented) AskRented(Key key)
+    {
+        if (Pending is not null || Archive.IsEmpty || !AllWriteBlocks())
+        {
+            var (next, solutions) = Ask(key);
+            return (next, solutions, null);
+        }
+        return AskIntoBlock(key, n => ArrayPool<double>.Shared.Rent(n));
+    }
+
+    (Scheduler Scheduler, SolutionBatch Solutions, double[] Block) AskIntoBlock(Key key, Func<int, double[]> blockOf)
+    {
         int dim = Archive.SolutionDim;
         var offsets = new int[Emitters.Length + 1];
         for (int i = 0; i < Emitters.Length; i++)
             offsets[i + 1] = offsets[i] + Emitters[i].BatchSize;
-        // Every row is written by its emitter: skip zeroing.
-        var block = GC.AllocateUninitializedArray<double>(offsets[^1] * dim);
+        var block = blockOf(offsets[^1] * dim);
         var next = ImmutableArray.CreateBuilder<IEmitter>(Emitters.Length);
         for (int i = 0; i < Emitters.Length; i++)
             next.Add(((IBlockEmitter)Emitters[i]).AskInto(Archive, key.FoldIn(i), block, offsets[i] * dim));
-        var all = new SolutionBatch(offsets[^1], dim, block);
-        return (new Scheduler(Archive, ResultArchive, next.MoveToImmutable(), new PendingAsk(all, offsets)), all);
+        var all = SolutionBatch.OverPrefix(offsets[^1], dim, block);
+        return (new Scheduler(Archive, ResultArchive, next.MoveToImmutable(), new PendingAsk(all, offsets)), all, block);
     }
 
     /// <summary>
@@ -196,7 +220,8 @@ public sealed class Scheduler
             int start = pending.Offsets[i],
                 count = pending.Offsets[i + 1] - start;
             bool whole = start == 0 && count == solutions.Count;
-            if (count == 0)
+            // A block emitter's Tell reads nothing and returns itself: no slices to copy for it.
+            if (count == 0 || Emitters[i] is IBlockEmitter)
             {
                 next.Add(Emitters[i]);
                 continue;
