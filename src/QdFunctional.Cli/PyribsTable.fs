@@ -1,0 +1,301 @@
+/// pyribs' sphere example (d = 100, 100×100 grid over ±256, 540 evaluations per iteration, 10,000
+/// iterations) for the CMA-ME family, Multi-Emitter MAP-Elites and novelty search with CMA-ES, run
+/// with pyribs' settings and reported beside pyribs' published 20-trial table (QD score = sum of
+/// objectives, coverage of the 100×100 result grid).
+module QdFunctional.Cli.PyribsTable
+
+open System
+open System.Diagnostics
+open System.IO
+open System.Threading.Tasks
+open QdFunctional
+
+/// One row of the table: pyribs' configuration name, ours, and pyribs' figures (mean, sd).
+type Row =
+    {
+        Pyribs: string
+        /// What pyribs runs, in words.
+        Settings: string
+        Algorithm: string
+        /// Our settings on top of the algorithm's preset.
+        Tune: RunConfig -> RunConfig
+        QdScore: float * float
+        Coverage: float * float
+    }
+
+let private cmaMe15 ranker restart (c: RunConfig) =
+    { c with
+        Emitters = 15
+        Ranker = ranker
+        Restart = restart
+    }
+
+/// pyribs' table (its sphere example's documented results: 20 trials, mean ± sd).
+let rows =
+    [
+        {
+            Pyribs = "me_map_elites"
+            Settings =
+                "bandit over 15 obj + 15 2rd + 15 2imp CMA-ES + 15 iso-line (0.01, 0.1), 15 active, reselect on restart"
+            Algorithm = Algorithms.MultiEmitter.meMapElites
+            Tune = id
+            QdScore = 533477.98, 15041.68
+            Coverage = 65.28, 2.05
+        }
+        {
+            Pyribs = "cma_me_imp_mu"
+            Settings = "2imp, mu, no-improvement restart, 15 × 36"
+            Algorithm = Algorithms.CmaMe.cmaMeMu
+            Tune = cmaMe15 "2imp" "no-improvement"
+            QdScore = 498464.35, 2214.86
+            Coverage = 61.11, 0.34
+        }
+        {
+            Pyribs = "cma_me_basic"
+            Settings = "2imp, mu, basic restart"
+            Algorithm = Algorithms.CmaMe.cmaMeMu
+            Tune = cmaMe15 "2imp" "basic"
+            QdScore = 398192.00, 10174.36
+            Coverage = 47.04, 1.30
+        }
+        {
+            Pyribs = "cma_me_rd"
+            Settings = "2rd, filter, no-improvement restart"
+            Algorithm = Algorithms.CmaMe.cmaMe
+            Tune = cmaMe15 "2rd" "no-improvement"
+            QdScore = 458403.60, 2739.42
+            Coverage = 56.21, 0.42
+        }
+        {
+            Pyribs = "cma_me_rd_mu"
+            Settings = "2rd, mu, no-improvement restart"
+            Algorithm = Algorithms.CmaMe.cmaMeMu
+            Tune = cmaMe15 "2rd" "no-improvement"
+            QdScore = 512692.56, 4070.15
+            Coverage = 63.78, 0.61
+        }
+        {
+            Pyribs = "cma_me_opt"
+            Settings = "obj, mu, basic restart"
+            Algorithm = Algorithms.CmaMe.cmaMeMu
+            Tune = cmaMe15 "obj" "basic"
+            QdScore = 57517.77, 3042.75
+            Coverage = 5.97, 0.33
+        }
+        {
+            Pyribs = "cma_me_mixed"
+            Settings = "7 × 2rd + 8 × 2imp, filter, no-improvement restart"
+            Algorithm = Algorithms.CmaMe.cmaMe
+            Tune = cmaMe15 "2rd:7,2imp:8" "no-improvement"
+            QdScore = 458827.27, 2359.05
+            Coverage = 56.19, 0.35
+        }
+        {
+            Pyribs = "ns_cma"
+            Settings = "nov, mu, basic restart, proximity k 15, threshold 18.944; 100×100 result grid"
+            Algorithm = Algorithms.Novelty.nsCma
+            Tune = id
+            QdScore = 154937.46, 10344.01
+            Coverage = 19.19, 1.38
+        }
+        {
+            Pyribs = "nslc"
+            Settings =
+                "nslc, filter, no-improvement restart, local competition, k 15, threshold 3.7; 100×100 result grid"
+            Algorithm = Algorithms.Novelty.nslcCma
+            Tune = id
+            QdScore = 509331.09, 2565.67
+            Coverage = 63.01, 0.35
+        }
+        {
+            Pyribs = "nslc_cma_imp"
+            Settings = "2imp, filter, over the same local-competition proximity archive"
+            Algorithm = Algorithms.Novelty.nslcCma
+            Tune = fun c -> { c with Ranker = "2imp" }
+            QdScore = 537891.90, 3242.39
+            Coverage = 67.98, 0.43
+        }
+    ]
+
+type Result =
+    {
+        Row: string
+        Seed: int
+        QdScore: float
+        Coverage: float
+        Seconds: float
+    }
+
+/// The run config of a row: the algorithm's preset on LP-sphere at d = 100 with pyribs' grid, then the row's settings.
+let config (dim: int) (iterations: int) (row: Row) (seed: int) =
+    { RunConfig.preset "lp-sphere" row.Algorithm { RunConfig.defaults with Dim = dim } with
+        Iterations = iterations
+        Seed = uint64 seed
+    }
+    |> row.Tune
+
+let private runOne dim iterations (row: Row, seed) =
+    let plan = config dim iterations row seed |> RunPlan.parse
+    let t = Run.task plan
+    let clock = Stopwatch.StartNew()
+    let final = Run.init plan t |> Run.fold plan t ignore
+    // The result archive: the grid novelty runs keep beside their proximity archive, else the archive.
+    let s = final.Archive.Stats
+
+    {
+        Row = row.Pyribs
+        Seed = seed
+        QdScore = s.QdScore + s.QdOffset * float s.NumElites
+        Coverage = 100.0 * s.Coverage
+        Seconds = clock.Elapsed.TotalSeconds
+    }
+
+let private meanSd (xs: float list) =
+    let m = List.average xs
+
+    let sd =
+        if xs.Length > 1 then
+            sqrt ((xs |> List.sumBy (fun x -> (x - m) ** 2.0)) / float (xs.Length - 1))
+        else
+            0.0
+
+    m, sd
+
+/// Within spread: the means differ by at most twice the standard deviation of a difference of one
+/// run from each side, 2 √(sd_pyribs² + sd_ours²).
+let withinSpread (ourMean: float, ourSd: float) (theirMean: float, theirSd: float) =
+    abs (ourMean - theirMean) <= 2.0 * sqrt (theirSd * theirSd + ourSd * ourSd)
+
+let private readCsv (csv: string) =
+    if File.Exists csv then
+        File.ReadAllLines csv
+        |> Array.skip 1
+        |> Array.map (fun line ->
+            let f = line.Split ','
+
+            {
+                Row = f[0]
+                Seed = int f[1]
+                QdScore = float f[2]
+                Coverage = float f[3]
+                Seconds = float f[4]
+            })
+        |> Array.toList
+    else
+        []
+
+/// Runs every (row, seed) on all cores and writes `pyribs-table.md` and `pyribs-runs.csv` to `outDir`.
+/// Runs already in the CSV for rows not asked for now stay, so rows can be redone one at a time.
+let run (seeds: int) (iterations: int) (selected: string list) (outDir: string) =
+    Directory.CreateDirectory outDir |> ignore
+    let dim = 100
+
+    let chosen =
+        if selected.IsEmpty then
+            rows
+        else
+            let unknown =
+                selected
+                |> List.filter (fun s -> not (rows |> List.exists (fun r -> r.Pyribs = s)))
+
+            if not unknown.IsEmpty then
+                invalidArg
+                    "algorithms"
+                    $"""Unknown pyribs configuration(s) {String.concat ", " unknown}; known: {rows |> List.map _.Pyribs |> String.concat ", "}."""
+
+            rows |> List.filter (fun r -> List.contains r.Pyribs selected)
+
+    let jobs =
+        [
+            for r in chosen do
+                for s in 1..seeds -> r, s
+        ]
+
+    printfn
+        "pyribs table: %d runs (%d configurations × %d seeds), %d iterations, d = %d"
+        jobs.Length
+        chosen.Length
+        seeds
+        iterations
+        dim
+
+    let results = Collections.Concurrent.ConcurrentBag<Result>()
+    let options = ParallelOptions(MaxDegreeOfParallelism = Environment.ProcessorCount)
+
+    Parallel.ForEach(
+        jobs,
+        options,
+        fun job ->
+            let r = runOne dim iterations job
+            results.Add r
+            printfn "  %-14s seed %d: QD %.0f, coverage %.2f%% (%.0f s)" r.Row r.Seed r.QdScore r.Coverage r.Seconds
+    )
+    |> ignore
+
+    let csv = Path.Combine(outDir, "pyribs-runs.csv")
+    let redone = chosen |> List.map _.Pyribs |> Set.ofList
+
+    let all =
+        (readCsv csv |> List.filter (fun r -> not (redone.Contains r.Row)))
+        @ List.ofSeq results
+        |> List.sortBy (fun r -> r.Row, r.Seed)
+
+    File.WriteAllLines(
+        csv,
+        "row,seed,qd_score,coverage_percent,seconds"
+        :: [
+            for r in all -> $"{r.Row},{r.Seed},{r.QdScore:R},{r.Coverage:R},{r.Seconds:F1}"
+        ]
+    )
+
+    let lines =
+        [
+            "# pyribs' sphere table: QdFunctional beside pyribs"
+            ""
+            $"LP-sphere, d = {dim}, 100×100 grid over ±256, 540 evaluations per iteration, {iterations:N0} iterations; "
+            + "QD score = sum of objectives (each in [0, 100]) over the 100×100 result grid, coverage in %. "
+            + "Ours: mean ± sd over the n seeds listed; pyribs: its sphere example's published 20 trials. "
+            + "Within spread: the means differ by at most 2 √(sd_pyribs² + sd_ours²)."
+            ""
+            $"Regenerate with `./qd bench pyribs-table --seeds N --iterations {iterations}` (writes this file and "
+            + "`pyribs-runs.csv`); `--algorithms cma_me_rd nslc` redoes some rows and keeps the other runs in the CSV."
+            ""
+            "| pyribs configuration | ours | n | QD score (ours) | QD score (pyribs) | coverage % (ours) | coverage % (pyribs) | within spread | seconds per run |"
+            "|---|---|---|---|---|---|---|---|---|"
+        ]
+        @ [
+            for row in rows do
+                let rs = all |> List.filter (fun r -> r.Row = row.Pyribs)
+
+                if not rs.IsEmpty then
+                    let q = meanSd (rs |> List.map _.QdScore)
+                    let c = meanSd (rs |> List.map _.Coverage)
+                    let pq, pqs = row.QdScore
+                    let pc, pcs = row.Coverage
+
+                    let verdict =
+                        match withinSpread q row.QdScore, withinSpread c row.Coverage with
+                        | true, true -> "yes"
+                        | false, false -> "no"
+                        | true, false -> "QD score only"
+                        | false, true -> "coverage only"
+
+                    let secs = rs |> List.averageBy _.Seconds
+
+                    let ours =
+                        $"`{row.Algorithm}` "
+                        + (row.Tune RunConfig.defaults
+                           |> fun t ->
+                               if t.Ranker <> RunConfig.defaults.Ranker then
+                                   $"`--ranker {t.Ranker}`"
+                               else
+                                   "")
+
+                    $"| {row.Pyribs} ({row.Settings}) | {ours.Trim()} | {rs.Length} | {fst q:N0} ± {snd q:N0} | {pq:N0} ± {pqs:N0} | {fst c:F2} ± {snd c:F2} | {pc:F2} ± {pcs:F2} | {verdict} | {secs:F0} |"
+        ]
+
+    let md = Path.Combine(outDir, "pyribs-table.md")
+    File.WriteAllLines(md, lines)
+    printfn "%s" md
+    printfn "%s" csv
+    0
