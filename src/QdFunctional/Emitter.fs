@@ -171,6 +171,20 @@ module EvolutionStrategySettings =
     /// CMA-ME with pyribs' μ selection (`qd run --algorithm cma-me-mu`).
     let cmaMeMu = { cmaMe with SelectAdded = false }
 
+    /// Novelty search with CMA-ES (pyribs' ns_cma): novelty ranking, μ selection, restarts on stop
+    /// conditions only; run it over a proximity archive (`Archive.proximity`), scored on a result grid
+    /// (`Scheduler.createWithResult`).
+    let nsCma =
+        { cmaMe with
+            Ranker = NoveltyRanking
+            Restart = StopConditions
+            SelectAdded = false
+        }
+
+    /// NSLC with CMA-ES (pyribs' nslc): non-dominated sorting over novelty and local competition, filter
+    /// selection, restart on no improvement; run it over `Archive.nslc` (local competition on).
+    let nslcCma = { cmaMe with Ranker = NslcRanking }
+
     /// CMA-MAE's emitter (Fontaine and Nikolaidis 2023): μ selection, restarts on stop conditions only.
     let cmaMae =
         { cmaMe with
