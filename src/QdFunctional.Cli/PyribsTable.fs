@@ -121,6 +121,7 @@ type Result =
     {
         Row: string
         Seed: int
+        Iterations: int
         QdScore: float
         Coverage: float
         Seconds: float
@@ -145,6 +146,7 @@ let private runOne dim iterations (row: Row, seed) =
     {
         Row = row.Pyribs
         Seed = seed
+        Iterations = iterations
         QdScore = s.QdScore + s.QdOffset * float s.NumElites
         Coverage = 100.0 * s.Coverage
         Seconds = clock.Elapsed.TotalSeconds
@@ -166,26 +168,34 @@ let private meanSd (xs: float list) =
 let withinSpread (ourMean: float, ourSd: float) (theirMean: float, theirSd: float) =
     abs (ourMean - theirMean) <= 2.0 * sqrt (theirSd * theirSd + ourSd * ourSd)
 
+let private header = "row,seed,iterations,qd_score,coverage_percent,seconds"
+
+let private line (r: Result) =
+    $"{r.Row},{r.Seed},{r.Iterations},{r.QdScore:R},{r.Coverage:R},{r.Seconds:F1}"
+
 let private readCsv (csv: string) =
     if File.Exists csv then
         File.ReadAllLines csv
         |> Array.skip 1
-        |> Array.map (fun line ->
-            let f = line.Split ','
+        |> Array.filter (fun l -> l.Trim() <> "")
+        |> Array.map (fun l ->
+            let f = l.Split ','
 
             {
                 Row = f[0]
                 Seed = int f[1]
-                QdScore = float f[2]
-                Coverage = float f[3]
-                Seconds = float f[4]
+                Iterations = int f[2]
+                QdScore = float f[3]
+                Coverage = float f[4]
+                Seconds = float f[5]
             })
         |> Array.toList
     else
         []
 
-/// Runs every (row, seed) on all cores and writes `pyribs-table.md` and `pyribs-runs.csv` to `outDir`.
-/// Runs already in the CSV for rows not asked for now stay, so rows can be redone one at a time.
+/// Runs every (row, seed) not yet in `pyribs-runs.csv` on all cores, seed by seed (every row's seed 1
+/// first), appending each run to the CSV as it finishes, so an interrupted table continues where it
+/// stopped; then writes `pyribs-table.md` from the CSV's runs of this iteration count.
 let run (seeds: int) (iterations: int) (selected: string list) (outDir: string) =
     Directory.CreateDirectory outDir |> ignore
     let dim = 100
@@ -205,21 +215,33 @@ let run (seeds: int) (iterations: int) (selected: string list) (outDir: string) 
 
             rows |> List.filter (fun r -> List.contains r.Pyribs selected)
 
+    let csv = Path.Combine(outDir, "pyribs-runs.csv")
+
+    if not (File.Exists csv) then
+        File.WriteAllLines(csv, [ header ])
+
+    let finished =
+        readCsv csv |> List.map (fun r -> r.Row, r.Seed, r.Iterations) |> Set.ofList
+
     let jobs =
         [
-            for r in chosen do
-                for s in 1..seeds -> r, s
+            for s in 1..seeds do
+                for r in chosen do
+                    if not (finished.Contains(r.Pyribs, s, iterations)) then
+                        yield r, s
         ]
 
     printfn
-        "pyribs table: %d runs (%d configurations × %d seeds), %d iterations, d = %d"
+        "pyribs table: %d runs to do (%d configurations × %d seeds, %d already in %s), %d iterations, d = %d"
         jobs.Length
         chosen.Length
         seeds
+        (chosen.Length * seeds - jobs.Length)
+        csv
         iterations
         dim
 
-    let results = Collections.Concurrent.ConcurrentBag<Result>()
+    let gate = obj ()
     let options = ParallelOptions(MaxDegreeOfParallelism = Environment.ProcessorCount)
 
     Parallel.ForEach(
@@ -227,26 +249,21 @@ let run (seeds: int) (iterations: int) (selected: string list) (outDir: string) 
         options,
         fun job ->
             let r = runOne dim iterations job
-            results.Add r
-            printfn "  %-14s seed %d: QD %.0f, coverage %.2f%% (%.0f s)" r.Row r.Seed r.QdScore r.Coverage r.Seconds
+
+            lock gate (fun () ->
+                File.AppendAllLines(csv, [ line r ])
+
+                printfn
+                    "  %-14s seed %d: QD %.0f, coverage %.2f%% (%.0f s)"
+                    r.Row
+                    r.Seed
+                    r.QdScore
+                    r.Coverage
+                    r.Seconds)
     )
     |> ignore
 
-    let csv = Path.Combine(outDir, "pyribs-runs.csv")
-    let redone = chosen |> List.map _.Pyribs |> Set.ofList
-
-    let all =
-        (readCsv csv |> List.filter (fun r -> not (redone.Contains r.Row)))
-        @ List.ofSeq results
-        |> List.sortBy (fun r -> r.Row, r.Seed)
-
-    File.WriteAllLines(
-        csv,
-        "row,seed,qd_score,coverage_percent,seconds"
-        :: [
-            for r in all -> $"{r.Row},{r.Seed},{r.QdScore:R},{r.Coverage:R},{r.Seconds:F1}"
-        ]
-    )
+    let all = readCsv csv |> List.filter (fun r -> r.Iterations = iterations)
 
     let lines =
         [
@@ -258,7 +275,8 @@ let run (seeds: int) (iterations: int) (selected: string list) (outDir: string) 
             + "Within spread: the means differ by at most 2 √(sd_pyribs² + sd_ours²)."
             ""
             $"Regenerate with `./qd bench pyribs-table --seeds N --iterations {iterations}` (writes this file and "
-            + "`pyribs-runs.csv`); `--algorithms cma_me_rd nslc` redoes some rows and keeps the other runs in the CSV."
+            + "`pyribs-runs.csv`). Runs already in `pyribs-runs.csv` are kept, so an interrupted table continues; "
+            + "delete a row's lines to redo it, and `--algorithms cma_me_rd nslc` limits a call to some rows."
             ""
             "| pyribs configuration | ours | n | QD score (ours) | QD score (pyribs) | coverage % (ours) | coverage % (pyribs) | within spread | seconds per run |"
             "|---|---|---|---|---|---|---|---|---|"
@@ -281,17 +299,21 @@ let run (seeds: int) (iterations: int) (selected: string list) (outDir: string) 
                         | false, true -> "coverage only"
 
                     let secs = rs |> List.averageBy _.Seconds
+                    let tuned = row.Tune(RunConfig.preset "lp-sphere" row.Algorithm RunConfig.defaults)
 
-                    let ours =
-                        $"`{row.Algorithm}` "
-                        + (row.Tune RunConfig.defaults
-                           |> fun t ->
-                               if t.Ranker <> RunConfig.defaults.Ranker then
-                                   $"`--ranker {t.Ranker}`"
-                               else
-                                   "")
+                    let options =
+                        [
+                            if row.Algorithm.StartsWith "cma-me" then
+                                $"--emitters {tuned.Emitters}"
+                            if tuned.Ranker <> RunConfig.defaults.Ranker || row.Algorithm.StartsWith "cma-me" then
+                                $"--ranker {tuned.Ranker}"
+                            if row.Algorithm.StartsWith "cma-me" then
+                                $"--restart {tuned.Restart}"
+                        ]
 
-                    $"| {row.Pyribs} ({row.Settings}) | {ours.Trim()} | {rs.Length} | {fst q:N0} ± {snd q:N0} | {pq:N0} ± {pqs:N0} | {fst c:F2} ± {snd c:F2} | {pc:F2} ± {pcs:F2} | {verdict} | {secs:F0} |"
+                    let ours = String.concat " " (row.Algorithm :: options)
+
+                    $"| {row.Pyribs} ({row.Settings}) | `{ours}` | {rs.Length} | {fst q:N0} ± {snd q:N0} | {pq:N0} ± {pqs:N0} | {fst c:F2} ± {snd c:F2} | {pc:F2} ± {pcs:F2} | {verdict} | {secs:F0} |"
         ]
 
     let md = Path.Combine(outDir, "pyribs-table.md")
