@@ -30,8 +30,9 @@ public sealed record BanditEmitter : IEmitter, ICheckpointedEmitter
 {
     /// <summary>A bandit over <paramref name="pool"/> with <paramref name="activeCount"/> members active at a time.</summary>
     /// <exception cref="ArgumentException">
-    /// The pool is empty, smaller than <paramref name="activeCount"/>, holds a gradient emitter or the same
-    /// emitter twice, or ζ is negative or not finite.
+    /// The pool is smaller than <paramref name="activeCount"/> or holds a gradient emitter, or ζ is
+    /// negative or not finite. (One emitter value may fill several slots: emitters are immutable, so
+    /// each slot evolves on its own, from its own key.)
     /// </exception>
     public BanditEmitter(
         IReadOnlyList<IEmitter> pool,
@@ -56,9 +57,6 @@ public sealed record BanditEmitter : IEmitter, ICheckpointedEmitter
                         + "(their gradient stage would run before the bandit chooses; pyribs' BanditScheduler refuses them too).",
                     nameof(pool)
                 );
-            for (int j = 0; j < i; j++)
-                if (ReferenceEquals(pool[i], pool[j]) && pool[i] is ICheckpointedEmitter { StateKind: not EmitterState.Stateless })
-                    throw new ArgumentException($"Pool members {j} and {i} are the same emitter; give each its own.", nameof(pool));
         }
         Pool = [.. pool];
         ActiveCount = activeCount;
