@@ -181,6 +181,11 @@ let notes =
         + "units, so without restarts its covariance shrinks by about (1 − c₁) per iteration; which of these collapses the "
         + "step sizes has not been traced yet. Rows that restart (no improvement) or rank by objective or novelty are not "
         + "affected this way."
+        ""
+        "**nslc_cma_imp** (and nslc, whose two seeds spread widely) also ends above pyribs' figure. Here the emitters do "
+        + "restart (about 35 restarts per emitter in 1,000 iterations of nslc-cma, seed 1), so the cause above is at most part "
+        + "of it; the proximity archive's add rule, its local competition and pyribs' improvement values are implemented as "
+        + "pyribs documents them and checked against brute force, and the rest has not been traced yet."
     ]
 
 /// Within spread: the means differ by at most twice the standard deviation of a difference of one
