@@ -108,7 +108,9 @@ the same; `qd run --help` lists them all.
 | `EvolutionStrategyEmitter(archive, x0=x0, sigma0=0.5, ranker="2imp", batch_size=36)` (CMA-ME) | `Emitter.cmaMe 0.5 36 x0` | `--algorithm cma-me` |
 | the same with `selection_rule="mu"` | `Emitter.cmaMeMu 0.5 36 x0` | `--algorithm cma-me-mu` |
 | the same with `selection_rule="mu", restart_rule="basic"` over a `learning_rate` archive (CMA-MAE) | `Emitter.cmaMae 0.5 36 x0` | `--algorithm cma-mae` |
-| `ranker="2imp"` / `"2rd"` / `"obj"` | `Ranker = TwoStageImprovement` / `RandomDirection` / `ObjectiveRanking` in `EvolutionStrategySettings`, then `Emitter.evolutionStrategy settings x0` | `--ranker imp` / `rd` / `obj` |
+| `ranker="2imp"` / `"imp"` / `"2rd"` / `"rd"` / `"obj"` / `"2obj"` | `Ranker = TwoStageImprovement` / `Improvement` / `TwoStageRandomDirection` / `ProjectionOnly` / `ObjectiveRanking` / `TwoStageObjective` in `EvolutionStrategySettings`, then `Emitter.evolutionStrategy settings x0` (our `RandomDirection` is the paper's: added first, in one group) | `--ranker 2imp` (= `imp`) / `1imp` / `2rd` / `1rd` / `obj` / `2obj` |
+| `ranker="nov"` / `"nslc"` over a `ProximityArchive` (ns_cma, nslc) | `EvolutionStrategySettings.nsCma` / `.nslcCma` over `Archive.proximity` / `Archive.nslc`, with `Scheduler.createWithResult` | `--algorithm ns-cma` / `nslc-cma` |
+| emitters with different rankers (cma_me_mixed) | `Emitter.evolutionStrategyPool settings [ TwoStageRandomDirection, 7; TwoStageImprovement, 8 ] x0` | `--ranker 2rd:7,2imp:8 --emitters 15` |
 | `restart_rule="no_improvement"` / `"basic"` / `n` | `Restart = NoImprovement` / `StopConditions` / `EveryIterations n` | `--restart no-improvement` / `basic` / `n` |
 | `es="sep_cma_es"` | `Strategy = Separable` | `--strategy sep-cma-es` |
 | `GradientArborescenceEmitter(archive, x0=x0, sigma0=10, lr=1, grad_opt="gradient_ascent", batch_size=35)` (CMA-MEGA) | `Emitter.cmaMega 10.0 35 measureDim x0` | `--algorithm cma-mega --sigma-g 10 --step-size 1` |
@@ -121,6 +123,7 @@ the same; `qd run --help` lists them all.
 | pyribs | QdFunctional (F#) | `qd run` |
 | --- | --- | --- |
 | `Scheduler(archive, emitters)` | `Scheduler.create archive emitters` | — |
+| `BanditScheduler(archive, pool, num_active=15, reselect="terminated")` | `Scheduler.create archive [ Emitter.bandit BanditReselect.Terminated 15 pool ]` (gradient emitters cannot join, as in pyribs) | `--algorithm me-map-elites` (`me-map-elites-all`: `reselect="all"`) |
 | `Scheduler(archive, emitters, result_archive=result)` | `Scheduler.createWithResult result archive emitters`; for CMA-MAE's pair `Scheduler.createAnnealing (Archive.annealing ...) emitters` | — |
 | `scheduler.result_archive` | `Scheduler.results scheduler` | — |
 | `scheduler.ask()` | `Scheduler.ask key scheduler` → the new scheduler and the solutions | — |

@@ -91,7 +91,10 @@ type RunArgs =
                 + "lp-sphere, lp-rastrigin or arm (2-D grid) run whole iterations there; with --gradients engine the engine's kernels do. "
                 + "Kept in config.json: qd resume continues on the same device."
             | Ranker _ ->
-                "CMA-ME / CMA-MEGA ranker: imp (two-stage improvement, default), rd (random direction) or obj (objective)."
+                "CMA-ME / CMA-MEGA ranker: imp (two-stage improvement = pyribs' 2imp, default), rd (random direction, added "
+                + "solutions first: the paper's), obj (objective); pyribs' names: 2imp, 2rd (new, improved, rest, then projection), "
+                + "2obj, nov (novelty, ns-cma), nslc (nslc-cma), and 1imp and 1rd for pyribs' single-stage imp and rd. "
+                + "A mixed pool: 2rd:7,2imp:8 (counts add up to --emitters)."
             | Restart _ ->
                 "restart rule: no-improvement (default), basic (strategy stop conditions only) or N iterations."
             | Strategy _ -> "CMA-ME's evolution strategy: cma-es (full covariance, default) or sep-cma-es (diagonal)."
@@ -336,14 +339,17 @@ type BenchArgs =
                 + "cluster (evaluations/s with 1, 2, 4 and 8 local worker processes: sleep-50ms, brittle-star), "
                 + "device (device MAP-Elites against the CPU path; the default with --device) "
                 + "or all (default all; physics only when MuJoCo is installed); maze: novelty search against objective-driven search on the deceptive maze; "
-                + "or dqd: the DQD paper's table (six algorithms × three tasks × seeds)."
+                + "or dqd: the DQD paper's table (six algorithms × three tasks × seeds); "
+                + "or pyribs-table: pyribs' sphere table (CMA-ME variants, Multi-Emitter MAP-Elites, novelty with CMA-ES; docs/pyribs-table.md)."
             | Seconds _ -> "approximate seconds per measurement (default 3)."
-            | Seeds _ -> "dqd and maze: seeds per configuration (default 3)."
-            | Iterations _ -> "dqd: iterations per run (default 10000, the paper's); maze: default 1000."
+            | Seeds _ -> "dqd, pyribs-table and maze: seeds per configuration (default 3)."
+            | Iterations _ ->
+                "dqd and pyribs-table: iterations per run (default 10000, the papers'); maze: default 1000."
             | Tasks _ -> "dqd: tasks (default lp-sphere lp-rastrigin arm)."
             | Algorithms _ ->
-                "dqd: algorithms (default map-elites map-elites-line cma-me og-map-elites omg-mega cma-mega)."
-            | Out _ -> "dqd: where the table goes (default docs)."
+                "dqd: algorithms (default map-elites map-elites-line cma-me og-map-elites omg-mega cma-mega); "
+                + "pyribs-table: pyribs' configuration names to redo (default all ten)."
+            | Out _ -> "dqd and pyribs-table: where the table goes (default docs)."
             | Device _ ->
                 "ilgpu-cpu or cuda: time MAP-Elites iterations on that device next to the CPU path (suite device, "
                 + "the default when --device is given); engine: run the engine's kernels there."

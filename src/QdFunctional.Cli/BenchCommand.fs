@@ -283,6 +283,13 @@ let bench (args: ParseResults<BenchArgs>) =
             (args.GetResult(BenchArgs.Algorithms, DqdTable.algorithms))
             (args.GetResult(BenchArgs.Out, "docs"))
         |> ignore
+    | "pyribs-table" ->
+        PyribsTable.run
+            (args.GetResult(BenchArgs.Seeds, 3))
+            (args.GetResult(BenchArgs.Iterations, 10000))
+            (args.GetResult(BenchArgs.Algorithms, []))
+            (args.GetResult(BenchArgs.Out, "docs"))
+        |> ignore
     | "engine" -> QdFunctional.Bench.EngineBenchmark.Run(Console.Out, seconds / 3.0)
     | "cluster" -> ClusterCommand.bench seconds
     | "physics" -> QdFunctional.Bench.PhysicsBenchmark.Run(Console.Out, seconds)
@@ -301,6 +308,6 @@ let bench (args: ParseResults<BenchArgs>) =
     | other ->
         invalidArg
             "suite"
-            $"Unknown benchmark '{other}'; known: map-elites, speed, archive, engine, centroids, optimizers, novelty, maze, physics, device, dqd, cluster, all."
+            $"Unknown benchmark '{other}'; known: map-elites, speed, archive, engine, centroids, optimizers, novelty, maze, physics, device, dqd, pyribs-table, cluster, all."
 
     0

@@ -6,14 +6,90 @@ open QdFunctional.Core.Emitters
 open QdFunctional.Core.Emitters.Rankers
 open QdFunctional.Core.Optimizers
 
-/// How an evolution-strategy emitter ranks its children.
+/// How an evolution-strategy emitter ranks its children. `qd run --ranker` names in brackets;
+/// pyribs' own names are accepted beside ours (`2imp`, `2rd`, `2obj`, `nov`, `nslc`), and pyribs'
+/// single-stage `imp` and `rd` are `1imp` and `1rd` here, since `imp` and `rd` had their meaning first.
 type RankerKind =
-    /// New cells first, then improvement over the cell's threshold (CMA-ME's "imp").
+    /// New cells first, then improved, then the rest, each by improvement value (`imp` = pyribs' `2imp`).
     | TwoStageImprovement
-    /// Projection of the measures on a random direction ("rd").
+    /// Added solutions first, then the rest, each by projection on a random direction (`rd`: the paper's).
     | RandomDirection
-    /// The objective alone ("obj").
+    /// The objective alone (`obj`, pyribs' `obj`).
     | ObjectiveRanking
+    /// The improvement value alone (`1imp`, pyribs' `imp`; CMA-MAE's ranking).
+    | Improvement
+    /// New, improved, not added, each by projection on a random direction (`2rd`, pyribs' `2rd`).
+    | TwoStageRandomDirection
+    /// The projection alone (`1rd`, pyribs' `rd`).
+    | ProjectionOnly
+    /// New, improved, not added, each by objective (`2obj`, pyribs' `2obj`).
+    | TwoStageObjective
+    /// Novelty against a proximity archive (`nov`, pyribs' `nov`).
+    | NoveltyRanking
+    /// Non-dominated sorting over novelty and local competition (`nslc`, pyribs' `nslc`).
+    | NslcRanking
+
+/// The `--ranker` names.
+[<RequireQualifiedAccess>]
+module RankerKind =
+    /// Every name `--ranker` accepts with its kind, ours first, then pyribs' spellings.
+    let names =
+        [
+            "imp", TwoStageImprovement
+            "rd", RandomDirection
+            "obj", ObjectiveRanking
+            "2imp", TwoStageImprovement
+            "1imp", Improvement
+            "2rd", TwoStageRandomDirection
+            "1rd", ProjectionOnly
+            "2obj", TwoStageObjective
+            "nov", NoveltyRanking
+            "nslc", NslcRanking
+        ]
+
+    /// A pool of rankers, `2rd:7,2imp:8` (seven emitters ranking by `2rd`, then eight by `2imp`),
+    /// or one name for every emitter (`Ok [ kind ]`); Error with a sentence otherwise.
+    let tryParsePool (text: string) : Result<(RankerKind * int) list, string> =
+        let known = names |> List.map fst |> String.concat ", "
+
+        let one (part: string) =
+            let name, count =
+                match part.Split(':', 2) with
+                | [| n; c |] ->
+                    n.Trim(),
+                    (match Int32.TryParse(c.Trim()) with
+                     | true, v when v >= 1 -> Some v
+                     | _ -> None)
+                | _ -> part.Trim(), Some 0
+
+            match List.tryFind (fun (n, _) -> n = name) names, count with
+            | Some(_, kind), Some c -> Ok(kind, c)
+            | None, _ -> Error $"ranker must be one of {known} (or a pool like 2rd:7,2imp:8), got '{name}'."
+            | _, None -> Error $"ranker pool '{text}': each part is NAME:COUNT with a count of at least 1."
+
+        if String.IsNullOrWhiteSpace text then
+            Error $"ranker must be one of {known}, got an empty name."
+        else
+            let parts = text.Split(',') |> Array.map one |> List.ofArray
+
+            match
+                parts
+                |> List.tryPick (function
+                    | Error e -> Some e
+                    | Ok _ -> None)
+            with
+            | Some e -> Error e
+            | None ->
+                let kinds =
+                    parts
+                    |> List.choose (function
+                        | Ok p -> Some p
+                        | Error _ -> None)
+
+                if kinds.Length > 1 && kinds |> List.exists (fun (_, c) -> c = 0) then
+                    Error $"ranker pool '{text}': give every part a count (NAME:COUNT)."
+                else
+                    Ok kinds
 
 /// When an evolution-strategy emitter starts afresh from a random elite (every rule also restarts
 /// when the strategy stops on its own conditions).
@@ -94,6 +170,20 @@ module EvolutionStrategySettings =
 
     /// CMA-ME with pyribs' μ selection (`qd run --algorithm cma-me-mu`).
     let cmaMeMu = { cmaMe with SelectAdded = false }
+
+    /// Novelty search with CMA-ES (pyribs' ns_cma): novelty ranking, μ selection, restarts on stop
+    /// conditions only; run it over a proximity archive (`Archive.proximity`), scored on a result grid
+    /// (`Scheduler.createWithResult`).
+    let nsCma =
+        { cmaMe with
+            Ranker = NoveltyRanking
+            Restart = StopConditions
+            SelectAdded = false
+        }
+
+    /// NSLC with CMA-ES (pyribs' nslc): non-dominated sorting over novelty and local competition, filter
+    /// selection, restart on no improvement; run it over `Archive.nslc` (local competition on).
+    let nslcCma = { cmaMe with Ranker = NslcRanking }
 
     /// CMA-MAE's emitter (Fontaine and Nikolaidis 2023): μ selection, restarts on stop conditions only.
     let cmaMae =
@@ -254,6 +344,12 @@ module Emitter =
         | RandomDirection -> RandomDirectionRanker()
         | ObjectiveRanking -> ObjectiveRanker()
         | TwoStageImprovement -> TwoStageImprovementRanker()
+        | Improvement -> ImprovementRanker()
+        | TwoStageRandomDirection -> RandomDirectionRanker(null, DirectionStages.StatusFirst)
+        | ProjectionOnly -> RandomDirectionRanker(null, DirectionStages.ProjectionOnly)
+        | TwoStageObjective -> TwoStageObjectiveRanker()
+        | NoveltyRanking -> NoveltyRanker()
+        | NslcRanking -> NslcRanker()
 
     /// The restart rule of a choice.
     let restartRule (spec: RestartSpec) : RestartRule =
@@ -273,6 +369,22 @@ module Emitter =
                 CmaEs.Create(x0, settings.Sigma, settings.Batch, EvolutionStrategyOptions(LazyGapFactor = 0.5))
 
         EvolutionStrategyEmitter(strategy, ranker settings.Ranker, restartRule settings.Restart, settings.SelectAdded)
+
+    /// A mixed pool of evolution-strategy emitters, all alike but for the ranker: `count` emitters of
+    /// each (ranker, count) in order (pyribs' cma_me_mixed is `[ TwoStageRandomDirection, 7;
+    /// TwoStageImprovement, 8 ]`). Each emitter draws from its own key, so equal settings still search apart.
+    let evolutionStrategyPool (settings: EvolutionStrategySettings) (rankers: (RankerKind * int) list) (x0: float[]) =
+        [
+            for kind, count in rankers do
+                for _ in 1..count -> evolutionStrategy { settings with Ranker = kind } x0
+        ]
+
+    /// Multi-Emitter MAP-Elites (Cully 2021; pyribs' BanditScheduler): `active` members of `pool`
+    /// produce each batch, chosen by UCB1 over their successes (ζ = 0.05) and reselected when their
+    /// search ends (`BanditReselect.Terminated`) or every iteration (`BanditReselect.All`).
+    /// Gradient emitters cannot join (ArgumentException): their gradient stage asks before the vote.
+    let bandit (reselect: BanditReselect) (active: int) (pool: IEmitter list) : IEmitter =
+        BanditEmitter(List.toArray pool, active, reselect)
 
     /// CMA-ME's emitter: σ0 `sigma`, `batchSize` children (see `EvolutionStrategySettings.cmaMe`).
     let cmaMe (sigma: float) (batchSize: int) (x0: float[]) =

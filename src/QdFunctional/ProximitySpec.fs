@@ -6,7 +6,7 @@ open QdFunctional.Core.Archives.Proximity
 
 /// A proximity (novelty) archive as `qd run --archive` spells it:
 /// `proximity:k=15,threshold=0.05` with optional `max=N` (hard size limit) and `capacity=N`
-/// (initial capacity). Parsed here, before RunConfig, so validation and runs agree on one reading.
+/// (initial capacity), and `batch=true` (novelty also against the rest of the batch). Parsed here, before RunConfig, so validation and runs agree on one reading.
 type ProximitySpec =
     {
         /// k nearest neighbours that novelty averages over.
@@ -17,6 +17,8 @@ type ProximitySpec =
         MaxSize: int
         /// Initial capacity (doubles as the archive grows).
         InitialCapacity: int
+        /// Novelty counts the other solutions of the batch as neighbours too (`batch=true`).
+        BatchNovelty: bool
     }
 
 [<RequireQualifiedAccess>]
@@ -28,6 +30,7 @@ module ProximitySpec =
             Threshold = 0.01
             MaxSize = 0
             InitialCapacity = 128
+            BatchNovelty = false
         }
 
     /// The spec as text; `tryParse (format s) = Some s`.
@@ -41,7 +44,8 @@ module ProximitySpec =
             else
                 ""
 
-        $"proximity:k={s.Neighbours},threshold={t}{extra}{capacity}"
+        let batch = if s.BatchNovelty then ",batch=true" else ""
+        $"proximity:k={s.Neighbours},threshold={t}{extra}{capacity}{batch}"
 
     /// `None` when `spec` is not a proximity spec; the parsed spec when it is; ArgumentException
     /// naming the bad part when it starts with `proximity` but does not parse.
@@ -55,7 +59,7 @@ module ProximitySpec =
             let fail (why: string) =
                 invalidArg
                     "archive"
-                    $"Archive '{spec}': {why}; expected proximity:k=K,threshold=T[,max=N][,capacity=N]."
+                    $"Archive '{spec}': {why}; expected proximity:k=K,threshold=T[,max=N][,capacity=N][,batch=true]."
 
             let parts =
                 if spec = "proximity" then
@@ -83,6 +87,11 @@ module ProximitySpec =
                     match Int32.TryParse v with
                     | true, c when c >= 1 -> s <- { s with InitialCapacity = c }
                     | _ -> fail $"capacity must be a positive integer, got '{v}'"
+                | [| "batch"; v |] ->
+                    match v with
+                    | "true" -> s <- { s with BatchNovelty = true }
+                    | "false" -> s <- { s with BatchNovelty = false }
+                    | _ -> fail $"batch must be true or false, got '{v}'"
                 | _ -> fail $"unknown part '{part}'"
 
             Some s
@@ -94,5 +103,6 @@ module ProximitySpec =
             NoveltyThreshold = s.Threshold,
             LocalCompetition = localCompetition,
             InitialCapacity = s.InitialCapacity,
-            MaxSize = s.MaxSize
+            MaxSize = s.MaxSize,
+            BatchNovelty = s.BatchNovelty
         )

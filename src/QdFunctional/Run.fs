@@ -146,7 +146,14 @@ module Run =
             | Some b -> Array.map2 (fun l h -> 0.5 * (l + h)) b.Lower b.Upper
             | None -> Array.zeroCreate task.SolutionDim
 
-        [ for _ in 1 .. plan.Config.Emitters -> plan.Recipe.Emitter plan task x0 ]
+        match plan.Recipe.Pool, plan.RankerPool with
+        | Some pool, _ -> pool plan task x0
+        | None, [] -> [ for _ in 1 .. plan.Config.Emitters -> plan.Recipe.Emitter plan task x0 ]
+        | None, rankers ->
+            [
+                for kind, count in rankers do
+                    for _ in 1..count -> plan.Recipe.Emitter { plan with Ranker = kind } task x0
+            ]
 
     /// The initial population: `InitialPopulation` solutions from N(0, I) (uniform within the box of
     /// a bounded task).

@@ -158,10 +158,19 @@ module RunPlan =
 
         let device = get (choice "device" devices c.Device) Cpu
 
-        let ranker =
-            get
-                (choice "ranker" [ "imp", TwoStageImprovement; "rd", RandomDirection; "obj", ObjectiveRanking ] c.Ranker)
-                TwoStageImprovement
+        let rankerPool = get (RankerKind.tryParsePool c.Ranker) [ TwoStageImprovement, 0 ]
+        let ranker = fst rankerPool.Head
+
+        let rankerPool =
+            match rankerPool with
+            | [ _, 0 ] -> []
+            | pool -> pool
+
+        check
+            (rankerPool.IsEmpty
+             || recipe.Pool.IsSome
+             || List.sumBy snd rankerPool = c.Emitters)
+            $"ranker pool '{c.Ranker}' names {List.sumBy snd rankerPool} emitters, but the run has {c.Emitters} (--emitters)."
 
         let restart = get (restartOf c.Restart) NoImprovement
 
@@ -251,6 +260,7 @@ module RunPlan =
                 Gradients = gradients
                 Device = device
                 Ranker = ranker
+                RankerPool = rankerPool
                 Restart = restart
                 Strategy = strategy
                 MomeEmitter = momeEmitter

@@ -61,6 +61,73 @@ let private cases: (string * string list) list =
         "cma-me sep-cma-es rd", [ "--algorithm"; "cma-me"; "--strategy"; "sep-cma-es"; "--ranker"; "rd" ] @ lp
         "cma-me obj basic", [ "--algorithm"; "cma-me"; "--ranker"; "obj"; "--restart"; "basic" ] @ lp
         "cma-me restart 5", [ "--algorithm"; "cma-me"; "--restart"; "5" ] @ lp
+        "me-map-elites lp-sphere",
+        [
+            "--algorithm"
+            "me-map-elites"
+            "--emitters"
+            "3"
+            "--ranker"
+            "obj:2,2rd:2,2imp:2"
+        ]
+        @ lp
+        "me-map-elites-all lp-sphere",
+        [
+            "--algorithm"
+            "me-map-elites-all"
+            "--emitters"
+            "2"
+            "--ranker"
+            "2rd:2,2imp:1"
+        ]
+        @ lp
+        "cma-me-mu mixed 2rd 1rd 2obj 1imp",
+        [
+            "--algorithm"
+            "cma-me-mu"
+            "--emitters"
+            "4"
+            "--ranker"
+            "2rd:1,1rd:1,2obj:1,1imp:1"
+        ]
+        @ lp
+        "ns-cma lp-sphere",
+        [
+            "--algorithm"
+            "ns-cma"
+            "--emitters"
+            "3"
+            "--dim"
+            "12"
+            "--iterations"
+            "15"
+        ]
+        "nslc-cma lp-sphere",
+        [
+            "--algorithm"
+            "nslc-cma"
+            "--emitters"
+            "3"
+            "--dim"
+            "12"
+            "--iterations"
+            "15"
+        ]
+        "nslc-cma 2imp batch novelty",
+        [
+            "--algorithm"
+            "nslc-cma"
+            "--emitters"
+            "3"
+            "--ranker"
+            "2imp"
+            "--archive"
+            "proximity:k=15,threshold=0.5,batch=true"
+            "--dim"
+            "12"
+            "--iterations"
+            "15"
+        ]
         "cma-mega engine", [ "--algorithm"; "cma-mega"; "--gradients"; "engine" ] @ lp
         "cma-mega engine float32",
         [ "--algorithm"; "cma-mega"; "--gradients"; "engine"; "--dtype"; "float32" ]

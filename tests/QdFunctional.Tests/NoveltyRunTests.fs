@@ -236,6 +236,7 @@ let tests =
                             Threshold = 0.25
                             MaxSize = 500
                             InitialCapacity = 128
+                            BatchNovelty = false
                         })
                     "parsed"
 

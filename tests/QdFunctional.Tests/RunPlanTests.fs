@@ -186,9 +186,19 @@ let tests =
                                     File.ReadAllLines file
                                     |> Array.filter (fun l -> not (l.TrimStart().StartsWith "//"))
 
+                                // pyribs' NSLC ranker and sphere configuration share the name "nslc" with our
+                                // algorithm: the ranker table and the pyribs table may spell ranker names.
+                                let rankerNames = RankerKind.names |> List.map fst |> Set.ofList
+
+                                let mayShare =
+                                    Path.GetFileName file = "Emitter.fs" || Path.GetFileName file = "PyribsTable.fs"
+
                                 for line in code do
                                     for algorithm in Recipes.algorithms do
-                                        if line.Contains $"\"{algorithm}\"" then
+                                        if
+                                            line.Contains $"\"{algorithm}\""
+                                            && not (mayShare && rankerNames.Contains algorithm)
+                                        then
                                             $"{Path.GetFileName file}: {line.Trim()}"
                     ]
 

@@ -218,11 +218,24 @@ public sealed class ProximityArchive : IArchive
     /// For every row: novelty, the nearest entry's slot (-1 when empty) and its objective. Rows are
     /// independent, so blocks of rows run in parallel with results independent of the thread count.
     /// </summary>
-    void Query(double[] measures, double[] novelty, int[] nearest, double[] nearestObjective)
+    void Query(
+        double[] measures,
+        double[] novelty,
+        int[] nearest,
+        double[] nearestObjective,
+        int[]? localCompetition = null,
+        double[]? objectives = null,
+        bool withBatch = false
+    )
     {
         int k = MeasureDim,
             n = novelty.Length,
             wanted = Options.Neighbours;
+        if (withBatch)
+        {
+            QueryWithBatch(measures, novelty, nearest, nearestObjective, localCompetition, objectives!);
+            return;
+        }
         if (IsEmpty)
         {
             Array.Fill(novelty, double.PositiveInfinity);
@@ -246,6 +259,101 @@ public sealed class ProximityArchive : IArchive
                     novelty[i] = sum / set.Count;
                     nearest[i] = set[0].Cell;
                     nearestObjective[i] = set[0].Objective;
+                    if (localCompetition is not null)
+                        localCompetition[i] = Beaten(set, objectives![i]);
+                }
+            }
+        );
+    }
+
+    /// <summary>How many of the neighbours in <paramref name="set"/> have a lower objective than <paramref name="objective"/>.</summary>
+    static int Beaten(NearestSet set, double objective)
+    {
+        int beaten = 0;
+        for (int j = 0; j < set.Count; j++)
+            if (set[j].Objective < objective)
+                beaten++;
+        return beaten;
+    }
+
+    /// <summary>
+    /// <see cref="Query"/> with the batch's other rows counted as neighbours for novelty (the archive's
+    /// k nearest merged with every other row's distance, the k smallest kept). The nearest entry and
+    /// local competition still look at the archive alone: only entries can be replaced or beaten.
+    /// O(n² k) for a batch of n rows; rows run in parallel with results independent of the thread count.
+    /// </summary>
+    void QueryWithBatch(
+        double[] measures,
+        double[] novelty,
+        int[] nearest,
+        double[] nearestObjective,
+        int[]? localCompetition,
+        double[] objectives
+    )
+    {
+        int k = MeasureDim,
+            n = novelty.Length,
+            wanted = Options.Neighbours;
+        long cost = (long)wanted * 64 * (33 - int.LeadingZeroCount(Math.Max(1, entries.Count))) + (long)n * (k + wanted);
+        Blocks.ForRows(
+            n,
+            cost,
+            (start, end) =>
+            {
+                var set = new NearestSet(wanted);
+                var best = new double[wanted];
+                for (int i = start; i < end; i++)
+                {
+                    var row = measures.AsSpan(i * k, k);
+                    int count = 0;
+                    if (!IsEmpty)
+                    {
+                        index.Nearest(row, wanted, set, entries);
+                        foreach (double d2 in set.SquaredDistances)
+                            best[count++] = d2;
+                        nearest[i] = set[0].Cell;
+                        nearestObjective[i] = set[0].Objective;
+                        if (localCompetition is not null)
+                            localCompetition[i] = Beaten(set, objectives[i]);
+                    }
+                    else
+                    {
+                        nearest[i] = -1;
+                        nearestObjective[i] = double.NegativeInfinity;
+                        if (localCompetition is not null)
+                            localCompetition[i] = 0;
+                    }
+                    // Insert each other row's squared distance into the sorted k smallest.
+                    for (int j = 0; j < n; j++)
+                    {
+                        if (j == i)
+                            continue;
+                        double d2 = 0;
+                        var other = measures.AsSpan(j * k, k);
+                        for (int m = 0; m < k; m++)
+                        {
+                            double diff = row[m] - other[m];
+                            d2 += diff * diff;
+                        }
+                        if (count == wanted && d2 >= best[wanted - 1])
+                            continue;
+                        int at = count < wanted ? count++ : wanted - 1;
+                        while (at > 0 && best[at - 1] > d2)
+                        {
+                            best[at] = best[at - 1];
+                            at--;
+                        }
+                        best[at] = d2;
+                    }
+                    if (count == 0)
+                    {
+                        novelty[i] = double.PositiveInfinity;
+                        continue;
+                    }
+                    double sum = 0;
+                    for (int j = 0; j < count; j++)
+                        sum += Math.Sqrt(best[j]);
+                    novelty[i] = sum / count;
                 }
             }
         );
@@ -274,7 +382,9 @@ public sealed class ProximityArchive : IArchive
         var novelty = new double[n];
         var nearest = new int[n];
         var nearestObjective = new double[n];
-        Query(evaluation.Measures, novelty, nearest, nearestObjective);
+        var measures = evaluation.Measures;
+        int[]? localCompetition = Options.LocalCompetition ? new int[n] : null;
+        Query(measures, novelty, nearest, nearestObjective, localCompetition, objectives, Options.BatchNovelty);
 
         var status = new AddStatus[n];
         var cells = new int[n];
@@ -298,7 +408,17 @@ public sealed class ProximityArchive : IArchive
                     winners[nearest[i]] = i;
             }
         }
-        var report = new AddReport(status, novelty, cells);
+        // The value: the novelty without local competition; with it, pyribs' improvement value (the
+        // objective of a new entry, the objective minus the nearest entry's otherwise), which CMA-ME's
+        // improvement rankers order by. Novelty is reported on its own as well.
+        var value = novelty;
+        if (Options.LocalCompetition)
+        {
+            value = new double[n];
+            for (int i = 0; i < n; i++)
+                value[i] = status[i] == AddStatus.New || nearest[i] < 0 ? objectives[i] : objectives[i] - nearestObjective[i];
+        }
+        var report = new AddReport(status, value, cells, novelty, localCompetition);
         bool hasObjectives = HasObjectives || evaluation.ObjectiveCount == 1;
         if (appendedRows.Count == 0 && winners.Count == 0)
             return (hasObjectives == HasObjectives ? this : With(hasObjectives), report);

@@ -17,7 +17,8 @@ public static class EmitterState
         Evolution = 1,
         Arborescence = 2,
         Hybrid = 3,
-        AdamPopulation = 4;
+        AdamPopulation = 4,
+        Bandit = 5;
 
     /// <summary>Writes the evolving state of <paramref name="emitter"/>: its tag, then what it writes.</summary>
     /// <exception cref="NotSupportedException">The emitter is mid-iteration or keeps no checkpointed state.</exception>
@@ -118,8 +119,8 @@ public static class EmitterState
         if (!r.ReadBoolean())
             return template;
         var direction = ReadDoubles(r);
-        return template is RandomDirectionRanker
-            ? new RandomDirectionRanker(direction)
+        return template is RandomDirectionRanker t
+            ? new RandomDirectionRanker(direction, t.Stages)
             : throw new ArgumentException($"saved ranker has a direction, but the emitter ranks with {template.GetType().Name}");
     }
 

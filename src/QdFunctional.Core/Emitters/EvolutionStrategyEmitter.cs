@@ -62,6 +62,12 @@ public sealed record EvolutionStrategyEmitter : IEmitter, ICheckpointedEmitter
     /// <summary>Whether the next ask starts over.</summary>
     public bool PendingRestart { get; init; }
 
+    /// <summary>
+    /// True when the last tell ended this emitter's current search (its restart rule or a stop
+    /// condition fired), so the next ask restarts it: what a bandit scheduler reselects on.
+    /// </summary>
+    public bool Terminated => PendingRestart && IterationsSinceRestart > 0;
+
     /// <inheritdoc/>
     public int BatchSize => Strategy.BatchSize;
 

@@ -94,4 +94,5 @@ module Adam =
             DeviceOperators = []
             DeviceNeedsAnalyticGradients = false
             Check = Recipe.noChecks
+            Pool = None
         }

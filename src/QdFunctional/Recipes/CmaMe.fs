@@ -85,4 +85,5 @@ module CmaMe =
             DeviceOperators = []
             DeviceNeedsAnalyticGradients = false
             Check = Recipe.noChecks
+            Pool = None
         }

@@ -78,4 +78,5 @@ module CmaMega =
             DeviceOperators = []
             DeviceNeedsAnalyticGradients = false
             Check = Recipe.noChecks
+            Pool = None
         }

@@ -66,4 +66,5 @@ module GradientOperators =
             // The device has the tasks' analytic Jacobians only.
             DeviceNeedsAnalyticGradients = true
             Check = Recipe.noChecks
+            Pool = None
         }

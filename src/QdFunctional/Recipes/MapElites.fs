@@ -54,4 +54,5 @@ module MapElites =
             DeviceOperators = [ gaussian, DeviceOperator.Gaussian; line, DeviceOperator.IsoLine ]
             DeviceNeedsAnalyticGradients = false
             Check = Recipe.noChecks
+            Pool = None
         }

@@ -117,4 +117,5 @@ module Mome =
             DeviceOperators = []
             DeviceNeedsAnalyticGradients = false
             Check = check
+            Pool = None
         }

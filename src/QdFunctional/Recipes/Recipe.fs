@@ -62,7 +62,11 @@ type RunPlan =
         Archive: ArchiveSpec
         Gradients: GradientSource
         Device: DeviceKind
+        /// The ranker of every evolution-strategy emitter, or the first of a pool's.
         Ranker: RankerKind
+        /// A mixed pool (`--ranker 2rd:7,2imp:8`): each ranker with its number of emitters, in order;
+        /// empty when one ranker serves every emitter.
+        RankerPool: (RankerKind * int) list
         Restart: RestartSpec
         Strategy: StrategyKind
         MomeEmitter: MomeEmitterKind
@@ -104,6 +108,9 @@ and Recipe =
         DeviceNeedsAnalyticGradients: bool
         /// The family's own checks of a plan (errors, each a sentence).
         Check: RunPlan -> string list
+        /// The run's emitters from x0 when the family builds them itself (Multi-Emitter MAP-Elites'
+        /// one bandit over a pool); None: `Emitters` copies of `Emitter`, or the ranker pool's.
+        Pool: (RunPlan -> ITask -> float[] -> IEmitter list) option
     }
 
 /// Helpers every recipe uses.

@@ -21,6 +21,7 @@ module Recipes =
             MapElites.recipe
             GradientOperators.recipe
             CmaMe.recipe
+            MultiEmitter.recipe
             CmaMega.recipe
             Mome.recipe
             Adam.recipe

@@ -14,6 +14,11 @@ namespace QdFunctional.Core.Archives.Proximity;
 /// <param name="MaxSize">Hard limit on entries: once reached, novel solutions are turned away (local competition can still replace). 0: unlimited.</param>
 /// <param name="QdOffset">Subtracted from each objective in the QD score.</param>
 /// <param name="ExtraFields">Names of extra per-solution values kept with each entry.</param>
+/// <param name="BatchNovelty">
+/// Novelty on add counts the other solutions of the same batch as neighbours too, beside the archive's
+/// entries (Lehman and Stanley's original definition, which includes the current population; pyribs
+/// measures against the archive alone, the default here).
+/// </param>
 public sealed record ProximityOptions(
     int Neighbours = 15,
     double NoveltyThreshold = 0.01,
@@ -21,7 +26,8 @@ public sealed record ProximityOptions(
     int InitialCapacity = 128,
     int MaxSize = 0,
     double QdOffset = 0.0,
-    string[]? ExtraFields = null
+    string[]? ExtraFields = null,
+    bool BatchNovelty = false
 )
 {
     internal void Validate()
