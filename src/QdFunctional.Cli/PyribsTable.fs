@@ -292,6 +292,13 @@ let run (seeds: int) (iterations: int) (selected: string list) (outDir: string) 
 
     let lines =
         [
+            // The documentation site files it under "Results", beside the DQD table.
+            "---"
+            "title: pyribs' sphere table"
+            "category: Results"
+            "categoryindex: 3"
+            "---"
+            ""
             "# pyribs' sphere table: QdFunctional beside pyribs"
             ""
             $"LP-sphere, d = {dim}, 100×100 grid over ±256, 540 evaluations per iteration, {iterations:N0} iterations; "
