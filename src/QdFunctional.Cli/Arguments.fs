@@ -36,6 +36,8 @@ type RunArgs =
     | Eta of float
     | Mutation_Proportion of float
     | Gradient_Noise of float
+    | Bandwidth of float
+    | Buffer_Size of int
     | Cluster of connection: string
     | Chunk_Size of int
     | Chunk_Timeout of seconds: float
@@ -87,7 +89,7 @@ type RunArgs =
                 + "lp-sphere, lp-rastrigin or arm (2-D grid) run whole iterations there; with --gradients engine the engine's kernels do. "
                 + "Kept in config.json: qd resume continues on the same device."
             | Ranker _ ->
-                "CMA-ME / CMA-MEGA ranker: imp (two-stage improvement, default), rd (random direction) or obj (objective)."
+                "CMA-ME / CMA-MEGA ranker: imp (two-stage improvement, default), rd (random direction), obj (objective) or density (lowest kernel density first; dds only, its default)."
             | Restart _ ->
                 "restart rule: no-improvement (default), basic (strategy stop conditions only) or N iterations."
             | Strategy _ -> "CMA-ME's evolution strategy: cma-es (full covariance, default) or sep-cma-es (diagonal)."
@@ -114,6 +116,9 @@ type RunArgs =
             | Eta _ -> "mome: eta of the polynomial mutation (default 1)."
             | Mutation_Proportion _ -> "mome: share of genes one mutation changes (default 0.6)."
             | Gradient_Noise _ -> "mome: Gaussian sigma added to gradient branches (default 0)."
+            | Bandwidth _ ->
+                "dds: bandwidth h of the Gaussian kernel density (default 5% of the measure box's mean side: 25.6 on the LP tasks)."
+            | Buffer_Size _ -> "dds: most measure vectors the reservoir-sampled density buffer holds (default 10000)."
             | Cluster _ ->
                 "evaluate on a cluster of `qd worker` processes: localhost[:PORT], postgres:CONNECTION-STRING or "
                 + "redis:CONFIGURATION (default: in this process). The archive is the same either way."

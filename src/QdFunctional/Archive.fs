@@ -89,6 +89,12 @@ module Archive =
     let cvt (solutionDim: int) (count: int) (bounds: (float * float) list) (key: Key) : CellArchive =
         ofCells solutionDim (Cells.cvt count bounds key)
 
+    /// Density Descent Search's archive (Lee et al. 2024) over an empty result archive: a reservoir of
+    /// at most `bufferSize` measure vectors (drawn with `key`) whose Gaussian kernel density at bandwidth
+    /// `bandwidth` each add reports (as −density, lower density first); the elites are `results`'.
+    let density (bufferSize: int) (bandwidth: float) (key: Key) (results: IArchive) =
+        DensityArchive.Create(results, bufferSize, bandwidth, key)
+
     /// CMA-MAE's archive pair over `cells` with `options`' QD offset and extra fields on both: the
     /// search archive anneals at `options.LearningRate` above `options.ThresholdMin`; the result
     /// archive is plain.

@@ -14,6 +14,8 @@ type RankerKind =
     | RandomDirection
     /// The objective alone ("obj").
     | ObjectiveRanking
+    /// Lowest kernel density of the measures first, over a density archive (Density Descent Search's "density").
+    | DensityRanking
 
 /// When an evolution-strategy emitter starts afresh from a random elite (every rule also restarts
 /// when the strategy stops on its own conditions).
@@ -90,6 +92,18 @@ module EvolutionStrategySettings =
             Restart = NoImprovement
             Strategy = FullCovariance
             SelectAdded = true
+        }
+
+    /// Density Descent Search's emitter (Lee et al. 2024, pyribs' sphere settings): σ0 1.5, density
+    /// ranking, μ selection, restarts on the strategy's stop conditions only.
+    let dds =
+        {
+            Sigma = 1.5
+            Batch = 36
+            Ranker = DensityRanking
+            Restart = StopConditions
+            Strategy = FullCovariance
+            SelectAdded = false
         }
 
     /// CMA-ME with pyribs' μ selection (`qd run --algorithm cma-me-mu`).
@@ -254,6 +268,7 @@ module Emitter =
         | RandomDirection -> RandomDirectionRanker()
         | ObjectiveRanking -> ObjectiveRanker()
         | TwoStageImprovement -> TwoStageImprovementRanker()
+        | DensityRanking -> DensityRanker()
 
     /// The restart rule of a choice.
     let restartRule (spec: RestartSpec) : RestartRule =
@@ -296,6 +311,15 @@ module Emitter =
     let cmaMae (sigma: float) (batchSize: int) (x0: float[]) =
         evolutionStrategy
             { EvolutionStrategySettings.cmaMae with
+                Sigma = sigma
+                Batch = batchSize
+            }
+            x0
+
+    /// Density Descent Search's emitter; run it over `Archive.density` (see `EvolutionStrategySettings.dds`).
+    let dds (sigma: float) (batchSize: int) (x0: float[]) =
+        evolutionStrategy
+            { EvolutionStrategySettings.dds with
                 Sigma = sigma
                 Batch = batchSize
             }

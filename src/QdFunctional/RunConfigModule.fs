@@ -64,6 +64,7 @@ module RunConfig =
             InitialPopulation = 100
             CheckpointEvery = 1000
             Mome = MomeSettings.defaults
+            Density = Unchecked.defaultof<DensitySettings>
             Weights = null
             Seeds = null
             Stagnation = 0

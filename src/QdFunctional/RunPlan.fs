@@ -160,10 +160,22 @@ module RunPlan =
 
         let ranker =
             get
-                (choice "ranker" [ "imp", TwoStageImprovement; "rd", RandomDirection; "obj", ObjectiveRanking ] c.Ranker)
+                (choice
+                    "ranker"
+                    [
+                        "imp", TwoStageImprovement
+                        "rd", RandomDirection
+                        "obj", ObjectiveRanking
+                        "density", DensityRanking
+                    ]
+                    c.Ranker)
                 TwoStageImprovement
 
         let restart = get (restartOf c.Restart) NoImprovement
+
+        check
+            (ranker <> DensityRanking || c.Algorithm = Algorithms.Dds.dds)
+            "ranker 'density' reads the density a density archive reports: use --algorithm dds."
 
         let strategy =
             get (choice "strategy" [ "cma-es", FullCovariance; "sep-cma-es", Separable ] c.Strategy) FullCovariance

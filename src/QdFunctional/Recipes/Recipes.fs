@@ -26,6 +26,7 @@ module Recipes =
             Mome.recipe
             Adam.recipe
             Novelty.recipe
+            Dds.recipe
         ]
 
     /// Every name `--algorithm` accepts.
