@@ -245,6 +245,13 @@ let bench (args: ParseResults<BenchArgs>) =
             (args.GetResult(BenchArgs.Algorithms, DqdTable.algorithms))
             (args.GetResult(BenchArgs.Out, "docs"))
         |> ignore
+    | "frontier-table" ->
+        FrontierTable.run
+            (args.GetResult(BenchArgs.Seeds, 3))
+            (args.GetResult(BenchArgs.Iterations, 10000))
+            (args.GetResult(BenchArgs.Algorithms, FrontierTable.algorithms))
+            (args.GetResult(BenchArgs.Out, "docs"))
+        |> ignore
     | "engine" -> QdFunctional.Bench.EngineBenchmark.Run(Console.Out, seconds / 3.0)
     | "cluster" -> ClusterCommand.bench seconds
     | "physics" -> QdFunctional.Bench.PhysicsBenchmark.Run(Console.Out, seconds)
@@ -263,6 +270,6 @@ let bench (args: ParseResults<BenchArgs>) =
     | other ->
         invalidArg
             "suite"
-            $"Unknown benchmark '{other}'; known: map-elites, speed, archive, engine, centroids, optimizers, novelty, maze, physics, device, dqd, cluster, all."
+            $"Unknown benchmark '{other}'; known: map-elites, speed, archive, engine, centroids, optimizers, novelty, maze, physics, device, dqd, frontier-table, cluster, all."
 
     0
