@@ -319,7 +319,8 @@ type BenchArgs =
                 + "or frontier-table: DDS and DMS on pyribs' sphere benchmark (d 100, 100x100 grid, 540 evaluations per iteration) beside pyribs' rows, into docs/frontier-table.md."
             | Seconds _ -> "approximate seconds per measurement (default 3)."
             | Seeds _ -> "dqd, frontier-table and maze: seeds per configuration (default 3)."
-            | Iterations _ -> "dqd and frontier-table: iterations per run (default 10000, the papers'); maze: default 1000."
+            | Iterations _ ->
+                "dqd and frontier-table: iterations per run (default 10000, the papers'); maze: default 1000."
             | Tasks _ -> "dqd: tasks (default lp-sphere lp-rastrigin arm)."
             | Algorithms _ ->
                 "dqd: algorithms (default map-elites map-elites-line cma-me og-map-elites omg-mega cma-mega); frontier-table: dds and/or dms (default both)."

@@ -13,11 +13,14 @@ open QdFunctional
 /// pyribs' published rows for the sphere example (20 trials): QD score mean and standard deviation,
 /// coverage % mean and standard deviation.
 let pyribs =
-    dict [ "dms", (700776.58, 8525.05, 95.99, 1.43); Algorithms.Dds.dds, (344447.87, 40153.65, 72.72, 3.21) ]
+    dict
+        [
+            Algorithms.Dms.dms, (700776.58, 8525.05, 95.99, 1.43)
+            Algorithms.Dds.dds, (344447.87, 40153.65, 72.72, 3.21)
+        ]
 
 /// The algorithms the table runs by default: those of pyribs' rows this build has.
-let algorithms =
-    [ Algorithms.Dds.dds; "dms" ] |> List.filter (fun a -> List.contains a Recipes.algorithms)
+let algorithms = [ Algorithms.Dds.dds; Algorithms.Dms.dms ]
 
 type Result =
     {
@@ -82,20 +85,45 @@ let private readCsv (csv: string) =
     else
         []
 
-/// Runs every (algorithm, seed) on all cores, then writes `frontier-table.md` and `frontier-runs.csv`
-/// in outDir (runs of other algorithms already in the CSV are kept).
+/// Runs every (algorithm, seed) on all cores, appending each finished run to `frontier-runs.csv` in
+/// outDir, then writes `frontier-table.md` from every run in the CSV (runs of other algorithms or seeds
+/// already there are kept; `seeds` 0 only rewrites the table).
 let run (seeds: int) (iterations: int) (selected: string list) (outDir: string) =
     Directory.CreateDirectory outDir |> ignore
 
     for a in selected do
         if not (pyribs.ContainsKey a) then
-            invalidArg "algorithms" $"""The frontier table compares {String.concat ", " pyribs.Keys} with pyribs; got '{a}'."""
+            invalidArg
+                "algorithms"
+                $"""The frontier table compares {String.concat ", " pyribs.Keys} with pyribs; got '{a}'."""
 
-    let jobs = [ for a in selected do for s in 1..seeds -> a, s ]
+    let jobs =
+        [
+            for s in 1..seeds do
+                for a in selected -> a, s
+        ]
 
-    printfn "Frontier table: %d runs (%d algorithms × %d seeds), %d iterations, lp-sphere d = 100" jobs.Length selected.Length seeds iterations
+    printfn
+        "Frontier table: %d runs (%d algorithms × %d seeds), %d iterations, lp-sphere d = 100"
+        jobs.Length
+        selected.Length
+        seeds
+        iterations
 
-    let results = Collections.Concurrent.ConcurrentBag<Result>()
+    let csv = Path.Combine(outDir, "frontier-runs.csv")
+    let header = "algorithm,seed,qd_score,coverage_percent,seconds"
+
+    let line (r: Result) =
+        $"{r.Algorithm},{r.Seed},{r.QdScore:R},{r.Coverage:R},{r.Seconds:F1}"
+    // The runs about to be redone leave the CSV first; each finished run is appended at once, so an
+    // interrupted call keeps every run it finished.
+    let redo = jobs |> Set.ofList
+
+    let kept =
+        readCsv csv |> List.filter (fun r -> not (redo.Contains(r.Algorithm, r.Seed)))
+
+    File.WriteAllLines(csv, header :: List.map line kept)
+    let gate = obj ()
     let options = ParallelOptions(MaxDegreeOfParallelism = Environment.ProcessorCount)
 
     Parallel.ForEach(
@@ -103,24 +131,21 @@ let run (seeds: int) (iterations: int) (selected: string list) (outDir: string) 
         options,
         fun job ->
             let r = runOne iterations job
-            results.Add r
-            printfn "  %-6s seed %d: QD score %.2f, coverage %.2f%% (%.0f s)" r.Algorithm r.Seed r.QdScore r.Coverage r.Seconds
+
+            lock gate (fun () -> File.AppendAllLines(csv, [ line r ]))
+
+            printfn
+                "  %-6s seed %d: QD score %.2f, coverage %.2f%% (%.0f s)"
+                r.Algorithm
+                r.Seed
+                r.QdScore
+                r.Coverage
+                r.Seconds
     )
     |> ignore
 
-    let csv = Path.Combine(outDir, "frontier-runs.csv")
-    let redone = results |> Seq.map (fun r -> r.Algorithm, r.Seed) |> Set.ofSeq
-
-    let all =
-        (readCsv csv |> List.filter (fun r -> not (redone.Contains(r.Algorithm, r.Seed))))
-        @ List.ofSeq results
-        |> List.sortBy (fun r -> r.Algorithm, r.Seed)
-
-    File.WriteAllLines(
-        csv,
-        "algorithm,seed,qd_score,coverage_percent,seconds"
-        :: [ for r in all -> $"{r.Algorithm},{r.Seed},{r.QdScore:R},{r.Coverage:R},{r.Seconds:F1}" ]
-    )
+    let all = readCsv csv |> List.sortBy (fun r -> r.Algorithm, r.Seed)
+    File.WriteAllLines(csv, header :: List.map line all)
 
     let rows =
         [

@@ -3,7 +3,7 @@ using QdFunctional.Numerics;
 namespace QdFunctional.Diff.Models;
 
 /// <summary>What <see cref="Training.Fit"/> returns: the trained model, the optimizer after its last step,
-/// and the mean minibatch loss of each epoch.</summary>
+/// and each epoch's loss (the minibatch losses weighted by their rows, over the data set's rows).</summary>
 /// <remarks>Values all three; the caller keeps the model and optimizer in its own state.</remarks>
 public sealed record TrainingResult(Mlp Model, Adam Optimizer, double[] EpochLosses);
 
@@ -36,7 +36,10 @@ public static class Training
     /// (row-major), in minibatches of <paramref name="batchSize"/> rows (the last one of an epoch smaller
     /// when rows is not a multiple), shuffled every epoch from the key (k0, k1).</summary>
     /// <remarks>As PyTorch's <c>DataLoader(shuffle=True, drop_last=False)</c> with an Adam loop; a zero-row
-    /// data set returns the model unchanged. Runs on <see cref="Engine.Backend"/>.</remarks>
+    /// data set returns the model unchanged. An epoch's loss is Σ_b loss_b·rows_b / rows (pyribs' discount
+    /// model manager's measure); training stops early after the first epoch whose loss is at most
+    /// <paramref name="stopAtLoss"/>, and <see cref="TrainingResult.EpochLosses"/> then lists only the
+    /// epochs run. Runs on <see cref="Engine.Backend"/>.</remarks>
     public static TrainingResult Fit(
         Mlp model,
         Adam optimizer,
@@ -47,7 +50,8 @@ public static class Training
         int batchSize,
         int epochs,
         uint k0,
-        uint k1
+        uint k1,
+        double stopAtLoss = double.NegativeInfinity
     )
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -72,7 +76,6 @@ public static class Training
         {
             Shuffle(k0, k1, e, words, order);
             double sum = 0;
-            int batches = 0;
             for (int start = 0; start < rows; start += batchSize)
             {
                 int b = Math.Min(batchSize, rows - start);
@@ -93,10 +96,11 @@ public static class Training
                     new Tensor(b, nOut, y, null),
                     workspace
                 );
-                sum += value;
-                batches++;
+                sum += value * b;
             }
-            losses[e] = sum / batches;
+            losses[e] = sum / rows;
+            if (losses[e] <= stopAtLoss)
+                return new TrainingResult(model, optimizer, losses[..(e + 1)]);
         }
         return new TrainingResult(model, optimizer, losses);
     }

@@ -27,6 +27,7 @@ module Recipes =
             Adam.recipe
             Novelty.recipe
             Dds.recipe
+            Dms.recipe
         ]
 
     /// Every name `--algorithm` accepts.
