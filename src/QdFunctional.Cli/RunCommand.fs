@@ -26,7 +26,7 @@ let private setter (arg: RunArgs) : (RunConfig -> RunConfig) option =
     let density (f: DensitySettings -> DensitySettings) =
         Some(fun (c: RunConfig) ->
             let current =
-                if obj.ReferenceEquals(c.Density, null) then
+                if c.Density.BufferSize = 0 && c.Density.Bandwidth = 0.0 then
                     {
                         BufferSize = Algorithms.Dds.bufferSize
                         Bandwidth = 25.6

@@ -29,7 +29,9 @@ type MomeSettings =
     }
 
 /// Density Descent Search's settings (Lee et al. 2024; pyribs' DensityArchive), used when the
-/// algorithm is "dds".
+/// algorithm is "dds". A struct, so configs without it (older files, other algorithms) read as zeros,
+/// never null: "not set".
+[<Struct>]
 type DensitySettings =
     {
         /// The most measure vectors the reservoir-sampled buffer holds (pyribs: 10,000).
@@ -104,8 +106,8 @@ type RunConfig =
         CheckpointEvery: int
         /// MOME's settings (null in configs written before MOME existed; read as the defaults).
         Mome: MomeSettings
-        /// Density Descent Search's buffer and bandwidth (null in configs written before DDS existed,
-        /// and for every other algorithm).
+        /// Density Descent Search's buffer and bandwidth (zeros, "not set", in configs written before
+        /// DDS existed and for every other algorithm).
         Density: DensitySettings
         /// "adam": the weight of each objective in the ascended sum (null: all on objective 0).
         Weights: float[]

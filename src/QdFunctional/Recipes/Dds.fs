@@ -23,9 +23,9 @@ module Dds =
     let bandwidthFor (low: float[]) (high: float[]) =
         System.Math.Round(0.05 * Array.averageBy id (Array.map2 (fun l h -> h - l) low high), 6)
 
-    /// The config's density settings, or pyribs' for the task's measure box when an older config has none.
+    /// The config's density settings, or pyribs' for the task's measure box when they are not set.
     let settings (config: RunConfig) (task: ITask) =
-        if obj.ReferenceEquals(config.Density, null) then
+        if config.Density.BufferSize = 0 && config.Density.Bandwidth = 0.0 then
             {
                 BufferSize = bufferSize
                 Bandwidth = bandwidthFor task.MeasureLow task.MeasureHigh
@@ -104,9 +104,9 @@ module Dds =
                 $"dds ranks by density (--ranker density), got '{plan.Config.Ranker}'."
             if plan.Config.ArchiveLearningRate < 1.0 then
                 "dds keeps a plain result archive; an archive learning rate below 1 is CMA-MAE's."
-            if not (obj.ReferenceEquals(plan.Config.Density, null)) then
-                let d = plan.Config.Density
+            let d = plan.Config.Density
 
+            if d.BufferSize <> 0 || d.Bandwidth <> 0.0 then
                 if d.BufferSize <= 0 then
                     $"dds needs a positive buffer size, got {d.BufferSize}."
 
