@@ -39,6 +39,8 @@ type RunArgs =
     | Eta of float
     | Mutation_Proportion of float
     | Gradient_Noise of float
+    | Bandwidth of float
+    | Buffer_Size of int
     | Cluster of connection: string
     | Chunk_Size of int
     | Chunk_Timeout of seconds: float
@@ -94,7 +96,7 @@ type RunArgs =
                 "CMA-ME / CMA-MEGA ranker: imp (two-stage improvement = pyribs' 2imp, default), rd (random direction, added "
                 + "solutions first: the paper's), obj (objective); pyribs' names: 2imp, 2rd (new, improved, rest, then projection), "
                 + "2obj, nov (novelty, ns-cma), nslc (nslc-cma), and 1imp and 1rd for pyribs' single-stage imp and rd. "
-                + "A mixed pool: 2rd:7,2imp:8 (counts add up to --emitters)."
+                + "A mixed pool: 2rd:7,2imp:8 (counts add up to --emitters). density: lowest kernel density first (dds only, its default)."
             | Restart _ ->
                 "restart rule: no-improvement (default), basic (strategy stop conditions only) or N iterations."
             | Strategy _ -> "CMA-ME's evolution strategy: cma-es (full covariance, default) or sep-cma-es (diagonal)."
@@ -128,6 +130,9 @@ type RunArgs =
             | Eta _ -> "mome: eta of the polynomial mutation (default 1)."
             | Mutation_Proportion _ -> "mome: share of genes one mutation changes (default 0.6)."
             | Gradient_Noise _ -> "mome: Gaussian sigma added to gradient branches (default 0)."
+            | Bandwidth _ ->
+                "dds: bandwidth h of the Gaussian kernel density (default 5% of the measure box's mean side: 25.6 on the LP tasks)."
+            | Buffer_Size _ -> "dds: most measure vectors the reservoir-sampled density buffer holds (default 10000)."
             | Cluster _ ->
                 "evaluate on a cluster of `qd worker` processes: localhost[:PORT], postgres:CONNECTION-STRING or "
                 + "redis:CONFIGURATION (default: in this process). The archive is the same either way."
@@ -340,16 +345,17 @@ type BenchArgs =
                 + "device (device MAP-Elites against the CPU path; the default with --device) "
                 + "or all (default all; physics only when MuJoCo is installed); maze: novelty search against objective-driven search on the deceptive maze; "
                 + "or dqd: the DQD paper's table (six algorithms × three tasks × seeds); "
-                + "or pyribs-table: pyribs' sphere table (CMA-ME variants, Multi-Emitter MAP-Elites, novelty with CMA-ES; docs/pyribs-table.md)."
+                + "or pyribs-table: pyribs' sphere table (CMA-ME variants, Multi-Emitter MAP-Elites, novelty with CMA-ES; docs/pyribs-table.md); "
+                + "or frontier-table: DDS and DMS on pyribs' sphere benchmark (d 100, 100x100 grid, 540 evaluations per iteration) beside pyribs' rows, into docs/frontier-table.md."
             | Seconds _ -> "approximate seconds per measurement (default 3)."
-            | Seeds _ -> "dqd, pyribs-table and maze: seeds per configuration (default 3)."
+            | Seeds _ -> "dqd, pyribs-table, frontier-table and maze: seeds per configuration (default 3)."
             | Iterations _ ->
-                "dqd and pyribs-table: iterations per run (default 10000, the papers'); maze: default 1000."
+                "dqd, pyribs-table and frontier-table: iterations per run (default 10000, the papers'); maze: default 1000."
             | Tasks _ -> "dqd: tasks (default lp-sphere lp-rastrigin arm)."
             | Algorithms _ ->
                 "dqd: algorithms (default map-elites map-elites-line cma-me og-map-elites omg-mega cma-mega); "
-                + "pyribs-table: pyribs' configuration names to redo (default all ten)."
-            | Out _ -> "dqd and pyribs-table: where the table goes (default docs)."
+                + "pyribs-table: pyribs' configuration names to redo (default all ten); frontier-table: dds and/or dms (default both)."
+            | Out _ -> "dqd, pyribs-table and frontier-table: where the table goes (default docs)."
             | Device _ ->
                 "ilgpu-cpu or cuda: time MAP-Elites iterations on that device next to the CPU path (suite device, "
                 + "the default when --device is given); engine: run the engine's kernels there."

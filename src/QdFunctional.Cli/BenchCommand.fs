@@ -290,6 +290,13 @@ let bench (args: ParseResults<BenchArgs>) =
             (args.GetResult(BenchArgs.Algorithms, []))
             (args.GetResult(BenchArgs.Out, "docs"))
         |> ignore
+    | "frontier-table" ->
+        FrontierTable.run
+            (args.GetResult(BenchArgs.Seeds, 3))
+            (args.GetResult(BenchArgs.Iterations, 10000))
+            (args.GetResult(BenchArgs.Algorithms, FrontierTable.algorithms))
+            (args.GetResult(BenchArgs.Out, "docs"))
+        |> ignore
     | "engine" -> QdFunctional.Bench.EngineBenchmark.Run(Console.Out, seconds / 3.0)
     | "cluster" -> ClusterCommand.bench seconds
     | "physics" -> QdFunctional.Bench.PhysicsBenchmark.Run(Console.Out, seconds)
@@ -308,6 +315,6 @@ let bench (args: ParseResults<BenchArgs>) =
     | other ->
         invalidArg
             "suite"
-            $"Unknown benchmark '{other}'; known: map-elites, speed, archive, engine, centroids, optimizers, novelty, maze, physics, device, dqd, pyribs-table, cluster, all."
+            $"Unknown benchmark '{other}'; known: map-elites, speed, archive, engine, centroids, optimizers, novelty, maze, physics, device, dqd, pyribs-table, frontier-table, cluster, all."
 
     0

@@ -23,6 +23,19 @@ let private setter (arg: RunArgs) : (RunConfig -> RunConfig) option =
     let mome (f: MomeSettings -> MomeSettings) =
         Some(fun (c: RunConfig) -> { c with Mome = f (RunConfig.mome c) })
 
+    let density (f: DensitySettings -> DensitySettings) =
+        Some(fun (c: RunConfig) ->
+            let current =
+                if c.Density.BufferSize = 0 && c.Density.Bandwidth = 0.0 then
+                    {
+                        BufferSize = Algorithms.Dds.bufferSize
+                        Bandwidth = 25.6
+                    }
+                else
+                    c.Density
+
+            { c with Density = f current })
+
     match arg with
     | RunArgs.Task t -> Some(fun c -> { c with Task = t })
     | RunArgs.Dim d -> Some(fun c -> { c with Dim = d })
@@ -63,6 +76,8 @@ let private setter (arg: RunArgs) : (RunConfig -> RunConfig) option =
     | RunArgs.Eta x -> mome (fun m -> { m with Eta = x })
     | RunArgs.Mutation_Proportion x -> mome (fun m -> { m with MutationProportion = x })
     | RunArgs.Gradient_Noise x -> mome (fun m -> { m with GradientNoise = x })
+    | RunArgs.Bandwidth x -> density (fun d -> { d with Bandwidth = x })
+    | RunArgs.Buffer_Size n -> density (fun d -> { d with BufferSize = n })
     | RunArgs.Cluster _
     | RunArgs.Chunk_Size _
     | RunArgs.Chunk_Timeout _

@@ -3,7 +3,7 @@ namespace QdFunctional.Diff;
 /// <summary>A reusable evaluation context: one tape and its pooled buffers on one backend.</summary>
 /// <remarks>Evaluating the same task again reuses every buffer, so a warm workspace allocates only the
 /// returned results. Not thread-safe: use one per thread (<see cref="Autodiff"/> does this for you).</remarks>
-public sealed class Workspace
+public sealed partial class Workspace
 {
     private readonly Tape tape;
     private bool busy;

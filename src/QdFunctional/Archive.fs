@@ -89,6 +89,34 @@ module Archive =
     let cvt (solutionDim: int) (count: int) (bounds: (float * float) list) (key: Key) : CellArchive =
         ofCells solutionDim (Cells.cvt count bounds key)
 
+    /// Density Descent Search's archive (Lee et al. 2024) over an empty result archive: a reservoir of
+    /// at most `bufferSize` measure vectors (drawn with `key`) whose Gaussian kernel density at bandwidth
+    /// `bandwidth` each add reports (as −density, lower density first); the elites are `results`'.
+    let density (bufferSize: int) (bandwidth: float) (key: Key) (results: IArchive) =
+        DensityArchive.Create(results, bufferSize, bandwidth, key)
+
+    /// Discount Model Search's archive (Tjanaka et al. 2026) over an empty grid or CVT result archive: a
+    /// discount model (an MLP over the measures, `options`) stands in for CMA-MAE's per-cell thresholds,
+    /// annealed at `learningRate` α over `thresholdMin`, its outputs scaled over `objectiveRange`; the
+    /// elites are `results`'. The model is fitted to `thresholdMin` at creation.
+    let discount
+        (learningRate: float)
+        (thresholdMin: float)
+        (objectiveRange: float * float)
+        (options: QdFunctional.Core.Archives.Discount.DiscountModelOptions)
+        (key: Key)
+        (results: CellArchive)
+        =
+        DiscountArchive.Create(
+            results,
+            learningRate,
+            thresholdMin,
+            fst objectiveRange,
+            snd objectiveRange,
+            options,
+            key
+        )
+
     /// CMA-MAE's archive pair over `cells` with `options`' QD offset and extra fields on both: the
     /// search archive anneals at `options.LearningRate` above `options.ThresholdMin`; the result
     /// archive is plain.

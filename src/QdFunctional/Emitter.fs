@@ -28,6 +28,8 @@ type RankerKind =
     | NoveltyRanking
     /// Non-dominated sorting over novelty and local competition (`nslc`, pyribs' `nslc`).
     | NslcRanking
+    /// Lowest kernel density of the measures first, over a density archive (Density Descent Search's "density").
+    | DensityRanking
 
 /// The `--ranker` names.
 [<RequireQualifiedAccess>]
@@ -45,6 +47,7 @@ module RankerKind =
             "2obj", TwoStageObjective
             "nov", NoveltyRanking
             "nslc", NslcRanking
+            "density", DensityRanking
         ]
 
     /// A pool of rankers, `2rd:7,2imp:8` (seven emitters ranking by `2rd`, then eight by `2imp`),
@@ -166,6 +169,18 @@ module EvolutionStrategySettings =
             Restart = NoImprovement
             Strategy = FullCovariance
             SelectAdded = true
+        }
+
+    /// Density Descent Search's emitter (Lee et al. 2024, pyribs' sphere settings): σ0 1.5, density
+    /// ranking, μ selection, restarts on the strategy's stop conditions only.
+    let dds =
+        {
+            Sigma = 1.5
+            Batch = 36
+            Ranker = DensityRanking
+            Restart = StopConditions
+            Strategy = FullCovariance
+            SelectAdded = false
         }
 
     /// CMA-ME with pyribs' μ selection (`qd run --algorithm cma-me-mu`).
@@ -350,6 +365,7 @@ module Emitter =
         | TwoStageObjective -> TwoStageObjectiveRanker()
         | NoveltyRanking -> NoveltyRanker()
         | NslcRanking -> NslcRanker()
+        | DensityRanking -> DensityRanker()
 
     /// The restart rule of a choice.
     let restartRule (spec: RestartSpec) : RestartRule =
@@ -408,6 +424,15 @@ module Emitter =
     let cmaMae (sigma: float) (batchSize: int) (x0: float[]) =
         evolutionStrategy
             { EvolutionStrategySettings.cmaMae with
+                Sigma = sigma
+                Batch = batchSize
+            }
+            x0
+
+    /// Density Descent Search's emitter; run it over `Archive.density` (see `EvolutionStrategySettings.dds`).
+    let dds (sigma: float) (batchSize: int) (x0: float[]) =
+        evolutionStrategy
+            { EvolutionStrategySettings.dds with
                 Sigma = sigma
                 Batch = batchSize
             }

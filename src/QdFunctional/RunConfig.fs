@@ -28,6 +28,18 @@ type MomeSettings =
         GradientNoise: float
     }
 
+/// Density Descent Search's settings (Lee et al. 2024; pyribs' DensityArchive), used when the
+/// algorithm is "dds". A struct, so configs without it (older files, other algorithms) read as zeros,
+/// never null: "not set".
+[<Struct>]
+type DensitySettings =
+    {
+        /// The most measure vectors the reservoir-sampled buffer holds (pyribs: 10,000).
+        BufferSize: int
+        /// h, the Gaussian kernel's bandwidth (pyribs' sphere: 25.6, 5% of the measure range).
+        Bandwidth: float
+    }
+
 /// Everything that defines a run, stored as `config.json` beside its results so that the run
 /// can be repeated exactly (same config, same version, same archive). Presets are resolved
 /// when the config is made, so the file always holds the concrete values used.
@@ -94,6 +106,9 @@ type RunConfig =
         CheckpointEvery: int
         /// MOME's settings (null in configs written before MOME existed; read as the defaults).
         Mome: MomeSettings
+        /// Density Descent Search's buffer and bandwidth (zeros, "not set", in configs written before
+        /// DDS existed and for every other algorithm).
+        Density: DensitySettings
         /// "adam": the weight of each objective in the ascended sum (null: all on objective 0).
         Weights: float[]
         /// A Parquet archive file (relative to the run directory) whose solutions seed the run:

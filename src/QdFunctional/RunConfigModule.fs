@@ -64,6 +64,7 @@ module RunConfig =
             InitialPopulation = 100
             CheckpointEvery = 1000
             Mome = MomeSettings.defaults
+            Density = { BufferSize = 0; Bandwidth = 0.0 }
             Weights = null
             Seeds = null
             Stagnation = 0

@@ -174,6 +174,10 @@ module RunPlan =
 
         let restart = get (restartOf c.Restart) NoImprovement
 
+        check
+            (ranker <> DensityRanking || c.Algorithm = Algorithms.Dds.dds)
+            "ranker 'density' reads the density a density archive reports: use --algorithm dds."
+
         let strategy =
             get (choice "strategy" [ "cma-es", FullCovariance; "sep-cma-es", Separable ] c.Strategy) FullCovariance
 

@@ -18,6 +18,8 @@ let private allTests =
             FixedOrderTests.tests
             DtypeTests.tests
             GpuTests.tests
+            ModelTests.tests
+            ModelTests.properties
         ]
 
 [<EntryPoint>]

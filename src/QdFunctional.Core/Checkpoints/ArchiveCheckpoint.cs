@@ -86,6 +86,12 @@ public static class ArchiveCheckpoint
         return memory.ToArray();
     }
 
+    /// <summary>Writes an archive held inside another (the result archive of a density archive), with its kind tag.</summary>
+    internal static void WriteNested(BinaryWriter w, IArchive archive) => WriteArchive(w, archive);
+
+    /// <summary>Reads an archive written by <see cref="WriteNested"/> into <paramref name="empty"/>.</summary>
+    internal static IArchive ReadNested(BinaryReader r, IArchive empty) => ReadArchive("checkpoint", r, empty, FormatVersion);
+
     static void WriteArchive(BinaryWriter w, IArchive archive)
     {
         switch (archive)

@@ -26,6 +26,8 @@ module Recipes =
             Mome.recipe
             Adam.recipe
             Novelty.recipe
+            Dds.recipe
+            Dms.recipe
         ]
 
     /// Every name `--algorithm` accepts.
