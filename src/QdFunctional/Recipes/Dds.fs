@@ -77,12 +77,7 @@ module Dds =
         let struct (offset, _) = task.ObjectiveRange
         let options = ArchiveOptions(QdOffset = offset)
 
-        let cells =
-            match plan.Archive with
-            | Grid dims -> Cells.grid (List.ofArray dims) (Task.measureBounds task)
-            | Cvt count ->
-                Cells.cvt count (Task.measureBounds task) (RunKeys(plan.Config.Seed, plan.Config.RestartSalt).Centroids)
-            | _ -> invalidArg "archive" $"dds keeps its elites in a grid or cvt archive, not '{plan.Config.Archive}'."
+        let cells = Recipe.gridOrCvt "dds" plan task
 
         let s = settings plan.Config task
 

@@ -51,12 +51,7 @@ module Dms =
         let struct (low, high) = task.ObjectiveRange
         let options = ArchiveOptions(QdOffset = low)
 
-        let cells =
-            match plan.Archive with
-            | Grid dims -> Cells.grid (List.ofArray dims) (Task.measureBounds task)
-            | Cvt count ->
-                Cells.cvt count (Task.measureBounds task) (RunKeys(plan.Config.Seed, plan.Config.RestartSalt).Centroids)
-            | _ -> invalidArg "archive" $"dms keeps its elites in a grid or cvt archive, not '{plan.Config.Archive}'."
+        let cells = Recipe.gridOrCvt "dms" plan task
 
         Archive.discount
             plan.Config.ArchiveLearningRate

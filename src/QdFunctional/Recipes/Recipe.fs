@@ -136,6 +136,17 @@ module Recipe =
     /// No family-specific checks.
     let noChecks (_: RunPlan) : string list = []
 
+    /// The cells a grid or CVT archive spec names over the task's measure box, for the families that
+    /// build their own archive around them (DDS's density archive, DMS's discount archive).
+    let gridOrCvt (algorithm: string) (plan: RunPlan) (task: ITask) : ITessellation =
+        let bounds = List.zip (List.ofArray task.MeasureLow) (List.ofArray task.MeasureHigh)
+
+        match plan.Archive with
+        | Grid dims -> Cells.grid (List.ofArray dims) bounds
+        | Cvt count -> Cells.cvt count bounds (RunKeys(plan.Config.Seed, plan.Config.RestartSalt).Centroids)
+        | _ ->
+            invalidArg "archive" $"{algorithm} keeps its elites in a grid or cvt archive, not '{plan.Config.Archive}'."
+
     /// The literature's mutation step: 0.1 in a unit-sized box (the arm's angles, a robot's
     /// genome), 0.5 on the LP tasks (Fontaine and Nikolaidis 2021).
     let isoSigma (task: TaskFacts) = if task.SmallBox then 0.1 else 0.5
